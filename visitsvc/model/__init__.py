@@ -1,0 +1,43 @@
+"""Typed SQLAlchemy 2 models: behaviour lives here, sessions do not."""
+
+from visitsvc.model.area import PARENT_LEVEL, Area
+from visitsvc.model.audit import AuditEntry
+from visitsvc.model.auth import AuthToken, LoginFailure, TokenKind
+from visitsvc.model.base import Base
+from visitsvc.model.elder import Elder, ElderCategory, StatusChange
+from visitsvc.model.enums import (
+    AbilityLevel,
+    AreaLevel,
+    Category,
+    DisabilityGrade,
+    ElderStatus,
+    Role,
+    Sex,
+    TravelMode,
+    Willingness,
+)
+from visitsvc.model.worker import Worker, worker_grids
+
+__all__ = [
+    "PARENT_LEVEL",
+    "AbilityLevel",
+    "Area",
+    "AreaLevel",
+    "AuditEntry",
+    "AuthToken",
+    "Base",
+    "Category",
+    "DisabilityGrade",
+    "Elder",
+    "ElderCategory",
+    "ElderStatus",
+    "LoginFailure",
+    "Role",
+    "Sex",
+    "StatusChange",
+    "TokenKind",
+    "TravelMode",
+    "Willingness",
+    "Worker",
+    "worker_grids",
+]

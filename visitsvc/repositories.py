@@ -1,0 +1,288 @@
+"""One repository per aggregate. Every read that a caller can reach takes a Scope; none of them commits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from visitsvc.errors import NotFound
+from visitsvc.model import (
+    AbilityLevel,
+    Area,
+    AreaLevel,
+    AuditEntry,
+    AuthToken,
+    Category,
+    Elder,
+    ElderCategory,
+    ElderStatus,
+    LoginFailure,
+    Role,
+    StatusChange,
+    Worker,
+)
+from visitsvc.scoping import ROOT_PATH, Scope
+
+_CHUNK = 500  # bound IN lists: SQLite allows 32k parameters, but plans stay better with smaller batches
+
+
+def _chunks(values: Sequence[str], size: int = _CHUNK) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class AreaRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, scope: Scope, area_id: int) -> Area:
+        area = self.session.scalar(select(Area).where(Area.id == area_id, scope.area_clause()))
+        if area is None:
+            raise NotFound("区划不存在")
+        return area
+
+    def get_by_code(self, scope: Scope, code: str) -> Area:
+        area = self.session.scalar(select(Area).where(Area.code == code, scope.area_clause()))
+        if area is None:
+            raise NotFound("区划不存在")
+        return area
+
+    def find_by_code(self, code: str) -> Area | None:
+        """Unscoped: to tell 'exists elsewhere' (409) from 'free' when creating."""
+        return self.session.scalar(select(Area).where(Area.code == code))
+
+    def by_codes(self, codes: Iterable[str]) -> dict[str, Area]:
+        found: dict[str, Area] = {}
+        for chunk in _chunks(sorted(set(codes))):
+            found.update({a.code: a for a in self.session.scalars(select(Area).where(Area.code.in_(chunk)))})
+        return found
+
+    def by_ids(self, ids: Iterable[int]) -> list[Area]:
+        wanted = sorted(set(ids))
+        return list(self.session.scalars(select(Area).where(Area.id.in_(wanted)))) if wanted else []
+
+    def page(
+        self, scope: Scope, *, level: AreaLevel | None = None, parent_id: int | None = None
+    ) -> list[Area]:
+        query = select(Area).where(scope.area_clause())
+        if level is not None:
+            query = query.where(Area.level == level)
+        if parent_id is not None:
+            query = query.where(Area.parent_id == parent_id)
+        return list(self.session.scalars(query.order_by(Area.path, Area.code)))
+
+    def add(self, area: Area, parent: Area | None) -> Area:
+        self.session.add(area)
+        self.session.flush()  # the path embeds the new id
+        area.path = f"{parent.path if parent else ROOT_PATH}{area.id}/"
+        return area
+
+
+@dataclass(frozen=True, slots=True)
+class ElderFilter:
+    area_path: str | None = None
+    category: Category | None = None
+    status: ElderStatus | None = None
+    ability_level: AbilityLevel | None = None
+    name_contains: str | None = None
+    id_number: str | None = None
+
+
+class ElderRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, scope: Scope, elder_id: int) -> Elder:
+        elder = self.session.scalar(select(Elder).where(Elder.id == elder_id, scope.elder_clause()))
+        if elder is None:
+            raise NotFound("老年人不存在")
+        return elder
+
+    def find_by_id_number(self, id_number: str) -> Elder | None:
+        """Unscoped on purpose: one person is registered once, wherever it was."""
+        return self.session.scalar(select(Elder).where(Elder.id_number == id_number))
+
+    def by_id_numbers(self, numbers: Iterable[str]) -> dict[str, Elder]:
+        found: dict[str, Elder] = {}
+        for chunk in _chunks(sorted(set(numbers))):
+            rows = self.session.scalars(select(Elder).where(Elder.id_number.in_(chunk)))
+            found.update({e.id_number: e for e in rows})
+        return found
+
+    def _filtered(self, scope: Scope, flt: ElderFilter) -> Select[Elder]:
+        query = select(Elder).where(scope.elder_clause())
+        if flt.area_path is not None:
+            query = query.where(
+                Elder.grid_id.in_(select(Area.id).where(Area.path.startswith(flt.area_path, autoescape=True)))
+            )
+        if flt.category is not None:
+            query = query.where(
+                Elder.id.in_(select(ElderCategory.elder_id).where(ElderCategory.category == flt.category))
+            )
+        if flt.status is not None:
+            query = query.where(Elder.status == flt.status)
+        if flt.ability_level is not None:
+            query = query.where(Elder.ability_level == flt.ability_level)
+        if flt.name_contains:
+            query = query.where(Elder.name.contains(flt.name_contains, autoescape=True))
+        if flt.id_number is not None:
+            query = query.where(Elder.id_number == flt.id_number)
+        return query
+
+    def page(self, scope: Scope, flt: ElderFilter, *, limit: int, after_id: int | None = None) -> list[Elder]:
+        """Keyset paging by id: stable under inserts, and cheap at any depth."""
+        query = self._filtered(scope, flt)
+        if after_id is not None:
+            query = query.where(Elder.id > after_id)
+        return list(self.session.scalars(query.order_by(Elder.id).limit(limit)))
+
+    def iterate(self, scope: Scope, flt: ElderFilter, *, batch: int = 1000) -> Iterable[Elder]:
+        after: int | None = None
+        while True:
+            page = self.page(scope, flt, limit=batch, after_id=after)
+            yield from page
+            if len(page) < batch:
+                return
+            after = page[-1].id
+            self.session.expunge_all()  # keep memory flat over a county-sized export
+
+    def add(self, elder: Elder) -> Elder:
+        self.session.add(elder)
+        return elder
+
+    def add_status_change(self, change: StatusChange) -> None:
+        self.session.add(change)
+
+    def history(self, elder_id: int) -> list[StatusChange]:
+        query = select(StatusChange).where(StatusChange.elder_id == elder_id).order_by(StatusChange.id)
+        return list(self.session.scalars(query))
+
+
+class WorkerRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, scope: Scope, worker_id: int) -> Worker:
+        worker = self.session.scalar(select(Worker).where(Worker.id == worker_id, scope.worker_clause()))
+        if worker is None:
+            raise NotFound("人员不存在")
+        return worker
+
+    def find_by_account_id(self, worker_id: int) -> Worker | None:
+        """Unscoped: the account behind a token."""
+        return self.session.get(Worker, worker_id)
+
+    def find_by_account(self, account: str) -> Worker | None:
+        """Unscoped: login, and telling a taken account name from a free one."""
+        return self.session.scalar(select(Worker).where(Worker.account == account))
+
+    def by_accounts(self, accounts: Iterable[str]) -> dict[str, Worker]:
+        found: dict[str, Worker] = {}
+        for chunk in _chunks(sorted(set(accounts))):
+            found.update(
+                {w.account: w for w in self.session.scalars(select(Worker).where(Worker.account.in_(chunk)))}
+            )
+        return found
+
+    def page(
+        self,
+        scope: Scope,
+        *,
+        role: Role | None = None,
+        active: bool | None = None,
+        limit: int = 200,
+        after_id: int | None = None,
+    ) -> list[Worker]:
+        query = select(Worker).where(scope.worker_clause())
+        if role is not None:
+            query = query.where(Worker.role == role)
+        if active is not None:
+            query = query.where(Worker.active == active)
+        if after_id is not None:
+            query = query.where(Worker.id > after_id)
+        return list(self.session.scalars(query.order_by(Worker.id).limit(limit)))
+
+    def add(self, worker: Worker) -> Worker:
+        self.session.add(worker)
+        return worker
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    actor_id: int | None = None
+    action: str | None = None
+    record_type: str | None = None
+    record_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+class AuditRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, entry: AuditEntry) -> None:
+        self.session.add(entry)
+
+    def page(self, scope: Scope, flt: AuditFilter, *, limit: int, before_id: int | None) -> list[AuditEntry]:
+        query = select(AuditEntry).where(scope.audit_clause())
+        if flt.actor_id is not None:
+            query = query.where(AuditEntry.actor_id == flt.actor_id)
+        if flt.action is not None:
+            query = query.where(AuditEntry.action == flt.action)
+        if flt.record_type is not None:
+            query = query.where(AuditEntry.record_type == flt.record_type)
+        if flt.record_id is not None:
+            query = query.where(AuditEntry.record_id == flt.record_id)
+        if flt.since is not None:
+            query = query.where(AuditEntry.at >= flt.since)
+        if flt.until is not None:
+            query = query.where(AuditEntry.at < flt.until)
+        if before_id is not None:
+            query = query.where(AuditEntry.id < before_id)
+        return list(self.session.scalars(query.order_by(AuditEntry.id.desc()).limit(limit)))
+
+
+class TokenRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, token: AuthToken) -> None:
+        self.session.add(token)
+
+    def by_hash(self, token_hash: str) -> AuthToken | None:
+        return self.session.scalar(select(AuthToken).where(AuthToken.token_hash == token_hash))
+
+    def revoke_worker(self, worker_id: int, at: datetime) -> None:
+        self.session.execute(
+            update(AuthToken)
+            .where(AuthToken.worker_id == worker_id, AuthToken.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+
+    def revoke_family(self, family: str, at: datetime) -> None:
+        self.session.execute(
+            update(AuthToken)
+            .where(AuthToken.family == family, AuthToken.revoked_at.is_(None))
+            .values(revoked_at=at)
+        )
+
+    def record_failure(self, account: str, at: datetime) -> None:
+        self.session.add(LoginFailure(account=account, at=at))
+
+    def failures_since(self, account: str, since: datetime) -> list[datetime]:
+        query = select(LoginFailure.at).where(LoginFailure.account == account, LoginFailure.at >= since)
+        return list(self.session.scalars(query.order_by(LoginFailure.at)))
+
+    def forget_failures(self, before: datetime) -> None:
+        self.session.execute(delete(LoginFailure).where(LoginFailure.at < before))
+
+    def count_live(self, worker_id: int, now: datetime) -> int:
+        query = select(func.count(AuthToken.id)).where(
+            AuthToken.worker_id == worker_id, AuthToken.revoked_at.is_(None), AuthToken.expires_at > now
+        )
+        return int(self.session.scalar(query) or 0)

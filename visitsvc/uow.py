@@ -1,0 +1,99 @@
+"""Unit of work over SQLAlchemy, and the engine set-up for SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from visitsvc.clock import Clock, SystemClock
+from visitsvc.repositories import (
+    AreaRepository,
+    AuditRepository,
+    ElderRepository,
+    TokenRepository,
+    WorkerRepository,
+)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """WAL and durable commits; pysqlite's own transaction handling is replaced so SAVEPOINT works.
+
+    See SQLAlchemy's "Serializable isolation / Savepoints / Transactional DDL" recipe for pysqlite.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in (
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=FULL",
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA busy_timeout=30000",
+        ):
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+class UnitOfWork:
+    """One transaction. `with uow:` opens it; `uow.commit()` is the only way anything is kept.
+
+    The clock travels with the unit of work so that every timestamp written in it agrees.
+    """
+
+    areas: AreaRepository
+    elders: ElderRepository
+    workers: WorkerRepository
+    audit: AuditRepository
+    tokens: TokenRepository
+    session: Session
+
+    def __init__(self, factory: sessionmaker[Session], clock: Clock | None = None) -> None:
+        self._factory = factory
+        self.clock: Clock = clock or SystemClock()
+
+    def __enter__(self) -> Self:
+        self.session = self._factory()
+        self.areas = AreaRepository(self.session)
+        self.elders = ElderRepository(self.session)
+        self.workers = WorkerRepository(self.session)
+        self.audit = AuditRepository(self.session)
+        self.tokens = TokenRepository(self.session)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            self.session.rollback()  # after a commit this is a no-op; otherwise nothing half-done is kept
+        finally:
+            self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def flush(self) -> None:
+        self.session.flush()
