@@ -1,0 +1,1 @@
+"""HTTP entry point: schemas, auth and error mapping over visitsvc's services."""

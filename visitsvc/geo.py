@@ -25,8 +25,14 @@ def parse_datum(raw: str | None) -> Datum:
     value = (raw or "").strip().upper().replace("_", "-")
     if not value:
         return Datum.WGS84
-    aliases = {"WGS84": Datum.WGS84, "GPS": Datum.WGS84, "GCJ02": Datum.GCJ02, "BD09": Datum.BD09,
-               "高德": Datum.GCJ02, "百度": Datum.BD09}
+    aliases = {
+        "WGS84": Datum.WGS84,
+        "GPS": Datum.WGS84,
+        "GCJ02": Datum.GCJ02,
+        "BD09": Datum.BD09,
+        "高德": Datum.GCJ02,
+        "百度": Datum.BD09,
+    }
     if value in aliases:
         return aliases[value]
     try:

@@ -33,6 +33,12 @@ class Scope:
     def covers_all(self, paths: Iterable[str]) -> bool:
         return all(self.covers(p) for p in paths)
 
+    def covers_worker(self, worker: Worker) -> bool:
+        """The Python twin of worker_clause, for rows already loaded."""
+        if worker.area is not None and self.covers(worker.area.path):
+            return True
+        return any(self.covers(g.path) for g in worker.grids)
+
     def area_clause(
         self, path_column: ColumnElement[str] | InstrumentedAttribute[str] | None = None
     ) -> ColumnElement[bool]:

@@ -121,4 +121,3 @@ class StatusChange(Base):
     recorded_at: Mapped[datetime]
 
     elder: Mapped[Elder] = relationship(back_populates="status_changes", lazy="raise")
-

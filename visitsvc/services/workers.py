@@ -139,7 +139,9 @@ def _resolve_areas(uow: UnitOfWork, caller: Caller, data: WorkerData) -> tuple[A
     return (area if data.role is not Role.GRID_WORKER else None), grids
 
 
-def _write(worker: Worker, data: WorkerData, area: Area | None, grids: list[Area]) -> dict[str, list[Any]]:
+def write_fields(
+    worker: Worker, data: WorkerData, area: Area | None, grids: list[Area]
+) -> dict[str, list[Any]]:
     changes: dict[str, list[Any]] = {}
     for name in WORKER_FIELDS:
         if name in ("area_code", "grid_codes"):
@@ -190,7 +192,7 @@ def create_worker(
             raise Conflict("账号已存在", code="account_exists", errors={"account": ["账号已存在"]})
         now = uow.clock.now()
         worker = Worker(created_at=now, updated_at=now, grids=[])
-        changes = _write(worker, data, area, grids)
+        changes = write_fields(worker, data, area, grids)
         if password is not None:
             worker.password_hash = hash_password(password)
         uow.workers.add(worker)
@@ -268,7 +270,7 @@ def update_worker(
         if errors:
             raise Invalid("输入有误", errors=errors)
         area, grids = _resolve_areas(uow, caller, data)
-        diff = _write(worker, data, area, grids)
+        diff = write_fields(worker, data, area, grids)
         now = uow.clock.now()
         if password is not None:
             worker.password_hash = hash_password(password)

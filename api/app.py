@@ -1,0 +1,70 @@
+"""The Flask application: flask-smorest's create_app pattern, one Api, one error shape."""
+
+from __future__ import annotations
+
+import logging
+
+import swagger_ui_bundle
+from flask import Flask, send_from_directory
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session, sessionmaker
+
+from api import errors
+from api.runtime import Runtime
+from api.views import areas, audit, auth, elders, health, workers
+from visitsvc.clock import Clock, SystemClock
+from visitsvc.config import Settings, load_settings
+from visitsvc.uow import make_engine, session_factory
+
+SWAGGER_UI_URL = "/swagger-ui/"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    sessions: sessionmaker[Session] | None = None,
+    clock: Clock | None = None,
+) -> Flask:
+    settings = settings or load_settings()
+    settings.validate()
+    app = Flask("visitsvc")
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_import_bytes,
+        API_TITLE="visitsvc",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        # Served by the app itself: nothing is fetched from a CDN.
+        OPENAPI_SWAGGER_UI_URL=SWAGGER_UI_URL,
+        API_SPEC_OPTIONS={
+            "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+            "security": [{"bearer": []}],
+            "info": {"description": "特殊困难老年人探访：台账、月度探访计划、外勤记录与覆盖率。"},
+        },
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    if sessions is None:
+        sessions = session_factory(make_engine(settings.database_url))
+    app.extensions["visitsvc"] = Runtime(settings, sessions, clock or SystemClock())
+
+    api = errors.VisitApi(app)
+    for module in (health, auth, areas, workers, elders, audit):
+        api.register_blueprint(module.blp)
+    errors.register(app)
+
+    @app.get(f"{SWAGGER_UI_URL}<path:filename>")
+    def swagger_ui_files(filename: str) -> ResponseReturnValue:
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    @app.after_request
+    def _no_sniff(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.mimetype == "application/json":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    logging.getLogger("visitsvc").setLevel(logging.INFO)
+    return app

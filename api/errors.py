@@ -1,0 +1,117 @@
+"""One error shape for every failure: {code, message, errors: {field: [messages]}} and, for files, rows."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from visitsvc.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    TooManyAttempts,
+    Unauthenticated,
+)
+
+log = logging.getLogger(__name__)
+
+STATUS: dict[type[DomainError], int] = {
+    Invalid: 422,
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    Unauthenticated: 401,
+    TooManyAttempts: 429,
+}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_attempts",
+    500: "internal_error",
+}
+_MESSAGES = {
+    404: "资源不存在",
+    405: "不支持该请求方法",
+    413: "文件过大",
+    422: "输入有误",
+    500: "服务器内部错误",
+}
+
+
+def payload(
+    code: str, message: str, errors: dict[str, list[str]] | None = None, rows: list[Any] | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message, "errors": errors or {}}
+    if rows is not None:
+        body["rows"] = rows
+    return body
+
+
+def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """webargs nests messages by location and field; clients want one flat field -> messages map."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(_flatten(value, name))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list):
+        for index, value in enumerate(messages):
+            flat.update(_flatten(value, f"{prefix}.{index}"))
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
+class VisitApi(Api):  # type: ignore[misc]
+    """flask-smorest's Api with our error shape for HTTP errors, webargs' 422 included."""
+
+    def handle_http_exception(self, error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        errors: dict[str, list[str]] = {}
+        if "messages" in data:
+            # Drop the location level ("json", "query", "files"): field names are unique per endpoint.
+            for location_messages in data["messages"].values():
+                errors.update(_flatten(location_messages))
+        message = data.get("message") or _MESSAGES.get(status) or error.name
+        return payload(_HTTP_CODES.get(status, "error"), message, errors), status, data.get("headers", {})
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError) -> tuple[dict[str, Any], int, dict[str, str]]:
+        status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+        headers: dict[str, str] = {}
+        if isinstance(error, TooManyAttempts):
+            headers["Retry-After"] = str(error.retry_after)
+        if isinstance(error, Unauthenticated):
+            headers["WWW-Authenticate"] = 'Bearer realm="visitsvc"'
+        rows = (
+            [{"row": r.row, "column": r.column, "message": r.message} for r in error.rows]
+            if error.rows
+            else None
+        )
+        return payload(error.code, error.message, error.errors, rows), status, headers
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> tuple[dict[str, Any], int]:
+        if isinstance(error, HTTPException):  # routed here only outside flask-smorest's handler
+            return payload(_HTTP_CODES.get(error.code or 500, "error"), error.name), error.code or 500
+        log.exception("unhandled error")
+        return payload("internal_error", _MESSAGES[500]), 500

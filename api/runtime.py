@@ -1,0 +1,52 @@
+"""What a request needs from the app: settings, a unit of work and the caller behind the token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, g, request
+from sqlalchemy.orm import Session, sessionmaker
+
+from visitsvc.clock import Clock, SystemClock
+from visitsvc.config import Settings
+from visitsvc.errors import Unauthenticated
+from visitsvc.scoping import Caller
+from visitsvc.services import auth
+from visitsvc.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    clock: Clock
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.sessions, self.clock)
+
+
+def runtime() -> Runtime:
+    value: Runtime = current_app.extensions["visitsvc"]
+    return value
+
+
+def uow() -> UnitOfWork:
+    return runtime().uow()
+
+
+def bearer_token() -> str:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("未登录", code="missing_token")
+    return token.strip()
+
+
+def caller() -> Caller:
+    """The authenticated caller; every protected view starts here, so a missing token is always a 401."""
+    if "caller" not in g:
+        g.caller = auth.authenticate(uow(), access_token=bearer_token())
+    found: Caller = g.caller
+    return found
+
+
+__all__ = ["Runtime", "SystemClock", "bearer_token", "caller", "runtime", "uow"]

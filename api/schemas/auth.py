@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from marshmallow import fields
+
+from api.schemas.common import StrictSchema, text
+
+
+class LoginSchema(StrictSchema):
+    username = text(required=True, min_length=1, max_length=50)
+    password = text(required=True, min_length=1, max_length=200)
+
+
+class RefreshSchema(StrictSchema):
+    refresh_token = text(required=True, min_length=1, max_length=200)
+
+
+class TokenSchema(StrictSchema):
+    access_token = fields.String()
+    token_type = fields.String(dump_default="Bearer")
+    expires_in = fields.Integer()
+    refresh_token = fields.String()
+    refresh_expires_in = fields.Integer()
+    role = fields.String()

@@ -1,0 +1,146 @@
+"""The elder register over HTTP; every rule is in visitsvc.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+from marshmallow import fields
+
+from api.runtime import caller, uow
+from api.schemas.common import StrictSchema
+from api.schemas.register import (
+    ElderInSchema,
+    ElderPageSchema,
+    ElderPatchSchema,
+    ElderQuery,
+    ElderSchema,
+    ExportQuery,
+    ImportQuery,
+    ImportResultSchema,
+    StatusChangeSchema,
+    StatusInSchema,
+    UnmaskQuery,
+)
+from visitsvc.elder_rules import ElderData
+from visitsvc.errors import invalid_field
+from visitsvc.ledger_format import LedgerKind
+from visitsvc.repositories import ElderFilter
+from visitsvc.services import elders, ledger
+from visitsvc.services.elders import ElderRead, StatusChangeRead
+from visitsvc.spreadsheet import read_table
+
+blp = Blueprint("elders", __name__, url_prefix="/api/v1/elders", description="老年人台账")
+
+
+class FileSchema(StrictSchema):
+    file = Upload(required=True)
+
+
+def _typed(body: dict[str, Any]) -> dict[str, Any]:
+    if "categories" in body:
+        body["categories"] = frozenset(body["categories"])
+    return body
+
+
+@blp.route("")
+class Elders(MethodView):
+    @blp.arguments(ElderQuery, location="query")
+    @blp.response(200, ElderPageSchema)
+    def get(self, query: dict[str, Any]) -> dict[str, Any]:
+        """Search the register within the caller's area; id_number searches are audited."""
+        flt = ElderFilter(
+            category=query["category"],
+            status=query["status"],
+            ability_level=query["ability_level"],
+            name_contains=query["q"],
+            id_number=query["id_number"],
+        )
+        items, next_id = elders.list_elders(
+            uow(), caller=caller(), flt=flt, area_code=query["area"], limit=query["limit"],
+            after_id=query["cursor"], unmask=query["unmask"],
+        )  # fmt: skip
+        return {"items": items, "next_cursor": next_id}
+
+    @blp.arguments(ElderInSchema)
+    @blp.response(201, ElderSchema)
+    def post(self, body: dict[str, Any]) -> ElderRead:
+        """Register a person (supervisor or admin, in a grid of their area)."""
+        return elders.create_elder(uow(), caller=caller(), data=ElderData(**_typed(body)))
+
+
+@blp.route("/<int:elder_id>")
+class ElderItem(MethodView):
+    @blp.arguments(UnmaskQuery, location="query")
+    @blp.response(200, ElderSchema)
+    def get(self, query: dict[str, Any], elder_id: int) -> ElderRead:
+        return elders.get_elder(uow(), caller=caller(), elder_id=elder_id, unmask=query["unmask"])
+
+    @blp.arguments(ElderPatchSchema(partial=True))
+    @blp.response(200, ElderSchema)
+    def patch(self, body: dict[str, Any], elder_id: int) -> ElderRead:
+        """Correct register data; a new grid is a transfer. Send `version` to refuse a stale edit (409)."""
+        version = body.pop("version", None)
+        return elders.update_elder(
+            uow(), caller=caller(), elder_id=elder_id, changes=_typed(body), expected_version=version
+        )
+
+
+@blp.route("/<int:elder_id>/status")
+class ElderStatus(MethodView):
+    @blp.arguments(StatusInSchema)
+    @blp.response(201, StatusChangeSchema)
+    def post(self, body: dict[str, Any], elder_id: int) -> StatusChangeRead:
+        """Change the status with an effective date and a reason; kept as history."""
+        return elders.change_status(
+            uow(), caller=caller(), elder_id=elder_id, status=body["status"],
+            effective=body["effective_date"], reason=body["reason"],
+        )  # fmt: skip
+
+
+@blp.route("/<int:elder_id>/history")
+class ElderHistory(MethodView):
+    @blp.response(200, StatusChangeSchema(many=True))
+    def get(self, elder_id: int) -> list[StatusChangeRead]:
+        return elders.status_history(uow(), caller=caller(), elder_id=elder_id)
+
+
+@blp.route("/import")
+class ElderImport(MethodView):
+    @blp.arguments(ImportQuery, location="query")
+    @blp.arguments(FileSchema, location="files")
+    @blp.response(200, ImportResultSchema)
+    @blp.alt_response(422, description="文件中有错误：rows 列出每一处 {row, column, message}，未写入任何数据")
+    def post(self, query: dict[str, Any], files: dict[str, Any]) -> ledger.ImportResult:
+        """Import a 台账 file of elders (CSV or XLSX): all rows or none."""
+        who = caller()
+        upload = files["file"]
+        name = upload.filename or ""
+        if not name.lower().endswith((".csv", ".xlsx")):
+            raise invalid_field("file", "仅支持 .csv 或 .xlsx 文件")
+        table = read_table(upload.read(), name)
+        return ledger.import_table(
+            uow(), caller=who, kind=LedgerKind.ELDERS, table=table, dry_run=query["dry_run"], filename=name
+        )
+
+
+@blp.route("/export")
+class ElderExport(MethodView):
+    @blp.arguments(ExportQuery, location="query")
+    @blp.response(200, fields.Raw(), content_type="application/octet-stream")
+    def get(self, query: dict[str, Any]) -> Response:
+        """The register as XLSX or CSV in the import's columns; masked unless an admin asks (audited)."""
+        export = ledger.export_elders(
+            uow(), caller=caller(), area_code=query["area"], fmt=query["format"], unmask=query["unmask"]
+        )
+        return Response(
+            export.content,
+            mimetype=export.media_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{export.filename}"',
+                "Cache-Control": "no-store",
+            },
+        )

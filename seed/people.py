@@ -1,0 +1,264 @@
+"""Made-up people for the demo 台账: names, phone numbers, ID numbers and the elders' register rows.
+
+The proportions (ages, categories, ability levels) follow what a county register of vulnerable elders
+looks like: mostly 空巢 and 独居, a sixth 失能, about 30% aged 80 or more.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from faker import Faker
+
+from seed import vocab
+from seed.geography import DISTRICT_CODE, Grid, Spot, offset
+from visitsvc import geo, idnumber
+
+ELDER_COLUMNS = (
+    "姓名", "身份证号", "性别", "出生日期", "联系电话", "居住地址", "经度", "纬度", "坐标系", "所属网格",
+    "老人类别", "能力等级", "残疾等级", "紧急联系人", "紧急联系电话", "探访意愿", "偏好开始时间",
+    "偏好结束时间", "备注",
+)  # fmt: skip
+
+CATEGORY_ORDER = ("独居", "空巢", "留守", "失能", "失智", "重残", "计划生育特殊家庭", "孤寡", "分散供养特困")
+
+# Age bands of a register like this one: (first age, last age, share in percent); 30% are 80 or older.
+_AGE_BANDS = (
+    (60, 64, 17.0), (65, 69, 18.0), (70, 74, 17.0), (75, 79, 18.0), (80, 84, 14.0),
+    (85, 89, 9.0), (90, 94, 5.0), (95, 99, 1.6), (100, 104, 0.4),
+)  # fmt: skip
+_MALE_RELATIONS = frozenset({"儿子", "女婿", "孙子", "侄子", "外甥"})
+_FEMALE_RELATIONS = frozenset({"女儿", "儿媳", "孙女", "侄女"})
+# Relations that carry the father's surname when the elder is a man.
+_SAME_SURNAME = frozenset({"儿子", "女儿", "孙子", "孙女", "侄子", "侄女"})
+
+
+class Names:
+    """Pools drawn once from Faker (seeded), then combined with `random`: Faker per row is too slow for 50,000."""
+
+    def __init__(self, seed: int) -> None:
+        fake = Faker("zh_CN")
+        fake.seed_instance(seed)
+        # Drawn one by one so that common surnames (王, 李, 张) come up as often as Faker weights them.
+        self.surnames = [fake.last_name() for _ in range(3_000)]
+        self.male = sorted({fake.first_name_male() for _ in range(1_000)})
+        self.female = sorted({fake.first_name_female() for _ in range(1_000)})
+
+    def given(self, rng: random.Random, male: bool, *, elder: bool) -> str:
+        if elder and rng.random() < 0.5:
+            return rng.choice(vocab.ELDER_MALE_GIVEN if male else vocab.ELDER_FEMALE_GIVEN)
+        return rng.choice(self.male if male else self.female)
+
+    def full(self, rng: random.Random, male: bool, *, elder: bool = False) -> str:
+        return rng.choice(self.surnames) + self.given(rng, male, elder=elder)
+
+
+def mobile(rng: random.Random) -> str:
+    return rng.choice(vocab.MOBILE_PREFIXES) + f"{rng.randrange(100_000_000):08d}"
+
+
+def landline(rng: random.Random) -> str:
+    return f"{vocab.LANDLINE_AREA_CODE}-8{rng.randrange(10_000_000):07d}"
+
+
+def birth_date(rng: random.Random, today: date) -> date:
+    low, high, _ = rng.choices(_AGE_BANDS, weights=[b[2] for b in _AGE_BANDS])[0]
+    age = rng.randint(low, high)
+    latest = _years_before(today, age)  # turns `age` today
+    earliest = _years_before(today, age + 1) + timedelta(days=1)  # turns age + 1 tomorrow
+    return earliest + timedelta(days=rng.randrange((latest - earliest).days + 1))
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a common year
+        return day.replace(year=day.year - years, day=28)
+
+
+def id_number(rng: random.Random, birth: date, male: bool, taken: set[str]) -> str:
+    """A valid 居民身份证号 not in `taken` (which it joins): odd sequence for men, even for women."""
+    while True:
+        sequence = rng.randrange(500) * 2 + 1 if male else rng.randrange(1, 500) * 2
+        first17 = f"{DISTRICT_CODE}{birth:%Y%m%d}{sequence:03d}"
+        if first17 not in taken:
+            taken.add(first17)
+            return first17 + idnumber.check_character(first17)
+
+
+class ElderMaker:
+    """Makes the register rows of one district; keeps the ID numbers unique across all of them."""
+
+    def __init__(self, rng: random.Random, names: Names, today: date) -> None:
+        self.rng = rng
+        self.names = names
+        self.today = today
+        self.taken: set[str] = set()
+
+    def grid_rows(self, grid: Grid, spots: list[Spot], count: int) -> list[dict[str, str]]:
+        rows: list[dict[str, str]] = []
+        while len(rows) < count:
+            row, home = self._elder(grid, spots)
+            rows.append(row)
+            # About one 空巢 home in six has both partners on the register: same door, same phone.
+            if len(rows) < count and "空巢" in row["老人类别"] and self.rng.random() < 0.17:
+                rows.append(self._partner(row, home, grid))
+        return rows
+
+    def _elder(self, grid: Grid, spots: list[Spot]) -> tuple[dict[str, str], tuple[str, str, str, str]]:
+        rng = self.rng
+        birth = birth_date(rng, self.today)
+        age = idnumber.age_on(birth, self.today)
+        male = rng.random() >= min(0.5 + 0.006 * (age - 60), 0.75)  # women outlive men
+        categories = self._categories(age, grid.urban)
+        spot = rng.choice(spots)
+        address = grid.address_prefix + spot.label + self._door(grid.urban)
+        lon, lat, datum = self._location(spot)
+        phone = self._phone()
+        home = (address, lon, lat, datum)
+        row = self._row(birth, male, categories, grid, home, phone)
+        return row, home
+
+    def _partner(self, first: dict[str, str], home: tuple[str, str, str, str], grid: Grid) -> dict[str, str]:
+        rng = self.rng
+        first_birth = date.fromisoformat(first["出生日期"])
+        birth = _years_before(first_birth, rng.randint(-6, 6)) + timedelta(days=rng.randrange(-150, 150))
+        if idnumber.age_on(birth, self.today) < 60:
+            birth = _years_before(self.today, 60) - timedelta(days=rng.randrange(1, 700))
+        male = first["性别"] == "女"
+        categories = [c for c in first["老人类别"].split("、") if c in ("空巢", "留守")]
+        age = idnumber.age_on(birth, self.today)
+        categories += [c for c in self._care_categories(age) if c not in categories]
+        row = self._row(birth, male, categories, grid, home, first["联系电话"])
+        row["紧急联系人"], row["紧急联系电话"] = first["紧急联系人"], first["紧急联系电话"]
+        return row
+
+    def _row(
+        self,
+        birth: date,
+        male: bool,
+        categories: list[str],
+        grid: Grid,
+        home: tuple[str, str, str, str],
+        phone: str,
+    ) -> dict[str, str]:
+        rng = self.rng
+        name = self.names.full(rng, male, elder=True)
+        contact, contact_phone = self._contact(name, male, categories)
+        start, end = rng.choice(vocab.PREFERRED_WINDOWS) if rng.random() < 0.10 else ("", "")
+        address, lon, lat, datum = home
+        ordered = [c for c in CATEGORY_ORDER if c in categories]
+        return {
+            "姓名": name,
+            "身份证号": id_number(rng, birth, male, self.taken),
+            "性别": "男" if male else "女",
+            "出生日期": birth.isoformat(),
+            "联系电话": phone,
+            "居住地址": address,
+            "经度": lon,
+            "纬度": lat,
+            "坐标系": datum,
+            "所属网格": grid.code,
+            "老人类别": "、".join(ordered),
+            "能力等级": self._ability(ordered, idnumber.age_on(birth, self.today)),
+            "残疾等级": self._disability(ordered),
+            "紧急联系人": contact,
+            "紧急联系电话": contact_phone,
+            "探访意愿": rng.choices(("同意上门", "仅电话", "拒绝"), weights=(93, 5, 2))[0],
+            "偏好开始时间": start,
+            "偏好结束时间": end,
+            "备注": rng.choice(vocab.NOTES) if rng.random() < 0.12 else "",
+        }
+
+    def _categories(self, age: int, urban: bool) -> list[str]:
+        rng = self.rng
+        r = rng.random()
+        cats = ["独居"] if r < 0.38 else ["空巢"] if r < 0.90 else []
+        if rng.random() < (0.03 if urban else 0.35):  # children gone to work in the cities
+            cats.append("留守")
+        cats += self._care_categories(age)
+        if rng.random() < 0.025:
+            cats.append("计划生育特殊家庭")
+        if rng.random() < 0.04:
+            cats = ["独居" if c == "空巢" else c for c in cats] if cats else ["独居"]
+            cats.append("孤寡")
+        if rng.random() < (0.01 if urban else 0.04):
+            cats.append("分散供养特困")
+        if not cats:  # living with family: on the register only for a care need
+            cats.append(rng.choices(("失能", "失智", "重残"), weights=(7, 2, 1))[0])
+        return list(dict.fromkeys(cats))
+
+    def _care_categories(self, age: int) -> list[str]:
+        rng = self.rng
+        frailty = 0.4 + 0.045 * (age - 60)  # about 1 on average over this register's ages
+        cats = []
+        if rng.random() < 0.085 * frailty:
+            cats.append("失能")
+        if rng.random() < 0.035 * frailty:
+            cats.append("失智")
+        if rng.random() < 0.022:
+            cats.append("重残")
+        return cats
+
+    def _ability(self, categories: list[str], age: int) -> str:
+        rng = self.rng
+        disabled = "失能" in categories
+        if rng.random() < (0.06 if disabled else 0.24):
+            return ""  # not assessed yet
+        if disabled:
+            return rng.choices(("轻度失能", "中度失能", "重度失能", "完全失能"), weights=(25, 35, 28, 12))[0]
+        if "失智" in categories:
+            return rng.choices(("能力完好", "轻度失能", "中度失能"), weights=(20, 50, 30))[0]
+        return "轻度失能" if rng.random() < 0.05 + 0.006 * (age - 60) else "能力完好"
+
+    def _disability(self, categories: list[str]) -> str:
+        rng = self.rng
+        if "重残" in categories:
+            return rng.choice(("一级", "二级"))
+        if rng.random() < 0.05:
+            return rng.choices(("三级", "四级"), weights=(2, 3))[0]
+        return ""
+
+    def _contact(self, elder_name: str, male: bool, categories: list[str]) -> tuple[str, str]:
+        rng = self.rng
+        if rng.random() < 0.03:
+            return "", ""
+        alone = "孤寡" in categories or "分散供养特困" in categories
+        choices = vocab.RELATIONS_ALONE if alone else vocab.RELATIONS
+        if "独居" in categories:
+            choices = tuple(c for c in choices if c[0] != "老伴")
+        relation = rng.choices([c[0] for c in choices], weights=[c[1] for c in choices])[0]
+        if relation == "老伴":
+            name = self.names.full(rng, not male, elder=True)
+        else:
+            contact_male = (
+                relation in _MALE_RELATIONS
+                or (relation not in _FEMALE_RELATIONS and rng.random() < 0.5)
+            )
+            surname = elder_name[0] if male and relation in _SAME_SURNAME else rng.choice(self.names.surnames)
+            name = surname + self.names.given(rng, contact_male, elder=False)
+        return f"{name}（{relation}）", mobile(rng)
+
+    def _door(self, urban: bool) -> str:
+        rng = self.rng
+        if urban:  # 一梯两户, low-rise: the flats elderly people have lived in since the 1990s
+            return f"{rng.randint(1, 4)}单元{rng.randint(1, 7)}0{rng.randint(1, 2)}室"
+        return f"{rng.randint(1, 90)}号"
+
+    def _location(self, spot: Spot) -> tuple[str, str, str]:
+        rng = self.rng
+        r = rng.random()
+        if r < 0.02:
+            return "", "", ""  # not located yet
+        lon, lat = offset((spot.lon, spot.lat), rng.gauss(0, spot.spread_m), rng.gauss(0, spot.spread_m))
+        if r < 0.05:  # picked on a 高德 map by a clerk
+            glon, glat = geo.wgs84_to_gcj02(lon, lat)
+            return f"{glon:.6f}", f"{glat:.6f}", "GCJ-02"
+        return f"{lon:.6f}", f"{lat:.6f}", ""
+
+    def _phone(self) -> str:
+        r = self.rng.random()
+        if r < 0.10:
+            return ""
+        return landline(self.rng) if r < 0.35 else mobile(self.rng)
