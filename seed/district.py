@@ -88,9 +88,7 @@ def generate(profile: str = "demo", *, today: date, random_seed: int = 20261101)
 
     workers = _workers(areas, grids, overloaded, worker_rng, names)
     return Ledger(
-        areas=[
-            {"区划代码": a.code, "名称": a.name, "层级": a.level, "上级代码": a.parent} for a in areas
-        ],
+        areas=[{"区划代码": a.code, "名称": a.name, "层级": a.level, "上级代码": a.parent} for a in areas],
         workers=workers,
         elders=elders,
     )
@@ -115,7 +113,9 @@ def write_csv(ledger: Ledger, directory: Path) -> dict[str, Path]:
     return paths
 
 
-def _elders_per_grid(grids: list[Grid], overloaded: Grid, spec: Profile, rng: random.Random) -> dict[str, int]:
+def _elders_per_grid(
+    grids: list[Grid], overloaded: Grid, spec: Profile, rng: random.Random
+) -> dict[str, int]:
     """Grid sizes within +-30% of the average, one grid at `overload` times it; they sum to `spec.elders`."""
     weights = {g.code: rng.uniform(0.7, 1.3) for g in grids}
     normal = [w for code, w in weights.items() if code != overloaded.code]

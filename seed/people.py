@@ -35,7 +35,7 @@ _SAME_SURNAME = frozenset({"儿子", "女儿", "孙子", "孙女", "侄子", "�
 
 
 class Names:
-    """Pools drawn once from Faker (seeded), then combined with `random`: Faker per row is too slow for 50,000."""
+    """Pools drawn once from a seeded Faker, then combined with `random`: Faker per row is slow at 50,000."""
 
     def __init__(self, seed: int) -> None:
         fake = Faker("zh_CN")
@@ -50,8 +50,8 @@ class Names:
             return rng.choice(vocab.ELDER_MALE_GIVEN if male else vocab.ELDER_FEMALE_GIVEN)
         return rng.choice(self.male if male else self.female)
 
-    def full(self, rng: random.Random, male: bool, *, elder: bool = False) -> str:
-        return rng.choice(self.surnames) + self.given(rng, male, elder=elder)
+    def full(self, rng: random.Random, male: bool, *, elder: bool = False, surname: str = "") -> str:
+        return (surname or rng.choice(self.surnames)) + self.given(rng, male, elder=elder)
 
 
 def mobile(rng: random.Random) -> str:
@@ -144,8 +144,9 @@ class ElderMaker:
         phone: str,
     ) -> dict[str, str]:
         rng = self.rng
-        name = self.names.full(rng, male, elder=True)
-        contact, contact_phone = self._contact(name, male, categories)
+        surname = rng.choice(self.names.surnames)
+        name = self.names.full(rng, male, elder=True, surname=surname)
+        contact, contact_phone = self._contact(surname, male, categories)
         start, end = rng.choice(vocab.PREFERRED_WINDOWS) if rng.random() < 0.10 else ("", "")
         address, lon, lat, datum = home
         ordered = [c for c in CATEGORY_ORDER if c in categories]
@@ -193,7 +194,7 @@ class ElderMaker:
         rng = self.rng
         frailty = 0.4 + 0.045 * (age - 60)  # about 1 on average over this register's ages
         cats = []
-        if rng.random() < 0.085 * frailty:
+        if rng.random() < 0.105 * frailty:
             cats.append("失能")
         if rng.random() < 0.035 * frailty:
             cats.append("失智")
@@ -220,24 +221,23 @@ class ElderMaker:
             return rng.choices(("三级", "四级"), weights=(2, 3))[0]
         return ""
 
-    def _contact(self, elder_name: str, male: bool, categories: list[str]) -> tuple[str, str]:
+    def _contact(self, elder_surname: str, male: bool, categories: list[str]) -> tuple[str, str]:
         rng = self.rng
         if rng.random() < 0.03:
             return "", ""
         alone = "孤寡" in categories or "分散供养特困" in categories
-        choices = vocab.RELATIONS_ALONE if alone else vocab.RELATIONS
+        choices: tuple[tuple[str, int], ...] = vocab.RELATIONS_ALONE if alone else vocab.RELATIONS
         if "独居" in categories:
             choices = tuple(c for c in choices if c[0] != "老伴")
         relation = rng.choices([c[0] for c in choices], weights=[c[1] for c in choices])[0]
         if relation == "老伴":
             name = self.names.full(rng, not male, elder=True)
         else:
-            contact_male = (
-                relation in _MALE_RELATIONS
-                or (relation not in _FEMALE_RELATIONS and rng.random() < 0.5)
+            contact_male = relation in _MALE_RELATIONS or (
+                relation not in _FEMALE_RELATIONS and rng.random() < 0.5
             )
-            surname = elder_name[0] if male and relation in _SAME_SURNAME else rng.choice(self.names.surnames)
-            name = surname + self.names.given(rng, contact_male, elder=False)
+            surname = elder_surname if male and relation in _SAME_SURNAME else ""
+            name = self.names.full(rng, contact_male, surname=surname)
         return f"{name}（{relation}）", mobile(rng)
 
     def _door(self, urban: bool) -> str:

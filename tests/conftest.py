@@ -1,0 +1,81 @@
+"""Test set-up in the style of warehouse: migrate once per run, roll back one transaction per test.
+
+VISITSVC_TEST_DB selects the database: `sqlite` (a file per test worker) or `postgresql` (a throwaway
+database on VISITSVC_TEST_PG_URL, dropped at the end).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from visitsvc import db
+from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.uow import UnitOfWork, make_engine
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
+
+
+def backend() -> str:
+    return os.environ.get("VISITSVC_TEST_DB", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if backend() == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'visitsvc.db'}"
+        return
+    admin_url = make_url(os.environ.get("VISITSVC_TEST_PG_URL", DEFAULT_PG_URL))
+    name = f"visitsvc_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    db.upgrade(database_url)
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions joined to one outer transaction: a commit releases a savepoint, the test's end undoes all."""
+    connection = engine.connect()
+    outer = connection.begin()
+    try:
+        yield sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    finally:
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def uow(sessions: sessionmaker[Session], clock: FixedClock) -> UnitOfWork:
+    return UnitOfWork(sessions, clock)
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    return Path(__file__).parent / "data"

@@ -1,0 +1,110 @@
+"""Builders of register data for tests, going through the same services the API uses."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cache
+from typing import Any
+
+from sqlalchemy import update
+
+from visitsvc import idnumber
+from visitsvc.elder_rules import ElderData
+from visitsvc.model import AreaLevel, Category, Role, Sex, Worker
+from visitsvc.scoping import Caller
+from visitsvc.services import areas, elders, workers
+from visitsvc.services.auth import hash_password
+from visitsvc.services.workers import WorkerData
+from visitsvc.uow import UnitOfWork
+
+PASSWORD = "test-pass-1234"
+SYSTEM = Caller.system()
+_sequence = itertools.count(1)
+
+
+@cache
+def password_hash() -> str:
+    """argon2 is slow on purpose; one hash serves every test account."""
+    return hash_password(PASSWORD)
+
+
+def id_number(birth: date = date(1940, 5, 17), *, male: bool = True, region: str = "330106") -> str:
+    """A valid 居民身份证号, unique within a test run."""
+    seq = (next(_sequence) % 499 + 1) * 2 - (1 if male else 0)  # odd for men, even for women
+    first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
+    return first17 + idnumber.check_character(first17)
+
+
+def elder_data(grid_code: str, **overrides: Any) -> ElderData:
+    birth = overrides.pop("birth_date", date(1940, 5, 17))
+    sex = overrides.pop("sex", Sex.MALE)
+    data = ElderData(
+        name="王秀英",
+        id_number=id_number(birth, male=sex is Sex.MALE),
+        sex=sex,
+        birth_date=birth,
+        address="西湖区文新街道桂花苑3幢2单元301室",
+        grid_code=grid_code,
+        categories=frozenset({Category.LIVING_ALONE}),
+        phone="13812345678",
+        lon=120.1201,
+        lat=30.2801,
+    )
+    return replace(data, **overrides)
+
+
+@dataclass
+class District:
+    """A district with two streets; street A has two grids, street B one. Accounts at every level."""
+
+    codes: dict[str, str] = field(default_factory=dict)
+    accounts: dict[str, int] = field(default_factory=dict)
+    elders: dict[str, int] = field(default_factory=dict)
+
+
+def make_area(uow: UnitOfWork, code: str, name: str, level: AreaLevel, parent: str | None) -> None:
+    areas.create_area(uow, caller=SYSTEM, code=code, name=name, level=level, parent_code=parent)
+
+
+def make_worker(uow: UnitOfWork, data: WorkerData) -> int:
+    worker_id = workers.create_worker(uow, caller=SYSTEM, data=data).id
+    with uow:
+        uow.session.execute(
+            update(Worker).where(Worker.id == worker_id).values(password_hash=password_hash())
+        )
+        uow.commit()
+    return worker_id
+
+
+def make_district(uow: UnitOfWork) -> District:
+    d = District()
+    tree = [
+        ("district", "330106", "西湖区", AreaLevel.DISTRICT, None),
+        ("street_a", "330106001", "北山街道", AreaLevel.STREET, "330106"),
+        ("street_b", "330106002", "西溪街道", AreaLevel.STREET, "330106"),
+        ("community_a", "330106001001", "保俶社区", AreaLevel.COMMUNITY, "330106001"),
+        ("community_b", "330106002001", "古荡社区", AreaLevel.COMMUNITY, "330106002"),
+        ("grid_a1", "330106001001001", "保俶一网格", AreaLevel.GRID, "330106001001"),
+        ("grid_a2", "330106001001002", "保俶二网格", AreaLevel.GRID, "330106001001"),
+        ("grid_b1", "330106002001001", "古荡一网格", AreaLevel.GRID, "330106002001"),
+    ]
+    for key, code, name, level, parent in tree:
+        make_area(uow, code, name, level, parent)
+        d.codes[key] = code
+    people = [
+        WorkerData(account="admin", name="管理员", role=Role.ADMIN, area_code=d.codes["district"]),
+        WorkerData(account="sup_a", name="北山督导", role=Role.SUPERVISOR, area_code=d.codes["street_a"]),
+        WorkerData(account="sup_b", name="西溪督导", role=Role.SUPERVISOR, area_code=d.codes["street_b"]),
+        WorkerData(
+            account="w_a1", name="张网格", grid_codes=(d.codes["grid_a1"],), start_lon=120.12, start_lat=30.28
+        ),
+        WorkerData(account="w_a2", name="李网格", grid_codes=(d.codes["grid_a2"],)),
+        WorkerData(account="w_b1", name="赵网格", grid_codes=(d.codes["grid_b1"],)),
+    ]
+    for data in people:
+        d.accounts[data.account] = make_worker(uow, data)
+    for key, grid in (("elder_a1", "grid_a1"), ("elder_a2", "grid_a2"), ("elder_b1", "grid_b1")):
+        d.elders[key] = elders.create_elder(uow, caller=SYSTEM, data=elder_data(d.codes[grid])).id
+    return d
