@@ -68,6 +68,8 @@ class Ledger:
 
 def generate(profile: str = "demo", *, today: date, random_seed: int = 20261101) -> Ledger:
     """The district's three 台账 as rows of strings keyed by their Chinese headers, parents first."""
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}: one of {', '.join(PROFILES)}")
     spec = PROFILES[profile]
     # One stream per part, so that a change to how elders are drawn leaves the map and the accounts alone.
     area_rng = random.Random(f"{random_seed}:areas")

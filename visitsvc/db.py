@@ -26,3 +26,24 @@ def upgrade(url: str = "", *, connection: Connection | None = None, revision: st
 
 def is_empty(connection: Connection) -> bool:
     return "elders" not in inspect(connection).get_table_names()
+
+
+def downgrade_to_base(url: str) -> None:
+    command.downgrade(alembic_config(url), "base")
+
+
+def has_register_data(url: str) -> bool:
+    """True when anything beyond an empty schema is stored (a seed must not mix with real data)."""
+    from visitsvc.uow import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if is_empty(conn):
+                return False
+            return any(
+                conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first() is not None  # noqa: S608
+                for table in ("areas", "workers", "elders")
+            )
+    finally:
+        engine.dispose()

@@ -54,13 +54,17 @@ def test_demo_has_an_admin_three_supervisors_and_sixty_grid_workers(demo: Ledger
 
 
 def test_rows_have_exactly_the_columns_in_order(demo: Ledger) -> None:
-    for rows, columns in ((demo.areas, AREA_COLUMNS), (demo.workers, WORKER_COLUMNS), (demo.elders, ELDER_COLUMNS)):
+    for rows, columns in (
+        (demo.areas, AREA_COLUMNS),
+        (demo.workers, WORKER_COLUMNS),
+        (demo.elders, ELDER_COLUMNS),
+    ):
         assert all(tuple(r) == columns for r in rows)
         assert all(isinstance(v, str) for r in rows for v in r.values())
 
 
 def test_area_codes_form_a_tree_parents_first(demo: Ledger) -> None:
-    seen: dict[str, str] = {}
+    seen: dict[str, str] = {}  # code -> level, of the rows read so far
     for area in demo.areas:
         code, level, parent = area["区划代码"], area["层级"], area["上级代码"]
         assert code.isdigit()
@@ -69,9 +73,9 @@ def test_area_codes_form_a_tree_parents_first(demo: Ledger) -> None:
             assert parent == ""
         else:
             assert code[:-3] == parent
-            assert len(seen[parent]) == CODE_LENGTH[level] - 3  # the parent came first, one level up
+            assert CODE_LENGTH[seen[parent]] == CODE_LENGTH[level] - 3  # the parent came first, one level up
         assert code not in seen
-        seen[code] = code
+        seen[code] = level
     assert len({a["名称"] for a in demo.areas}) == len(demo.areas)
 
 
@@ -270,5 +274,5 @@ def test_write_csv_writes_a_bom_and_the_exact_headers(demo: Ledger, tmp_path: Pa
 
 
 def test_unknown_profile_is_refused() -> None:
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError, match="county"):
         generate("county", today=TODAY)

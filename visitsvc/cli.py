@@ -1,0 +1,130 @@
+"""The operator's command line: `visitsvc --help`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from visitsvc import db
+from visitsvc.config import ConfigError, Settings, load_settings
+from visitsvc.errors import DomainError
+from visitsvc.ledger_format import LedgerKind
+from visitsvc.scoping import Caller
+from visitsvc.services import ledger, workers
+from visitsvc.spreadsheet import read_table
+from visitsvc.uow import UnitOfWork, make_engine, session_factory
+
+
+def settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def unit_of_work(cfg: Settings) -> UnitOfWork:
+    return UnitOfWork(session_factory(make_engine(cfg.database_url)))
+
+
+@contextmanager
+def progress_bar(label: str, *, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on a terminal; nothing when quiet or when output goes to a file."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda _done, _total: None
+        return
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(done - state.get("done", 0))
+        state["done"] = done
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+
+@click.group()
+def main() -> None:
+    """visitsvc: the register of elders to visit, their monthly plan and the visits made."""
+
+
+@main.group("db")
+def db_group() -> None:
+    """Schema management."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations to VISITSVC_DATABASE_URL (creates the SQLite file if needed)."""
+    cfg = settings()
+    if cfg.database_url.startswith("sqlite:///"):
+        Path(cfg.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db.upgrade(cfg.database_url)
+    click.echo("database is up to date", err=True)
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice([k.value for k in LedgerKind]))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable result on stdout, no progress.")
+def import_command(kind: str, file: Path, dry_run: bool, as_json: bool) -> None:
+    """Import a 台账 file (CSV or XLSX) of areas, workers or elders: every row or none."""
+    cfg = settings()
+    try:
+        table = read_table(file.read_bytes(), file.name)
+        with progress_bar(f"导入 {file.name}", quiet=as_json) as progress:
+            result = ledger.import_table(
+                unit_of_work(cfg), caller=Caller.system(), kind=LedgerKind(kind), table=table,
+                dry_run=dry_run, filename=file.name, progress=progress,
+            )  # fmt: skip
+    except DomainError as exc:
+        rows = [{"row": r.row, "column": r.column, "message": r.message} for r in exc.rows]
+        if as_json:
+            click.echo(
+                json.dumps({"created": 0, "updated": 0, "unchanged": 0, "errors": rows}, ensure_ascii=False)
+            )
+        else:
+            click.echo(f"导入失败：{exc.message}", err=True)
+            for r in exc.rows:
+                click.echo(f"  第 {r.row} 行 [{r.column}] {r.message}", err=True)
+        sys.exit(1)
+    counts = {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+    if as_json:
+        click.echo(json.dumps({**counts, "errors": []}, ensure_ascii=False))
+        return
+    verb = "检查通过（未写入）" if dry_run else "导入完成"
+    click.echo(
+        f"{verb}：{result.rows} 行，新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}",
+        err=True,
+    )
+
+
+@main.command("set-password")
+@click.argument("account")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def set_password(account: str, password_stdin: bool) -> None:
+    """Give an account a (new) password; its open sessions end."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("新密码", hide_input=True, confirmation_prompt=True)
+    try:
+        workers.set_password(
+            unit_of_work(settings()), caller=Caller.system(), account=account, password=password
+        )
+    except DomainError as exc:
+        messages = "; ".join(m for ms in exc.errors.values() for m in ms) or exc.message
+        raise click.ClickException(messages) from None
+    click.echo(f"已为 {account} 设置密码", err=True)
