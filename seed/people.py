@@ -7,7 +7,12 @@ looks like: mostly 空巢 and 独居, a sixth 失能, about 30% aged 80 or more.
 from __future__ import annotations
 
 import random
+from bisect import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
+from typing import Generic, TypeVar
 
 from faker import Faker
 
@@ -23,11 +28,38 @@ ELDER_COLUMNS = (
 
 CATEGORY_ORDER = ("独居", "空巢", "留守", "失能", "失智", "重残", "计划生育特殊家庭", "孤寡", "分散供养特困")
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Weighted(Generic[T]):
+    """`random.choices` with the cumulative weights worked out once: it is called ten times a row."""
+
+    items: tuple[T, ...]
+    cumulative: tuple[float, ...]
+
+    @classmethod
+    def of(cls, pairs: Sequence[tuple[T, float]]) -> Weighted[T]:
+        return cls(tuple(p[0] for p in pairs), tuple(accumulate(p[1] for p in pairs)))
+
+    def pick(self, rng: random.Random) -> T:
+        return self.items[bisect(self.cumulative, rng.random() * self.cumulative[-1])]
+
+
 # Age bands of a register like this one: (first age, last age, share in percent); 30% are 80 or older.
 _AGE_BANDS = (
     (60, 64, 17.0), (65, 69, 18.0), (70, 74, 17.0), (75, 79, 18.0), (80, 84, 14.0),
     (85, 89, 9.0), (90, 94, 5.0), (95, 99, 1.6), (100, 104, 0.4),
 )  # fmt: skip
+_AGES = Weighted.of([((low, high), share) for low, high, share in _AGE_BANDS])
+_WILLINGNESS = Weighted.of([("同意上门", 93), ("仅电话", 5), ("拒绝", 2)])
+_CARE_NEED = Weighted.of([("失能", 7), ("失智", 2), ("重残", 1)])
+_ABILITY_DISABLED = Weighted.of([("轻度失能", 25), ("中度失能", 35), ("重度失能", 28), ("完全失能", 12)])
+_ABILITY_DEMENTIA = Weighted.of([("能力完好", 20), ("轻度失能", 50), ("中度失能", 30)])
+_MILD_DISABILITY = Weighted.of([("三级", 2), ("四级", 3)])
+_RELATIONS = Weighted.of(vocab.RELATIONS)
+_RELATIONS_LIVING_ALONE = Weighted.of([r for r in vocab.RELATIONS if r[0] != "老伴"])
+_RELATIONS_NO_FAMILY = Weighted.of(vocab.RELATIONS_ALONE)
 _MALE_RELATIONS = frozenset({"儿子", "女婿", "孙子", "侄子", "外甥"})
 _FEMALE_RELATIONS = frozenset({"女儿", "儿媳", "孙女", "侄女"})
 # Relations that carry the father's surname when the elder is a man.
@@ -63,7 +95,7 @@ def landline(rng: random.Random) -> str:
 
 
 def birth_date(rng: random.Random, today: date) -> date:
-    low, high, _ = rng.choices(_AGE_BANDS, weights=[b[2] for b in _AGE_BANDS])[0]
+    low, high = _AGES.pick(rng)
     age = rng.randint(low, high)
     latest = _years_before(today, age)  # turns `age` today
     earliest = _years_before(today, age + 1) + timedelta(days=1)  # turns age + 1 tomorrow
@@ -98,22 +130,29 @@ class ElderMaker:
 
     def grid_rows(self, grid: Grid, spots: list[Spot], count: int) -> list[dict[str, str]]:
         rows: list[dict[str, str]] = []
+        used: set[str] = set()  # one household a door, except the couples below
         while len(rows) < count:
-            row, home = self._elder(grid, spots)
+            row, home = self._elder(grid, spots, used)
             rows.append(row)
             # About one 空巢 home in six has both partners on the register: same door, same phone.
             if len(rows) < count and "空巢" in row["老人类别"] and self.rng.random() < 0.17:
                 rows.append(self._partner(row, home, grid))
         return rows
 
-    def _elder(self, grid: Grid, spots: list[Spot]) -> tuple[dict[str, str], tuple[str, str, str, str]]:
+    def _elder(
+        self, grid: Grid, spots: list[Spot], used: set[str]
+    ) -> tuple[dict[str, str], tuple[str, str, str, str]]:
         rng = self.rng
         birth = birth_date(rng, self.today)
         age = idnumber.age_on(birth, self.today)
         male = rng.random() >= min(0.5 + 0.006 * (age - 60), 0.75)  # women outlive men
         categories = self._categories(age, grid.urban)
-        spot = rng.choice(spots)
-        address = grid.address_prefix + spot.label + self._door(grid.urban)
+        for _ in range(20):
+            spot = rng.choice(spots)
+            address = grid.address_prefix + spot.label + self._door(grid.urban)
+            if address not in used:
+                break
+        used.add(address)
         lon, lat, datum = self._location(spot)
         phone = self._phone()
         home = (address, lon, lat, datum)
@@ -131,7 +170,8 @@ class ElderMaker:
         age = idnumber.age_on(birth, self.today)
         categories += [c for c in self._care_categories(age) if c not in categories]
         row = self._row(birth, male, categories, grid, home, first["联系电话"])
-        row["紧急联系人"], row["紧急联系电话"] = first["紧急联系人"], first["紧急联系电话"]
+        if not first["紧急联系人"].endswith("（老伴）"):  # the same child answers for both
+            row["紧急联系人"], row["紧急联系电话"] = first["紧急联系人"], first["紧急联系电话"]
         return row
 
     def _row(
@@ -166,7 +206,7 @@ class ElderMaker:
             "残疾等级": self._disability(ordered),
             "紧急联系人": contact,
             "紧急联系电话": contact_phone,
-            "探访意愿": rng.choices(("同意上门", "仅电话", "拒绝"), weights=(93, 5, 2))[0],
+            "探访意愿": _WILLINGNESS.pick(rng),
             "偏好开始时间": start,
             "偏好结束时间": end,
             "备注": rng.choice(vocab.NOTES) if rng.random() < 0.12 else "",
@@ -187,7 +227,7 @@ class ElderMaker:
         if rng.random() < (0.01 if urban else 0.04):
             cats.append("分散供养特困")
         if not cats:  # living with family: on the register only for a care need
-            cats.append(rng.choices(("失能", "失智", "重残"), weights=(7, 2, 1))[0])
+            cats.append(_CARE_NEED.pick(rng))
         return list(dict.fromkeys(cats))
 
     def _care_categories(self, age: int) -> list[str]:
@@ -208,9 +248,9 @@ class ElderMaker:
         if rng.random() < (0.06 if disabled else 0.24):
             return ""  # not assessed yet
         if disabled:
-            return rng.choices(("轻度失能", "中度失能", "重度失能", "完全失能"), weights=(25, 35, 28, 12))[0]
+            return _ABILITY_DISABLED.pick(rng)
         if "失智" in categories:
-            return rng.choices(("能力完好", "轻度失能", "中度失能"), weights=(20, 50, 30))[0]
+            return _ABILITY_DEMENTIA.pick(rng)
         return "轻度失能" if rng.random() < 0.05 + 0.006 * (age - 60) else "能力完好"
 
     def _disability(self, categories: list[str]) -> str:
@@ -218,18 +258,19 @@ class ElderMaker:
         if "重残" in categories:
             return rng.choice(("一级", "二级"))
         if rng.random() < 0.05:
-            return rng.choices(("三级", "四级"), weights=(2, 3))[0]
+            return _MILD_DISABILITY.pick(rng)
         return ""
 
     def _contact(self, elder_surname: str, male: bool, categories: list[str]) -> tuple[str, str]:
         rng = self.rng
         if rng.random() < 0.03:
             return "", ""
-        alone = "孤寡" in categories or "分散供养特困" in categories
-        choices: tuple[tuple[str, int], ...] = vocab.RELATIONS_ALONE if alone else vocab.RELATIONS
-        if "独居" in categories:
-            choices = tuple(c for c in choices if c[0] != "老伴")
-        relation = rng.choices([c[0] for c in choices], weights=[c[1] for c in choices])[0]
+        if "孤寡" in categories or "分散供养特困" in categories:
+            relation = _RELATIONS_NO_FAMILY.pick(rng)
+        elif "独居" in categories:
+            relation = _RELATIONS_LIVING_ALONE.pick(rng)
+        else:
+            relation = _RELATIONS.pick(rng)
         if relation == "老伴":
             name = self.names.full(rng, not male, elder=True)
         else:

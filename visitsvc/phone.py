@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})$")
+# Beijing (010) and the 02x cities have three-digit area codes; every other area code has four digits.
+_LANDLINE = re.compile(r"^(010|02\d|0[3-9]\d{2})-?([2-9]\d{6,7})$")
 _NOISE = re.compile(r"[\s()（）]")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９－＋", "0123456789-+")
 
@@ -21,7 +22,7 @@ def normalize_phone(raw: str) -> str:
     digits = value.replace("-", "")
     if _MOBILE.match(digits):
         return digits
-    landline = _LANDLINE.match(value) or _LANDLINE.match(digits)
+    landline = _LANDLINE.match(digits)
     if landline:
         return f"{landline.group(1)}-{landline.group(2)}"
     raise ValueError("电话号码格式不正确（手机 11 位，座机须带区号）")

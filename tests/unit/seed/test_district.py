@@ -276,3 +276,14 @@ def test_write_csv_writes_a_bom_and_the_exact_headers(demo: Ledger, tmp_path: Pa
 def test_unknown_profile_is_refused() -> None:
     with pytest.raises(ValueError, match="county"):
         generate("county", today=TODAY)
+
+
+def test_a_door_is_shared_only_by_a_couple(demo: Ledger) -> None:
+    households: dict[str, list[dict[str, str]]] = {}
+    for e in demo.elders:
+        households.setdefault(e["居住地址"], []).append(e)
+    couples = [h for h in households.values() if len(h) > 1]
+    assert couples
+    for couple in couples:
+        assert sorted(e["性别"] for e in couple) == ["女", "男"]
+        assert len({(e["经度"], e["纬度"], e["联系电话"]) for e in couple}) == 1

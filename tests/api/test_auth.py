@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask.testing import FlaskClient
+
+from tests.factories import PASSWORD, District
+from visitsvc.clock import FixedClock
+
+
+def token(client: FlaskClient, account: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    return client.post("/api/v1/auth/token", json={"username": account, "password": password})
+
+
+def bearer(access: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {access}"}
+
+
+def test_login_gives_a_bearer_token_with_the_role(client: FlaskClient, district: District) -> None:
+    response = token(client, "sup_a")
+    assert response.status_code == 200
+    body = response.json
+    assert body["token_type"] == "Bearer"
+    assert body["role"] == "supervisor"
+    assert body["expires_in"] > 0
+    assert client.get("/api/v1/areas", headers=bearer(body["access_token"])).status_code == 200
+
+
+def test_a_wrong_password_is_401_and_the_same_as_an_unknown_account(
+    client: FlaskClient, district: District
+) -> None:
+    wrong = token(client, "sup_a", "not-the-password")
+    unknown = token(client, "nobody", "not-the-password")
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json == unknown.json
+
+
+def test_five_failures_in_a_minute_lock_the_account_for_the_rest_of_it(
+    client: FlaskClient, district: District, clock: FixedClock
+) -> None:
+    for _ in range(5):
+        assert token(client, "w_a1", "guess-guess").status_code == 401
+    locked = token(client, "w_a1")
+    assert locked.status_code == 429
+    assert int(locked.headers["Retry-After"]) > 0
+    clock.advance(timedelta(minutes=1, seconds=1))
+    assert token(client, "w_a1").status_code == 200
+
+
+def test_requests_without_a_valid_token_are_401(client: FlaskClient, district: District) -> None:
+    assert client.get("/api/v1/elders").status_code == 401
+    response = client.get("/api/v1/elders", headers=bearer("made-up"))
+    assert response.status_code == 401
+    assert response.json["code"] == "invalid_token"
+
+
+def test_tokens_expire(client: FlaskClient, district: District, clock: FixedClock) -> None:
+    access = token(client, "sup_a").json["access_token"]
+    clock.advance(timedelta(hours=8, seconds=1))
+    response = client.get("/api/v1/areas", headers=bearer(access))
+    assert response.status_code == 401
+    assert response.json["code"] == "token_expired"
+
+
+def test_a_refresh_token_is_rotated_and_a_reused_one_ends_the_session(
+    client: FlaskClient, district: District
+) -> None:
+    first = token(client, "w_a1").json
+    second = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert second.status_code == 200
+    assert client.get("/api/v1/areas", headers=bearer(second.json["access_token"])).status_code == 200
+    replay = client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+    assert replay.status_code == 401
+    # The thief's replay revoked the whole family, the legitimate new pair included.
+    assert client.get("/api/v1/areas", headers=bearer(second.json["access_token"])).status_code == 401
+
+
+def test_deactivating_a_worker_revokes_their_tokens(client: FlaskClient, district: District) -> None:
+    worker = token(client, "w_a1").json["access_token"]
+    supervisor = token(client, "sup_a").json["access_token"]
+    assert client.get("/api/v1/areas", headers=bearer(worker)).status_code == 200
+    response = client.patch(
+        f"/api/v1/workers/{district.accounts['w_a1']}", json={"active": False}, headers=bearer(supervisor)
+    )
+    assert response.status_code == 200, response.json
+    assert client.get("/api/v1/areas", headers=bearer(worker)).status_code == 401
+    assert token(client, "w_a1").status_code == 401
+
+
+def test_a_new_password_revokes_the_old_sessions(client: FlaskClient, district: District) -> None:
+    worker = token(client, "w_a1").json["access_token"]
+    admin = token(client, "admin").json["access_token"]
+    response = client.patch(
+        f"/api/v1/workers/{district.accounts['w_a1']}",
+        json={"password": "brand-new-pass"},
+        headers=bearer(admin),
+    )
+    assert response.status_code == 200
+    assert client.get("/api/v1/areas", headers=bearer(worker)).status_code == 401
+    assert token(client, "w_a1", "brand-new-pass").status_code == 200
+
+
+def test_logout_ends_the_session(client: FlaskClient, district: District) -> None:
+    pair = token(client, "sup_a").json
+    assert client.post("/api/v1/auth/logout", headers=bearer(pair["access_token"])).status_code == 204
+    assert client.get("/api/v1/areas", headers=bearer(pair["access_token"])).status_code == 401
+    assert (
+        client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
+    )
