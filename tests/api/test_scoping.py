@@ -70,9 +70,13 @@ CASES = [
 
 @pytest.mark.parametrize(("request_of", "account", "status"), CASES)
 def test_scoping_matrix(
-    client: FlaskClient, district: District, login: Callable[[str], Headers], request_of: Request, account: str,
+    client: FlaskClient,
+    district: District,
+    login: Callable[[str], Headers],
+    request_of: Request,
+    account: str,
     status: int,
-) -> None:  # fmt: skip
+) -> None:
     method, url, body = request_of(district)
     response = client.open(url, method=method, json=body, headers=login(account))
     assert response.status_code == status, response.get_data(as_text=True)

@@ -1,0 +1,91 @@
+"""python -m seed --size demo|city: a believable district to try visitsvc on (never in production)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+
+import click
+
+from seed.district import DEMO_PASSWORD, PROFILES, generate, write_csv
+from seed.load import load
+from visitsvc import db
+from visitsvc.cli import progress_bar
+from visitsvc.clock import SystemClock
+from visitsvc.config import load_settings
+from visitsvc.model import Role
+from visitsvc.scoping import Scope
+from visitsvc.uow import UnitOfWork, make_engine, session_factory
+
+
+@click.command()
+@click.option("--size", type=click.Choice(sorted(PROFILES)), default="demo", show_default=True)
+@click.option("--seed", "random_seed", type=int, default=20261101, show_default=True, help="Same seed, same district.")
+@click.option("--reset", is_flag=True, help="Empty the database first (all data is lost).")
+@click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when the register already holds data.")
+@click.option("--csv-dir", type=click.Path(file_okay=False), help="Also write the 台账 as CSV files here.")
+@click.option("--logins", is_flag=True, help="Only print the demo accounts and exit.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON summary; no progress bars.")
+def main(
+    size: str, random_seed: int, reset: bool, if_empty: bool, csv_dir: str | None, logins: bool, as_json: bool
+) -> None:
+    settings = load_settings()
+    if settings.is_production:
+        raise click.ClickException("refusing to seed demo data in production (VISITSVC_ENV=production)")
+    url = settings.database_url
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    if logins:
+        _print_logins(UnitOfWork(sessions))
+        return
+    db.upgrade(url)
+    if db.has_register_data(url):
+        if if_empty:
+            click.echo("register already holds data: not seeding", err=True)
+            return
+        if not reset:
+            raise click.ClickException("the database is not empty; use --reset to replace its data")
+        engine.dispose()
+        db.downgrade_to_base(url)
+        db.upgrade(url)
+    started = time.perf_counter()
+    ledger = generate(size, today=SystemClock().today(), random_seed=random_seed)
+    if csv_dir:
+        write_csv(ledger, Path(csv_dir))
+    with ExitStack() as stack:
+
+        def progress(label: str) -> Callable[[int, int], None]:
+            return stack.enter_context(progress_bar(f"导入 {label}", quiet=as_json))
+
+        result = load(lambda: UnitOfWork(sessions), ledger, password=DEMO_PASSWORD, progress=progress)
+    summary = {"size": size, "seed": random_seed, **result.counts, "seconds": round(time.perf_counter() - started, 1)}
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+    else:
+        click.echo(
+            f"seeded {size}: {result.counts['areas']} areas, {result.counts['workers']} grid workers, "
+            f"{result.counts['staff']} staff, {result.counts['elders']} elders in {summary['seconds']} s",
+            err=True,
+        )
+
+
+def _print_logins(uow: UnitOfWork) -> None:
+    with uow:
+        staff, grid_workers = [], []
+        for worker in uow.workers.page(Scope.everything(), role=None, active=True, limit=100_000, after_id=None):
+            (grid_workers if worker.role is Role.GRID_WORKER else staff).append(worker)
+    click.echo("demo accounts (password: demo1234)" if staff else "no accounts yet: run `make run` or python -m seed")
+    for worker in staff:
+        area = worker.area.name if worker.area else ""
+        click.echo(f"  {worker.account:<8} {worker.role.value:<11} {area}")
+    if grid_workers:
+        click.echo(f"  {grid_workers[0].account} .. {grid_workers[-1].account}  grid_worker  one grid each")
+    click.echo("API: http://127.0.0.1:8000/api/v1   docs: http://127.0.0.1:8000/docs")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""The operator's commands, run as an operator would: a database URL in the environment, files on disk."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.factories import id_number
+from visitsvc.cli import main
+from visitsvc.ledger_format import AREA_COLUMNS, ELDER_COLUMNS
+from visitsvc.spreadsheet import write_csv
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("VISITSVC_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("VISITSVC_SECRET_KEY", "s" * 48)
+    return CliRunner()
+
+
+def test_import_areas_then_elders_with_a_json_summary(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    areas = tmp_path / "areas.csv"
+    areas.write_bytes(
+        write_csv(
+            AREA_COLUMNS,
+            [
+                ["330106", "西湖区", "区县", ""],
+                ["330106001", "北山街道", "街道乡镇", "330106"],
+                ["330106001001", "保俶社区", "社区村", "330106001"],
+                ["330106001001001", "一网格", "网格", "330106001001"],
+            ],
+        )
+    )
+    result = runner.invoke(main, ["import", "areas", str(areas), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"created": 4, "updated": 0, "unchanged": 0, "errors": []}
+
+    person = [
+        "陈阿婆",
+        id_number(male=False),
+        "女",
+        "1940-05-17",
+        "",
+        "保俶路8号",
+        "",
+        "",
+        "330106001001001",
+        "独居",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
+    bad = [*person[:1], "110105194912310021", *person[2:]]
+    elders = tmp_path / "elders.csv"
+    elders.write_bytes(write_csv(ELDER_COLUMNS, [person, bad]))
+    failed = runner.invoke(main, ["import", "elders", str(elders), "--json"])
+    assert failed.exit_code == 1
+    body = json.loads(failed.stdout)
+    assert body["created"] == 0
+    assert body["errors"][0]["row"] == 3
+    assert body["errors"][0]["column"] == "身份证号"
+
+    elders.write_bytes(write_csv(ELDER_COLUMNS, [person]))
+    dry = runner.invoke(main, ["import", "elders", str(elders), "--dry-run", "--json"])
+    assert json.loads(dry.stdout)["created"] == 1
+    done = runner.invoke(main, ["import", "elders", str(elders), "--json"])
+    assert json.loads(done.stdout)["created"] == 1
+    again = runner.invoke(main, ["import", "elders", str(elders)])
+    assert again.exit_code == 0
+    assert "未变 1" in again.stderr
