@@ -24,9 +24,11 @@ from visitsvc.uow import UnitOfWork, make_engine, session_factory
 
 @click.command()
 @click.option("--size", type=click.Choice(sorted(PROFILES)), default="demo", show_default=True)
-@click.option("--seed", "random_seed", type=int, default=20261101, show_default=True, help="Same seed, same district.")
+@click.option(
+    "--seed", "random_seed", type=int, default=20261101, show_default=True, help="Same seed, same data."
+)
 @click.option("--reset", is_flag=True, help="Empty the database first (all data is lost).")
-@click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when the register already holds data.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the register already holds data.")
 @click.option("--csv-dir", type=click.Path(file_okay=False), help="Also write the 台账 as CSV files here.")
 @click.option("--logins", is_flag=True, help="Only print the demo accounts and exit.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary; no progress bars.")
@@ -62,7 +64,8 @@ def main(
             return stack.enter_context(progress_bar(f"导入 {label}", quiet=as_json))
 
         result = load(lambda: UnitOfWork(sessions), ledger, password=DEMO_PASSWORD, progress=progress)
-    summary = {"size": size, "seed": random_seed, **result.counts, "seconds": round(time.perf_counter() - started, 1)}
+    seconds = round(time.perf_counter() - started, 1)
+    summary = {"size": size, "seed": random_seed, **result.counts, "seconds": seconds}
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False))
     else:
@@ -76,9 +79,13 @@ def main(
 def _print_logins(uow: UnitOfWork) -> None:
     with uow:
         staff, grid_workers = [], []
-        for worker in uow.workers.page(Scope.everything(), role=None, active=True, limit=100_000, after_id=None):
+        everyone = uow.workers.page(Scope.everything(), role=None, active=True, limit=100_000, after_id=None)
+        for worker in everyone:
             (grid_workers if worker.role is Role.GRID_WORKER else staff).append(worker)
-    click.echo("demo accounts (password: demo1234)" if staff else "no accounts yet: run `make run` or python -m seed")
+    if not staff:
+        click.echo("no accounts yet: run `make run` or `python -m seed`")
+        return
+    click.echo(f"demo accounts (password: {DEMO_PASSWORD})")
     for worker in staff:
         area = worker.area.name if worker.area else ""
         click.echo(f"  {worker.account:<8} {worker.role.value:<11} {area}")

@@ -45,8 +45,9 @@ def load(
     ):
         report = progress(kind.value) if progress else (lambda _d, _t: None)
         outcome = ledger_service.import_table(
-            make_uow(), caller=system, kind=kind, table=_table(rows), filename=f"seed:{kind.value}", progress=report
-        )
+            make_uow(), caller=system, kind=kind, table=_table(rows), filename=f"seed:{kind.value}",
+            progress=report,
+        )  # fmt: skip
         result.counts[kind.value] = outcome.created
         if kind is LedgerKind.AREAS:
             for staff in data.staff:
