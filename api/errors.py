@@ -9,6 +9,7 @@ from flask import Flask
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from api.schemas.common import ErrorSchema
 from visitsvc.errors import (
     Conflict,
     DomainError,
@@ -80,6 +81,8 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
 
 class VisitApi(Api):  # type: ignore[misc]
     """flask-smorest's Api with our error shape for HTTP errors, webargs' 422 included."""
+
+    ERROR_SCHEMA = ErrorSchema
 
     def handle_http_exception(self, error: HTTPException) -> tuple[dict[str, Any], int, dict[str, str]]:
         status = error.code or 500
