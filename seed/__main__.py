@@ -17,7 +17,7 @@ from visitsvc import db
 from visitsvc.cli import progress_bar
 from visitsvc.clock import SystemClock
 from visitsvc.config import load_settings
-from visitsvc.model import Role
+from visitsvc.model import Role, Worker
 from visitsvc.scoping import Scope
 from visitsvc.uow import UnitOfWork, make_engine, session_factory
 
@@ -78,7 +78,8 @@ def main(
 
 def _print_logins(uow: UnitOfWork) -> None:
     with uow:
-        staff, grid_workers = [], []
+        staff: list[Worker] = []
+        grid_workers: list[Worker] = []
         everyone = uow.workers.page(Scope.everything(), role=None, active=True, limit=100_000, after_id=None)
         for worker in everyone:
             (grid_workers if worker.role is Role.GRID_WORKER else staff).append(worker)

@@ -16,6 +16,7 @@ from pathlib import Path
 from seed import geography
 from seed.geography import Grid, Shape
 from seed.people import ELDER_COLUMNS, ElderMaker, Names, mobile
+from visitsvc import ledger_format
 
 __all__ = [
     "AREA_COLUMNS",
@@ -32,14 +33,8 @@ __all__ = [
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - the demo logins that `make run` prints; never a real deployment
 
 AREA_COLUMNS = ("区划代码", "名称", "层级", "上级代码")
-WORKER_COLUMNS = (
-    "账号", "姓名", "手机号", "角色", "管辖区划", "负责网格", "出行方式", "起点经度", "起点纬度",
-    "上班时间", "下班时间", "每日探访分钟", "在岗",
-)  # fmt: skip
+WORKER_COLUMNS = (*ledger_format.WORKER_COLUMNS, *ledger_format.WORKER_OPTIONAL)
 
-GRID_WORKER = "网格员"  # grid_worker
-SUPERVISOR = "督导"  # supervisor
-ADMIN = "管理员"  # admin
 WALK, EBIKE, CAR = "步行", "电动车", "汽车"
 WORK_START, WORK_END = "08:30", "17:30"
 
@@ -59,11 +54,23 @@ PROFILES = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """A supervisor or admin account: not in the workers 台账, which lists grid workers only."""
+
+    account: str
+    name: str
+    phone: str
+    role: str  # "admin" | "supervisor"
+    area_code: str
+
+
 @dataclass(frozen=True)
 class Ledger:
     areas: list[dict[str, str]]
     workers: list[dict[str, str]]
     elders: list[dict[str, str]]
+    staff: list[Staff]
 
 
 def generate(profile: str = "demo", *, today: date, random_seed: int = 20261101) -> Ledger:
@@ -88,8 +95,9 @@ def generate(profile: str = "demo", *, today: date, random_seed: int = 20261101)
         spots = geography.homes(grid, i % per_community, counts[grid.code], area_rng)
         elders += maker.grid_rows(grid, spots, counts[grid.code])
 
-    workers = _workers(areas, grids, overloaded, worker_rng, names)
+    staff, workers = _workers(areas, grids, overloaded, worker_rng, names)
     return Ledger(
+        staff=staff,
         areas=[{"区划代码": a.code, "名称": a.name, "层级": a.level, "上级代码": a.parent} for a in areas],
         workers=workers,
         elders=elders,
@@ -138,7 +146,7 @@ def _workers(
     overloaded: Grid,
     rng: random.Random,
     names: Names,
-) -> list[dict[str, str]]:
+) -> tuple[list[Staff], list[dict[str, str]]]:
     phones: set[str] = set()
 
     def phone() -> str:
@@ -147,30 +155,28 @@ def _workers(
         phones.add(number)
         return number
 
-    def row(account: str, role: str, area: str, grid: str, mode: str, start: tuple[float, float],
-            minutes: int) -> dict[str, str]:  # fmt: skip
+    def name() -> str:
+        return names.full(rng, rng.random() < 0.45)  # more women than men do this work
+
+    def row(account: str, grid: str, mode: str, start: tuple[float, float], minutes: int) -> dict[str, str]:
         return {
             "账号": account,
-            "姓名": names.full(rng, rng.random() < 0.45),  # more women than men do this work
+            "姓名": name(),
             "手机号": phone(),
-            "角色": role,
-            "管辖区划": area,
             "负责网格": grid,
             "出行方式": mode,
             "起点经度": f"{start[0]:.6f}",
             "起点纬度": f"{start[1]:.6f}",
+            "每日工时": f"{minutes / 60:g}",
             "上班时间": WORK_START,
             "下班时间": WORK_END,
-            "每日探访分钟": str(minutes),
-            "在岗": "是",
         }
 
     district = areas[0]
     streets = [a for a in areas if a.level == geography.STREET]
-    rows = [row("admin", ADMIN, district.code, "", CAR, district.centre, 60)]
-    for i, street in enumerate(streets):
-        mode = EBIKE if street.name.endswith("街道") else CAR
-        rows.append(row(f"sup{i + 1:02d}", SUPERVISOR, street.code, "", mode, street.centre, 120))
+    staff = [Staff("admin", name(), phone(), "admin", district.code)]
+    staff += [Staff(f"sup{i + 1:02d}", name(), phone(), "supervisor", s.code) for i, s in enumerate(streets)]
+    rows = []
     width = max(3, len(str(len(grids))))
     for i, grid in enumerate(grids):
         if grid is overloaded:
@@ -180,5 +186,5 @@ def _workers(
             modes = (WALK, EBIKE) if grid.urban else (EBIKE, CAR)
             mode = rng.choices(modes, weights=(55, 45) if grid.urban else (70, 30))[0]
             minutes = rng.choice((240, 270, 300, 330, 360))
-        rows.append(row(f"w{i + 1:0{width}d}", GRID_WORKER, "", grid.code, mode, grid.office, minutes))
-    return rows
+        rows.append(row(f"w{i + 1:0{width}d}", grid.code, mode, grid.office, minutes))
+    return staff, rows

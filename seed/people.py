@@ -18,13 +18,9 @@ from faker import Faker
 
 from seed import vocab
 from seed.geography import DISTRICT_CODE, Grid, Spot, offset
-from visitsvc import geo, idnumber
+from visitsvc import geo, idnumber, ledger_format
 
-ELDER_COLUMNS = (
-    "姓名", "身份证号", "性别", "出生日期", "联系电话", "居住地址", "经度", "纬度", "坐标系", "所属网格",
-    "老人类别", "能力等级", "残疾等级", "紧急联系人", "紧急联系电话", "探访意愿", "偏好开始时间",
-    "偏好结束时间", "备注",
-)  # fmt: skip
+ELDER_COLUMNS = (*ledger_format.ELDER_COLUMNS, *ledger_format.ELDER_OPTIONAL)
 
 CATEGORY_ORDER = ("独居", "空巢", "留守", "失能", "失智", "重残", "计划生育特殊家庭", "孤寡", "分散供养特困")
 
@@ -135,7 +131,7 @@ class ElderMaker:
             row, home = self._elder(grid, spots, used)
             rows.append(row)
             # About one 空巢 home in six has both partners on the register: same door, same phone.
-            if len(rows) < count and "空巢" in row["老人类别"] and self.rng.random() < 0.17:
+            if len(rows) < count and "空巢" in row["类别"] and self.rng.random() < 0.17:
                 rows.append(self._partner(row, home, grid))
         return rows
 
@@ -166,7 +162,7 @@ class ElderMaker:
         if idnumber.age_on(birth, self.today) < 60:
             birth = _years_before(self.today, 60) - timedelta(days=rng.randrange(1, 700))
         male = first["性别"] == "女"
-        categories = [c for c in first["老人类别"].split("、") if c in ("空巢", "留守")]
+        categories = [c for c in first["类别"].split("、") if c in ("空巢", "留守")]
         age = idnumber.age_on(birth, self.today)
         categories += [c for c in self._care_categories(age) if c not in categories]
         row = self._row(birth, male, categories, grid, home, first["联系电话"])
@@ -190,7 +186,7 @@ class ElderMaker:
         start, end = rng.choice(vocab.PREFERRED_WINDOWS) if rng.random() < 0.10 else ("", "")
         address, lon, lat, datum = home
         ordered = [c for c in CATEGORY_ORDER if c in categories]
-        return {
+        row = {
             "姓名": name,
             "身份证号": id_number(rng, birth, male, self.taken),
             "性别": "男" if male else "女",
@@ -201,7 +197,7 @@ class ElderMaker:
             "纬度": lat,
             "坐标系": datum,
             "所属网格": grid.code,
-            "老人类别": "、".join(ordered),
+            "类别": "、".join(ordered),
             "能力等级": self._ability(ordered, idnumber.age_on(birth, self.today)),
             "残疾等级": self._disability(ordered),
             "紧急联系人": contact,
@@ -211,6 +207,7 @@ class ElderMaker:
             "偏好结束时间": end,
             "备注": rng.choice(vocab.NOTES) if rng.random() < 0.12 else "",
         }
+        return {column: row[column] for column in ELDER_COLUMNS}  # the import's column order
 
     def _categories(self, age: int, urban: bool) -> list[str]:
         rng = self.rng

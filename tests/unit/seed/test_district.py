@@ -20,6 +20,7 @@ from seed.district import (
     write_csv,
 )
 from visitsvc import geo, idnumber
+from visitsvc.ledger_format import LedgerKind, check_headers
 from visitsvc.model import AbilityLevel, Category, DisabilityGrade, Willingness
 
 TODAY = date(2026, 11, 1)
@@ -48,8 +49,8 @@ def test_demo_has_three_streets_twelve_communities_sixty_grids(demo: Ledger) -> 
 
 
 def test_demo_has_an_admin_three_supervisors_and_sixty_grid_workers(demo: Ledger) -> None:
-    accounts = [w["账号"] for w in demo.workers]
-    assert accounts == ["admin", "sup01", "sup02", "sup03", *(f"w{i:03d}" for i in range(1, 61))]
+    assert [s.account for s in demo.staff] == ["admin", "sup01", "sup02", "sup03"]
+    assert [w["账号"] for w in demo.workers] == [f"w{i:03d}" for i in range(1, 61)]
     assert len(demo.elders) == 3_000
 
 
@@ -61,6 +62,18 @@ def test_rows_have_exactly_the_columns_in_order(demo: Ledger) -> None:
     ):
         assert all(tuple(r) == columns for r in rows)
         assert all(isinstance(v, str) for r in rows for v in r.values())
+
+
+@pytest.mark.parametrize(
+    ("kind", "columns"),
+    [
+        (LedgerKind.AREAS, AREA_COLUMNS),
+        (LedgerKind.WORKERS, WORKER_COLUMNS),
+        (LedgerKind.ELDERS, ELDER_COLUMNS),
+    ],
+)
+def test_the_headers_are_what_the_import_reads(kind: LedgerKind, columns: tuple[str, ...]) -> None:
+    assert check_headers(kind, list(columns)) == []
 
 
 def test_area_codes_form_a_tree_parents_first(demo: Ledger) -> None:
@@ -115,22 +128,18 @@ def test_every_elder_lives_in_an_existing_grid(demo: Ledger) -> None:
 
 def test_each_grid_worker_has_one_grid_and_every_grid_a_worker(demo: Ledger) -> None:
     grids = [a["区划代码"] for a in demo.areas if a["层级"] == "网格"]
-    grid_workers = [w for w in demo.workers if w["角色"] == "网格员"]
-    assigned = [w["负责网格"].split("、") for w in grid_workers]
+    assigned = [w["负责网格"].split("、") for w in demo.workers]
     assert all(len(g) == 1 for g in assigned)
     assert sorted(g[0] for g in assigned) == sorted(grids)
-    assert all(w["管辖区划"] == "" for w in grid_workers)
 
 
 def test_supervisors_hold_a_street_and_the_admin_the_district(demo: Ledger) -> None:
     streets = [a["区划代码"] for a in demo.areas if a["层级"] == "街道乡镇"]
     by_role: dict[str, list[str]] = {}
-    for w in demo.workers:
-        by_role.setdefault(w["角色"], []).append(w["管辖区划"])
-        if w["角色"] != "网格员":
-            assert w["负责网格"] == ""
-    assert by_role["督导"] == streets
-    assert by_role["管理员"] == ["330199"]
+    for s in demo.staff:
+        by_role.setdefault(s.role, []).append(s.area_code)
+    assert by_role["supervisor"] == streets
+    assert by_role["admin"] == ["330199"]
 
 
 def test_workers_have_real_looking_fields(demo: Ledger) -> None:
@@ -140,8 +149,8 @@ def test_workers_have_real_looking_fields(demo: Ledger) -> None:
     for w in demo.workers:
         assert w["出行方式"] in {"步行", "电动车", "汽车"}
         assert geo.in_china(float(w["起点经度"]), float(w["起点纬度"]))
-        assert (w["上班时间"], w["下班时间"], w["在岗"]) == ("08:30", "17:30", "是")
-        assert 0 < int(w["每日探访分钟"]) <= 9 * 60
+        assert (w["上班时间"], w["下班时间"]) == ("08:30", "17:30")
+        assert 0 < float(w["每日工时"]) <= 9
 
 
 def test_village_grid_workers_ride_and_drive(demo: Ledger) -> None:
@@ -163,7 +172,7 @@ def test_one_urban_grid_is_overloaded_and_its_worker_walks(demo: Ledger) -> None
 def test_categories_and_grades_come_from_the_register_vocabularies(demo: Ledger) -> None:
     categories = set(Category.labels()) - {"高龄"}  # the register adds 高龄 itself at 80
     for e in demo.elders:
-        listed = e["老人类别"].split("、")
+        listed = e["类别"].split("、")
         assert listed
         assert set(listed) <= categories
         assert len(set(listed)) == len(listed)
@@ -178,7 +187,7 @@ def test_categories_and_grades_come_from_the_register_vocabularies(demo: Ledger)
 
 def test_category_mix_is_realistic(demo: Ledger) -> None:
     n = len(demo.elders)
-    share = Counter(c for e in demo.elders for c in e["老人类别"].split("、"))
+    share = Counter(c for e in demo.elders for c in e["类别"].split("、"))
     assert share["空巢"] / n > 0.3
     assert share["独居"] / n > 0.2
     assert 0.10 <= share["失能"] / n <= 0.20
