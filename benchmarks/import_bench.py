@@ -77,7 +77,9 @@ def run(kind: str, requests: int, quiet: bool) -> dict[str, Any]:
         total = time.perf_counter() - started
         if not quiet:
             print()
-        app = create_app(Settings(database_url=url, secret_key="b" * 48, environment="test"), sessions=sessions)
+        app = create_app(
+            Settings(database_url=url, secret_key="b" * 48, environment="test"), sessions=sessions
+        )
         client = app.test_client()
         token = client.post("/api/v1/auth/token", json={"username": "sup01", "password": DEMO_PASSWORD}).json
         headers = {"Authorization": f"Bearer {token['access_token']}"}
@@ -103,7 +105,9 @@ def run(kind: str, requests: int, quiet: bool) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--json", action="store_true")

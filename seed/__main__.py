@@ -17,7 +17,7 @@ from visitsvc import db
 from visitsvc.cli import progress_bar
 from visitsvc.clock import SystemClock
 from visitsvc.config import load_settings
-from visitsvc.model import Role, Worker
+from visitsvc.model import Role
 from visitsvc.scoping import Scope
 from visitsvc.uow import UnitOfWork, make_engine, session_factory
 
@@ -78,20 +78,21 @@ def main(
 
 def _print_logins(uow: UnitOfWork) -> None:
     with uow:
-        staff: list[Worker] = []
-        grid_workers: list[Worker] = []
         everyone = uow.workers.page(Scope.everything(), role=None, active=True, limit=100_000, after_id=None)
-        for worker in everyone:
-            (grid_workers if worker.role is Role.GRID_WORKER else staff).append(worker)
+        staff = [
+            (w.account, w.role.value, w.area.name if w.area else "")
+            for w in everyone
+            if w.role is not Role.GRID_WORKER
+        ]
+        grid_workers = [w.account for w in everyone if w.role is Role.GRID_WORKER]
     if not staff:
         click.echo("no accounts yet: run `make run` or `python -m seed`")
         return
     click.echo(f"demo accounts (password: {DEMO_PASSWORD})")
-    for worker in staff:
-        area = worker.area.name if worker.area else ""
-        click.echo(f"  {worker.account:<8} {worker.role.value:<11} {area}")
+    for account, role, area in staff:
+        click.echo(f"  {account:<8} {role:<11} {area}")
     if grid_workers:
-        click.echo(f"  {grid_workers[0].account} .. {grid_workers[-1].account}  grid_worker  one grid each")
+        click.echo(f"  {grid_workers[0]} .. {grid_workers[-1]}  grid_worker  one grid each")
     click.echo("API: http://127.0.0.1:8000/api/v1   docs: http://127.0.0.1:8000/docs")
 
 

@@ -147,8 +147,9 @@ def apply(elder: Elder, data: ElderData, grid: Area, *, today: date, at: datetim
         if name in ("grid_code", "categories", "datum"):
             continue
         put(name, getattr(data, name))
-    if elder.lon is None:
-        elder.location_verified = False
+    if "lon" in changes or "lat" in changes or getattr(elder, "id", None) is None:
+        # Coordinates from the register count as known; without any, the planner uses a stand-in near the grid.
+        elder.location_verified = elder.lon is not None
     if getattr(elder, "grid_id", None) != grid.id:
         old_code = elder.grid.code if getattr(elder, "grid_id", None) else None
         changes["grid_code"] = [old_code, grid.code]

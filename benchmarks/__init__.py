@@ -1,0 +1,58 @@
+"""Benchmarks of `routing`: `python -m benchmarks.solomon|month|city`. Not tests: they time things.
+
+Data lives outside the project, in `../shared/benchmarks` relative to the repository (override with
+VISITSVC_BENCHMARKS or `--data`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "benchmarks"
+
+
+def data_dir(flag: str | None) -> Path:
+    path = Path(flag or os.environ.get("VISITSVC_BENCHMARKS") or DEFAULT_DATA)
+    if not path.is_dir():
+        raise SystemExit(f"benchmark data not found at {path} (set VISITSVC_BENCHMARKS or --data)")
+    return path
+
+
+def parser(description: str) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--data", help="benchmark data folder (default ../shared/benchmarks)")
+    p.add_argument("--json", action="store_true", help="print one JSON document and nothing else")
+    return p
+
+
+class Reporter:
+    """Progress lines for a person at a terminal; silence (and one JSON document at the end) otherwise."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    def line(self, text: str) -> None:
+        if not self.quiet:
+            print(text, flush=True)
+
+    def progress(self, done: int, total: int) -> None:
+        if not self.quiet and sys.stderr.isatty():
+            print(f"\r{done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    def result(self, document: object) -> None:
+        if self.quiet:
+            json.dump(document, sys.stdout, indent=1, default=str)
+            print()
+
+
+def percent_summary(gaps: Sequence[float]) -> dict[str, float]:
+    if not gaps:
+        return {"mean": float("nan"), "median": float("nan"), "max": float("nan")}
+    return {"mean": statistics.fmean(gaps), "median": statistics.median(gaps), "max": max(gaps)}

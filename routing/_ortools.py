@@ -1,0 +1,183 @@
+"""The one module that imports OR-Tools: a `SolverModel` in, visit orders per vehicle out.
+
+Nodes are the model's visits (0..V-1) followed by one node per distinct start or end location. Every cost and
+time table is handed to OR-Tools as a matrix or vector (`RegisterTransitMatrix`, `RegisterUnaryTransitVector`)
+so the search never calls back into Python for an arc.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from routing.matrix import TravelMode
+from routing.plan import Status
+from routing.prepare import SolverModel
+
+_OPTIMAL_STATUS = routing_enums_pb2.RoutingSearchStatus.ROUTING_OPTIMAL
+
+
+@dataclass(frozen=True, slots=True)
+class SolverResult:
+    routes: tuple[tuple[int, ...], ...]  # per vehicle, indices into SolverModel.visits
+    status: Status
+    first_solution_time: float | None
+    solutions: int
+    warm_started: bool
+
+
+@dataclass(slots=True)
+class _Progress:
+    started: float
+    first: float | None = None
+    count: int = 0
+
+    def __call__(self) -> None:
+        if self.first is None:
+            self.first = time.perf_counter() - self.started
+        self.count += 1
+
+
+def solve_model(model: SolverModel, initial_routes: list[list[int]] | None) -> SolverResult:
+    started = time.perf_counter()
+    visit_count, vehicles = len(model.visits), model.vehicles
+    depots = sorted({v.start_location for v in vehicles} | {v.end_location for v in vehicles})
+    depot_node = {loc: visit_count + i for i, loc in enumerate(depots)}
+    locations = [v.location for v in model.visits] + depots
+    manager = pywrapcp.RoutingIndexManager(
+        len(locations),
+        len(vehicles),
+        [depot_node[v.start_location] for v in vehicles],
+        [depot_node[v.end_location] for v in vehicles],
+    )
+    routing = pywrapcp.RoutingModel(manager)
+    _add_travel_and_time(model, routing, manager, locations)
+    _add_delay(model, routing, visit_count, len(depots))
+    _add_load(model, routing, manager, visit_count, len(depots))
+    _add_balance(model, routing, visit_count, len(depots))
+    for node, (visit, allowed) in enumerate(zip(model.visits, model.allowed, strict=True)):
+        index = manager.NodeToIndex(node)
+        routing.AddDisjunction([index], visit.drop_penalty)
+        if len(allowed) < len(vehicles):
+            # What SetAllowedVehiclesForIndex does; its absl::Span argument takes no Python list in 9.15.
+            # -1 keeps "unperformed" possible, so the disjunction can still drop the visit.
+            routing.VehicleVar(index).SetValues([-1, *allowed])
+
+    params = _search_parameters(model)
+    progress = _Progress(started)
+    routing.AddAtSolutionCallback(progress)
+    routing.CloseModelWithParameters(params)
+    warm = None
+    if initial_routes is not None:
+        routes = [[manager.NodeToIndex(n) for n in route] for route in initial_routes]
+        warm = routing.ReadAssignmentFromRoutes(routes, True)
+    if warm is not None:
+        progress.first = time.perf_counter() - started
+        solution = routing.SolveFromAssignmentWithParameters(warm, params)
+    else:
+        solution = routing.SolveWithParameters(params)
+    if solution is None:
+        return SolverResult(((),) * len(vehicles), Status.NO_SOLUTION, progress.first, progress.count, False)
+    routes_out = []
+    for v in range(len(vehicles)):
+        index, route = solution.Value(routing.NextVar(routing.Start(v))), []
+        while not routing.IsEnd(index):
+            route.append(manager.IndexToNode(index))
+            index = solution.Value(routing.NextVar(index))
+        routes_out.append(tuple(route))
+    status = Status.OPTIMAL if routing.status() == _OPTIMAL_STATUS else Status.FEASIBLE
+    return SolverResult(tuple(routes_out), status, progress.first, progress.count, warm is not None)
+
+
+def _add_travel_and_time(
+    model: SolverModel,
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    locations: list[int],
+) -> None:
+    problem, vehicles = model.problem, model.vehicles
+    service = [v.service for v in model.visits] + [0] * (len(locations) - len(model.visits))
+    cost_index: dict[TravelMode, int] = {}
+    time_index: dict[TravelMode, int] = {}
+    for mode in sorted({v.shift.mode for v in vehicles}):
+        travel = problem.matrix(mode).rows(locations)
+        cost_index[mode] = routing.RegisterTransitMatrix(travel)
+        with_service = [[t + s for t in row] for row, s in zip(travel, service, strict=True)]
+        time_index[mode] = routing.RegisterTransitMatrix(with_service)
+    for v, vehicle in enumerate(vehicles):
+        routing.SetArcCostEvaluatorOfVehicle(cost_index[vehicle.shift.mode], v)
+    horizon = max(v.shift.end for v in vehicles)
+    routing.AddDimensionWithVehicleTransits(
+        [time_index[v.shift.mode] for v in vehicles], horizon, horizon, False, "time"
+    )
+    dimension = routing.GetDimensionOrDie("time")
+    for v, vehicle in enumerate(vehicles):
+        dimension.CumulVar(routing.Start(v)).SetRange(vehicle.start, vehicle.shift.end)
+        dimension.CumulVar(routing.End(v)).SetRange(vehicle.start, vehicle.shift.end)
+    for node, visit in enumerate(model.visits):
+        if visit.window is not None:
+            dimension.CumulVar(manager.NodeToIndex(node)).SetRange(visit.window.start, visit.window.end)
+
+
+def _add_delay(
+    model: SolverModel, routing: pywrapcp.RoutingModel, visit_count: int, depot_count: int
+) -> None:
+    """Delay is priced per visit node and vehicle (= day): unary transits summed by span cost."""
+    if not any(any(row) for row in model.delays):
+        return
+    by_vector: dict[tuple[int, ...], int] = {}
+    evaluators = []
+    for v in range(len(model.vehicles)):
+        vector = tuple(row[v] for row in model.delays) + (0,) * depot_count
+        if vector not in by_vector:
+            by_vector[vector] = routing.RegisterUnaryTransitVector(list(vector))
+        evaluators.append(by_vector[vector])
+    routing.AddDimensionWithVehicleTransits(
+        evaluators, 0, sum(max(r) for r in model.delays) + 1, True, "delay"
+    )
+    routing.GetDimensionOrDie("delay").SetSpanCostCoefficientForAllVehicles(1)
+
+
+def _add_load(
+    model: SolverModel,
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    visit_count: int,
+    depot_count: int,
+) -> None:
+    if not any(v.load for v in model.visits):
+        return
+    demand = routing.RegisterUnaryTransitVector([v.load for v in model.visits] + [0] * depot_count)
+    capacities = [v.capacity for v in model.vehicles]
+    routing.AddDimensionWithVehicleCapacity(demand, 0, capacities, True, "load")
+
+
+def _add_balance(
+    model: SolverModel, routing: pywrapcp.RoutingModel, visit_count: int, depot_count: int
+) -> None:
+    """Visits beyond an even share cost `balance_cost` each: a soft cap on a count dimension."""
+    cost = model.options.balance_cost
+    if not cost or not model.visits:
+        return
+    one = routing.RegisterUnaryTransitVector([1] * visit_count + [0] * depot_count)
+    routing.AddDimension(one, 0, visit_count, True, "count")
+    dimension = routing.GetDimensionOrDie("count")
+    for v in range(len(model.vehicles)):
+        dimension.SetCumulVarSoftUpperBound(routing.End(v), model.balance_target, cost)
+
+
+def _search_parameters(model: SolverModel) -> pywrapcp.DefaultRoutingSearchParameters:
+    options = model.options
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, options.first_solution)
+    params.local_search_metaheuristic = getattr(
+        routing_enums_pb2.LocalSearchMetaheuristic, options.metaheuristic
+    )
+    if options.time_limit is not None:
+        params.time_limit.FromMilliseconds(max(1, round(options.time_limit * 1000)))
+    if options.solution_limit is not None:
+        params.solution_limit = options.solution_limit
+    params.log_search = options.log_search
+    return params

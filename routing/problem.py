@@ -1,0 +1,177 @@
+"""What the solver is asked: visits, worker-day shifts, travel matrices and options.
+
+Times are integer seconds from midnight of the shift's day; days are `datetime.date`. Every value is a
+frozen dataclass of plain values so that a `Problem` pickles small and travels to another process or a Dask
+worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from routing.matrix import Matrix, TravelMode
+
+# Penalty standing for "mandatory": so large that dropping only wins when no plan can include the visit, yet
+# small enough that a few thousand of them still fit in OR-Tools' int64 objective.
+MANDATORY_PENALTY = 10**11
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The interval in which a visit must *start* (seconds in the day), as in Solomon's VRPTW."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """One visit owed: where, how long, when it may happen and what dropping it costs.
+
+    `days`/`workers` of None mean "any"; an empty set means "none" (the visit is dropped with
+    `no_allowed_day`). `penalty` None means mandatory. `due` is the day from which the visit is owed: each day
+    later costs `Options.delay_cost`, so the month keeps slack at its end to re-plan a miss; None means the
+    problem's first shift day.
+    """
+
+    id: str
+    location: int
+    service: int
+    days: frozenset[date] | None = None
+    workers: frozenset[str] | None = None
+    window: Window | None = None
+    penalty: int | None = None
+    load: int = 0
+    due: date | None = None
+
+    @property
+    def mandatory(self) -> bool:
+        return self.penalty is None
+
+    @property
+    def drop_penalty(self) -> int:
+        return MANDATORY_PENALTY if self.penalty is None else self.penalty
+
+    def allows(self, shift: Shift) -> bool:
+        return (self.days is None or shift.day in self.days) and (
+            self.workers is None or shift.worker_id in self.workers
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Shift:
+    """One worker on one day: a vehicle of the model. The route starts and ends at `location`."""
+
+    worker_id: str
+    day: date
+    location: int
+    start: int
+    end: int
+    mode: TravelMode = TravelMode.WALK
+    capacity: int | None = None
+
+    @property
+    def key(self) -> ShiftKey:
+        return (self.worker_id, self.day)
+
+
+ShiftKey = tuple[str, date]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """How to search.
+
+    Production limits by `time_limit`; a reproducible run sets `solution_limit` (OR-Tools routing ignores
+    random seeds, and a time limit stops at a machine-dependent point). `seed` permutes the order in which
+    visits are given to the model, which changes insertion ties: same seed and limits, same plan; different
+    seeds, different starting points. `workers` > 1 runs that many seeds (seed, seed+1, ...) in parallel
+    processes and keeps the cheapest plan.
+
+    `delay_cost` (per visit and day after its due day) fills the month from its start, keeping its end free
+    for re-planning misses; `balance_cost` (per visit above a shift's even share of the problem) is larger
+    than a month of delay, so days fill up to that share first rather than to their time limit. Benchmarks
+    with a travel-only objective set both to 0.
+    """
+
+    time_limit: float | None = 5.0
+    solution_limit: int | None = None
+    seed: int = 0
+    workers: int | None = None
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    delay_cost: int = 60
+    balance_cost: int = 3600
+    log_search: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Prefix:
+    """The first visits of a shift, fixed: today's route already started, or a past day (`closed`)."""
+
+    worker_id: str
+    day: date
+    visit_ids: tuple[str, ...]
+    closed: bool = False
+
+    @property
+    def key(self) -> ShiftKey:
+        return (self.worker_id, self.day)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Visits to place on shifts, with one travel matrix per travel mode used by the shifts."""
+
+    visits: tuple[Visit, ...]
+    shifts: tuple[Shift, ...]
+    matrices: tuple[Matrix, ...]
+    _by_mode: dict[TravelMode, Matrix] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_mode = {m.mode: m for m in self.matrices}
+        object.__setattr__(self, "_by_mode", by_mode)
+        problems = list(_validate(self, by_mode))
+        if problems:
+            raise ValueError("invalid routing problem: " + "; ".join(problems[:5]))
+
+    def matrix(self, mode: TravelMode) -> Matrix:
+        return self._by_mode[mode]
+
+    @property
+    def first_day(self) -> date | None:
+        return min((s.day for s in self.shifts), default=None)
+
+    def due(self, visit: Visit) -> date | None:
+        return visit.due if visit.due is not None else self.first_day
+
+
+def _validate(problem: Problem, by_mode: dict[TravelMode, Matrix]) -> Iterable[str]:
+    if len(by_mode) != len(problem.matrices):
+        yield "two matrices for one travel mode"
+    sizes = {m.size for m in problem.matrices}
+    if len(sizes) > 1:
+        yield "matrices of different sizes"
+    size = sizes.pop() if sizes else 0
+    ids = [v.id for v in problem.visits]
+    if len(set(ids)) != len(ids):
+        yield "duplicate visit ids"
+    keys = [s.key for s in problem.shifts]
+    if len(set(keys)) != len(keys):
+        yield "two shifts for one worker and day"
+    for v in problem.visits:
+        if not 0 <= v.location < size:
+            yield f"visit {v.id}: location {v.location} outside the matrix"
+        if v.service < 0 or v.load < 0 or (v.penalty is not None and v.penalty < 0):
+            yield f"visit {v.id}: negative service, load or penalty"
+        if v.window is not None and v.window.start > v.window.end:
+            yield f"visit {v.id}: window ends before it starts"
+    for s in problem.shifts:
+        if s.mode not in by_mode:
+            yield f"shift {s.key}: no matrix for {s.mode}"
+        if not 0 <= s.location < size:
+            yield f"shift {s.key}: location {s.location} outside the matrix"
+        if s.start > s.end:
+            yield f"shift {s.key}: ends before it starts"

@@ -1,0 +1,166 @@
+"""`solve` one problem; `solve_many` independent problems on a process pool or a Dask cluster."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import replace
+from functools import partial
+from typing import Any
+
+from routing.plan import Dropped, DropReason, Plan, Stats, Status
+from routing.prepare import Prepared, SolverModel, prepare
+from routing.problem import Options, Prefix, Problem, Shift, ShiftKey, Visit
+from routing.schedule import price, timed_route
+
+Progress = Callable[[int, int], None]
+
+
+def solve(
+    problem: Problem,
+    options: Options | None = None,
+    *,
+    warm_start: Plan | None = None,
+    prefixes: Sequence[Prefix] = (),
+) -> Plan:
+    """Route `problem`.
+
+    With `warm_start`, the search starts from that plan (what is still allowed of it); `prefixes` fix the
+    first visits of shifts (today's started route) or whole shifts (`closed`: past days).
+    """
+    options = options if options is not None else Options()
+    if options.time_limit is None and options.solution_limit is None:
+        raise ValueError("set a time_limit or a solution_limit: guided local search never stops by itself")
+    if options.workers is not None and options.workers > 1:
+        return _best_of_restarts(problem, options, warm_start, prefixes)
+    started = time.perf_counter()
+    prepared = prepare(problem, options, prefixes)
+    model = prepared.model
+    if not model.visits:
+        orders: tuple[tuple[int, ...], ...] = ((),) * len(model.vehicles)
+        status, solutions, warm = Status.OPTIMAL, 0, False
+        first: float | None = 0.0
+    else:
+        from routing._ortools import solve_model  # kept lazy: checking and pickling plans need no OR-Tools
+
+        initial = _initial_routes(model, warm_start) if warm_start is not None else None
+        result = solve_model(model, initial)
+        orders, status = result.routes, result.status
+        first, solutions, warm = result.first_solution_time, result.solutions, result.warm_started
+    return _assemble(prepared, orders, Stats(time.perf_counter() - started, first, status, solutions, warm))
+
+
+def _best_of_restarts(
+    problem: Problem, options: Options, warm_start: Plan | None, prefixes: Sequence[Prefix]
+) -> Plan:
+    """`options.workers` searches from different seeds in parallel processes; the cheapest plan wins.
+
+    Ties go to the lowest seed, so a run limited by solutions stays reproducible.
+    """
+    started = time.perf_counter()
+    seeds = [replace(options, seed=options.seed + k, workers=1) for k in range(options.workers or 1)]
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(seeds), mp_context=context) as pool:
+        futures = [pool.submit(solve, problem, o, warm_start=warm_start, prefixes=prefixes) for o in seeds]
+        plans = [f.result() for f in futures]
+    best = min(plans, key=lambda plan: plan.objective.total)
+    return replace(best, stats=replace(best.stats, wall_time=time.perf_counter() - started))
+
+
+def _initial_routes(model: SolverModel, plan: Plan) -> list[list[int]]:
+    """The previous plan's orders for the open vehicles, keeping the visits the model may place there."""
+    index = {v.id: i for i, v in enumerate(model.visits)}
+    routes = []
+    for v, vehicle in enumerate(model.vehicles):
+        route = plan.route(vehicle.shift.worker_id, vehicle.shift.day)
+        ids = route.visit_ids if route is not None else ()
+        routes.append([index[i] for i in ids if i in index and v in model.allowed[index[i]]])
+    return routes
+
+
+def _assemble(prepared: Prepared, orders: Sequence[Sequence[int]], stats: Stats) -> Plan:
+    model, problem = prepared.model, prepared.model.problem
+    by_shift: dict[ShiftKey, list[Visit]] = {key: list(visits) for key, visits in prepared.prefixes.items()}
+    for vehicle, order in zip(model.vehicles, orders, strict=True):
+        by_shift.setdefault(vehicle.shift.key, []).extend(model.visits[i] for i in order)
+    routed_shifts: list[tuple[Shift, list[Visit]]] = [
+        (s, by_shift[s.key]) for s in problem.shifts if by_shift.get(s.key)
+    ]
+    routed = {v.id for _, visits in routed_shifts for v in visits}
+    solver_dropped = [Dropped(v.id, DropReason.CAPACITY) for v in model.visits if v.id not in routed]
+    dropped = _in_problem_order(problem, [*prepared.dropped, *solver_dropped])
+    return Plan(
+        routes=tuple(timed_route(problem, s, visits) for s, visits in routed_shifts),
+        dropped=dropped,
+        objective=price(problem, model.options, routed_shifts, dropped),
+        stats=stats,
+    )
+
+
+def _in_problem_order(problem: Problem, dropped: list[Dropped]) -> tuple[Dropped, ...]:
+    position = {v.id: i for i, v in enumerate(problem.visits)}
+    return tuple(sorted(dropped, key=lambda d: position[d.visit_id]))
+
+
+def solve_many(
+    problems: Iterable[Problem],
+    options: Options | None = None,
+    *,
+    executor: str | Any = "process",
+    max_workers: int | None = None,
+    progress: Progress | None = None,
+) -> list[Plan]:
+    """Solve independent problems in parallel; plans come back in the problems' order.
+
+    `executor`: "process" (a pool of `max_workers`, default one per core), "serial", a Dask
+    scheduler address ("tcp://host:8786"), or a `distributed.Client` already connected.
+    """
+    todo = list(problems)
+    options = options if options is not None else Options()
+    report = progress if progress is not None else _silent
+    if executor == "serial":
+        plans = []
+        for done, problem in enumerate(todo, 1):
+            plans.append(solve(problem, options))
+            report(done, len(todo))
+        return plans
+    if executor == "process":
+        workers = max_workers or os.cpu_count() or 1
+        return _on_processes(todo, options, workers, report)
+    if isinstance(executor, str):
+        from distributed import Client
+
+        with Client(executor) as client:  # type: ignore[no-untyped-call]
+            return _on_dask(client, todo, options, report)
+    return _on_dask(executor, todo, options, report)
+
+
+def _silent(done: int, total: int) -> None:
+    return None
+
+
+def _on_processes(todo: list[Problem], options: Options, workers: int, report: Progress) -> list[Plan]:
+    # spawn, not fork: a parent holding Dask or hypothesis threads must not be forked.
+    context = multiprocessing.get_context("spawn")
+    plans: list[Plan | None] = [None] * len(todo)
+    with ProcessPoolExecutor(max_workers=min(workers, max(1, len(todo))), mp_context=context) as pool:
+        futures = {pool.submit(solve, problem, options): i for i, problem in enumerate(todo)}
+        for done, future in enumerate(as_completed(futures), 1):
+            plans[futures[future]] = future.result()
+            report(done, len(todo))
+    return [p for p in plans if p is not None]
+
+
+def _on_dask(client: Any, todo: list[Problem], options: Options, report: Progress) -> list[Plan]:
+    from distributed import as_completed as dask_completed
+
+    futures = client.map(partial(solve, options=options), todo, pure=False)
+    position = {f.key: i for i, f in enumerate(futures)}
+    plans: list[Plan | None] = [None] * len(todo)
+    for done, future in enumerate(dask_completed(futures), 1):  # type: ignore[no-untyped-call]
+        plans[position[future.key]] = future.result()
+        report(done, len(todo))
+    return [p for p in plans if p is not None]

@@ -1,0 +1,161 @@
+"""solve() on the named fixtures: what gets routed, what gets dropped and why, warm starts and prefixes."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import replace
+
+import pytest
+
+from routing import DropReason, Options, Prefix, Problem, Visit, check, solve
+
+from .conftest import DAY_START, FAST, HALF_HOUR, MONDAY, TUESDAY, shift, walking
+
+
+def test_three_visits_fit_in_one_day_in_chain_order(three_visits_two_days: Problem) -> None:
+    plan = solve(three_visits_two_days, replace(FAST, balance_cost=0))
+
+    assert check(three_visits_two_days, plan) == []
+    assert not plan.dropped
+    [route] = plan.routes
+    assert route.day == MONDAY  # earlier days are preferred
+    assert route.visit_ids in {("e1", "e2", "e3"), ("e3", "e2", "e1")}
+    assert plan.objective.travel == 300 + 300 + 300 + 600
+    assert route.stops[0].arrival == DAY_START + 300
+
+
+def test_arrivals_add_travel_and_service(three_visits_two_days: Problem) -> None:
+    route = solve(three_visits_two_days, replace(FAST, balance_cost=0)).routes[0]
+    first, second, third = (s.arrival for s in route.stops)
+    assert second - first == HALF_HOUR + 300
+    assert third - second == HALF_HOUR + 300
+    assert route.end - third == HALF_HOUR + (600 if route.visit_ids[-1] == "e3" else 300)
+
+
+def test_visit_with_no_allowed_day_is_dropped_with_that_reason(visit_with_no_allowed_day: Problem) -> None:
+    plan = solve(visit_with_no_allowed_day, FAST)
+
+    assert check(visit_with_no_allowed_day, plan) == []
+    assert [(d.visit_id, d.reason) for d in plan.dropped] == [("e2", DropReason.NO_ALLOWED_DAY)]
+    assert plan.routed_ids == {"e1", "e3"}
+
+
+def test_window_nobody_can_reach_is_dropped_as_time_window(unreachable_window: Problem) -> None:
+    plan = solve(unreachable_window, FAST)
+
+    assert check(unreachable_window, plan) == []
+    assert [(d.visit_id, d.reason) for d in plan.dropped] == [("e3", DropReason.TIME_WINDOW)]
+
+
+def test_overloaded_day_keeps_the_dearest_visit_and_drops_the_rest_for_capacity(
+    overloaded_day: Problem,
+) -> None:
+    plan = solve(overloaded_day, FAST)
+
+    assert check(overloaded_day, plan) == []
+    assert plan.routed_ids == {"e3"}
+    assert {d.visit_id: d.reason for d in plan.dropped} == {
+        "e1": DropReason.CAPACITY,
+        "e2": DropReason.CAPACITY,
+    }
+    assert plan.objective.dropped_penalty == 30_000
+
+
+def test_a_later_due_day_moves_the_visit_later(three_visits_two_days: Problem) -> None:
+    visits = tuple(replace(v, due=TUESDAY) for v in three_visits_two_days.visits)
+    problem = replace(three_visits_two_days, visits=visits)
+    # with nothing to gain from Monday, balance splits the visits over both days (even share 2)
+    plan = solve(problem, FAST)
+    assert plan.objective.lateness == 0
+    assert sorted(len(r.stops) for r in plan.routes) == [1, 2]
+
+
+def test_balance_cost_caps_a_day_at_its_even_share(three_visits_two_days: Problem) -> None:
+    spread = solve(three_visits_two_days, FAST)
+    packed = solve(three_visits_two_days, replace(FAST, balance_cost=0))
+
+    assert sorted(len(r.stops) for r in spread.routes) == [1, 2]
+    assert [len(r.stops) for r in packed.routes] == [3]
+
+
+def test_same_options_give_the_same_plan(three_visits_two_days: Problem) -> None:
+    first, second = solve(three_visits_two_days, FAST), solve(three_visits_two_days, FAST)
+    assert first.routes == second.routes
+    assert first.objective == second.objective
+
+
+def test_a_limit_is_required(three_visits_two_days: Problem) -> None:
+    with pytest.raises(ValueError, match="limit"):
+        solve(three_visits_two_days, Options(time_limit=None))
+
+
+def test_warm_start_from_a_previous_plan_keeps_it(three_visits_two_days: Problem) -> None:
+    previous = solve(three_visits_two_days, FAST)
+    again = solve(three_visits_two_days, replace(FAST, solution_limit=1), warm_start=previous)
+
+    assert again.stats.warm_started
+    assert again.routes == previous.routes
+
+
+def test_warm_start_after_a_miss_replans_the_missed_visit(three_visits_two_days: Problem) -> None:
+    previous = solve(three_visits_two_days, FAST)
+    monday = previous.routes[0]
+    missed = monday.visit_ids[-1]
+    # Monday is over: what was done stays, the missed visit is owed from Tuesday on.
+    done = Prefix("w1", MONDAY, monday.visit_ids[:-1], closed=True)
+    visits = tuple(
+        replace(v, days=frozenset({TUESDAY})) if v.id == missed else v for v in three_visits_two_days.visits
+    )
+    problem = replace(three_visits_two_days, visits=visits)
+
+    plan = solve(problem, FAST, warm_start=previous, prefixes=[done])
+
+    assert check(problem, plan) == []
+    assert plan.route("w1", MONDAY).visit_ids == monday.visit_ids[:-1]  # type: ignore[union-attr]
+    tuesday = plan.route("w1", TUESDAY)
+    assert tuesday is not None
+    assert missed in tuesday.visit_ids
+    assert plan.routed_ids == {v.id for v in problem.visits}
+
+
+def test_started_route_keeps_its_prefix_and_may_grow(three_visits_two_days: Problem) -> None:
+    started = Prefix("w1", MONDAY, ("e3",))
+    plan = solve(three_visits_two_days, replace(FAST, balance_cost=0), prefixes=[started])
+
+    assert check(three_visits_two_days, plan) == []
+    monday = plan.route("w1", MONDAY)
+    assert monday is not None
+    assert monday.visit_ids == ("e3", "e2", "e1")
+
+
+def test_closed_day_takes_nothing_more(three_visits_two_days: Problem) -> None:
+    past = Prefix("w1", MONDAY, ("e1",), closed=True)
+    plan = solve(three_visits_two_days, FAST, prefixes=[past])
+
+    assert plan.route("w1", MONDAY).visit_ids == ("e1",)  # type: ignore[union-attr]
+    assert set(plan.route("w1", TUESDAY).visit_ids) == {"e2", "e3"}  # type: ignore[union-attr]
+
+
+def test_prefix_must_name_known_visits(three_visits_two_days: Problem) -> None:
+    with pytest.raises(ValueError, match="unknown visits"):
+        solve(three_visits_two_days, FAST, prefixes=[Prefix("w1", MONDAY, ("nobody",))])
+
+
+def test_visits_go_only_to_their_workers() -> None:
+    visits = (
+        Visit("a", 1, HALF_HOUR, workers=frozenset({"ann"})),
+        Visit("b", 3, HALF_HOUR, workers=frozenset({"bo"})),
+    )
+    problem = Problem(visits, (shift(MONDAY, "ann"), shift(MONDAY, "bo")), (walking(),))
+    plan = solve(problem, FAST)
+
+    assert check(problem, plan) == []
+    assert plan.route("ann", MONDAY).visit_ids == ("a",)  # type: ignore[union-attr]
+    assert plan.route("bo", MONDAY).visit_ids == ("b",)  # type: ignore[union-attr]
+
+
+def test_problem_and_plan_pickle(three_visits_two_days: Problem) -> None:
+    plan = solve(three_visits_two_days, FAST)
+    # our own bytes, round-tripped: what a process pool or Dask does with them
+    assert pickle.loads(pickle.dumps(three_visits_two_days)) == three_visits_two_days  # noqa: S301
+    assert pickle.loads(pickle.dumps(plan)) == plan  # noqa: S301

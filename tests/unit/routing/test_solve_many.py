@@ -1,0 +1,53 @@
+"""solve_many gives the plans solve gives, in order, on every executor."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from routing import Plan, Problem, check, solve, solve_many
+
+from .conftest import FAST
+
+
+@pytest.fixture(scope="module")
+def problems(
+    three_visits_two_days: Problem, overloaded_day: Problem, unreachable_window: Problem
+) -> list[Problem]:
+    return [three_visits_two_days, overloaded_day, unreachable_window]
+
+
+def routes_of(plans: list[Plan]) -> list[object]:
+    return [(p.routes, p.dropped, p.objective) for p in plans]
+
+
+def test_process_pool_matches_serial(problems: list[Problem]) -> None:
+    serial = solve_many(problems, FAST, executor="serial")
+    pooled = solve_many(problems, FAST, executor="process", max_workers=2)
+
+    assert routes_of(pooled) == routes_of(serial) == routes_of([solve(p, FAST) for p in problems])
+
+
+def test_progress_counts_every_problem(problems: list[Problem]) -> None:
+    seen: list[tuple[int, int]] = []
+    solve_many(problems, FAST, executor="serial", progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_dask_client_matches_serial(problems: list[Problem]) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.Client(
+        processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None
+    ) as client:
+        on_dask = solve_many(problems, FAST, executor=client)
+    assert routes_of(on_dask) == routes_of(solve_many(problems, FAST, executor="serial"))
+
+
+def test_every_seed_gives_a_checked_plan_and_repeats_itself(three_visits_two_days: Problem) -> None:
+    for seed in (1, 2, 3):
+        options = replace(FAST, seed=seed)
+        plan = solve(three_visits_two_days, options)
+        assert check(three_visits_two_days, plan) == []
+        assert not plan.dropped
+        assert solve(three_visits_two_days, options).routes == plan.routes
