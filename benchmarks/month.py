@@ -43,7 +43,10 @@ def read_nodes(path: Path) -> list[dict[str, float]]:
 def travel_seconds(nodes: list[dict[str, float]], kmh: float) -> list[list[int]]:
     """The generator's formula (see the data's README): round(euclid_m * 1.3 / speed_m_s)."""
     speed = kmh / 3.6
-    return [[round(math.hypot(a["x_m"] - b["x_m"], a["y_m"] - b["y_m"]) * 1.3 / speed) for b in nodes] for a in nodes]
+    return [
+        [round(math.hypot(a["x_m"] - b["x_m"], a["y_m"] - b["y_m"]) * 1.3 / speed) for b in nodes]
+        for a in nodes
+    ]
 
 
 def our_problem(instance: Instance, nodes: list[dict[str, float]], travel: list[list[int]]) -> Problem:
@@ -69,7 +72,9 @@ def run_ours(problem: Problem, seconds: float, options: dict[str, Any]) -> dict[
     }
 
 
-def run_pyvrp(instance: Instance, nodes: list[dict[str, float]], travel: list[list[int]], seconds: float) -> dict[str, Any]:
+def run_pyvrp(
+    instance: Instance, nodes: list[dict[str, float]], travel: list[list[int]], seconds: float
+) -> dict[str, Any]:
     import numpy as np
     import pyvrp
     from pyvrp.stop import MaxRuntime
@@ -78,12 +83,19 @@ def run_pyvrp(instance: Instance, nodes: list[dict[str, float]], travel: list[li
     data = pyvrp.ProblemData(
         locations=[pyvrp.Location(n["x_m"], n["y_m"]) for n in nodes],
         clients=[
-            pyvrp.Client(i, service_duration=int(n["service_s"]), tw_early=int(n["tw_start_s"]), tw_late=int(n["tw_end_s"]))
+            pyvrp.Client(
+                i,
+                service_duration=int(n["service_s"]),
+                tw_early=int(n["tw_start_s"]),
+                tw_late=int(n["tw_end_s"]),
+            )
             for i, n in enumerate(nodes[1:], start=1)
         ],
         depots=[pyvrp.Depot(0, tw_early=0, tw_late=instance.shift_end)],
         vehicle_types=[
-            pyvrp.VehicleType(num_available=instance.workers * instance.days, tw_early=0, tw_late=instance.shift_end)
+            pyvrp.VehicleType(
+                num_available=instance.workers * instance.days, tw_early=0, tw_late=instance.shift_end
+            )
         ],
         distance_matrices=[matrix],
         duration_matrices=[matrix],
@@ -102,8 +114,12 @@ def main() -> None:
     args_parser = parser(__doc__ or "")
     args_parser.add_argument("--times", type=float, nargs="+", default=[5.0, 30.0])
     args_parser.add_argument("--instances", nargs="+", default=["worker", "team"], choices=sorted(INSTANCES))
-    args_parser.add_argument("--no-pyvrp", action="store_true", help="only our solver (ratios need --pyvrp-json)")
-    args_parser.add_argument("--concurrent", action="store_true", help="run ours and PyVRP side by side, 1 core each")
+    args_parser.add_argument(
+        "--no-pyvrp", action="store_true", help="only our solver (ratios need --pyvrp-json)"
+    )
+    args_parser.add_argument(
+        "--concurrent", action="store_true", help="run ours and PyVRP side by side, 1 core each"
+    )
     args_parser.add_argument("--restarts", type=int, default=1, help="our seeds in parallel processes")
     args_parser.add_argument("--first-solution", default="PARALLEL_CHEAPEST_INSERTION")
     args_parser.add_argument("--metaheuristic", default="GUIDED_LOCAL_SEARCH")
@@ -131,14 +147,24 @@ def main() -> None:
                 ours = run_ours(problem, seconds, ours_options)
                 pyvrp_result = theirs.result() if theirs is not None else None
                 ratio = ours["cost"] / pyvrp_result["cost"] if pyvrp_result else None
-                rows.append({"instance": name, "seconds": seconds, "ours": ours, "pyvrp": pyvrp_result, "ratio": ratio})
+                rows.append(
+                    {
+                        "instance": name,
+                        "seconds": seconds,
+                        "ours": ours,
+                        "pyvrp": pyvrp_result,
+                        "ratio": ratio,
+                    }
+                )
                 shown = f"ratio {ratio:.3f}" if ratio is not None else ""
                 theirs_cost = pyvrp_result["cost"] if pyvrp_result else "-"
                 out.line(
                     f"{name:6} {seconds:5.0f}s  ours {ours['cost']:8} (feasible {ours['feasible']}, "
                     f"routes {ours['routes']})  pyvrp {theirs_cost}  {shown}"
                 )
-    out.result({"options": ours_options, "concurrent": args.concurrent, "runs": rows, "defaults": asdict(Options())})
+    out.result(
+        {"options": ours_options, "concurrent": args.concurrent, "runs": rows, "defaults": asdict(Options())}
+    )
 
 
 if __name__ == "__main__":

@@ -148,7 +148,7 @@ def apply(elder: Elder, data: ElderData, grid: Area, *, today: date, at: datetim
             continue
         put(name, getattr(data, name))
     if "lon" in changes or "lat" in changes or getattr(elder, "id", None) is None:
-        # Coordinates from the register count as known; without any, the planner uses a stand-in near the grid.
+        # Coordinates from the register count as known; without any the planner uses a stand-in.
         elder.location_verified = elder.lon is not None
     if getattr(elder, "grid_id", None) != grid.id:
         old_code = elder.grid.code if getattr(elder, "grid_id", None) else None
