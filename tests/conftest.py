@@ -79,3 +79,10 @@ def uow(sessions: sessionmaker[Session], clock: FixedClock) -> UnitOfWork:
 @pytest.fixture(scope="session")
 def data_dir() -> Path:
     return Path(__file__).parent / "data"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that touches the database is a `db` test, which `make test` runs again on PostgreSQL."""
+    for item in items:
+        if "engine" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)

@@ -13,8 +13,6 @@ from visitsvc.clock import FixedClock
 from visitsvc.config import Settings
 from visitsvc.uow import UnitOfWork
 
-pytestmark = pytest.mark.db
-
 Headers = dict[str, str]
 
 
