@@ -10,14 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from visitsvc.model.enums import AbilityLevel, Category, DisabilityGrade, ElderStatus, Willingness
+from visitsvc.model.enums import AbilityLevel, Category, DisabilityGrade, ElderStatus, VisitKind, Willingness
 from visitsvc.month import Month
 from visitsvc.workdays import WorkCalendar
-
-
-class VisitKind(StrEnum):
-    HOME = "home"  # 上门探视
-    PHONE = "phone"  # 通讯探访
 
 
 class Rule(StrEnum):

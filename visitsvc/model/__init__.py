@@ -14,8 +14,10 @@ from visitsvc.model.enums import (
     Role,
     Sex,
     TravelMode,
+    VisitKind,
     Willingness,
 )
+from visitsvc.model.planning import CalendarDay, PlannedVisit, PlanningLock, PlanVersion, UnplannedVisit
 from visitsvc.model.worker import Worker, worker_grids
 
 __all__ = [
@@ -26,17 +28,23 @@ __all__ = [
     "AuditEntry",
     "AuthToken",
     "Base",
+    "CalendarDay",
     "Category",
     "DisabilityGrade",
     "Elder",
     "ElderCategory",
     "ElderStatus",
     "LoginFailure",
+    "PlanVersion",
+    "PlannedVisit",
+    "PlanningLock",
     "Role",
     "Sex",
     "StatusChange",
     "TokenKind",
     "TravelMode",
+    "UnplannedVisit",
+    "VisitKind",
     "Willingness",
     "Worker",
     "worker_grids",

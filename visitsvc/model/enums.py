@@ -88,6 +88,11 @@ class Willingness(LabelledEnum):
     REFUSES_HOME = "refuses_home"  # 拒绝 (home visits; contact by phone is still owed)
 
 
+class VisitKind(StrEnum):
+    HOME = "home"  # 上门探视
+    PHONE = "phone"  # 通讯探访
+
+
 class ElderStatus(StrEnum):
     ACTIVE = "active"
     HOSPITALIZED = "hospitalized"
