@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,8 +16,10 @@ from visitsvc import db
 from visitsvc.config import ConfigError, Settings, load_settings
 from visitsvc.errors import DomainError
 from visitsvc.ledger_format import LedgerKind
+from visitsvc.month import Month
+from visitsvc.plan_problems import PlanningSettings
 from visitsvc.scoping import Caller
-from visitsvc.services import ledger, workers
+from visitsvc.services import ledger, planning, workers
 from visitsvc.spreadsheet import read_table
 from visitsvc.uow import UnitOfWork, make_engine, session_factory
 
@@ -128,3 +131,73 @@ def set_password(account: str, password_stdin: bool) -> None:
         messages = "; ".join(m for ms in exc.errors.values() for m in ms) or exc.message
         raise click.ClickException(messages) from None
     click.echo(f"已为 {account} 设置密码", err=True)
+
+
+def _executor(name: str, address: str | None) -> Any:
+    """A process pool, or Dask: the configured scheduler, else a local cluster of one worker per core."""
+    if name != "dask":
+        return name
+    if address:
+        return address
+    from distributed import Client, LocalCluster
+
+    return Client(LocalCluster(processes=True, threads_per_worker=1))  # type: ignore[no-untyped-call]
+
+
+@main.command("plan")
+@click.option("--month", "month_text", required=True, help="YYYY-MM")
+@click.option("--area", "area_code", help="Re-plan this area's subtree only; the rest is carried over.")
+@click.option(
+    "--executor", type=click.Choice(["process", "serial", "dask"]), default="process", show_default=True
+)
+@click.option("--dask-address", envvar="VISITSVC_DASK_SCHEDULER", help="tcp://host:8786 of a Dask scheduler.")
+@click.option("--time-per-worker", type=float, default=1.0, show_default=True, help="Seconds of search each.")
+@click.option("--force", is_flag=True, help="Make a new version even when nothing changed.")
+@click.option("--json", "as_json", is_flag=True)
+def plan_command(
+    month_text: str,
+    area_code: str | None,
+    executor: str,
+    dask_address: str | None,
+    time_per_worker: float,
+    force: bool,
+    as_json: bool,
+) -> None:
+    """Plan a month: one routing problem per worker, stored as a new plan version."""
+    try:
+        month = Month.parse(month_text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--month") from None
+    cfg = settings()
+    try:
+        with progress_bar(f"规划 {month}", quiet=as_json) as progress:
+            outcome = planning.plan_month(
+                unit_of_work(cfg),
+                caller=Caller.system(),
+                month=month,
+                area_code=area_code,
+                force=force,
+                executor=_executor(executor, dask_address),
+                settings=PlanningSettings(time_per_worker=time_per_worker),
+                progress=progress,
+            )
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    if outcome.calendar_warning:
+        click.echo(outcome.calendar_warning, err=True)
+    if as_json:
+        click.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
+        return
+    state = "新版本" if outcome.created else "输入未变，沿用版本"
+    click.echo(
+        f"{month} 计划{state} v{outcome.version}：{outcome.planned_visits} 次探访，用时 {outcome.seconds} s"
+    )
+    short = {code: c for code, c in outcome.grids.items() if c.get("unplanned") or c.get("substituted")}
+    for code, counts in short.items():
+        click.echo(
+            f"  网格 {code}: 应探访 {counts.get('owed', 0)}，已安排 {counts.get('planned', 0)}，"
+            f"改为电话 {counts.get('substituted', 0)}，未能安排 {counts.get('unplanned', 0)}"
+        )
+    reasons = Counter(u["reason"] for u in outcome.unplanned)
+    if reasons:
+        click.echo("  未能安排：" + "，".join(f"{r} {n}" for r, n in reasons.items()))

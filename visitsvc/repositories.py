@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import TypeVar
 
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -16,13 +17,18 @@ from visitsvc.model import (
     AreaLevel,
     AuditEntry,
     AuthToken,
+    CalendarDay,
     Category,
     Elder,
     ElderCategory,
     ElderStatus,
     LoginFailure,
+    PlannedVisit,
+    PlanningLock,
+    PlanVersion,
     Role,
     StatusChange,
+    UnplannedVisit,
     Worker,
 )
 from visitsvc.scoping import ROOT_PATH, Scope
@@ -30,7 +36,10 @@ from visitsvc.scoping import ROOT_PATH, Scope
 _CHUNK = 500  # bound IN lists: SQLite allows 32k parameters, but plans stay better with smaller batches
 
 
-def _chunks(values: Sequence[str], size: int = _CHUNK) -> Iterable[Sequence[str]]:
+T = TypeVar("T")
+
+
+def _chunks(values: Sequence[T], size: int = _CHUNK) -> Iterable[Sequence[T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -286,3 +295,89 @@ class TokenRepository:
             AuthToken.worker_id == worker_id, AuthToken.revoked_at.is_(None), AuthToken.expires_at > now
         )
         return int(self.session.scalar(query) or 0)
+
+
+class PlanRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def latest(self, month: str) -> PlanVersion | None:
+        query = (
+            select(PlanVersion).where(PlanVersion.month == month).order_by(PlanVersion.number.desc()).limit(1)
+        )
+        return self.session.scalar(query)
+
+    def first(self, month: str) -> PlanVersion | None:
+        return self.session.scalar(
+            select(PlanVersion).where(PlanVersion.month == month).order_by(PlanVersion.number).limit(1)
+        )
+
+    def versions(self, month: str) -> list[PlanVersion]:
+        return list(
+            self.session.scalars(
+                select(PlanVersion).where(PlanVersion.month == month).order_by(PlanVersion.number)
+            )
+        )
+
+    def visits(self, version_id: int) -> list[PlannedVisit]:
+        query = select(PlannedVisit).where(PlannedVisit.version_id == version_id)
+        return list(
+            self.session.scalars(query.order_by(PlannedVisit.worker_id, PlannedVisit.day, PlannedVisit.seq))
+        )
+
+    def visits_outside(self, version_id: int, area_path: str) -> list[PlannedVisit]:
+        """A version's visits of people outside a subtree: what an area re-plan carries over unchanged."""
+        inside = select(Area.id).where(Area.path.startswith(area_path, autoescape=True))
+        query = select(PlannedVisit).where(
+            PlannedVisit.version_id == version_id,
+            PlannedVisit.elder_id.in_(select(Elder.id).where(Elder.grid_id.not_in(inside))),
+        )
+        return list(self.session.scalars(query))
+
+    def timelines(self, elder_ids: Sequence[int]) -> dict[int, list[tuple[date, ElderStatus]]]:
+        return status_timelines(self.session, elder_ids)
+
+    def unplanned(self, version_id: int) -> list[UnplannedVisit]:
+        return list(
+            self.session.scalars(select(UnplannedVisit).where(UnplannedVisit.version_id == version_id))
+        )
+
+    def add(self, version: PlanVersion, visits: list[PlannedVisit], unplanned: list[UnplannedVisit]) -> None:
+        self.session.add(version)
+        self.session.flush()
+        for visit in visits:
+            visit.version_id = version.id
+        for missing in unplanned:
+            missing.version_id = version.id
+        self.session.add_all(visits)
+        self.session.add_all(unplanned)
+
+    def calendar(self) -> dict[date, bool]:
+        return {row.day: row.is_workday for row in self.session.scalars(select(CalendarDay))}
+
+    def take_lock(self, name: str, holder: str, at: datetime) -> None:
+        """Raises IntegrityError (on flush) when someone holds it."""
+        self.session.add(PlanningLock(name=name, holder=holder, acquired_at=at))
+        self.session.flush()
+
+    def lock(self, name: str) -> PlanningLock | None:
+        return self.session.get(PlanningLock, name)
+
+    def release(self, name: str, holder: str) -> None:
+        self.session.execute(
+            delete(PlanningLock).where(PlanningLock.name == name, PlanningLock.holder == holder)
+        )
+
+
+def status_timelines(session: Session, elder_ids: Sequence[int]) -> dict[int, list[tuple[date, ElderStatus]]]:
+    """Every elder's status changes, oldest first: what the visit policy reads."""
+    timelines: dict[int, list[tuple[date, ElderStatus]]] = {i: [] for i in elder_ids}
+    for chunk in _chunks(sorted(elder_ids)):
+        query = (
+            select(StatusChange.elder_id, StatusChange.effective_date, StatusChange.to_status)
+            .where(StatusChange.elder_id.in_(chunk))
+            .order_by(StatusChange.elder_id, StatusChange.id)
+        )
+        for elder_id, effective, status in session.execute(query):
+            timelines[elder_id].append((effective, status))
+    return timelines

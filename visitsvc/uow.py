@@ -14,6 +14,7 @@ from visitsvc.repositories import (
     AreaRepository,
     AuditRepository,
     ElderRepository,
+    PlanRepository,
     TokenRepository,
     WorkerRepository,
 )
@@ -66,6 +67,7 @@ class UnitOfWork:
     workers: WorkerRepository
     audit: AuditRepository
     tokens: TokenRepository
+    plans: PlanRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session], clock: Clock | None = None) -> None:
@@ -79,6 +81,7 @@ class UnitOfWork:
         self.workers = WorkerRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.tokens = TokenRepository(self.session)
+        self.plans = PlanRepository(self.session)
         return self
 
     def __exit__(

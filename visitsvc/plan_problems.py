@@ -1,0 +1,163 @@
+"""From what is owed to routing problems: one `routing.Problem` per worker and month, plus their desk time.
+
+Pure: plain values in, plain values out. Home visits become routed visits; phone visits are desk time taken
+from the same daily budget (每日工时), on the earliest day of their window that still has room.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, time
+
+import routing
+from visitsvc.model.enums import TravelMode, VisitKind
+from visitsvc.policy import Owed
+
+
+@dataclass(frozen=True, slots=True)
+class PlanningSettings:
+    home_minutes: int = 30
+    phone_minutes: int = 10
+    time_per_worker: float = 1.0  # seconds of search per worker problem in production
+    solution_limit: int | None = None  # set for reproducible runs (simulation, tests)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerFacts:
+    id: int
+    mode: TravelMode
+    start: tuple[float, float] | None
+    work_start: time
+    work_end: time
+    minutes_per_day: int
+
+
+@dataclass(frozen=True, slots=True)
+class Home:
+    elder_id: int
+    grid_id: int
+    lon: float | None
+    lat: float | None
+    preferred: tuple[time, time] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerMonth:
+    """One worker's problem, and what is not routed: phone visits placed by day, visits with no day."""
+
+    worker: WorkerFacts
+    problem: routing.Problem
+    owed_by_visit: dict[str, Owed]
+    phone: list[tuple[Owed, date]] = field(default_factory=list)
+    no_day: list[Owed] = field(default_factory=list)
+
+
+def visit_id(owed: Owed) -> str:
+    return f"{owed.elder_id}|{owed.key}"
+
+
+def seconds(t: time) -> int:
+    return t.hour * 3600 + t.minute * 60
+
+
+def stand_in(homes: list[Home], worker: WorkerFacts) -> tuple[float, float]:
+    """Where to assume an unlocated home is: the middle of the grid's known homes, else the worker's start."""
+    known = [(h.lon, h.lat) for h in homes if h.lon is not None and h.lat is not None]
+    if known:
+        return (sum(p[0] for p in known) / len(known), sum(p[1] for p in known) / len(known))
+    return worker.start or (0.0, 0.0)
+
+
+def build(
+    worker: WorkerFacts,
+    owed: list[Owed],
+    homes: dict[int, Home],
+    workdays: list[date],
+    settings: PlanningSettings,
+) -> WorkerMonth:
+    days = list(workdays)
+    budget = dict.fromkeys(days, worker.minutes_per_day)
+    phone: list[tuple[Owed, date]] = []
+    no_day: list[Owed] = []
+    for o in sorted((o for o in owed if o.kind is VisitKind.PHONE), key=lambda o: (o.earliest, o.elder_id)):
+        window = [d for d in days if o.earliest <= d <= o.latest]
+        day = next((d for d in window if budget[d] >= settings.phone_minutes), window[0] if window else None)
+        if day is None:
+            no_day.append(o)
+            continue
+        budget[day] -= settings.phone_minutes
+        phone.append((o, day))
+
+    mine = [homes[o.elder_id] for o in owed]
+    fallback = stand_in(mine, worker)
+    start = worker.start or fallback
+    points = [routing.Location(*start)]
+    index: dict[int, int] = {}
+    for home in sorted({h.elder_id: h for h in mine}.values(), key=lambda h: h.elder_id):
+        index[home.elder_id] = len(points)
+        points.append(routing.Location(home.lon, home.lat) if home.lon is not None and home.lat is not None
+                      else routing.Location(*fallback))  # fmt: skip
+    mode = routing.TravelMode(worker.mode.value)
+    matrices = routing.build_matrices(points, [mode])
+    nearest = _nearest_minutes(matrices[0])
+    visits = []
+    owed_by_visit: dict[str, Owed] = {}
+    for o in sorted(
+        (o for o in owed if o.kind is VisitKind.HOME), key=lambda o: (o.earliest, o.elder_id, o.key)
+    ):
+        allowed = frozenset(d for d in days if o.earliest <= d <= o.latest)
+        home = homes[o.elder_id]
+        preferred = None
+        if home.preferred is not None:
+            preferred = routing.Window(seconds(home.preferred[0]), seconds(home.preferred[1]))
+        location = index[o.elder_id]
+        vid = visit_id(o)
+        owed_by_visit[vid] = o
+        visits.append(
+            routing.Visit(
+                id=vid,
+                location=location,
+                service=settings.home_minutes * 60,
+                days=allowed,
+                window=preferred,
+                # The daily budget counts time on site and the way there: the way to the nearest other home
+                # stands in for the travel this visit adds to a route.
+                load=settings.home_minutes + nearest[location],
+                due=o.earliest,
+            )
+        )
+    shifts = tuple(
+        routing.Shift(str(worker.id), d, 0, seconds(worker.work_start), seconds(worker.work_end), mode,
+                      capacity=max(budget[d], 0))
+        for d in days
+    )  # fmt: skip
+    problem = routing.Problem(tuple(visits), shifts, matrices)
+    return WorkerMonth(worker, problem, owed_by_visit, phone, no_day)
+
+
+def _nearest_minutes(matrix: routing.Matrix) -> list[int]:
+    result = []
+    for a in range(matrix.size):
+        others = [matrix(a, b) for b in range(matrix.size) if b != a]
+        result.append(round(min(others, default=0) / 60))
+    return result
+
+
+def fingerprint(months: list[WorkerMonth], extra: dict[str, object]) -> str:
+    """Same inputs, same digest: a re-run with nothing changed makes no new version."""
+    digest: dict[str, object] = dict(extra)
+    parts = defaultdict(list)
+    for m in months:
+        p = m.problem
+        parts[str(m.worker.id)] = [
+            [(v.id, v.location, v.service, sorted(str(d) for d in v.days or ()),
+              v.window and (v.window.start, v.window.end), v.load) for v in p.visits],
+            [(str(s.day), s.start, s.end, s.capacity, s.mode.value) for s in p.shifts],
+            list(p.matrices[0].seconds) if p.matrices else [],
+            [(visit_id(o), str(d)) for o, d in m.phone],
+        ]  # fmt: skip
+    digest["workers"] = parts
+    return hashlib.sha256(json.dumps(digest, sort_keys=True, default=str).encode()).hexdigest()
