@@ -301,6 +301,12 @@ class PlanRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def get(self, version_id: int) -> PlanVersion:
+        version = self.session.get(PlanVersion, version_id)
+        if version is None:
+            raise NotFound("计划版本不存在")
+        return version
+
     def latest(self, month: str) -> PlanVersion | None:
         query = (
             select(PlanVersion).where(PlanVersion.month == month).order_by(PlanVersion.number.desc()).limit(1)

@@ -80,7 +80,7 @@ class _Inputs:
     unassigned: list[tuple[Owed, str]]  # (owed, reason) before solving
     carried: list[PlannedVisit]
     fingerprint: str
-    latest: PlanVersion | None
+    latest: tuple[int, str] | None  # (version id, fingerprint) of the month's newest version
 
 
 def plan_month(
@@ -104,8 +104,8 @@ def plan_month(
     try:
         inputs = _read(uow, caller, month, area_code, settings, rules)
         latest = inputs.latest
-        if latest is not None and not force and latest.fingerprint == inputs.fingerprint:
-            return _outcome_of(uow, latest, created=False, seconds=clock_time.perf_counter() - started)
+        if latest is not None and not force and latest[1] == inputs.fingerprint:
+            return _outcome_of(uow, latest[0], created=False, seconds=clock_time.perf_counter() - started)
         options = routing.Options(
             time_limit=None if settings.solution_limit else settings.time_per_worker,
             solution_limit=settings.solution_limit,
@@ -208,7 +208,7 @@ def _read(
             unassigned,
             carried,
             fingerprint(months, extra),
-            latest,
+            (latest.id, latest.fingerprint) if latest else None,
         )
 
 
@@ -336,7 +336,8 @@ def _write(
             uow.commit()
         except IntegrityError as exc:
             raise Conflict("计划已被另一任务更新，请重试", code="plan_conflict") from exc
-        return _outcome_of(uow, version, created=True, seconds=seconds)
+        version_id = version.id
+    return _outcome_of(uow, version_id, created=True, seconds=seconds)
 
 
 def _planned(
@@ -397,8 +398,9 @@ def _summary(
     return {"grids": {code: dict(counts) for code, counts in sorted(per_grid.items())}}
 
 
-def _outcome_of(uow: UnitOfWork, version: PlanVersion, *, created: bool, seconds: float) -> PlanOutcome:
+def _outcome_of(uow: UnitOfWork, version_id: int, *, created: bool, seconds: float) -> PlanOutcome:
     with uow:
+        version = uow.plans.get(version_id)
         unplanned = uow.plans.unplanned(version.id)
         codes = {a.id: a.code for a in uow.areas.by_ids({u.grid_id for u in unplanned})}
         grids: dict[str, dict[str, int]] = dict(version.summary.get("grids", {}))
