@@ -20,6 +20,8 @@ run: install
 	mkdir -p var
 	$(BIN)/visitsvc db upgrade
 	$(BIN)/python -m seed --size demo --if-empty
+	$(BIN)/visitsvc plan --month current
+	$(BIN)/visitsvc plan --month next
 	$(BIN)/python -m seed --logins
 	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 --access-logfile - 'api.wsgi:app'
 

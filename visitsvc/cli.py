@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from visitsvc import db
+from visitsvc.clock import SystemClock
 from visitsvc.config import ConfigError, Settings, load_settings
 from visitsvc.errors import DomainError
 from visitsvc.ledger_format import LedgerKind
@@ -145,7 +146,7 @@ def _executor(name: str, address: str | None) -> Any:
 
 
 @main.command("plan")
-@click.option("--month", "month_text", required=True, help="YYYY-MM")
+@click.option("--month", "month_text", required=True, help="YYYY-MM, or current / next")
 @click.option("--area", "area_code", help="Re-plan this area's subtree only; the rest is carried over.")
 @click.option(
     "--executor", type=click.Choice(["process", "serial", "dask"]), default="process", show_default=True
@@ -165,7 +166,9 @@ def plan_command(
 ) -> None:
     """Plan a month: one routing problem per worker, stored as a new plan version."""
     try:
-        month = Month.parse(month_text)
+        today = SystemClock().today()
+        keywords = {"current": Month.of(today), "next": Month.of(today).next()}
+        month = keywords[month_text] if month_text in keywords else Month.parse(month_text)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--month") from None
     cfg = settings()
