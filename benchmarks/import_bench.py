@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import create_engine, make_url, text
 
 from api.app import create_app
 from seed.district import DEMO_PASSWORD, generate
@@ -38,19 +36,8 @@ def fresh_database(kind: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory() as tmp:
             yield f"sqlite:///{Path(tmp) / 'bench.db'}"
         return
-    import os
-
-    admin_url = make_url(os.environ.get("VISITSVC_TEST_PG_URL", PG_URL))
-    name = f"visitsvc_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with db.throwaway_database(os.environ.get("VISITSVC_TEST_PG_URL", PG_URL), "visitsvc_bench") as url:
+        yield url
 
 
 def run(kind: str, requests: int, quiet: bool) -> dict[str, Any]:

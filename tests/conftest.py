@@ -7,13 +7,12 @@ database on VISITSVC_TEST_PG_URL, dropped at the end).
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from visitsvc import db
@@ -33,17 +32,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if backend() == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'visitsvc.db'}"
         return
-    admin_url = make_url(os.environ.get("VISITSVC_TEST_PG_URL", DEFAULT_PG_URL))
-    name = f"visitsvc_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin_url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with db.throwaway_database(
+        os.environ.get("VISITSVC_TEST_PG_URL", DEFAULT_PG_URL), "visitsvc_test"
+    ) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

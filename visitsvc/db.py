@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, create_engine, inspect, make_url, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -47,3 +50,19 @@ def has_register_data(url: str) -> bool:
             )
     finally:
         engine.dispose()
+
+
+@contextmanager
+def throwaway_database(server_url: str, prefix: str = "visitsvc_tmp") -> Iterator[str]:
+    """A new empty PostgreSQL database on the server of `server_url`, dropped afterwards."""
+    server = make_url(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
