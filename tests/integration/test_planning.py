@@ -11,7 +11,8 @@ from visitsvc.model import Category, PlannedVisit, VisitKind
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.policy import weeks
-from visitsvc.services import elders
+from visitsvc.scoping import caller_for
+from visitsvc.services import elders, plans
 from visitsvc.services.planning import plan_month
 from visitsvc.uow import UnitOfWork
 from visitsvc.workdays import WorkCalendar
@@ -103,3 +104,15 @@ def test_a_failed_run_leaves_the_previous_version(
     with uow:
         assert uow.plans.latest(str(DECEMBER)).id == first.version_id  # type: ignore[union-attr]
         assert uow.plans.lock(f"plan:{DECEMBER}") is None, "the lease is released"
+
+
+def test_the_shortfall_report_lists_the_grids_of_the_callers_area(
+    uow: UnitOfWork, district: District
+) -> None:
+
+    plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=REPRODUCIBLE)
+    with uow:
+        supervisor = caller_for(uow.workers.find_by_account("sup_b"))  # type: ignore[arg-type]
+    report = plans.shortfall(uow, caller=supervisor, month=DECEMBER)
+    assert [g["grid"] for g in report["grids"]] == [district.codes["grid_b1"]]
+    assert report["grids"][0]["planned"] == report["grids"][0]["owed"]

@@ -419,6 +419,3 @@ def _outcome_of(uow: UnitOfWork, version_id: int, *, created: bool, seconds: flo
             calendar_warning=version.calendar_warning,
             grids=grids,
         )
-
-
-__all__ = ["PlanOutcome", "PlanningSettings", "plan_month"]

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import ValidationError, fields
+
+from api.schemas.common import StrictSchema, text
+from visitsvc.month import Month
+
+
+class MonthField(fields.Field):  # type: ignore[type-arg]
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Month:
+        try:
+            return Month.parse(str(value))
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else str(value)
+
+
+class PlanQuery(StrictSchema):
+    month = MonthField(required=True)
+
+
+class ShortfallQuery(StrictSchema):
+    area = text(max_length=20, load_default=None)
+
+
+class VersionSchema(StrictSchema):
+    id = fields.Integer()
+    month = fields.String()
+    number = fields.Integer()
+    area_path = fields.String()
+    trigger = fields.String()
+    created_at = fields.DateTime()
+    solver_seconds = fields.Float()
+    planned_count = fields.Integer()
+    unplanned_count = fields.Integer()
+    substituted_count = fields.Integer()
+    calendar_warning = fields.String(allow_none=True)
+
+
+class UnplannedElderSchema(StrictSchema):
+    elder_id = fields.Integer()
+    kind = fields.String()
+    reason = fields.String()
+
+
+class GridShortfallSchema(StrictSchema):
+    grid = fields.String()
+    owed = fields.Integer()
+    planned = fields.Integer()
+    substituted = fields.Integer()
+    unplanned = fields.Integer()
+    available_minutes = fields.Integer()
+    unplanned_elders = fields.List(fields.Nested(UnplannedElderSchema))
+
+
+class ShortfallSchema(StrictSchema):
+    month = fields.String()
+    version = fields.Integer()
+    calendar_warning = fields.String(allow_none=True)
+    grids = fields.List(fields.Nested(GridShortfallSchema))

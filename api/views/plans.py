@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.runtime import caller, uow
+from api.schemas.plans import PlanQuery, ShortfallQuery, ShortfallSchema, VersionSchema
+from visitsvc.errors import invalid_field
+from visitsvc.month import Month
+from visitsvc.services import plans
+from visitsvc.services.plans import VersionRead
+
+blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="月度探访计划")
+
+
+@blp.route("")
+class Plans(MethodView):
+    @blp.arguments(PlanQuery, location="query")
+    @blp.response(200, VersionSchema(many=True))
+    def get(self, query: dict[str, Any]) -> list[VersionRead]:
+        """The month's plan versions, oldest first; the last is the current one."""
+        return plans.list_versions(uow(), caller=caller(), month=query["month"])
+
+
+@blp.route("/<month>/shortfall")
+class Shortfall(MethodView):
+    @blp.arguments(ShortfallQuery, location="query")
+    @blp.response(200, ShortfallSchema)
+    def get(self, query: dict[str, Any], month: str) -> dict[str, Any]:
+        """What the newest plan could not fit, per grid of the caller's area, with reasons."""
+        return plans.shortfall(uow(), caller=caller(), month=_month(month), area_code=query["area"])
+
+
+def _month(raw: str) -> Month:
+    try:
+        return Month.parse(raw)
+    except ValueError as exc:
+        raise invalid_field("month", str(exc)) from None

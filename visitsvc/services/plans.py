@@ -1,0 +1,85 @@
+"""Reading plans: the versions of a month and the shortfall report of the newest one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from visitsvc.errors import NotFound
+from visitsvc.month import Month
+from visitsvc.scoping import Caller
+from visitsvc.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRead:
+    id: int
+    month: str
+    number: int
+    area_path: str
+    trigger: str
+    created_at: datetime
+    solver_seconds: float
+    planned_count: int
+    unplanned_count: int
+    substituted_count: int
+    calendar_warning: str | None
+
+
+def list_versions(uow: UnitOfWork, *, caller: Caller, month: Month) -> list[VersionRead]:
+    """The month's plan versions, oldest first; the last one is current."""
+    with uow:
+        return [
+            VersionRead(
+                v.id,
+                v.month,
+                v.number,
+                v.area_path,
+                v.trigger,
+                v.created_at,
+                v.solver_seconds,
+                v.planned_count,
+                v.unplanned_count,
+                v.substituted_count,
+                v.calendar_warning,
+            )
+            for v in uow.plans.versions(str(month))
+        ]
+
+
+def shortfall(
+    uow: UnitOfWork, *, caller: Caller, month: Month, area_code: str | None = None
+) -> dict[str, Any]:
+    """Per grid of the caller's area: owed, planned, turned into phone visits, unplanned with reasons."""
+    with uow:
+        area = uow.areas.get_by_code(caller.scope, area_code) if area_code else None
+        latest = uow.plans.latest(str(month))
+        if latest is None:
+            raise NotFound("该月尚无计划")
+        unplanned = list(uow.plans.unplanned(latest.id))
+        grids = {a.id: a for a in uow.areas.by_ids({u.grid_id for u in unplanned})}
+        visible = set(latest.summary.get("grids", {}))
+        allowed_codes = {
+            a.code
+            for a in uow.areas.by_codes(visible).values()
+            if caller.scope.covers(a.path) and (area is None or a.path.startswith(area.path))
+        }
+        return {
+            "month": str(month),
+            "version": latest.number,
+            "calendar_warning": latest.calendar_warning,
+            "grids": [
+                {
+                    "grid": code,
+                    **counts,
+                    "unplanned_elders": [
+                        {"elder_id": u.elder_id, "kind": u.kind.value, "reason": u.reason}
+                        for u in unplanned
+                        if grids[u.grid_id].code == code
+                    ],
+                }
+                for code, counts in sorted(latest.summary.get("grids", {}).items())
+                if code in allowed_codes
+            ],
+        }
