@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import Reporter, data_dir, parser
-from routing import Matrix, Options, Problem, Shift, TravelMode, Visit, check, solve
+from routing import Matrix, Options, Problem, Shift, TravelMode, Visit, check, solve, solve_many
 
 FIRST_DAY = date(2026, 12, 1)
 
@@ -72,6 +72,42 @@ def run_ours(problem: Problem, seconds: float, options: dict[str, Any]) -> dict[
     }
 
 
+def sectors(nodes: list[dict[str, float]], count: int) -> list[list[int]]:
+    """Visit nodes split into `count` slices of equal size by their angle around the depot (a sweep)."""
+    x0, y0 = nodes[0]["x_m"], nodes[0]["y_m"]
+    order = sorted(range(1, len(nodes)), key=lambda i: math.atan2(nodes[i]["y_m"] - y0, nodes[i]["x_m"] - x0))
+    size = math.ceil(len(order) / count)
+    return [order[k : k + size] for k in range(0, len(order), size)]
+
+
+def run_decomposed(
+    problem: Problem,
+    nodes: list[dict[str, float]],
+    seconds: float,
+    count: int,
+    jobs: int,
+    options: dict[str, Any],
+) -> dict[str, Any]:
+    """Each sweep sector gets an equal share of the vehicles and of the CPU time (x jobs in parallel)."""
+    matrix = problem.matrices[0]
+    per_sector = len(problem.shifts) // count
+    parts = []
+    for k, members in enumerate(sectors(nodes, count)):
+        keep = [0, *members]
+        visits = tuple(Visit(str(node), i, int(nodes[node]["service_s"])) for i, node in enumerate(keep) if i)
+        shifts = problem.shifts[k * per_sector : (k + 1) * per_sector]
+        parts.append(Problem(visits, shifts, (Matrix.from_rows(matrix.mode, matrix.rows(keep)),)))
+    opts = Options(time_limit=seconds * jobs / count, delay_cost=0, balance_cost=0, **options)
+    started = time.perf_counter()
+    plans = solve_many(parts, opts, executor="serial" if jobs == 1 else "process", max_workers=jobs)
+    return {
+        "cost": sum(p.objective.travel for p in plans),
+        "feasible": all(not p.dropped and not check(part, p) for part, p in zip(parts, plans, strict=True)),
+        "routes": sum(len(p.routes) for p in plans),
+        "wall_s": time.perf_counter() - started,
+    }
+
+
 def run_pyvrp(
     instance: Instance, nodes: list[dict[str, float]], travel: list[list[int]], seconds: float
 ) -> dict[str, Any]:
@@ -110,6 +146,13 @@ def run_pyvrp(
     }
 
 
+def override(text: str) -> tuple[str, bool | int | float]:
+    path, _, raw = text.partition("=")
+    if raw.lower() in {"true", "false"}:
+        return path, raw.lower() == "true"
+    return path, float(raw) if "." in raw else int(raw)
+
+
 def main() -> None:
     args_parser = parser(__doc__ or "")
     args_parser.add_argument("--times", type=float, nargs="+", default=[5.0, 30.0])
@@ -121,8 +164,19 @@ def main() -> None:
         "--concurrent", action="store_true", help="run ours and PyVRP side by side, 1 core each"
     )
     args_parser.add_argument("--restarts", type=int, default=1, help="our seeds in parallel processes")
+    args_parser.add_argument(
+        "--decompose", type=int, default=1, help="solve K sweep sectors, time split K ways"
+    )
+    args_parser.add_argument("--jobs", type=int, default=1, help="with --decompose: sectors solved at once")
     args_parser.add_argument("--first-solution", default="PARALLEL_CHEAPEST_INSERTION")
     args_parser.add_argument("--metaheuristic", default="GUIDED_LOCAL_SEARCH")
+    args_parser.add_argument(
+        "--override",
+        action="append",
+        default=[],
+        type=override,
+        help="search parameter PATH=VALUE, repeatable",
+    )
     args = args_parser.parse_args()
     out = Reporter(args.json)
     folder = data_dir(args.data) / "synthetic"
@@ -130,7 +184,9 @@ def main() -> None:
         "first_solution": args.first_solution,
         "metaheuristic": args.metaheuristic,
         "workers": args.restarts,
+        "search_overrides": tuple(args.override),
     }
+    variant = {"decompose": args.decompose, "jobs": args.jobs, "restarts": args.restarts}
     rows = []
     with ProcessPoolExecutor(max_workers=2 if args.concurrent else 1) as pool:
         for name in args.instances:
@@ -144,7 +200,10 @@ def main() -> None:
                     theirs = pool.submit(run_pyvrp, instance, nodes, travel, seconds)
                     if not args.concurrent:
                         theirs.result()
-                ours = run_ours(problem, seconds, ours_options)
+                if args.decompose > 1:
+                    ours = run_decomposed(problem, nodes, seconds, args.decompose, args.jobs, ours_options)
+                else:
+                    ours = run_ours(problem, seconds, ours_options)
                 pyvrp_result = theirs.result() if theirs is not None else None
                 ratio = ours["cost"] / pyvrp_result["cost"] if pyvrp_result else None
                 rows.append(
@@ -163,7 +222,13 @@ def main() -> None:
                     f"routes {ours['routes']})  pyvrp {theirs_cost}  {shown}"
                 )
     out.result(
-        {"options": ours_options, "concurrent": args.concurrent, "runs": rows, "defaults": asdict(Options())}
+        {
+            "variant": variant,
+            "options": ours_options,
+            "concurrent": args.concurrent,
+            "runs": rows,
+            "defaults": asdict(Options()),
+        }
     )
 
 

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
 
 from routing.matrix import TravelMode
 from routing.plan import Status
@@ -180,4 +181,12 @@ def _search_parameters(model: SolverModel) -> pywrapcp.DefaultRoutingSearchParam
     if options.solution_limit is not None:
         params.solution_limit = options.solution_limit
     params.log_search = options.log_search
+    for path, value in options.search_overrides:
+        *parents, name = path.split(".")
+        target = params
+        for parent in parents:
+            target = getattr(target, parent)
+        if isinstance(value, bool):  # operator switches are OptionalBoolean, not bool
+            value = optional_boolean_pb2.BOOL_TRUE if value else optional_boolean_pb2.BOOL_FALSE
+        setattr(target, name, value)
     return params

@@ -105,6 +105,9 @@ class Options:
     delay_cost: int = 60
     balance_cost: int = 3600
     log_search: bool = False
+    # Expert knobs: (field path of OR-Tools' RoutingSearchParameters, value), e.g.
+    # ("local_search_operators.use_cross_exchange", True) or ("guided_local_search_lambda_coefficient", 0.2).
+    search_overrides: tuple[tuple[str, bool | int | float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

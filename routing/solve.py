@@ -119,7 +119,8 @@ def solve_many(
     scheduler address ("tcp://host:8786"), or a `distributed.Client` already connected.
     """
     todo = list(problems)
-    options = options if options is not None else Options()
+    # Parallelism is across problems here; restarts inside each would only compete for the same cores.
+    options = replace(options if options is not None else Options(), workers=1)
     report = progress if progress is not None else _silent
     if executor == "serial":
         plans = []

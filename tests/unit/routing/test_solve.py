@@ -159,3 +159,16 @@ def test_problem_and_plan_pickle(three_visits_two_days: Problem) -> None:
     # our own bytes, round-tripped: what a process pool or Dask does with them
     assert pickle.loads(pickle.dumps(three_visits_two_days)) == three_visits_two_days  # noqa: S301
     assert pickle.loads(pickle.dumps(plan)) == plan  # noqa: S301
+
+
+def test_search_overrides_reach_or_tools(three_visits_two_days: Problem) -> None:
+    options = replace(
+        FAST,
+        search_overrides=(
+            ("local_search_operators.use_cross_exchange", True),
+            ("guided_local_search_lambda_coefficient", 0.2),
+        ),
+    )
+    assert check(three_visits_two_days, solve(three_visits_two_days, options)) == []
+    with pytest.raises(AttributeError):
+        solve(three_visits_two_days, replace(FAST, search_overrides=(("no_such_knob", 1),)))

@@ -51,3 +51,11 @@ def test_every_seed_gives_a_checked_plan_and_repeats_itself(three_visits_two_day
         assert check(three_visits_two_days, plan) == []
         assert not plan.dropped
         assert solve(three_visits_two_days, options).routes == plan.routes
+
+
+def test_parallel_restarts_keep_the_cheapest_seed(overloaded_day: Problem) -> None:
+    alone = solve(overloaded_day, FAST)
+    best_of_two = solve(overloaded_day, replace(FAST, workers=2))
+
+    assert check(overloaded_day, best_of_two) == []
+    assert best_of_two.objective.total <= alone.objective.total
