@@ -20,7 +20,7 @@ from visitsvc.ledger_format import LedgerKind
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.scoping import Caller
-from visitsvc.services import ledger, planning, workers
+from visitsvc.services import calendar, ledger, planning, workers
 from visitsvc.spreadsheet import read_table
 from visitsvc.uow import UnitOfWork, make_engine, session_factory
 
@@ -204,3 +204,31 @@ def plan_command(
     reasons = Counter(u["reason"] for u in outcome.unplanned)
     if reasons:
         click.echo("  未能安排：" + "，".join(f"{r} {n}" for r, n in reasons.items()))
+
+
+@main.group("calendar")
+def calendar_group() -> None:
+    """Working days: official holiday notices."""
+
+
+@calendar_group.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def calendar_load(file: Path) -> None:
+    """Load a holiday notice: a CSV or XLSX with columns 日期,类型 (休 or 班)."""
+    try:
+        loaded = calendar.load_calendar(
+            unit_of_work(settings()),
+            caller=Caller.system(),
+            table=read_table(file.read_bytes(), file.name),
+            source=file.name,
+        )
+    except DomainError as exc:
+        click.echo(f"导入失败：{exc.message}", err=True)
+        for r in exc.rows:
+            click.echo(f"  第 {r.row} 行 [{r.column}] {r.message}", err=True)
+        sys.exit(1)
+    years = "、".join(map(str, loaded.years))
+    click.echo(
+        f"已载入 {years} 年放假安排：休 {loaded.days_off} 天，调休上班 {loaded.working_weekend_days} 天",
+        err=True,
+    )

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from tests.factories import id_number
 from visitsvc.cli import main
 from visitsvc.ledger_format import AREA_COLUMNS, ELDER_COLUMNS
+from visitsvc.model import CalendarDay
 from visitsvc.spreadsheet import write_csv
+from visitsvc.uow import make_engine, session_factory
+from visitsvc.workdays import WorkCalendar
 
 pytestmark = pytest.mark.db
 
@@ -77,3 +83,23 @@ def test_import_areas_then_elders_with_a_json_summary(runner: CliRunner, tmp_pat
     again = runner.invoke(main, ["import", "elders", str(elders)])
     assert again.exit_code == 0
     assert "未变 1" in again.stderr
+
+
+def test_a_loaded_holiday_notice_sets_the_working_days_of_2027(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    notice = tmp_path / "2027.csv"
+    notice.write_bytes(write_csv(("日期", "类型"), [["2027-02-08", "休"], ["2027-02-20", "班"]]))
+    result = runner.invoke(main, ["calendar", "load", str(notice)])
+    assert result.exit_code == 0, result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(write_csv(("日期", "类型"), [["2027-02-30", "休"], ["2027-03-01", "放"]]))
+    failed = runner.invoke(main, ["calendar", "load", str(bad)])
+    assert failed.exit_code == 1
+    assert "第 2 行 [日期]" in failed.stderr
+    assert "第 3 行 [类型]" in failed.stderr
+    with session_factory(make_engine(os.environ["VISITSVC_DATABASE_URL"]))() as session:
+        loaded = {row.day: row.is_workday for row in session.scalars(select(CalendarDay))}
+    calendar = WorkCalendar(loaded)
+    assert not calendar.is_workday(date(2027, 2, 8))
+    assert calendar.is_workday(date(2027, 2, 20))
+    assert calendar.warning() is None
