@@ -1,0 +1,74 @@
+"""Two planning runs of one month at once make one version: the second waits and reports the first's."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.conftest import DEFAULT_PG_URL, NOW, backend
+from tests.factories import SYSTEM, make_district
+from visitsvc import db
+from visitsvc.clock import FixedClock
+from visitsvc.month import Month
+from visitsvc.plan_problems import PlanningSettings
+from visitsvc.services.planning import PlanOutcome, plan_month
+from visitsvc.uow import UnitOfWork, make_engine, session_factory
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """Its own database: the runs need separate connections, which the rolled-back test transaction is not."""
+    if backend() == "sqlite":
+        url = f"sqlite:///{tmp_path / 'concurrent.db'}"
+        db.upgrade(url)
+        engine = make_engine(url)
+        yield session_factory(engine)
+        engine.dispose()
+        return
+    with db.throwaway_database(
+        os.environ.get("VISITSVC_TEST_PG_URL", DEFAULT_PG_URL), "visitsvc_conc"
+    ) as url:
+        db.upgrade(url)
+        engine = make_engine(url)
+        yield session_factory(engine)
+        engine.dispose()
+
+
+def test_two_runs_at_once_make_one_version(fresh: sessionmaker[Session]) -> None:
+    make_district(UnitOfWork(fresh, FixedClock(NOW)))
+    start = threading.Barrier(2)
+    results: list[PlanOutcome] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            outcome = plan_month(
+                UnitOfWork(fresh, FixedClock(NOW)),
+                caller=SYSTEM,
+                month=Month(2026, 12),
+                executor="serial",
+                settings=PlanningSettings(solution_limit=30),
+                wait=threading.Event().wait,
+            )
+            results.append(outcome)
+        except BaseException as exc:  # surfaced below: a thread's failure must fail the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert sorted(r.created for r in results) == [False, True]
+    assert {r.version for r in results} == {1}
+    with UnitOfWork(fresh) as uow:
+        assert len(uow.plans.versions("2026-12")) == 1
