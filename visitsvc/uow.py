@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from visitsvc.clock import Clock, SystemClock
 from visitsvc.repositories import (
+    AbsenceRepository,
     AreaRepository,
     AuditRepository,
     ElderRepository,
@@ -68,6 +69,7 @@ class UnitOfWork:
     audit: AuditRepository
     tokens: TokenRepository
     plans: PlanRepository
+    absences: AbsenceRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session], clock: Clock | None = None) -> None:
@@ -82,6 +84,7 @@ class UnitOfWork:
         self.audit = AuditRepository(self.session)
         self.tokens = TokenRepository(self.session)
         self.plans = PlanRepository(self.session)
+        self.absences = AbsenceRepository(self.session)
         return self
 
     def __exit__(

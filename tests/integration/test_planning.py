@@ -7,12 +7,12 @@ from datetime import date, time
 import pytest
 
 from tests.factories import SYSTEM, District, elder_data, make_district
-from visitsvc.model import Category, PlannedVisit, VisitKind
+from visitsvc.model import AbsenceKind, Category, PlannedVisit, VisitKind
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.policy import weeks
 from visitsvc.scoping import caller_for
-from visitsvc.services import elders, plans
+from visitsvc.services import absences, elders, plans
 from visitsvc.services.planning import plan_month
 from visitsvc.uow import UnitOfWork
 from visitsvc.workdays import WorkCalendar
@@ -116,3 +116,18 @@ def test_the_shortfall_report_lists_the_grids_of_the_callers_area(
     report = plans.shortfall(uow, caller=supervisor, month=DECEMBER)
     assert [g["grid"] for g in report["grids"]] == [district.codes["grid_b1"]]
     assert report["grids"][0]["planned"] == report["grids"][0]["owed"]
+
+
+def test_no_visits_are_planned_on_a_workers_absence(uow: UnitOfWork, district: District) -> None:
+    absences.add_absence(
+        uow,
+        caller=SYSTEM,
+        worker_id=district.accounts["w_a1"],
+        first_day=date(2026, 12, 1),
+        last_day=date(2026, 12, 11),
+        kind=AbsenceKind.TRAINING,
+    )
+    outcome = plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=REPRODUCIBLE)
+    mine = [v for v in planned(uow, outcome.version_id) if v.worker_id == district.accounts["w_a1"]]
+    assert mine
+    assert all(v.day > date(2026, 12, 11) for v in mine)

@@ -1,5 +1,6 @@
 """Typed SQLAlchemy 2 models: behaviour lives here, sessions do not."""
 
+from visitsvc.model.absence import Absence, AbsenceKind
 from visitsvc.model.area import PARENT_LEVEL, Area
 from visitsvc.model.audit import AuditEntry
 from visitsvc.model.auth import AuthToken, LoginFailure, TokenKind
@@ -23,6 +24,8 @@ from visitsvc.model.worker import Worker, worker_grids
 __all__ = [
     "PARENT_LEVEL",
     "AbilityLevel",
+    "Absence",
+    "AbsenceKind",
     "Area",
     "AreaLevel",
     "AuditEntry",

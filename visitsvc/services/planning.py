@@ -186,8 +186,17 @@ def _read(
                     unassigned.append((owed, "no_worker"))
                 else:
                     by_worker[assignee.id].append(owed)
+        away: dict[int, set[date]] = defaultdict(set)
+        for absence in uow.absences.overlapping([w.id for w in workers], month.first, month.last):
+            away[absence.worker_id].update(d for d in workdays if absence.covers(d))
         months = [
-            build(_worker_facts(w), by_worker[w.id], homes, workdays, settings)
+            build(
+                _worker_facts(w),
+                by_worker[w.id],
+                homes,
+                [d for d in workdays if d not in away[w.id]],
+                settings,
+            )
             for w in sorted(workers, key=lambda w: w.id)
             if by_worker[w.id]
         ]
