@@ -160,6 +160,14 @@ class ElderRepository:
             after = page[-1].id
             self.session.expunge_all()  # keep memory flat over a county-sized export
 
+    def visible_ids(self, scope: Scope, ids: Iterable[int]) -> set[int]:
+        found: set[int] = set()
+        for chunk in _chunks(sorted(set(ids))):
+            found.update(
+                self.session.scalars(select(Elder.id).where(Elder.id.in_(chunk), scope.elder_clause()))
+            )
+        return found
+
     def add(self, elder: Elder) -> Elder:
         self.session.add(elder)
         return elder

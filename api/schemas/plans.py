@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import ValidationError, fields
+from marshmallow import ValidationError, fields, validate
 
 from api.schemas.common import StrictSchema, text
 from visitsvc.month import Month
@@ -62,3 +62,8 @@ class ShortfallSchema(StrictSchema):
     version = fields.Integer()
     calendar_warning = fields.String(allow_none=True)
     grids = fields.List(fields.Nested(GridShortfallSchema))
+
+
+class DiffQuery(StrictSchema):
+    from_ = fields.Integer(required=True, data_key="from", validate=validate.Range(min=1))
+    to = fields.Integer(required=True, validate=validate.Range(min=1))

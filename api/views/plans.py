@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.runtime import caller, uow
-from api.schemas.plans import PlanQuery, ShortfallQuery, ShortfallSchema, VersionSchema
+from api.schemas.plans import DiffQuery, PlanQuery, ShortfallQuery, ShortfallSchema, VersionSchema
 from visitsvc.errors import invalid_field
 from visitsvc.month import Month
 from visitsvc.services import plans
@@ -31,6 +31,17 @@ class Shortfall(MethodView):
     def get(self, query: dict[str, Any], month: str) -> dict[str, Any]:
         """What the newest plan could not fit, per grid of the caller's area, with reasons."""
         return plans.shortfall(uow(), caller=caller(), month=_month(month), area_code=query["area"])
+
+
+@blp.route("/<month>/diff")
+class Diff(MethodView):
+    @blp.arguments(DiffQuery, location="query")
+    @blp.response(200)
+    def get(self, query: dict[str, Any], month: str) -> dict[str, Any]:
+        """Owed visits added, removed or moved (worker, day or kind) between two versions."""
+        return plans.diff(
+            uow(), caller=caller(), month=_month(month), from_number=query["from_"], to_number=query["to"]
+        )
 
 
 def _month(raw: str) -> Month:

@@ -404,7 +404,8 @@ def _summary(
             per_grid[code]["available_minutes"] = minutes
     for counts in per_grid.values():
         counts["owed"] = counts["planned"] + counts["unplanned"]
-    return {"grids": {code: dict(counts) for code, counts in sorted(per_grid.items())}}
+    keys = ("owed", "planned", "substituted", "unplanned", "available_minutes")
+    return {"grids": {code: {k: counts[k] for k in keys} for code, counts in sorted(per_grid.items())}}
 
 
 def _outcome_of(uow: UnitOfWork, version_id: int, *, created: bool, seconds: float) -> PlanOutcome:

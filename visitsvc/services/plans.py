@@ -83,3 +83,34 @@ def shortfall(
                 if code in allowed_codes
             ],
         }
+
+
+def diff(
+    uow: UnitOfWork, *, caller: Caller, month: Month, from_number: int, to_number: int
+) -> dict[str, Any]:
+    """What moved between two versions of a month, per owed visit (elder and obligation), within scope."""
+    with uow:
+        versions = {v.number: v for v in uow.plans.versions(str(month))}
+        missing = [n for n in (from_number, to_number) if n not in versions]
+        if missing:
+            raise NotFound(f"计划版本不存在：{', '.join(map(str, missing))}")
+        before = {(v.elder_id, v.obligation): v for v in uow.plans.visits(versions[from_number].id)}
+        after = {(v.elder_id, v.obligation): v for v in uow.plans.visits(versions[to_number].id)}
+        visible = uow.elders.visible_ids(caller.scope, {key[0] for key in before.keys() | after.keys()})
+        changes: dict[str, list[dict[str, Any]]] = {"added": [], "removed": [], "moved": []}
+        for key in sorted(before.keys() | after.keys()):
+            if key[0] not in visible:
+                continue
+            old, new = before.get(key), after.get(key)
+            entry: dict[str, Any] = {"elder_id": key[0], "obligation": key[1]}
+            if old is None and new is not None:
+                changes["added"].append({**entry, **_where(new)})
+            elif new is None and old is not None:
+                changes["removed"].append({**entry, **_where(old)})
+            elif old is not None and new is not None and _where(old) != _where(new):
+                changes["moved"].append({**entry, "from": _where(old), "to": _where(new)})
+        return {"month": str(month), "from": from_number, "to": to_number, **changes}
+
+
+def _where(visit: Any) -> dict[str, Any]:
+    return {"worker_id": visit.worker_id, "day": visit.day.isoformat(), "kind": visit.kind.value}

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from flask.testing import FlaskClient
+
+from tests.api.conftest import Headers
+from tests.factories import SYSTEM, District
+from visitsvc.model import AbsenceKind
+from visitsvc.month import Month
+from visitsvc.plan_problems import PlanningSettings
+from visitsvc.services import absences
+from visitsvc.services.planning import plan_month
+from visitsvc.uow import UnitOfWork
+
+Login = Callable[[str], Headers]
+REPRODUCIBLE = PlanningSettings(solution_limit=30)
+
+
+def plan(uow: UnitOfWork) -> None:
+    plan_month(uow, caller=SYSTEM, month=Month(2026, 12), executor="serial", settings=REPRODUCIBLE)
+
+
+def test_versions_and_the_diff_show_what_an_absence_moved(
+    client: FlaskClient, district: District, login: Login, uow: UnitOfWork
+) -> None:
+    plan(uow)
+    absences.add_absence(
+        uow,
+        caller=SYSTEM,
+        worker_id=district.accounts["w_b1"],
+        first_day=date(2026, 12, 1),
+        last_day=date(2026, 12, 31),
+        kind=AbsenceKind.LEAVE,
+    )
+    plan(uow)
+    versions = client.get("/api/v1/plans", query_string={"month": "2026-12"}, headers=login("sup_b")).json
+    assert [v["number"] for v in versions] == [1, 2]
+    changes = client.get(
+        "/api/v1/plans/2026-12/diff", query_string={"from": 1, "to": 2}, headers=login("sup_b")
+    )
+    assert changes.status_code == 200, changes.json
+    assert {c["elder_id"] for c in changes.json["removed"]} == {district.elders["elder_b1"]}
+    others = client.get(
+        "/api/v1/plans/2026-12/diff", query_string={"from": 1, "to": 2}, headers=login("sup_a")
+    ).json
+    assert others["removed"] == [], "street A does not see street B's people"
+
+
+def test_the_shortfall_names_the_unplanned_with_their_reason(
+    client: FlaskClient, district: District, login: Login, uow: UnitOfWork
+) -> None:
+    absences.add_absence(
+        uow,
+        caller=SYSTEM,
+        worker_id=district.accounts["w_b1"],
+        first_day=date(2026, 12, 1),
+        last_day=date(2026, 12, 31),
+        kind=AbsenceKind.LEAVE,
+    )
+    plan(uow)
+    report = client.get("/api/v1/plans/2026-12/shortfall", headers=login("admin")).json
+    by_grid = {g["grid"]: g for g in report["grids"]}
+    b1 = by_grid[district.codes["grid_b1"]]
+    assert b1["planned"] == 0
+    assert {e["reason"] for e in b1["unplanned_elders"]} == {"no_working_day"}
+    assert by_grid[district.codes["grid_a1"]]["unplanned"] == 0
+
+
+def test_plans_of_an_unplanned_month_and_bad_months(
+    client: FlaskClient, district: District, login: Login
+) -> None:
+    assert client.get("/api/v1/plans/2027-01/shortfall", headers=login("admin")).status_code == 404
+    assert client.get("/api/v1/plans/2027-13/shortfall", headers=login("admin")).status_code == 422
+    assert (
+        client.get("/api/v1/plans", query_string={"month": "soon"}, headers=login("admin")).status_code == 422
+    )
