@@ -25,11 +25,29 @@ def data_dir(flag: str | None) -> Path:
     return path
 
 
-def parser(description: str) -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(description=description)
+def parser(description: str, *, search: bool = True) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", help="benchmark data folder (default ../shared/benchmarks)")
     p.add_argument("--json", action="store_true", help="print one JSON document and nothing else")
+    if search:
+        p.add_argument("--first-solution", default="PARALLEL_CHEAPEST_INSERTION")
+        p.add_argument("--metaheuristic", default="GUIDED_LOCAL_SEARCH")
+        p.add_argument(
+            "--override",
+            action="append",
+            default=[],
+            type=override,
+            help="search parameter PATH=VALUE, repeatable",
+        )
     return p
+
+
+def override(text: str) -> tuple[str, bool | int | float]:
+    """`routing.Options.search_overrides` from the command line: true/false, integers, decimals."""
+    path, _, raw = text.partition("=")
+    if raw.lower() in {"true", "false"}:
+        return path, raw.lower() == "true"
+    return path, float(raw) if "." in raw else int(raw)
 
 
 class Reporter:

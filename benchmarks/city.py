@@ -99,7 +99,7 @@ class PeakMemory:
 
 
 def main() -> None:
-    args_parser = parser(__doc__ or "")
+    args_parser = parser(__doc__ or "", search=False)
     args_parser.add_argument("--executor", choices=["process", "dask", "serial"], default="process")
     args_parser.add_argument("--jobs", type=int, default=2, help="pool processes or Dask workers")
     args_parser.add_argument("--visits", type=int, default=50_000)

@@ -146,13 +146,6 @@ def run_pyvrp(
     }
 
 
-def override(text: str) -> tuple[str, bool | int | float]:
-    path, _, raw = text.partition("=")
-    if raw.lower() in {"true", "false"}:
-        return path, raw.lower() == "true"
-    return path, float(raw) if "." in raw else int(raw)
-
-
 def main() -> None:
     args_parser = parser(__doc__ or "")
     args_parser.add_argument("--times", type=float, nargs="+", default=[5.0, 30.0])
@@ -168,15 +161,6 @@ def main() -> None:
         "--decompose", type=int, default=1, help="solve K sweep sectors, time split K ways"
     )
     args_parser.add_argument("--jobs", type=int, default=1, help="with --decompose: sectors solved at once")
-    args_parser.add_argument("--first-solution", default="PARALLEL_CHEAPEST_INSERTION")
-    args_parser.add_argument("--metaheuristic", default="GUIDED_LOCAL_SEARCH")
-    args_parser.add_argument(
-        "--override",
-        action="append",
-        default=[],
-        type=override,
-        help="search parameter PATH=VALUE, repeatable",
-    )
     args = args_parser.parse_args()
     out = Reporter(args.json)
     folder = data_dir(args.data) / "synthetic"

@@ -52,8 +52,6 @@ def main() -> None:
     args_parser.add_argument("--solutions", type=int, help="solution limit instead of time (reproducible)")
     args_parser.add_argument("--jobs", type=int, default=1, help="instances solved at once, one process each")
     args_parser.add_argument("--only", default="", help="instance name prefix, e.g. RC2")
-    args_parser.add_argument("--first-solution", default="PARALLEL_CHEAPEST_INSERTION")
-    args_parser.add_argument("--metaheuristic", default="GUIDED_LOCAL_SEARCH")
     args = args_parser.parse_args()
     out = Reporter(args.json)
     folder = data_dir(args.data) / "solomon"
@@ -67,6 +65,7 @@ def main() -> None:
         balance_cost=0,
         first_solution=args.first_solution,
         metaheuristic=args.metaheuristic,
+        search_overrides=tuple(args.override),
     )
     executor = "serial" if args.jobs == 1 else "process"
     plans = solve_many(problems, options, executor=executor, max_workers=args.jobs, progress=out.progress)
