@@ -9,12 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 
 import routing
 from visitsvc.model.enums import TravelMode, VisitKind
 from visitsvc.policy import Owed
+
+# Dropping another grid's visit costs less than dropping one's own (mandatory) but far more than any detour.
+OFFERED_PENALTY = 10**7
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +27,7 @@ class PlanningSettings:
     phone_minutes: int = 10
     time_per_worker: float = 1.0  # seconds of search per worker problem in production
     solution_limit: int | None = None  # set for reproducible runs (simulation, tests)
+    move_limit_m: float = 5000.0  # how far from a worker's start another grid's visit may be offered
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +38,7 @@ class WorkerFacts:
     work_start: time
     work_end: time
     minutes_per_day: int
+    grid_paths: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,9 @@ class WorkerMonth:
     owed_by_visit: dict[str, Owed]
     phone: list[tuple[Owed, date]] = field(default_factory=list)
     no_day: list[Owed] = field(default_factory=list)
+    owed: tuple[Owed, ...] = ()
+    days: tuple[date, ...] = ()
+    offered: frozenset[str] = frozenset()  # visits of other grids' people this worker may take on
 
 
 def visit_id(owed: Owed) -> str:
@@ -77,7 +86,9 @@ def build(
     homes: dict[int, Home],
     workdays: list[date],
     settings: PlanningSettings,
+    offered: Sequence[Owed] = (),
 ) -> WorkerMonth:
+    """`offered`: home visits another worker could not fit; optional here, so the worker's own come first."""
     days = list(workdays)
     budget = dict.fromkeys(days, worker.minutes_per_day)
     phone: list[tuple[Owed, date]] = []
@@ -91,7 +102,7 @@ def build(
         budget[day] -= settings.phone_minutes
         phone.append((o, day))
 
-    mine = [homes[o.elder_id] for o in owed]
+    mine = [homes[o.elder_id] for o in [*owed, *offered]]
     fallback = stand_in(mine, worker)
     start = worker.start or fallback
     points = [routing.Location(*start)]
@@ -105,9 +116,9 @@ def build(
     nearest = _nearest_minutes(matrices[0])
     visits = []
     owed_by_visit: dict[str, Owed] = {}
-    for o in sorted(
-        (o for o in owed if o.kind is VisitKind.HOME), key=lambda o: (o.earliest, o.elder_id, o.key)
-    ):
+    homework = [o for o in owed if o.kind is VisitKind.HOME] + list(offered)
+    offered_ids = frozenset(visit_id(o) for o in offered)
+    for o in sorted(homework, key=lambda o: (o.earliest, o.elder_id, o.key)):
         allowed = frozenset(d for d in days if o.earliest <= d <= o.latest)
         home = homes[o.elder_id]
         preferred = None
@@ -127,6 +138,7 @@ def build(
                 # stands in for the travel this visit adds to a route.
                 load=settings.home_minutes + nearest[location],
                 due=o.earliest,
+                penalty=OFFERED_PENALTY if vid in offered_ids else None,
             )
         )
     shifts = tuple(
@@ -135,7 +147,7 @@ def build(
         for d in days
     )  # fmt: skip
     problem = routing.Problem(tuple(visits), shifts, matrices)
-    return WorkerMonth(worker, problem, owed_by_visit, phone, no_day)
+    return WorkerMonth(worker, problem, owed_by_visit, phone, no_day, tuple(owed), tuple(days), offered_ids)
 
 
 def _nearest_minutes(matrix: routing.Matrix) -> list[int]:

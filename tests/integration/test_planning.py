@@ -12,7 +12,7 @@ from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.policy import weeks
 from visitsvc.scoping import caller_for
-from visitsvc.services import absences, elders, plans
+from visitsvc.services import absences, elders, plans, workers
 from visitsvc.services.planning import plan_month
 from visitsvc.uow import UnitOfWork
 from visitsvc.workdays import WorkCalendar
@@ -131,3 +131,19 @@ def test_no_visits_are_planned_on_a_workers_absence(uow: UnitOfWork, district: D
     mine = [v for v in planned(uow, outcome.version_id) if v.worker_id == district.accounts["w_a1"]]
     assert mine
     assert all(v.day > date(2026, 12, 11) for v in mine)
+
+
+def test_what_a_worker_cannot_fit_goes_to_a_colleague_of_the_same_community(
+    uow: UnitOfWork, district: District
+) -> None:
+    workers.update_worker(
+        uow, caller=SYSTEM, worker_id=district.accounts["w_a1"], changes={"visit_minutes_per_day": 20}
+    )
+    outcome = plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=REPRODUCIBLE)
+    grid_a1 = {district.elders[k] for k in ("elder_a1", "high_risk", "morning")}
+    visits = [v for v in planned(uow, outcome.version_id) if v.elder_id in grid_a1]
+    assert visits, (outcome.unplanned, outcome.moved_to_other_workers)
+    assert {v.worker_id for v in visits} == {district.accounts["w_a2"]}, "the colleague in 保俶社区, not 古荡"
+    assert all(v.moved for v in visits)
+    assert outcome.moved_to_other_workers == len(visits)
+    assert [u for u in outcome.unplanned if u["reason"] == "capacity"] == []

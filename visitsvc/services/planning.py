@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 import routing
+from visitsvc import overflow
 from visitsvc.clock import SHANGHAI
 from visitsvc.errors import Conflict
 from visitsvc.model import Elder, PlannedVisit, PlanVersion, Role, UnplannedVisit, VisitKind, Worker
@@ -77,6 +78,8 @@ class _Inputs:
     months: list[WorkerMonth]
     facts: dict[int, ElderFacts]
     grid_of: dict[int, tuple[int, str]]  # elder -> (grid id, grid code)
+    homes: dict[int, Home]
+    grid_path: dict[int, str]
     unassigned: list[tuple[Owed, str]]  # (owed, reason) before solving
     carried: list[PlannedVisit]
     fingerprint: str
@@ -113,11 +116,51 @@ def plan_month(
         plans = routing.solve_many(
             [m.problem for m in inputs.months], options, executor=executor, progress=progress
         )
+        _hand_over_overflow(inputs, plans, options, executor, settings)
         return _write(uow, caller, month, inputs, plans, trigger, rules, started)
     finally:
         with uow:
             uow.plans.release(lock, holder)
             uow.commit()
+
+
+def _hand_over_overflow(
+    inputs: _Inputs,
+    plans: list[routing.Plan],
+    options: routing.Options,
+    executor: str | Any,
+    settings: PlanningSettings,
+) -> None:
+    """Offer what a worker could not fit to colleagues of the community, then the street; re-solve theirs."""
+    offered = overflow.offers(
+        inputs.months,
+        plans,
+        inputs.homes,
+        inputs.grid_path,
+        limit_m=settings.move_limit_m,
+        home_load=settings.home_minutes,
+    )
+    if not offered:
+        return
+    helpers = sorted(offered)
+    rebuilt = [
+        build(
+            inputs.months[j].worker,
+            list(inputs.months[j].owed),
+            inputs.homes,
+            list(inputs.months[j].days),
+            settings,
+            offered=offered[j],
+        )
+        for j in helpers
+    ]
+    for j, month, plan in zip(
+        helpers,
+        rebuilt,
+        routing.solve_many([m.problem for m in rebuilt], options, executor=executor),
+        strict=True,
+    ):
+        inputs.months[j], plans[j] = month, plan
 
 
 def _acquire(uow: UnitOfWork, lock: str, holder: str, wait: Callable[[float], None]) -> None:
@@ -214,6 +257,8 @@ def _read(
             months,
             facts,
             grid_of,
+            homes,
+            {e.grid_id: e.grid.path for e in elders},
             unassigned,
             carried,
             fingerprint(months, extra),
@@ -249,7 +294,13 @@ def _worker_facts(worker: Worker) -> WorkerFacts:
         else None
     )
     return WorkerFacts(
-        worker.id, worker.travel_mode, start, worker.work_start, worker.work_end, worker.visit_minutes_per_day
+        worker.id,
+        worker.travel_mode,
+        start,
+        worker.work_start,
+        worker.work_end,
+        worker.visit_minutes_per_day,
+        tuple(g.path for g in worker.grids),
     )
 
 
@@ -273,6 +324,7 @@ def _write(
     visits: list[PlannedVisit] = []
     unplanned: list[UnplannedVisit] = []
     substituted: Counter[int] = Counter()
+    moved = overflow.moved_ids(inputs.months, plans)
 
     def missing(owed: Owed, reason: str) -> None:
         grid_id, _ = inputs.grid_of[owed.elder_id]
@@ -288,7 +340,9 @@ def _write(
         for route in plan.routes:
             for seq, stop in enumerate(route.stops, start=1):
                 owed = worker_month.owed_by_visit[stop.visit_id]
-                visits.append(_planned(owed, worker_id, route.day, seq, _clock(stop.arrival), owed.kind))
+                row = _planned(owed, worker_id, route.day, seq, _clock(stop.arrival), owed.kind)
+                row.moved = stop.visit_id in worker_month.offered
+                visits.append(row)
             phone_seq[route.day] = len(route.stops)
         for owed, day in worker_month.phone:
             phone_seq[day] += 1
@@ -296,6 +350,8 @@ def _write(
         for owed in worker_month.no_day:
             missing(owed, "no_working_day")
         for dropped in plan.dropped:
+            if dropped.visit_id in worker_month.offered or dropped.visit_id in moved:
+                continue  # an offer not taken stays its origin's; a drop taken by a colleague is no miss
             owed = worker_month.owed_by_visit[dropped.visit_id]
             reason = _DROP_REASON[dropped.reason]
             facts = inputs.facts[owed.elder_id]
@@ -316,7 +372,7 @@ def _write(
     with uow:
         latest = uow.plans.latest(str(month))
         grids = dict(inputs.grid_of.values())
-        summary = _summary(visits, unplanned, grids, inputs)
+        summary = {**_summary(visits, unplanned, grids, inputs), "moved": len(moved)}
         version = PlanVersion(
             month=str(month),
             number=(latest.number + 1) if latest else 1,
@@ -420,7 +476,7 @@ def _outcome_of(uow: UnitOfWork, version_id: int, *, created: bool, seconds: flo
             created=created,
             month=version.month,
             planned_visits=version.planned_count,
-            moved_to_other_workers=0,
+            moved_to_other_workers=int(version.summary.get("moved", 0)),
             substituted_phone={code: c["substituted"] for code, c in grids.items() if c.get("substituted")},
             unplanned=[
                 {"elder_id": u.elder_id, "grid": codes[u.grid_id], "reason": u.reason} for u in unplanned
