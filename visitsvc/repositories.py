@@ -340,6 +340,18 @@ class PlanRepository:
             self.session.scalars(query.order_by(PlannedVisit.worker_id, PlannedVisit.day, PlannedVisit.seq))
         )
 
+    def assigned_elsewhere(self, worker_id: int, month: str) -> frozenset[int]:
+        """People of other grids whom the month's current plan gives to this worker."""
+        latest = self.latest(month)
+        if latest is None:
+            return frozenset()
+        query = select(PlannedVisit.elder_id).where(
+            PlannedVisit.version_id == latest.id,
+            PlannedVisit.worker_id == worker_id,
+            PlannedVisit.moved.is_(True),
+        )
+        return frozenset(self.session.scalars(query))
+
     def visits_outside(self, version_id: int, area_path: str) -> list[PlannedVisit]:
         """A version's visits of people outside a subtree: what an area re-plan carries over unchanged."""
         inside = select(Area.id).where(Area.path.startswith(area_path, autoescape=True))

@@ -22,6 +22,8 @@ ROOT_PATH = "/"
 @dataclass(frozen=True, slots=True)
 class Scope:
     area_paths: tuple[str, ...]
+    # People of other grids whose visits the current plan gave to this worker: theirs while assigned.
+    assigned_elders: frozenset[int] = frozenset()
 
     @classmethod
     def everything(cls) -> Scope:
@@ -48,7 +50,10 @@ class Scope:
         return or_(*(column.startswith(p, autoescape=True) for p in self.area_paths))
 
     def elder_clause(self) -> ColumnElement[bool]:
-        return Elder.grid_id.in_(select(Area.id).where(self.area_clause()))
+        in_area = Elder.grid_id.in_(select(Area.id).where(self.area_clause()))
+        if not self.assigned_elders:
+            return in_area
+        return or_(in_area, Elder.id.in_(sorted(self.assigned_elders)))
 
     def worker_clause(self) -> ColumnElement[bool]:
         """A worker is within scope when their area node or one of their grids is."""
@@ -84,16 +89,17 @@ class Caller:
         return self.role in (Role.SUPERVISOR, Role.ADMIN)
 
 
-def scope_of(worker: Worker) -> Scope:
+def scope_of(worker: Worker, assigned_elders: frozenset[int] = frozenset()) -> Scope:
     if worker.role is Role.GRID_WORKER:
-        return Scope(tuple(sorted(g.path for g in worker.grids)))
+        return Scope(tuple(sorted(g.path for g in worker.grids)), assigned_elders)
     if worker.area is None:
         return Scope(())
     return Scope((worker.area.path,))
 
 
-def caller_for(worker: Worker) -> Caller:
-    return Caller(worker_id=worker.id, account=worker.account, role=worker.role, scope=scope_of(worker))
+def caller_for(worker: Worker, assigned_elders: frozenset[int] = frozenset()) -> Caller:
+    scope = scope_of(worker, assigned_elders)
+    return Caller(worker_id=worker.id, account=worker.account, role=worker.role, scope=scope)
 
 
 def require_role(caller: Caller, *roles: Role, action: str = "此操作") -> None:

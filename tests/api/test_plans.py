@@ -6,11 +6,11 @@ from datetime import date
 from flask.testing import FlaskClient
 
 from tests.api.conftest import Headers
-from tests.factories import SYSTEM, District
+from tests.factories import PASSWORD, SYSTEM, District
 from visitsvc.model import AbsenceKind
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
-from visitsvc.services import absences
+from visitsvc.services import absences, workers
 from visitsvc.services.planning import plan_month
 from visitsvc.uow import UnitOfWork
 
@@ -76,3 +76,20 @@ def test_plans_of_an_unplanned_month_and_bad_months(
     assert (
         client.get("/api/v1/plans", query_string={"month": "soon"}, headers=login("admin")).status_code == 422
     )
+
+
+def test_a_worker_given_another_grids_visit_may_open_that_person_while_assigned(
+    client: FlaskClient, district: District, login: Login, uow: UnitOfWork
+) -> None:
+    url = f"/api/v1/elders/{district.elders['elder_a1']}"
+    assert client.get(url, headers=login("w_a2")).status_code == 404
+    workers.update_worker(
+        uow, caller=SYSTEM, worker_id=district.accounts["w_a1"], changes={"visit_minutes_per_day": 20}
+    )
+    outcome = plan_month(uow, caller=SYSTEM, month=Month(2026, 11), executor="serial", settings=REPRODUCIBLE)
+    assert outcome.moved_to_other_workers > 0
+    fresh = client.post("/api/v1/auth/token", json={"username": "w_a2", "password": PASSWORD}).json[
+        "access_token"
+    ]
+    assert client.get(url, headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+    assert client.get(url, headers=login("w_b1")).status_code == 404

@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from visitsvc.config import Settings
 from visitsvc.errors import Invalid, TooManyAttempts, Unauthenticated
 from visitsvc.model import AuthToken, Role, TokenKind, Worker
+from visitsvc.month import Month
 from visitsvc.scoping import Caller, caller_for
 from visitsvc.uow import UnitOfWork
 
@@ -135,4 +136,7 @@ def authenticate(uow: UnitOfWork, *, access_token: str) -> Caller:
         worker = uow.workers.find_by_account_id(row.worker_id)
         if worker is None or not worker.active:
             raise Unauthenticated("账号已停用", code="invalid_token")
-        return caller_for(worker)
+        assigned = frozenset[int]()
+        if worker.role is Role.GRID_WORKER:
+            assigned = uow.plans.assigned_elsewhere(worker.id, str(Month.of(uow.clock.today())))
+        return caller_for(worker, assigned)
