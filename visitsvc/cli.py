@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from visitsvc import db
+from visitsvc import db, scheduler
 from visitsvc.clock import SystemClock
 from visitsvc.config import ConfigError, Settings, load_settings
 from visitsvc.errors import DomainError
@@ -90,9 +90,14 @@ def import_command(kind: str, file: Path, dry_run: bool, as_json: bool) -> None:
         table = read_table(file.read_bytes(), file.name)
         with progress_bar(f"导入 {file.name}", quiet=as_json) as progress:
             result = ledger.import_table(
-                unit_of_work(cfg), caller=Caller.system(), kind=LedgerKind(kind), table=table,
-                dry_run=dry_run, filename=file.name, progress=progress,
-            )  # fmt: skip
+                unit_of_work(cfg),
+                caller=Caller.system(),
+                kind=LedgerKind(kind),
+                table=table,
+                dry_run=dry_run,
+                filename=file.name,
+                progress=progress,
+            )
     except DomainError as exc:
         rows = [{"row": r.row, "column": r.column, "message": r.message} for r in exc.rows]
         if as_json:
@@ -232,3 +237,38 @@ def calendar_load(file: Path) -> None:
         f"已载入 {years} 年放假安排：休 {loaded.days_off} 天，调休上班 {loaded.working_weekend_days} 天",
         err=True,
     )
+
+
+@main.group("scheduler", invoke_without_command=True)
+@click.pass_context
+def scheduler_group(ctx: click.Context) -> None:
+    """Run the scheduled jobs until stopped (next month's plan on the 25th, the nightly re-plan)."""
+    if ctx.invoked_subcommand is None:
+        cfg = settings()
+        scheduler.serve(lambda: unit_of_work(cfg), cfg.timezone)
+
+
+@scheduler_group.command("run-now")
+@click.argument("job_id", type=click.Choice(sorted(scheduler.JOBS)))
+@click.option("--period", help="Default: the job's period due now (YYYY-MM or YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True)
+def scheduler_run_now(job_id: str, period: str | None, as_json: bool) -> None:
+    """Run one job once, through the same exactly-once guard as the scheduler."""
+    job = scheduler.JOBS[job_id]
+    uow = unit_of_work(settings())
+    period = (
+        period or job.due_period(uow.clock.now()) or job.due_period(uow.clock.now().replace(day=28, hour=23))
+    )
+    assert period is not None
+    run = scheduler.run_once(uow, job, period)
+    if run is None:
+        message: dict[str, Any] = {"job": job_id, "period": period, "outcome": "already_ran"}
+    else:
+        message = {"job": job_id, "period": period, "outcome": run.outcome, "summary": run.summary}
+    click.echo(
+        json.dumps(message, ensure_ascii=False, default=str)
+        if as_json
+        else f"{job_id} {period}: {message['outcome']}"
+    )
+    if run is not None and run.outcome == "failed":
+        sys.exit(1)

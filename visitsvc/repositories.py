@@ -23,6 +23,7 @@ from visitsvc.model import (
     Elder,
     ElderCategory,
     ElderStatus,
+    JobRun,
     LoginFailure,
     PlannedVisit,
     PlanningLock,
@@ -436,3 +437,25 @@ class AbsenceRepository:
 
     def remove(self, absence: Absence) -> None:
         self.session.delete(absence)
+
+
+class JobRunRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claim(self, run: JobRun) -> None:
+        """Raises IntegrityError (on flush) when the job already ran, or runs, for that period."""
+        self.session.add(run)
+        self.session.flush()
+
+    def find(self, job: str, period: str) -> JobRun | None:
+        return self.session.scalar(select(JobRun).where(JobRun.job == job, JobRun.period == period))
+
+    def get(self, run_id: int) -> JobRun | None:
+        return self.session.get(JobRun, run_id)
+
+    def page(self, *, limit: int, before_id: int | None = None) -> list[JobRun]:
+        query = select(JobRun).order_by(JobRun.id.desc()).limit(limit)
+        if before_id is not None:
+            query = query.where(JobRun.id < before_id)
+        return list(self.session.scalars(query))

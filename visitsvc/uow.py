@@ -15,6 +15,7 @@ from visitsvc.repositories import (
     AreaRepository,
     AuditRepository,
     ElderRepository,
+    JobRunRepository,
     PlanRepository,
     TokenRepository,
     WorkerRepository,
@@ -70,6 +71,7 @@ class UnitOfWork:
     tokens: TokenRepository
     plans: PlanRepository
     absences: AbsenceRepository
+    job_runs: JobRunRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session], clock: Clock | None = None) -> None:
@@ -85,6 +87,7 @@ class UnitOfWork:
         self.tokens = TokenRepository(self.session)
         self.plans = PlanRepository(self.session)
         self.absences = AbsenceRepository(self.session)
+        self.job_runs = JobRunRepository(self.session)
         return self
 
     def __exit__(

@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 
 from tests.api.conftest import Headers
 from tests.factories import PASSWORD, SYSTEM, District
+from visitsvc import scheduler
 from visitsvc.model import AbsenceKind
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
@@ -93,3 +94,15 @@ def test_a_worker_given_another_grids_visit_may_open_that_person_while_assigned(
     ]
     assert client.get(url, headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
     assert client.get(url, headers=login("w_b1")).status_code == 404
+
+
+def test_admins_see_the_scheduler_runs(
+    client: FlaskClient, district: District, login: Login, uow: UnitOfWork
+) -> None:
+    job = scheduler.Job("plan-next-month", {}, lambda now: None, lambda _uow, period: {"planned": 3})
+    scheduler.run_once(uow, job, "2026-12")
+    assert client.get("/api/v1/jobs", headers=login("sup_a")).status_code == 403
+    runs = client.get("/api/v1/jobs", headers=login("admin")).json["items"]
+    assert [(r["job"], r["period"], r["outcome"], r["summary"]) for r in runs] == [
+        ("plan-next-month", "2026-12", "succeeded", {"planned": 3})
+    ]

@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.conftest import DEFAULT_PG_URL, NOW, backend
+from tests.conftest import NOW
 from tests.factories import SYSTEM, make_district
-from visitsvc import db
 from visitsvc.clock import FixedClock
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.services.planning import PlanOutcome, plan_month
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.uow import UnitOfWork
 
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    """Its own database: the runs need separate connections, which the rolled-back test transaction is not."""
-    if backend() == "sqlite":
-        url = f"sqlite:///{tmp_path / 'concurrent.db'}"
-        db.upgrade(url)
-        engine = make_engine(url)
-        yield session_factory(engine)
-        engine.dispose()
-        return
-    with db.throwaway_database(
-        os.environ.get("VISITSVC_TEST_PG_URL", DEFAULT_PG_URL), "visitsvc_conc"
-    ) as url:
-        db.upgrade(url)
-        engine = make_engine(url)
-        yield session_factory(engine)
-        engine.dispose()
 
 
 def test_two_runs_at_once_make_one_version(fresh: sessionmaker[Session]) -> None:

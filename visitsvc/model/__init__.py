@@ -18,6 +18,7 @@ from visitsvc.model.enums import (
     VisitKind,
     Willingness,
 )
+from visitsvc.model.job import JobRun
 from visitsvc.model.planning import CalendarDay, PlannedVisit, PlanningLock, PlanVersion, UnplannedVisit
 from visitsvc.model.worker import Worker, worker_grids
 
@@ -37,6 +38,7 @@ __all__ = [
     "Elder",
     "ElderCategory",
     "ElderStatus",
+    "JobRun",
     "LoginFailure",
     "PlanVersion",
     "PlannedVisit",

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from routing import DropReason, Options, Prefix, Problem, Visit, check, solve
+from routing import DropReason, Options, Prefix, Problem, Visit, Window, check, solve
 
 from .conftest import DAY_START, FAST, HALF_HOUR, MONDAY, TUESDAY, shift, walking
 
@@ -172,3 +172,34 @@ def test_search_overrides_reach_or_tools(three_visits_two_days: Problem) -> None
     assert check(three_visits_two_days, solve(three_visits_two_days, options)) == []
     with pytest.raises(AttributeError):
         solve(three_visits_two_days, replace(FAST, search_overrides=(("no_such_knob", 1),)))
+
+
+def test_one_day_of_delay_costs_delay_cost(three_visits_two_days: Problem) -> None:
+    plan = solve(three_visits_two_days, FAST)  # balanced: two on Monday, one on Tuesday
+    assert plan.objective.lateness == FAST.delay_cost
+
+
+def test_prefix_that_fills_its_shift_closes_it(three_visits_two_days: Problem) -> None:
+    short_monday = replace(three_visits_two_days.shifts[0], end=DAY_START + 300 + HALF_HOUR + 300)
+    problem = replace(three_visits_two_days, shifts=(short_monday, three_visits_two_days.shifts[1]))
+    plan = solve(problem, FAST, prefixes=[Prefix("w1", MONDAY, ("e1", "e2"))])
+
+    monday = plan.route("w1", MONDAY)
+    assert monday is not None
+    assert monday.visit_ids == ("e1", "e2")  # kept as done, though it overran the shift
+    assert plan.route("w1", TUESDAY).visit_ids == ("e3",)  # type: ignore[union-attr]
+
+
+def test_warm_start_that_no_longer_fits_still_gives_a_checked_plan(three_visits_two_days: Problem) -> None:
+    previous = solve(three_visits_two_days, replace(FAST, balance_cost=0))  # all three on Monday
+    # e3 now has a morning window only; the old order may break it
+    visits = tuple(
+        replace(v, window=Window(DAY_START, DAY_START + 700)) if v.id == "e3" else v
+        for v in three_visits_two_days.visits
+    )
+    problem = replace(three_visits_two_days, visits=visits)
+
+    plan = solve(problem, FAST, warm_start=previous)
+
+    assert check(problem, plan) == []
+    assert not plan.dropped

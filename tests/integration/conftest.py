@@ -1,0 +1,33 @@
+"""Fixtures for tests that need their own database, apart from the rolled-back test transaction."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.conftest import DEFAULT_PG_URL, backend
+from visitsvc import db
+from visitsvc.uow import make_engine, session_factory
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """Its own database: the runs need separate connections, which the rolled-back test transaction is not."""
+    if backend() == "sqlite":
+        url = f"sqlite:///{tmp_path / 'concurrent.db'}"
+        db.upgrade(url)
+        engine = make_engine(url)
+        yield session_factory(engine)
+        engine.dispose()
+        return
+    with db.throwaway_database(
+        os.environ.get("VISITSVC_TEST_PG_URL", DEFAULT_PG_URL), "visitsvc_conc"
+    ) as url:
+        db.upgrade(url)
+        engine = make_engine(url)
+        yield session_factory(engine)
+        engine.dispose()

@@ -1,0 +1,135 @@
+"""Scheduled jobs: APScheduler 3 fires them, our `job_runs` table makes each run once per period.
+
+The schedule lives in memory (APScheduler's docs: a job store must never be shared between schedulers).
+Exactly-once comes from a unique (job, period) row taken in a transaction before the work starts, so a second
+scheduler started by mistake, or an operator's `run-now`, finds the period taken and does nothing. A
+scheduler that was down at the planned time catches up on start: every job whose latest period is due and
+has no run is run then.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from visitsvc.model import JobRun
+from visitsvc.month import Month
+from visitsvc.plan_problems import PlanningSettings
+from visitsvc.scoping import Caller
+from visitsvc.services import planning
+from visitsvc.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: str
+    cron: dict[str, int]  # APScheduler CronTrigger fields, in Asia/Shanghai
+    due_period: Callable[[datetime], str | None]  # the period that should have run by `now`, if any
+    run: Callable[[UnitOfWork, str], dict[str, Any]]
+
+
+def _plan_next_month_due(now: datetime) -> str | None:
+    return str(Month.of(now.date()).next()) if (now.day, now.hour) >= (25, 2) else None
+
+
+def _nightly_due(hour: int) -> Callable[[datetime], str | None]:
+    return lambda now: now.date().isoformat() if now.hour >= hour else None
+
+
+def _plan(uow: UnitOfWork, period: str, trigger: str, month: Month) -> dict[str, Any]:
+    outcome = planning.plan_month(
+        uow, caller=Caller.system(), month=month, trigger=trigger, settings=PlanningSettings()
+    )
+    return {"month": str(month), **outcome.as_json(), "created": outcome.created}
+
+
+JOBS: dict[str, Job] = {
+    job.id: job
+    for job in (
+        Job(
+            "plan-next-month",
+            {"day": 25, "hour": 2, "minute": 0},
+            _plan_next_month_due,
+            lambda uow, period: _plan(uow, period, "scheduler", Month.parse(period)),
+        ),
+        # Until visit outcomes are recorded, the nightly re-plan picks up new people, status changes and
+        # absences for the rest of the month; with nothing changed it makes no new version.
+        Job(
+            "replan-nightly",
+            {"hour": 1, "minute": 0},
+            _nightly_due(1),
+            lambda uow, period: _plan(uow, period, "replan", Month.of(datetime.fromisoformat(period).date())),
+        ),
+    )
+}
+
+
+def run_once(uow: UnitOfWork, job: Job, period: str) -> JobRun | None:
+    """Run `job` for `period` unless a run of it exists; None when it was already taken."""
+    with uow:
+        run = JobRun(
+            job=job.id,
+            period=period,
+            started_at=uow.clock.now(),
+            finished_at=None,
+            outcome="running",
+            summary={},
+        )
+        try:
+            uow.job_runs.claim(run)
+            uow.commit()
+        except IntegrityError:
+            return None
+        run_id = run.id
+    try:
+        summary, outcome = job.run(uow, period), "succeeded"
+    except Exception as exc:  # recorded on the run: a failed job is visible in /jobs, not lost in a log
+        log.exception("job %s for %s failed", job.id, period)
+        summary, outcome = {"error": str(exc), "trace": traceback.format_exc(limit=5)}, "failed"
+    with uow:
+        stored = uow.job_runs.get(run_id)
+        assert stored is not None
+        stored.finished_at, stored.outcome, stored.summary = uow.clock.now(), outcome, summary
+        uow.commit()
+        return stored
+
+
+def catch_up(uow: UnitOfWork, now: datetime) -> list[JobRun]:
+    """Run every job whose due period has no run yet (the scheduler was down when it should have fired)."""
+    done = []
+    for job in JOBS.values():
+        period = job.due_period(now)
+        if period is not None:
+            with uow:
+                missing = uow.job_runs.find(job.id, period) is None
+            if missing and (run := run_once(uow, job, period)) is not None:
+                done.append(run)
+    return done
+
+
+def serve(make_uow: Callable[[], UnitOfWork], timezone: str) -> None:
+    """Run until SIGTERM/SIGINT: catch up, then fire each job on its schedule."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    uow = make_uow()
+    catch_up(uow, uow.clock.now())
+    scheduler = BlockingScheduler(timezone=timezone)
+    for job in JOBS.values():
+
+        def fire(job: Job = job) -> None:
+            period = job.due_period(uow.clock.now())
+            if period is not None:
+                run_once(make_uow(), job, period)
+
+        scheduler.add_job(
+            fire, "cron", id=job.id, replace_existing=True, coalesce=True, max_instances=1, **job.cron
+        )
+    scheduler.start()
