@@ -54,9 +54,9 @@ def prepare(problem: Problem, options: Options, prefixes: Sequence[Prefix] = ())
     fixed = _fixed_prefixes(problem, prefixes, by_id)
     closed = {p.key for p in prefixes if p.closed}
     fixed_ids = {v.id for visits in fixed.values() for v in visits}
-    vehicles = tuple(
-        _vehicle(problem, s, fixed.get(s.key, ())) for s in problem.shifts if s.key not in closed
-    )
+    opened = (_vehicle(problem, s, fixed.get(s.key, ())) for s in problem.shifts if s.key not in closed)
+    # A prefix that already runs to the end of its shift leaves no room: that shift is closed too.
+    vehicles = tuple(v for v in opened if v.start <= v.shift.end)
 
     open_visits = [v for v in problem.visits if v.id not in fixed_ids]
     # The seed only reorders the model's visits: insertion heuristics break ties by index.
