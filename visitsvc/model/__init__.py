@@ -20,6 +20,20 @@ from visitsvc.model.enums import (
 )
 from visitsvc.model.job import JobRun
 from visitsvc.model.planning import CalendarDay, PlannedVisit, PlanningLock, PlanVersion, UnplannedVisit
+from visitsvc.model.visit import (
+    AtRiskMark,
+    FlagKind,
+    FlagState,
+    FollowUp,
+    FollowUpStatus,
+    ProposalState,
+    RecordState,
+    StatusProposal,
+    VisitFlag,
+    VisitOutcome,
+    VisitPhoto,
+    VisitRecord,
+)
 from visitsvc.model.worker import Worker, worker_grids
 
 __all__ = [
@@ -29,6 +43,7 @@ __all__ = [
     "AbsenceKind",
     "Area",
     "AreaLevel",
+    "AtRiskMark",
     "AuditEntry",
     "AuthToken",
     "Base",
@@ -38,18 +53,29 @@ __all__ = [
     "Elder",
     "ElderCategory",
     "ElderStatus",
+    "FlagKind",
+    "FlagState",
+    "FollowUp",
+    "FollowUpStatus",
     "JobRun",
     "LoginFailure",
     "PlanVersion",
     "PlannedVisit",
     "PlanningLock",
+    "ProposalState",
+    "RecordState",
     "Role",
     "Sex",
     "StatusChange",
+    "StatusProposal",
     "TokenKind",
     "TravelMode",
     "UnplannedVisit",
+    "VisitFlag",
     "VisitKind",
+    "VisitOutcome",
+    "VisitPhoto",
+    "VisitRecord",
     "Willingness",
     "Worker",
     "worker_grids",

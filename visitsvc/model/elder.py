@@ -52,6 +52,9 @@ class Elder(Base):
     preferred_start: Mapped[time | None]
     preferred_end: Mapped[time | None]
     notes: Mapped[str | None] = mapped_column(Text)
+    # A supervisor's finding that the person refuses all contact (not the willingness value): not coverable.
+    refused_contact_on: Mapped[date | None]
+    refused_contact_reason: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[ElderStatus] = mapped_column(
         enum_column(ElderStatus), default=ElderStatus.ACTIVE, index=True
     )
