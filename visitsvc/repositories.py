@@ -31,6 +31,7 @@ from visitsvc.model import (
     Role,
     StatusChange,
     UnplannedVisit,
+    VisitRecord,
     Worker,
 )
 from visitsvc.scoping import ROOT_PATH, Scope
@@ -397,6 +398,61 @@ class PlanRepository:
         )
 
 
+class MonthRepository:
+    """What coverage reads of a month, for a set of people: plan entries across versions, and outcomes."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def slots(self, version_id: int, elder_ids: Sequence[int]) -> list[PlannedVisit]:
+        rows: list[PlannedVisit] = []
+        for chunk in _chunks(sorted(elder_ids)):
+            query = select(PlannedVisit).where(
+                PlannedVisit.version_id == version_id, PlannedVisit.elder_id.in_(chunk)
+            )
+            rows.extend(self.session.scalars(query.order_by(PlannedVisit.day, PlannedVisit.seq)))
+        return rows
+
+    def unplanned(self, version_id: int, elder_ids: Sequence[int]) -> list[UnplannedVisit]:
+        rows: list[UnplannedVisit] = []
+        for chunk in _chunks(sorted(elder_ids)):
+            query = select(UnplannedVisit).where(
+                UnplannedVisit.version_id == version_id, UnplannedVisit.elder_id.in_(chunk)
+            )
+            rows.extend(self.session.scalars(query))
+        return rows
+
+    def first_planned(self, month: str, elder_ids: Sequence[int]) -> dict[tuple[int, str], date]:
+        """(elder, obligation) -> the earliest day any version of the month planned it on."""
+        result: dict[tuple[int, str], date] = {}
+        versions = select(PlanVersion.id).where(PlanVersion.month == month)
+        for chunk in _chunks(sorted(elder_ids)):
+            query = (
+                select(PlannedVisit.elder_id, PlannedVisit.obligation, func.min(PlannedVisit.day))
+                .where(PlannedVisit.version_id.in_(versions), PlannedVisit.elder_id.in_(chunk))
+                .group_by(PlannedVisit.elder_id, PlannedVisit.obligation)
+            )
+            for elder_id, obligation, day in self.session.execute(query):
+                result[(elder_id, obligation)] = day
+        return result
+
+    def obligations_of(self, planned_ids: Iterable[int]) -> dict[int, str]:
+        """Planned visit id -> the obligation it was planned for (in whichever version)."""
+        result: dict[int, str] = {}
+        for chunk in _chunks(sorted(set(planned_ids))):
+            query = select(PlannedVisit.id, PlannedVisit.obligation).where(PlannedVisit.id.in_(chunk))
+            result.update(dict(self.session.execute(query).tuples()))
+        return result
+
+    def records(self, month: str, elder_ids: Sequence[int]) -> list[VisitRecord]:
+        """Every outcome recorded in the month (counted or not), oldest first."""
+        rows: list[VisitRecord] = []
+        for chunk in _chunks(sorted(elder_ids)):
+            query = select(VisitRecord).where(VisitRecord.month == month, VisitRecord.elder_id.in_(chunk))
+            rows.extend(self.session.scalars(query.order_by(VisitRecord.started_at, VisitRecord.id)))
+        return rows
+
+
 def status_timelines(session: Session, elder_ids: Sequence[int]) -> dict[int, list[tuple[date, ElderStatus]]]:
     """Every elder's status changes, oldest first: what the visit policy reads."""
     timelines: dict[int, list[tuple[date, ElderStatus]]] = {i: [] for i in elder_ids}
@@ -404,7 +460,7 @@ def status_timelines(session: Session, elder_ids: Sequence[int]) -> dict[int, li
         query = (
             select(StatusChange.elder_id, StatusChange.effective_date, StatusChange.to_status)
             .where(StatusChange.elder_id.in_(chunk))
-            .order_by(StatusChange.elder_id, StatusChange.id)
+            .order_by(StatusChange.elder_id, StatusChange.effective_date, StatusChange.id)
         )
         for elder_id, effective, status in session.execute(query):
             timelines[elder_id].append((effective, status))

@@ -16,6 +16,7 @@ from visitsvc.repositories import (
     AuditRepository,
     ElderRepository,
     JobRunRepository,
+    MonthRepository,
     PlanRepository,
     TokenRepository,
     WorkerRepository,
@@ -72,6 +73,7 @@ class UnitOfWork:
     plans: PlanRepository
     absences: AbsenceRepository
     job_runs: JobRunRepository
+    months: MonthRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session], clock: Clock | None = None) -> None:
@@ -88,6 +90,7 @@ class UnitOfWork:
         self.plans = PlanRepository(self.session)
         self.absences = AbsenceRepository(self.session)
         self.job_runs = JobRunRepository(self.session)
+        self.months = MonthRepository(self.session)
         return self
 
     def __exit__(

@@ -36,6 +36,7 @@ from visitsvc.policy import ElderFacts, Owed, PolicyRules, is_substitutable, obl
 from visitsvc.repositories import ElderFilter
 from visitsvc.scoping import ROOT_PATH, Caller, Scope, require_register_writer
 from visitsvc.services import audit
+from visitsvc.services.facts import elder_facts
 from visitsvc.uow import UnitOfWork
 from visitsvc.workdays import WorkCalendar
 
@@ -212,7 +213,10 @@ def _read(
         for row in carried:
             uow.session.expunge(row)
         plan_made_on = first.created_at.astimezone(SHANGHAI).date() if first else None
-        facts = {e.id: _facts(e, month, timelines[e.id], e.id in substituted_before) for e in elders}
+        facts = {
+            e.id: elder_facts(e, month, timelines[e.id], substituted_last_month=e.id in substituted_before)
+            for e in elders
+        }
         homes = {e.id: _home(e) for e in elders}
         grid_of = {e.id: (e.grid_id, e.grid.code) for e in elders}
         worker_of_grid: dict[int, Worker] = {}
@@ -264,20 +268,6 @@ def _read(
             fingerprint(months, extra),
             (latest.id, latest.fingerprint) if latest else None,
         )
-
-
-def _facts(elder: Elder, month: Month, timeline: list[tuple[date, Any]], substituted: bool) -> ElderFacts:
-    return ElderFacts(
-        elder_id=elder.id,
-        categories=elder.categories,
-        ability_level=elder.ability_level,
-        disability_grade=elder.disability_grade,
-        age=elder.age(month.first),
-        willingness=elder.willingness,
-        registered_on=timeline[0][0] if timeline else elder.status_since,
-        statuses=tuple(timeline),
-        substituted_last_month=substituted,
-    )
 
 
 def _home(elder: Elder) -> Home:

@@ -1,0 +1,146 @@
+"""Coverage, defined once: who is coverable, who is covered, and the reason for everyone who is not."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from visitsvc.coverage import (
+    AtRisk,
+    Attempt,
+    ElderMonth,
+    Missing,
+    Slot,
+    evaluate,
+    tally,
+)
+from visitsvc.model.enums import AbilityLevel, Category, ElderStatus, VisitKind, Willingness
+from visitsvc.model.visit import VisitOutcome
+from visitsvc.month import Month
+from visitsvc.policy import ElderFacts, NotCoverable
+from visitsvc.workdays import WorkCalendar
+
+NOVEMBER = Month(2026, 11)
+CALENDAR = WorkCalendar()
+END = date(2026, 12, 1)  # judged after the month
+PERSON = ElderFacts(
+    elder_id=1,
+    categories=frozenset({Category.EMPTY_NEST}),
+    ability_level=AbilityLevel.INTACT,
+    disability_grade=None,
+    age=72,
+    willingness=Willingness.HOME,
+    registered_on=date(2025, 3, 1),
+    statuses=((date(2025, 3, 1), ElderStatus.ACTIVE),),
+)
+HIGH_RISK = replace(PERSON, categories=frozenset({Category.LIVING_ALONE}), age=84)
+HOME, PHONE = VisitKind.HOME, VisitKind.PHONE
+VISITED, NOT_HOME = VisitOutcome.VISITED, VisitOutcome.NOT_HOME
+
+
+def judge(facts: ElderFacts = PERSON, *, today: date = END, **known: object):  # type: ignore[no-untyped-def]
+    return evaluate(ElderMonth(facts, **known), NOVEMBER, CALENDAR, today=today, plan_made_on=None)  # type: ignore[arg-type]
+
+
+def test_a_home_visit_in_the_month_covers_the_monthly_visit() -> None:
+    result = judge(attempts=(Attempt(date(2026, 11, 10), HOME, VISITED),))
+    assert result.coverable
+    assert result.covered
+    assert result.missing is None
+
+
+def test_a_phone_call_does_not_settle_an_owed_home_visit() -> None:
+    result = judge(attempts=(Attempt(date(2026, 11, 10), PHONE, VISITED),))
+    assert not result.covered
+
+
+def test_a_phone_call_settles_a_home_visit_the_plan_turned_into_a_phone_visit() -> None:
+    slot = Slot("month", date(2026, 11, 10), PHONE, substituted=True)
+    result = judge(slots=(slot,), attempts=(Attempt(date(2026, 11, 10), PHONE, VISITED, "month"),))
+    assert result.covered
+
+
+def test_a_home_visit_settles_an_owed_phone_visit() -> None:
+    phone_only = replace(PERSON, willingness=Willingness.PHONE_ONLY)
+    assert judge(phone_only, attempts=(Attempt(date(2026, 11, 3), HOME, VISITED),)).covered
+
+
+def test_nobody_at_home_is_a_miss_with_that_reason() -> None:
+    slot = Slot("month", date(2026, 11, 10), HOME)
+    result = judge(slots=(slot,), attempts=(Attempt(date(2026, 11, 10), HOME, NOT_HOME, "month"),))
+    assert result.coverable
+    assert not result.covered
+    assert result.missing is Missing.NOT_HOME
+
+
+def test_a_high_risk_person_needs_a_visit_in_every_week() -> None:
+    all_weeks = tuple(Attempt(d, HOME, VISITED) for d in (date(2026, 11, n) for n in (3, 10, 17, 24)))
+    assert judge(HIGH_RISK, attempts=all_weeks).covered
+    two_in_one_week = (Attempt(date(2026, 11, 3), HOME, VISITED), Attempt(date(2026, 11, 4), HOME, VISITED))
+    result = judge(HIGH_RISK, attempts=two_in_one_week + all_weeks[2:])
+    assert not result.covered
+    assert {o.key for o in result.unsettled} == {"week:2026-11-09"}
+
+
+def test_the_planners_reason_explains_what_was_never_planned() -> None:
+    result = judge(unplanned={"month": "capacity"})
+    assert result.missing is Missing.CAPACITY
+
+
+def test_a_planned_day_that_passed_without_an_outcome_is_missed() -> None:
+    slot = Slot("month", date(2026, 11, 10), HOME)
+    assert judge(slots=(slot,), today=date(2026, 11, 12)).missing is Missing.MISSED
+    assert judge(slots=(slot,), today=date(2026, 11, 9)).missing is Missing.PENDING
+
+
+def test_who_died_before_the_first_planned_date_is_not_coverable() -> None:
+    died = replace(PERSON, statuses=(*PERSON.statuses, (date(2026, 11, 5), ElderStatus.DECEASED)))
+    slot = Slot("month", date(2026, 11, 20), HOME)
+    result = judge(died, slots=(slot,), first_planned={"month": date(2026, 11, 20)})
+    assert result.not_coverable is NotCoverable.LEFT_BEFORE_PLANNED
+
+
+def test_who_left_after_a_planned_date_passed_without_a_visit_stays_a_miss() -> None:
+    died = replace(PERSON, statuses=(*PERSON.statuses, (date(2026, 11, 20), ElderStatus.DECEASED)))
+    slot = Slot("month", date(2026, 11, 10), HOME)
+    result = judge(died, slots=(slot,), first_planned={"month": date(2026, 11, 10)})
+    assert result.coverable
+    assert result.missing is Missing.MISSED
+
+
+def test_a_hospital_stay_to_month_end_from_before_the_plan_excuses_the_month() -> None:
+    stay = replace(PERSON, statuses=(*PERSON.statuses, (date(2026, 11, 4), ElderStatus.HOSPITALIZED)))
+    result = judge(stay, first_planned={"month": date(2026, 11, 16)})
+    assert result.not_coverable is NotCoverable.LEFT_BEFORE_PLANNED
+
+
+def test_who_refuses_all_contact_is_not_coverable() -> None:
+    result = judge(replace(PERSON, refused_contact_on=date(2026, 10, 1)))
+    assert result.not_coverable is NotCoverable.REFUSED_ALL_CONTACT
+
+
+def test_a_visit_owed_with_no_slot_left_is_at_risk() -> None:
+    slot = Slot("month", date(2026, 11, 10), HOME)
+    attempt = Attempt(date(2026, 11, 10), HOME, NOT_HOME, "month")
+    result = judge(slots=(slot,), attempts=(attempt,), today=date(2026, 11, 11))
+    assert result.at_risk is AtRisk.NO_SLOT_LEFT
+    replanned = (slot, Slot("month", date(2026, 11, 13), HOME))
+    result = judge(slots=replanned, attempts=(attempt,), today=date(2026, 11, 11))
+    assert result.at_risk is None
+    assert result.next_planned == date(2026, 11, 13)
+
+
+def test_fewer_working_days_left_than_visits_owed_is_at_risk() -> None:
+    slots = tuple(Slot(f"week:{d}", d, HOME) for d in (date(2026, 11, 30),))
+    result = judge(HIGH_RISK, slots=slots, today=date(2026, 11, 30))
+    assert result.at_risk is AtRisk.TOO_FEW_DAYS
+
+
+def test_the_rate_is_covered_over_coverable() -> None:
+    covered = judge(attempts=(Attempt(date(2026, 11, 10), HOME, VISITED),))
+    missed = judge(unplanned={"month": "capacity"})
+    refused = judge(replace(PERSON, refused_contact_on=date(2026, 10, 1)))
+    figures = tally([covered, missed, refused])
+    assert (figures.coverable, figures.covered, figures.coverage_pct) == (2, 1, 50.0)
+    assert figures.not_covered_by_reason == {"capacity": 1}
+    assert figures.not_coverable_by_reason == {"refused_all_contact": 1}
