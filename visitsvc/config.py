@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from visitsvc.field_rules import FieldRules
+
 DEV_SECRET_FILE = Path("var/secret_key")
 DEFAULT_DATABASE_URL = "sqlite:///var/visitsvc.db"
 _KNOWN_WEAK_SECRETS = frozenset({"", "dev", "secret", "changeme", "change-me", "visitsvc"})
@@ -26,6 +28,7 @@ class Settings:
     refresh_token_seconds: int = 30 * 24 * 3600
     login_failures_per_minute: int = 5
     max_import_bytes: int = 20 * 1024 * 1024
+    field_rules: FieldRules = field(default_factory=FieldRules)  # VISITSVC_FIELD_*
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -65,10 +68,18 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         refresh_token_seconds=_int(env, "VISITSVC_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600),
         login_failures_per_minute=_int(env, "VISITSVC_LOGIN_FAILURES_PER_MINUTE", 5),
         max_import_bytes=_int(env, "VISITSVC_MAX_IMPORT_BYTES", 20 * 1024 * 1024),
+        field_rules=_field_rules(env),
         extra={k: v for k, v in env.items() if k.startswith("VISITSVC_")},
     )
     settings.validate()
     return settings
+
+
+def _field_rules(env: Mapping[str, str]) -> FieldRules:
+    try:
+        return FieldRules.from_env(env)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _dev_secret() -> str:
