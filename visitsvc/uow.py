@@ -19,6 +19,7 @@ from visitsvc.repositories import (
     MonthRepository,
     PlanRepository,
     TokenRepository,
+    VisitRepository,
     WorkerRepository,
 )
 
@@ -74,6 +75,7 @@ class UnitOfWork:
     absences: AbsenceRepository
     job_runs: JobRunRepository
     months: MonthRepository
+    visits: VisitRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session], clock: Clock | None = None) -> None:
@@ -91,6 +93,7 @@ class UnitOfWork:
         self.absences = AbsenceRepository(self.session)
         self.job_runs = JobRunRepository(self.session)
         self.months = MonthRepository(self.session)
+        self.visits = VisitRepository(self.session)
         return self
 
     def __exit__(

@@ -1,0 +1,45 @@
+"""Links that open the phone's map app at a stop. 高德 reads GCJ-02 and 百度 BD-09, so each link carries the
+point converted to its own datum and says which one it is.
+
+The label is the stop's order, not the person's name: the link goes to a third-party map service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from visitsvc.geo import wgs84_to_bd09, wgs84_to_gcj02
+
+SOURCE = "visitsvc"
+
+
+@dataclass(frozen=True, slots=True)
+class NavLinks:
+    amap: str
+    baidu: str
+
+
+def gcj02(lon: float, lat: float) -> tuple[float, float]:
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    return round(glon, 6), round(glat, 6)
+
+
+def nav_links(lon: float, lat: float, label: str) -> NavLinks:
+    """`lon`, `lat` in WGS-84, as the register stores them."""
+    glon, glat = gcj02(lon, lat)
+    blon, blat = wgs84_to_bd09(lon, lat)
+    amap = "https://uri.amap.com/marker?" + urlencode(
+        {"position": f"{glon},{glat}", "name": label, "coordinate": "gaode", "callnative": 1, "src": SOURCE}
+    )
+    baidu = "https://api.map.baidu.com/marker?" + urlencode(
+        {
+            "location": f"{blat:.6f},{blon:.6f}",  # 百度 puts the latitude first
+            "title": label,
+            "content": label,
+            "coord_type": "bd09ll",
+            "output": "html",
+            "src": SOURCE,
+        }
+    )
+    return NavLinks(amap, baidu)
