@@ -16,6 +16,7 @@ from visitsvc.errors import (
     Forbidden,
     Invalid,
     NotFound,
+    TooLarge,
     TooManyAttempts,
     Unauthenticated,
 )
@@ -27,6 +28,7 @@ STATUS: dict[type[DomainError], int] = {
     NotFound: 404,
     Forbidden: 403,
     Conflict: 409,
+    TooLarge: 413,
     Unauthenticated: 401,
     TooManyAttempts: 429,
 }

@@ -57,6 +57,12 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class TooLarge(DomainError):
+    """An upload over its size limit (HTTP 413)."""
+
+    code = "too_large"
+
+
 class Unauthenticated(DomainError):
     """No valid credentials (HTTP 401)."""
 
