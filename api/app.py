@@ -9,9 +9,9 @@ from flask import Flask, send_from_directory
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import errors
+from api import compression, errors
 from api.runtime import Runtime
-from api.views import absences, areas, audit, auth, elders, health, jobs, plans, workers
+from api.views import absences, areas, audit, auth, elders, field, health, jobs, plans, workers
 from visitsvc.clock import Clock, SystemClock
 from visitsvc.config import Settings, load_settings
 from visitsvc.uow import make_engine, session_factory
@@ -51,7 +51,7 @@ def create_app(
     app.extensions["visitsvc"] = Runtime(settings, sessions, clock or SystemClock())
 
     api = errors.VisitApi(app)
-    for module in (health, auth, areas, workers, absences, elders, plans, jobs, audit):
+    for module in (health, auth, areas, workers, absences, elders, plans, jobs, audit, field):
         api.register_blueprint(module.blp)
     errors.register(app)
 
@@ -66,5 +66,6 @@ def create_app(
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
+    compression.gzip_json(app)
     logging.getLogger("visitsvc").setLevel(logging.INFO)
     return app

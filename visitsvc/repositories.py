@@ -569,7 +569,7 @@ class VisitRepository:
                 .join(PlanVersion, PlanVersion.id == PlannedVisit.version_id)
                 .where(PlannedVisit.id.in_(chunk))
             )
-            found.update({pv.id: (pv, month) for pv, month in self.session.execute(query).tuples()})
+            found.update({pv.id: (pv, month) for pv, month in self.session.execute(query)})
         return found
 
     def day_of(self, version_id: int, worker_id: int, day: date) -> list[PlannedVisit]:

@@ -1,0 +1,85 @@
+"""The day's route as a phone reads it."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from api.schemas.common import StrictSchema
+from api.schemas.register import enum
+from visitsvc.model import AbilityLevel, Category, Sex, VisitKind, VisitOutcome
+
+
+class RouteQuery(StrictSchema):
+    date = fields.Date(load_default=None, metadata={"description": "默认：今天（Asia/Shanghai）"})
+
+
+class OpenFollowUpSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    urgent = fields.Boolean()
+    status = fields.String()
+
+
+class StopElderSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    age = fields.Integer()
+    sex = enum(Sex)
+    categories = fields.List(enum(Category))
+    ability_level = enum(AbilityLevel, allow_none=True)
+    address = fields.String()
+    phone = fields.String(allow_none=True)
+    id_number = fields.String(metadata={"description": "始终脱敏"})
+    risk_notes = fields.List(fields.String())
+    notes = fields.String(allow_none=True)
+    open_follow_ups = fields.List(fields.Nested(OpenFollowUpSchema))
+
+
+class PointSchema(Schema):
+    lon = fields.Float()
+    lat = fields.Float()
+
+
+class StopLocationSchema(Schema):
+    lon = fields.Float(metadata={"description": "WGS-84"})
+    lat = fields.Float(metadata={"description": "WGS-84"})
+    verified = fields.Boolean()
+    gcj02 = fields.Nested(PointSchema)
+
+
+class NavSchema(Schema):
+    amap = fields.String(metadata={"description": "高德（GCJ-02）"})
+    baidu = fields.String(metadata={"description": "百度（BD-09）"})
+
+
+class LastVisitSchema(Schema):
+    date = fields.Date()
+    kind = enum(VisitKind)
+    outcome = enum(VisitOutcome)
+    concerns = fields.List(fields.String())
+
+
+class StopSchema(Schema):
+    visit_id = fields.Integer(metadata={"description": "planned_visit_id for POST /visits"})
+    order = fields.Integer()
+    kind = enum(VisitKind)
+    planned_arrival = fields.Time(allow_none=True, format="%H:%M")
+    service_minutes = fields.Integer()
+    status = fields.String(metadata={"description": "pending | done | not_home | refused | ..."})
+    elder = fields.Nested(StopElderSchema)
+    location = fields.Nested(StopLocationSchema, allow_none=True)
+    nav = fields.Nested(NavSchema, allow_none=True)
+    last_visit = fields.Nested(LastVisitSchema, allow_none=True)
+
+
+class TotalsSchema(Schema):
+    stops = fields.Integer()
+    travel_minutes = fields.Integer()
+    distance_km = fields.Float()
+
+
+class DayRouteSchema(Schema):
+    date = fields.Date()
+    plan_version = fields.Integer(allow_none=True)
+    stops = fields.List(fields.Nested(StopSchema))
+    totals = fields.Nested(TotalsSchema)

@@ -1,0 +1,129 @@
+"""A grid worker's phone: the day's route, outcomes recorded once and only once, offline sync, photos."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from flask_smorest.fields import Upload
+
+from api.runtime import caller, runtime, uow
+from api.schemas.common import StrictSchema
+from api.schemas.route import DayRouteSchema, RouteQuery
+from api.schemas.visits import (
+    PhotoOutSchema,
+    SyncInSchema,
+    SyncOutSchema,
+    VisitInSchema,
+    VisitOutSchema,
+    to_input,
+)
+from visitsvc.errors import Invalid
+from visitsvc.services import route, visit_photos, visits
+from visitsvc.services.route import DayRoute
+from visitsvc.services.visit_photos import PhotoRead
+from visitsvc.services.visits import VisitRead
+
+blp = Blueprint("field", __name__, url_prefix="/api/v1", description="外勤：当日路线、探访记录、离线同步")
+
+IDEMPOTENCY_KEY = "Idempotency-Key"
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": IDEMPOTENCY_KEY,
+    "required": False,
+    "schema": {"type": "string", "format": "uuid"},
+    "description": "与 client_id 相同（二者都给时须一致）",
+}
+
+
+class PhotoFileSchema(StrictSchema):
+    file = Upload(required=True)
+
+
+@blp.route("/me/route")
+class MyRoute(MethodView):
+    @blp.etag
+    @blp.arguments(RouteQuery, location="query")
+    @blp.response(200, DayRouteSchema)
+    def get(self, query: dict[str, Any]) -> tuple[DayRoute, int, dict[str, str]]:
+        """The caller's stops of a day (default today) in the current plan version, in route order.
+
+        Send the last ETag in If-None-Match: an unchanged route answers 304 with no body.
+        """
+        day = route.day_route(uow(), caller=caller(), day=query["date"])
+        return day, 200, {"Cache-Control": "private, no-cache"}
+
+
+@blp.route("/visits")
+class Visits(MethodView):
+    @blp.arguments(VisitInSchema)
+    @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+    @blp.response(201, VisitOutSchema)
+    @blp.alt_response(200, schema=VisitOutSchema, description="已记录过（同一 client_id、同一内容）：原结果")
+    @blp.alt_response(409, description="同一 client_id 已用于内容不同的记录")
+    def post(self, body: dict[str, Any]) -> tuple[VisitRead, int]:
+        """Record an outcome, exactly once per client_id (or Idempotency-Key header)."""
+        visit = to_input(body, _client_id(body))
+        rules = runtime().settings.field_rules
+        recorded = visits.record_visit(uow(), caller=caller(), visit=visit, rules=rules)
+        return recorded.visit, 201 if recorded.created else 200
+
+
+@blp.route("/visits/<int:visit_id>")
+class VisitItem(MethodView):
+    @blp.response(200, VisitOutSchema)
+    def get(self, visit_id: int) -> VisitRead:
+        """One of the caller's own records, as recorded."""
+        return visits.get_visit(uow(), caller=caller(), visit_id=visit_id)
+
+
+@blp.route("/visits/<int:visit_id>/photos")
+class VisitPhotos(MethodView):
+    @blp.arguments(PhotoFileSchema, location="files")
+    @blp.response(201, PhotoOutSchema)
+    @blp.alt_response(200, schema=PhotoOutSchema, description="同一张照片已上传过")
+    @blp.alt_response(413, description="照片过大")
+    def post(self, files: dict[str, Any], visit_id: int) -> tuple[PhotoRead, int]:
+        """Add a JPEG, PNG or WebP photo (checked by its bytes) to one of the caller's records."""
+        rules = runtime().settings.field_rules
+        data = files["file"].read(rules.max_photo_bytes + 1)  # one byte more tells "too large"
+        photo, created = visit_photos.add_photo(
+            uow(), caller=caller(), visit_id=visit_id, data=data, rules=rules
+        )
+        return photo, 201 if created else 200
+
+
+@blp.route("/me/sync")
+class MySync(MethodView):
+    @blp.arguments(SyncInSchema)
+    @blp.response(200, SyncOutSchema)
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Records kept offline, up to 200, in any order, duplicates and retries included.
+
+        One result per record, in order: created, duplicate, conflict or rejected (with field errors). Each
+        record is stored in its own transaction, so a bad one never loses the others.
+        """
+        rules = runtime().settings.field_rules
+        results = visits.sync(uow(), caller=caller(), items=body["records"], rules=rules)
+        return {"results": results}
+
+
+def _client_id(body: dict[str, Any]) -> str:
+    """The body's client_id or the Idempotency-Key header: either, or both if they agree."""
+    header = request.headers.get(IDEMPOTENCY_KEY)
+    from_header = None
+    if header is not None:
+        try:
+            from_header = str(uuid.UUID(header.strip()))
+        except ValueError:
+            raise Invalid("输入有误", errors={IDEMPOTENCY_KEY: ["须为 UUID"]}) from None
+    from_body = None if body["client_id"] is None else str(body["client_id"])
+    if from_body and from_header and from_body != from_header:
+        raise Invalid("输入有误", errors={"client_id": [f"与 {IDEMPOTENCY_KEY} 不一致"]})
+    client_id = from_body or from_header
+    if client_id is None:
+        raise Invalid("输入有误", errors={"client_id": [f"须给出 client_id 或 {IDEMPOTENCY_KEY}"]})
+    return client_id
