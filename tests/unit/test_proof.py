@@ -1,0 +1,83 @@
+"""Proof of visit flags, never blocks."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from visitsvc.field_rules import FieldRules
+from visitsvc.model import FlagKind, VisitKind, VisitOutcome
+from visitsvc.proof import Proof, proof_of_visit
+from visitsvc.visit_input import Position
+
+HOME = (120.1201, 30.2801)
+START = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)
+RULES = FieldRules()
+METRE = 1 / 111_320  # degrees of latitude per metre, near enough
+
+
+def check(
+    position: Position | None,
+    *,
+    minutes: float = 20,
+    verified: bool = True,
+    kind: VisitKind = VisitKind.HOME,
+    outcome: VisitOutcome = VisitOutcome.VISITED,
+    home: tuple[float, float] | None = HOME,
+) -> Proof:
+    return proof_of_visit(
+        kind=kind, outcome=outcome, started_at=START, ended_at=START + timedelta(minutes=minutes),
+        position=position, home=home, home_verified=verified, rules=RULES,
+    )  # fmt: skip
+
+
+def north_of_home(metres: float, accuracy: float | None) -> Position:
+    return Position(HOME[0], HOME[1] + metres * METRE, accuracy)
+
+
+def kinds(proof: Proof) -> list[FlagKind]:
+    return [f.kind for f in proof.flags]
+
+
+def test_a_visit_at_the_door_with_a_good_fix_is_not_flagged() -> None:
+    proof = check(north_of_home(30, 10))
+    assert kinds(proof) == []
+    assert proof.distance_m is not None
+    assert 29 < proof.distance_m < 31
+
+
+def test_farther_than_200_m_is_flagged_and_the_distance_kept() -> None:
+    proof = check(north_of_home(260, 20))
+    assert kinds(proof) == [FlagKind.TOO_FAR]
+    assert proof.flags[0].detail["limit_m"] == 200
+
+
+def test_a_vague_fix_widens_the_limit_to_twice_its_accuracy() -> None:
+    assert kinds(check(north_of_home(190, 90))) == []  # max(200 m, 2 x 90 m)
+    assert kinds(check(north_of_home(230, 150))) == [FlagKind.POOR_ACCURACY]  # max(200 m, 2 x 150 m)
+    assert kinds(check(north_of_home(320, 150))) == [FlagKind.POOR_ACCURACY, FlagKind.TOO_FAR]
+
+
+def test_accuracy_worse_than_100_m_is_flagged() -> None:
+    assert kinds(check(north_of_home(10, 120))) == [FlagKind.POOR_ACCURACY]
+
+
+def test_less_than_3_minutes_on_site_is_flagged_for_a_visit_that_met_the_person() -> None:
+    assert kinds(check(north_of_home(10, 10), minutes=2)) == [FlagKind.TOO_SHORT]
+    assert kinds(check(north_of_home(10, 10), minutes=1, outcome=VisitOutcome.NOT_HOME)) == []
+
+
+def test_an_unverified_home_and_a_good_fix_propose_the_location_instead_of_too_far() -> None:
+    proof = check(north_of_home(800, 15), verified=False)
+    assert kinds(proof) == [FlagKind.LOCATION_PROPOSED]
+    assert proof.flags[0].detail["accuracy_m"] == 15
+    no_home_at_all = check(Position(120.2, 30.3, 15), verified=False, home=None)
+    assert (kinds(no_home_at_all), no_home_at_all.distance_m) == ([FlagKind.LOCATION_PROPOSED], None)
+
+
+def test_an_unverified_home_and_a_mediocre_fix_are_judged_as_usual() -> None:
+    assert kinds(check(north_of_home(800, 70), verified=False)) == [FlagKind.TOO_FAR]
+
+
+def test_phone_visits_and_visits_without_a_position_have_no_location_flags() -> None:
+    assert kinds(check(north_of_home(5000, 500), kind=VisitKind.PHONE, minutes=1)) == []
+    assert check(None) == Proof(None, ())
