@@ -1,7 +1,8 @@
 """Links that open the phone's map app at a stop. 高德 reads GCJ-02 and 百度 BD-09, so each link carries the
 point converted to its own datum and says which one it is.
 
-The label is the stop's order, not the person's name: the link goes to a third-party map service.
+The label is the stop's number, not the person's name: the link goes to a third-party map service (and a
+short link keeps a 25-stop day small).
 """
 
 from __future__ import annotations
@@ -30,16 +31,17 @@ def nav_links(lon: float, lat: float, label: str) -> NavLinks:
     glon, glat = gcj02(lon, lat)
     blon, blat = wgs84_to_bd09(lon, lat)
     amap = "https://uri.amap.com/marker?" + urlencode(
-        {"position": f"{glon},{glat}", "name": label, "coordinate": "gaode", "callnative": 1, "src": SOURCE}
+        {"position": f"{glon},{glat}", "name": label, "coordinate": "gaode", "callnative": 1, "src": SOURCE},
+        safe=",",
     )
     baidu = "https://api.map.baidu.com/marker?" + urlencode(
         {
             "location": f"{blat:.6f},{blon:.6f}",  # 百度 puts the latitude first
             "title": label,
-            "content": label,
             "coord_type": "bd09ll",
             "output": "html",
             "src": SOURCE,
-        }
+        },
+        safe=",",
     )
     return NavLinks(amap, baidu)

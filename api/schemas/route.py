@@ -17,7 +17,6 @@ class OpenFollowUpSchema(Schema):
     id = fields.Integer()
     kind = fields.String()
     urgent = fields.Boolean()
-    status = fields.String()
 
 
 class StopElderSchema(Schema):

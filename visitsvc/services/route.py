@@ -37,7 +37,7 @@ from visitsvc.uow import UnitOfWork
 from visitsvc.visit_input import FindingStatus
 
 PHONE_SHOWN = "route.phone_shown"
-NOTES_SHOWN = 200  # characters: the register's free notes can be long, a phone screen and 30 KB cannot
+NOTES_SHOWN = 40  # characters: the register's notes can be long; a phone screen and 30 KB a day cannot
 SERVICE = PlanningSettings()
 
 
@@ -46,7 +46,6 @@ class OpenFollowUp:
     id: int
     kind: str
     urgent: bool
-    status: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +161,7 @@ def _stop(
     if elder.lon is not None and elder.lat is not None:
         glon, glat = nav.gcj02(elder.lon, elder.lat)
         location = StopLocation(elder.lon, elder.lat, elder.location_verified, Point(glon, glat))
-        links = nav.nav_links(elder.lon, elder.lat, f"第{order}站")
+        links = nav.nav_links(elder.lon, elder.lat, str(order))
     return Stop(
         visit_id=pv.id,
         order=order,
@@ -191,7 +190,7 @@ def _elder(elder: Elder, day: date, month: Month, follow_ups: list[FollowUp]) ->
         id_number=idnumber.mask(elder.id_number),
         risk_notes=list(high_risk_reasons(elder_facts(elder, month, []))),
         notes=notes,
-        open_follow_ups=[OpenFollowUp(f.id, f.kind, f.urgent, f.status.value) for f in follow_ups],
+        open_follow_ups=[OpenFollowUp(f.id, f.kind, f.urgent) for f in follow_ups],
     )
 
 
