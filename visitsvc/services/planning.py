@@ -164,8 +164,30 @@ def _hand_over_overflow(
         inputs.months[j], plans[j] = month, plan
 
 
-def _acquire(uow: UnitOfWork, lock: str, holder: str, wait: Callable[[float], None]) -> None:
+def hold_month(
+    uow: UnitOfWork,
+    month: Month,
+    holder: str,
+    *,
+    wait: Callable[[float], None] = clock_time.sleep,
+    attempts: int | None = None,
+) -> None:
+    """The month's planning lease for anything else that writes a plan version (a supervisor's moves), so
+    that it and a plan run never interleave. With `attempts`, give up after that many tries (Conflict)."""
+    _acquire(uow, f"plan:{month}", holder, wait, attempts)
+
+
+def release_month(uow: UnitOfWork, month: Month, holder: str) -> None:
+    with uow:
+        uow.plans.release(f"plan:{month}", holder)
+        uow.commit()
+
+
+def _acquire(
+    uow: UnitOfWork, lock: str, holder: str, wait: Callable[[float], None], attempts: int | None = None
+) -> None:
     """Take the month's lease, waiting for a running plan to finish (its result is then reused)."""
+    tries = 0
     while True:
         with uow:
             try:
@@ -179,6 +201,9 @@ def _acquire(uow: UnitOfWork, lock: str, holder: str, wait: Callable[[float], No
                 uow.plans.release(lock, held.holder)  # its run died; the lease has run out
                 uow.commit()
                 continue
+        tries += 1
+        if attempts is not None and tries >= attempts:
+            raise Conflict("本月计划正在生成，请稍后重试", code="plan_running")
         wait(0.5)
 
 
