@@ -18,6 +18,7 @@ from visitsvc.repositories import (
     JobRunRepository,
     MonthRepository,
     PlanRepository,
+    ReviewRepository,
     TokenRepository,
     VisitRepository,
     WorkerRepository,
@@ -76,6 +77,7 @@ class UnitOfWork:
     job_runs: JobRunRepository
     months: MonthRepository
     visits: VisitRepository
+    review: ReviewRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session], clock: Clock | None = None) -> None:
@@ -94,6 +96,7 @@ class UnitOfWork:
         self.job_runs = JobRunRepository(self.session)
         self.months = MonthRepository(self.session)
         self.visits = VisitRepository(self.session)
+        self.review = ReviewRepository(self.session)
         return self
 
     def __exit__(
