@@ -371,50 +371,60 @@ def change_status(
     uow: UnitOfWork, *, caller: Caller, elder_id: int, status: ElderStatus, effective: date, reason: str
 ) -> StatusChangeRead:
     require_register_writer(caller)
-    reason = reason.strip()
     with uow:
-        today = uow.clock.today()
         elder = uow.elders.get(caller.scope, elder_id)
-        errors: dict[str, list[str]] = {}
-        if not reason:
-            errors["reason"] = ["须填写原因"]
-        if effective > today + MAX_FUTURE_EFFECTIVE:
-            errors["effective_date"] = ["生效日期不能晚于一个月后"]
-        if effective < elder.birth_date:
-            errors["effective_date"] = ["生效日期早于出生日期"]
-        if errors:
-            raise Invalid("输入有误", errors=errors)
-        if status is elder.status:
-            raise Conflict("状态未变化", code="same_status", errors={"status": ["与当前状态相同"]})
-        if elder.status in FINAL_STATUSES:
-            raise Conflict("已故人员的状态不能再变更", code="final_status")
-        if effective < elder.status_since:
-            raise Conflict(
-                "生效日期早于上一次状态变更",
-                code="effective_before_last_change",
-                errors={"effective_date": [f"不得早于 {elder.status_since.isoformat()}"]},
-            )
-        old = elder.status
-        change = elder.change_status(
-            status, effective=effective, reason=reason, by=caller.worker_id, at=uow.clock.now()
-        )
-        uow.elders.add_status_change(change)
-        uow.flush()
-        audit.record(
-            uow,
-            caller,
-            action="elder.status",
-            record_type="elder",
-            record_id=elder.id,
-            area_path=elder.grid.path,
-            details={
-                "changes": {"status": [old.value, status.value]},
-                "effective_date": effective.isoformat(),
-                "reason": reason,
-            },
-        )
+        change = apply_status_change(uow, caller, elder, status=status, effective=effective, reason=reason)
         uow.commit()
         return _status_read(change)
+
+
+def apply_status_change(
+    uow: UnitOfWork, caller: Caller, elder: Elder, *, status: ElderStatus, effective: date, reason: str
+) -> StatusChange:
+    """The status change itself, checked, kept in the history and audited, inside the caller's unit of work
+    (which commits it): the one way an elder's status changes, a confirmed proposal included."""
+    require_register_writer(caller)
+    reason = reason.strip()
+    today = uow.clock.today()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["须填写原因"]
+    if effective > today + MAX_FUTURE_EFFECTIVE:
+        errors["effective_date"] = ["生效日期不能晚于一个月后"]
+    if effective < elder.birth_date:
+        errors["effective_date"] = ["生效日期早于出生日期"]
+    if errors:
+        raise Invalid("输入有误", errors=errors)
+    if status is elder.status:
+        raise Conflict("状态未变化", code="same_status", errors={"status": ["与当前状态相同"]})
+    if elder.status in FINAL_STATUSES:
+        raise Conflict("已故人员的状态不能再变更", code="final_status")
+    if effective < elder.status_since:
+        raise Conflict(
+            "生效日期早于上一次状态变更",
+            code="effective_before_last_change",
+            errors={"effective_date": [f"不得早于 {elder.status_since.isoformat()}"]},
+        )
+    old = elder.status
+    change = elder.change_status(
+        status, effective=effective, reason=reason, by=caller.worker_id, at=uow.clock.now()
+    )
+    uow.elders.add_status_change(change)
+    uow.flush()
+    audit.record(
+        uow,
+        caller,
+        action="elder.status",
+        record_type="elder",
+        record_id=elder.id,
+        area_path=elder.grid.path,
+        details={
+            "changes": {"status": [old.value, status.value]},
+            "effective_date": effective.isoformat(),
+            "reason": reason,
+        },
+    )
+    return change
 
 
 def _status_read(change: StatusChange) -> StatusChangeRead:
