@@ -48,7 +48,7 @@ def prepare(
     now: datetime,
     rules: FieldRules,
 ) -> Prepared:
-    check_times(visit, now, rules)
+    """`visit` has passed `check_times`."""
     local_start = visit.started_at.astimezone(SHANGHAI)
     month = Month.of(local_start.date())
     elder = elder_of(visit, worker_id, planned, elders, str(month))

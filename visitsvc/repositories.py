@@ -44,6 +44,7 @@ from visitsvc.model import (
 )
 from visitsvc.scoping import ROOT_PATH, Scope
 
+MAX_ID = 2**31 - 1  # INTEGER primary keys
 _CHUNK = 500  # bound IN lists: SQLite allows 32k parameters, but plans stay better with smaller batches
 
 
@@ -546,6 +547,8 @@ class VisitRepository:
 
     def get(self, visit_id: int) -> VisitRecord | None:
         """Unscoped: the service checks that the record is the caller's."""
+        if not 0 < visit_id <= MAX_ID:  # from a URL: PostgreSQL refuses to compare an INTEGER with more
+            return None
         return self.session.get(VisitRecord, visit_id)
 
     def by_client_ids(self, client_ids: Iterable[str]) -> dict[str, VisitRecord]:

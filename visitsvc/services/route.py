@@ -15,6 +15,7 @@ from itertools import pairwise
 import routing
 from visitsvc import idnumber, nav
 from visitsvc.clock import SHANGHAI
+from visitsvc.errors import invalid_field
 from visitsvc.model import (
     AbilityLevel,
     Category,
@@ -118,7 +119,10 @@ class DayRoute:
 def day_route(uow: UnitOfWork, *, caller: Caller, day: date | None = None) -> DayRoute:
     with uow:
         day = day or uow.clock.today()
-        month = Month.of(day)
+        try:
+            month = Month.of(day)
+        except ValueError:
+            raise invalid_field("date", "日期超出范围") from None
         version = uow.plans.latest(str(month))
         worker = uow.workers.find_by_account_id(caller.worker_id) if caller.worker_id is not None else None
         if version is None or worker is None:

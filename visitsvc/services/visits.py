@@ -180,11 +180,13 @@ def _record_all(
         elders = uow.elders.by_ids(own | visible)
         now = uow.clock.now()
         for visit in visits:
-            body_hash = visit.body_hash()
-            if visit.client_id in stored:
-                checked.append(_same_or_conflict(stored[visit.client_id], body_hash))
-                continue
             try:
+                # Times first: they bound the dates the hash and the month are computed from.
+                recording.check_times(visit, now, rules)
+                body_hash = visit.body_hash()
+                if visit.client_id in stored:
+                    checked.append(_same_or_conflict(stored[visit.client_id], body_hash))
+                    continue
                 checked.append(recording.prepare(visit, body_hash, worker_id, planned, elders, now, rules))
             except (Invalid, NotFound) as error:
                 checked.append(error)
