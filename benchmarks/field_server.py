@@ -74,9 +74,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(url: str, *, workers: int = 2, threads: int = 1) -> Iterator[int]:
-    """gunicorn as `make run` starts it (sync workers unless `threads` > 1); yields its port."""
+def gunicorn(url: str, *, workers: int = 2, threads: int = 1, log: Path | None = None) -> Iterator[int]:
+    """gunicorn as `make run` starts it (sync workers unless `threads` > 1); yields its port. The server's
+    errors go to `log` (VISITSVC_BENCH_LOG), else nowhere."""
     port = free_port()
+    log = log or (Path(os.environ["VISITSVC_BENCH_LOG"]) if os.environ.get("VISITSVC_BENCH_LOG") else None)
     command = [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
     if threads > 1:
         command += ["--threads", str(threads)]
@@ -85,7 +87,7 @@ def gunicorn(url: str, *, workers: int = 2, threads: int = 1) -> Iterator[int]:
         cwd=REPO,
         env=environment(url),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("ab") if log else subprocess.DEVNULL,
         start_new_session=True,
     )
     try:

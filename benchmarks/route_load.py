@@ -131,12 +131,15 @@ def hammer(
     started = time.monotonic()
     for t in threads:
         t.start()
-    while any(t.is_alive() for t in threads):
-        threads[0].join(timeout=5)
-        if not quiet:
-            done = len(tally.latencies) + len(tally.first)
-            print(f"\r{label}: {done} requests, {tally.errors} errors", end="", file=sys.stderr, flush=True)
-    if not quiet:
+    for t in threads:
+        while t.is_alive():
+            t.join(timeout=5)
+            if not quiet and sys.stderr.isatty():
+                done = len(tally.latencies) + len(tally.first)
+                print(
+                    f"\r{label}: {done} requests, {tally.errors} errors", end="", file=sys.stderr, flush=True
+                )
+    if not quiet and sys.stderr.isatty():
         print(file=sys.stderr)
     return tally.summary(time.monotonic() - started)
 

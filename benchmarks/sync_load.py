@@ -141,12 +141,12 @@ def run(
             started = time.perf_counter()
             for t in threads_:
                 t.start()
-            while any(t.is_alive() for t in threads_):
-                threads_[0].join(timeout=2)
-                say(
-                    f"\r  {statuses.get('created', 0)} created, {statuses.get('duplicate', 0)} duplicates",
-                    end="",
-                )
+            for t in threads_:
+                while t.is_alive():
+                    t.join(timeout=2)
+                    if sys.stderr.isatty():
+                        done = statuses.get("created", 0)
+                        say(f"\r  {done} created, {statuses.get('duplicate', 0)} duplicates", end="")
             wall = time.perf_counter() - started
             say("")
         sent_ids = {r["client_id"] for records in plans for r in records}

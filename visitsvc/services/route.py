@@ -140,9 +140,23 @@ def day_route(uow: UnitOfWork, *, caller: Caller, day: date | None = None) -> Da
             _stop(pv, n, elders[pv.elder_id], day, month, today_records, last.get(pv.elder_id), follow_ups)
             for n, pv in enumerate(planned, start=1)
         ]
-        _audit_phones(uow, caller, worker.id, [elders[i] for i in ids if elders[i].phone])
-        uow.commit()
-        return DayRoute(day, version.number, stops, _totals(worker, stops))
+        unaudited = _not_yet_audited(uow, worker.id, [elders[i] for i in ids if elders[i].phone])
+        route = DayRoute(day, version.number, stops, _totals(worker, stops))
+    if unaudited:
+        # A transaction of its own that starts with its INSERTs: on SQLite, one that had read first could not
+        # write after another request's commit (ADR 0006). Two polls at the same instant may both write.
+        with uow:
+            for elder_id, area_path in unaudited:
+                audit.record(
+                    uow,
+                    caller,
+                    action=PHONE_SHOWN,
+                    record_type="elder",
+                    record_id=elder_id,
+                    area_path=area_path,
+                )
+            uow.commit()
+    return route
 
 
 def _stop(
@@ -208,17 +222,12 @@ def _last_visit(record: VisitRecord) -> LastVisit:
     return LastVisit(record.day, record.kind, record.outcome, concerns)
 
 
-def _audit_phones(uow: UnitOfWork, caller: Caller, worker_id: int, shown: list[Elder]) -> None:
+def _not_yet_audited(uow: UnitOfWork, worker_id: int, shown: list[Elder]) -> list[tuple[int, str]]:
     if not shown:
-        return
+        return []
     midnight = datetime.combine(uow.clock.today(), time(), SHANGHAI).astimezone(UTC)
     done = uow.audit.record_ids_since(worker_id, PHONE_SHOWN, midnight)
-    for elder in shown:
-        if str(elder.id) not in done:
-            audit.record(
-                uow, caller, action=PHONE_SHOWN, record_type="elder", record_id=elder.id,
-                area_path=elder.grid.path,
-            )  # fmt: skip
+    return [(elder.id, elder.grid.path) for elder in shown if str(elder.id) not in done]
 
 
 def _totals(worker: Worker, stops: list[Stop]) -> Totals:

@@ -51,8 +51,11 @@ def add_photo(
             return _read(same), False
         if len(stored) >= rules.max_photos_per_visit:
             raise Invalid("输入有误", errors={"file": [f"每次探访最多 {rules.max_photos_per_visit} 张照片"]})
+    # Written in a transaction that starts with its INSERT (ADR 0006); two uploads of the same bytes at the
+    # same instant may both be kept.
+    with uow:
         photo = VisitPhoto(
-            visit_id=record.id,
+            visit_id=visit_id,
             content_type=content_type,
             size=len(data),
             sha256=digest,
