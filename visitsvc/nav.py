@@ -8,9 +8,8 @@ short link keeps a 25-stop day small).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
-from visitsvc.geo import wgs84_to_bd09, wgs84_to_gcj02
+from visitsvc.geo import gcj02_to_bd09, wgs84_to_gcj02
 
 SOURCE = "visitsvc"
 
@@ -27,21 +26,16 @@ def gcj02(lon: float, lat: float) -> tuple[float, float]:
 
 
 def nav_links(lon: float, lat: float, label: str) -> NavLinks:
-    """`lon`, `lat` in WGS-84, as the register stores them."""
+    """`lon`, `lat` in WGS-84, as the register stores them; `label` is URL-safe (the stop's number)."""
     glon, glat = gcj02(lon, lat)
-    blon, blat = wgs84_to_bd09(lon, lat)
-    amap = "https://uri.amap.com/marker?" + urlencode(
-        {"position": f"{glon},{glat}", "name": label, "coordinate": "gaode", "callnative": 1, "src": SOURCE},
-        safe=",",
+    blon, blat = gcj02_to_bd09(glon, glat)
+    # Formatted by hand: a day's route builds dozens of these per poll, and urlencode is most of their cost.
+    amap = (
+        f"https://uri.amap.com/marker?position={glon},{glat}&name={label}"
+        f"&coordinate=gaode&callnative=1&src={SOURCE}"
     )
-    baidu = "https://api.map.baidu.com/marker?" + urlencode(
-        {
-            "location": f"{blat:.6f},{blon:.6f}",  # 百度 puts the latitude first
-            "title": label,
-            "coord_type": "bd09ll",
-            "output": "html",
-            "src": SOURCE,
-        },
-        safe=",",
+    baidu = (  # 百度 puts the latitude first
+        f"https://api.map.baidu.com/marker?location={blat:.6f},{blon:.6f}&title={label}"
+        f"&coord_type=bd09ll&output=html&src={SOURCE}"
     )
     return NavLinks(amap, baidu)

@@ -177,9 +177,9 @@ def _stop(
     location = None
     links = None
     if elder.lon is not None and elder.lat is not None:
+        links = nav.nav_links(elder.lon, elder.lat, str(order))
         glon, glat = nav.gcj02(elder.lon, elder.lat)
         location = StopLocation(elder.lon, elder.lat, elder.location_verified, Point(glon, glat))
-        links = nav.nav_links(elder.lon, elder.lat, str(order))
     return Stop(
         visit_id=pv.id,
         order=order,
