@@ -463,7 +463,7 @@ class MonthRepository:
         result: dict[int, str] = {}
         for chunk in _chunks(sorted(set(planned_ids))):
             query = select(PlannedVisit.id, PlannedVisit.obligation).where(PlannedVisit.id.in_(chunk))
-            result.update(dict(self.session.execute(query).tuples()))
+            result.update(dict(self.session.execute(query).all()))
         return result
 
     def records(self, month: str, elder_ids: Sequence[int]) -> list[VisitRecord]:
@@ -680,7 +680,7 @@ class ReviewRepository:
         if after_id is not None:
             query = query.where(VisitFlag.id > after_id)
         rows = self.session.execute(query.order_by(VisitFlag.id).limit(limit))
-        return [(flag, record) for flag, record in rows.tuples()]
+        return [(flag, record) for flag, record in rows]
 
     def flag(self, scope: Scope, flag_id: int) -> VisitFlag:
         found = self.session.scalar(
@@ -770,9 +770,6 @@ class ReviewRepository:
     def worker_names(self, ids: Iterable[int]) -> dict[int, str]:
         found: dict[int, str] = {}
         for chunk in _chunks(sorted(set(ids))):
-            found.update(
-                dict(
-                    self.session.execute(select(Worker.id, Worker.name).where(Worker.id.in_(chunk))).tuples()
-                )
-            )
+            query = select(Worker.id, Worker.name).where(Worker.id.in_(chunk))
+            found.update(dict(self.session.execute(query).all()))
         return found
