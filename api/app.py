@@ -11,7 +11,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api import compression, errors
 from api.runtime import Runtime
-from api.views import absences, areas, audit, auth, elders, field, health, jobs, plans, workers
+from api.views import (
+    absences,
+    areas,
+    audit,
+    auth,
+    elders,
+    field,
+    health,
+    jobs,
+    oversight,
+    plans,
+    review,
+    workers,
+)
 from visitsvc.clock import Clock, SystemClock
 from visitsvc.config import Settings, load_settings
 from visitsvc.uow import make_engine, session_factory
@@ -51,7 +64,20 @@ def create_app(
     app.extensions["visitsvc"] = Runtime(settings, sessions, clock or SystemClock())
 
     api = errors.VisitApi(app)
-    for module in (health, auth, areas, workers, absences, elders, plans, jobs, audit, field):
+    for module in (
+        health,
+        auth,
+        areas,
+        workers,
+        absences,
+        elders,
+        plans,
+        jobs,
+        audit,
+        field,
+        oversight,
+        review,
+    ):
         api.register_blueprint(module.blp)
     errors.register(app)
 

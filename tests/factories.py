@@ -3,16 +3,36 @@
 from __future__ import annotations
 
 import itertools
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from visitsvc import idnumber
+from visitsvc.clock import SHANGHAI
 from visitsvc.elder_rules import ElderData
-from visitsvc.model import AreaLevel, Category, Role, Sex, Worker
+from visitsvc.model import (
+    AreaLevel,
+    Category,
+    ElderStatus,
+    FlagKind,
+    FollowUp,
+    PlannedVisit,
+    PlanVersion,
+    RecordState,
+    Role,
+    Sex,
+    StatusProposal,
+    VisitFlag,
+    VisitKind,
+    VisitOutcome,
+    VisitRecord,
+    Worker,
+)
 from visitsvc.scoping import Caller
 from visitsvc.services import areas, elders, workers
 from visitsvc.services.auth import hash_password
@@ -108,3 +128,103 @@ def make_district(uow: UnitOfWork) -> District:
     for key, grid in (("elder_a1", "grid_a1"), ("elder_a2", "grid_a2"), ("elder_b1", "grid_b1")):
         d.elders[key] = elders.create_elder(uow, caller=SYSTEM, data=elder_data(d.codes[grid])).id
     return d
+
+
+# Supervisor tests need plan versions and outcomes in exact shapes: written straight into their tables.
+
+
+def make_plan(
+    uow: UnitOfWork,
+    month: str,
+    rows: Sequence[tuple[int, int, date, VisitKind]],
+    *,
+    obligation: str = "month",
+) -> list[int]:
+    """A new plan version of `month` holding exactly `rows` (elder, worker, day, kind); their ids."""
+    with uow:
+        number = (
+            uow.session.scalar(select(func.max(PlanVersion.number)).where(PlanVersion.month == month)) or 0
+        ) + 1
+        version = PlanVersion(
+            month=month, number=number, area_path="/", trigger="plan", fingerprint=uuid.uuid4().hex,
+            created_at=uow.clock.now(), solver_seconds=0.0, planned_count=len(rows), unplanned_count=0,
+            substituted_count=0, summary={},
+        )  # fmt: skip
+        visits = [
+            PlannedVisit(
+                elder_id=elder_id,
+                worker_id=worker_id,
+                day=day,
+                seq=seq,
+                kind=kind,
+                obligation=obligation,
+                arrival=time(9, 0) if kind is VisitKind.HOME else None,
+                rule="monthly_home" if kind is VisitKind.HOME else "monthly_phone",
+            )
+            for seq, (elder_id, worker_id, day, kind) in enumerate(rows, start=1)
+        ]
+        uow.plans.add(version, visits, [])
+        uow.commit()
+        return [v.id for v in visits]
+
+
+def make_record(
+    uow: UnitOfWork,
+    *,
+    elder_id: int,
+    worker_id: int,
+    day: date,
+    outcome: VisitOutcome = VisitOutcome.VISITED,
+    kind: VisitKind = VisitKind.HOME,
+    planned_visit_id: int | None = None,
+    state: RecordState = RecordState.COUNTED,
+) -> int:
+    start = datetime.combine(day, time(10, 0), SHANGHAI)
+    with uow:
+        record = VisitRecord(
+            client_id=str(uuid.uuid4()), body_hash="0" * 64, elder_id=elder_id, worker_id=worker_id,
+            planned_visit_id=planned_visit_id, kind=kind, outcome=outcome, started_at=start,
+            ended_at=start + timedelta(minutes=20), month=f"{day:%Y-%m}", day=day, findings={},
+            state=state, received_at=uow.clock.now(),
+        )  # fmt: skip
+        uow.session.add(record)
+        uow.commit()
+        return record.id
+
+
+def make_flag(uow: UnitOfWork, visit_id: int, kind: FlagKind, **detail: float) -> int:
+    with uow:
+        record = uow.session.get_one(VisitRecord, visit_id)
+        flag = VisitFlag(
+            visit_id=visit_id, elder_id=record.elder_id, kind=kind, detail=detail, created_at=uow.clock.now()
+        )
+        uow.session.add(flag)
+        uow.commit()
+        return flag.id
+
+
+def make_follow_up(
+    uow: UnitOfWork, visit_id: int, kind: str = "concern:safety", *, urgent: bool = False
+) -> int:
+    with uow:
+        record = uow.session.get_one(VisitRecord, visit_id)
+        now = uow.clock.now()
+        item = FollowUp(
+            elder_id=record.elder_id, visit_id=visit_id, kind=kind, note="需要关注", urgent=urgent,
+            created_at=now, updated_at=now,
+        )  # fmt: skip
+        uow.session.add(item)
+        uow.commit()
+        return item.id
+
+
+def make_proposal(uow: UnitOfWork, visit_id: int, to_status: ElderStatus) -> int:
+    with uow:
+        record = uow.session.get_one(VisitRecord, visit_id)
+        proposal = StatusProposal(
+            elder_id=record.elder_id, visit_id=visit_id, to_status=to_status, proposed_date=record.day,
+            created_at=uow.clock.now(),
+        )  # fmt: skip
+        uow.session.add(proposal)
+        uow.commit()
+        return proposal.id

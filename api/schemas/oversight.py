@@ -1,0 +1,152 @@
+"""Schemas of a supervisor's month: coverage, the missed list, manual moves, the monthly report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from api.schemas.common import Cursor, PageArgs, StrictSchema, text
+from api.schemas.plans import MonthField
+from api.schemas.register import enum
+from visitsvc.coverage import AtRisk, Missing
+from visitsvc.model import AreaLevel, Category, VisitKind, VisitOutcome
+
+_ID = validate.Range(min=1, max=2**31 - 1)
+MAX_MOVES = 200
+
+
+class CoverageQuery(StrictSchema):
+    month = MonthField(load_default=None, metadata={"description": "YYYY-MM；默认：本月"})
+    area = text(max_length=20, load_default=None, metadata={"description": "区划代码；默认：本人全部辖区"})
+
+
+class FiguresSchema(Schema):
+    area = fields.String(attribute="key", metadata={"description": "区划代码、类别或 total"})
+    name = fields.String()
+    coverable = fields.Integer()
+    covered = fields.Integer()
+    coverage_pct = fields.Float()
+    at_risk = fields.Integer()
+    not_covered_by_reason = fields.Dict(keys=fields.String(), values=fields.Integer())
+    not_coverable_by_reason = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class CategoryFiguresSchema(FiguresSchema):
+    area = fields.String(attribute="key", data_key="category")
+
+
+class AreaRefSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+    level = enum(AreaLevel)
+
+
+class CoverageSchema(Schema):
+    month = fields.String()
+    as_of = fields.Date(metadata={"description": "judged as on this day (a past month: the day after it)"})
+    area = fields.Nested(AreaRefSchema, allow_none=True)
+    total = fields.Nested(FiguresSchema)
+    by_area = fields.List(fields.Nested(FiguresSchema))
+    by_category = fields.List(fields.Nested(CategoryFiguresSchema))
+
+
+class MissedQuery(PageArgs):
+    month = MonthField(load_default=None, metadata={"description": "YYYY-MM；默认：本月"})
+    area = text(max_length=20, load_default=None)
+    category = enum(Category, load_default=None)
+    worker = fields.Integer(load_default=None, validate=_ID, metadata={"description": "网格员编号"})
+    reason = enum(Missing, load_default=None)
+    at_risk = fields.Boolean(load_default=None)
+
+
+class WorkerRefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class AttemptSchema(Schema):
+    day = fields.Date()
+    kind = enum(VisitKind)
+    outcome = enum(VisitOutcome)
+
+
+class MissedSchema(Schema):
+    elder_id = fields.Integer()
+    name = fields.String()
+    grid_code = fields.String()
+    grid_name = fields.String()
+    categories = fields.List(enum(Category))
+    reason = enum(Missing)
+    at_risk = fields.Boolean()
+    at_risk_reason = enum(AtRisk, allow_none=True)
+    high_risk = fields.Boolean()
+    owed = fields.Integer()
+    settled = fields.Integer()
+    days_left = fields.Integer()
+    next_planned = fields.Date(allow_none=True)
+    next_worker = fields.Nested(WorkerRefSchema, allow_none=True)
+    attempts = fields.List(fields.Nested(AttemptSchema))
+
+
+MissedPageSchema = Schema.from_dict(
+    {
+        "month": fields.String(),
+        "as_of": fields.Date(),
+        "days_left": fields.Integer(),
+        "items": fields.List(fields.Nested(MissedSchema)),
+        "next_cursor": Cursor(allow_none=True),
+    },
+    name="MissedPageSchema",
+)
+
+
+class ReportQuery(StrictSchema):
+    month = MonthField(load_default=None, metadata={"description": "YYYY-MM；默认：本月"})
+    area = text(max_length=20, load_default=None)
+
+
+class MoveSchema(StrictSchema):
+    planned_visit_id = fields.Integer(required=True, validate=_ID)
+    to_worker_id = fields.Integer(load_default=None, validate=_ID)
+    to_date = fields.Date(load_default=None)
+
+
+class MovesInSchema(StrictSchema):
+    """Either `moves` (each planned visit to another worker and/or day), or all of `from_worker_id`'s
+    remaining visits (from `from_date`, never before today) to `to_worker_id`."""
+
+    moves = fields.List(fields.Nested(MoveSchema), validate=validate.Length(min=1, max=MAX_MOVES))
+    from_worker_id = fields.Integer(validate=_ID)
+    to_worker_id = fields.Integer(validate=_ID)
+    from_date = fields.Date()
+
+    @validates_schema
+    def _one_form(self, data: dict[str, Any], **_: Any) -> None:
+        whole = {"from_worker_id", "to_worker_id", "from_date"} & data.keys()
+        if "moves" in data and whole:
+            raise ValidationError("moves 与 from_worker_id/to_worker_id 不能同时给出", "moves")
+        if "moves" not in data:
+            missing = {"from_worker_id", "to_worker_id"} - data.keys()
+            for name in sorted(missing):
+                raise ValidationError("须给出 moves，或 from_worker_id 与 to_worker_id", name)
+
+
+class MovedSchema(Schema):
+    from_planned_visit_id = fields.Integer()
+    planned_visit_id = fields.Integer(metadata={"description": "id in the new version"})
+    elder_id = fields.Integer()
+    kind = enum(VisitKind)
+    from_worker_id = fields.Integer()
+    from_date = fields.Date()
+    worker_id = fields.Integer()
+    date = fields.Date()
+    seq = fields.Integer()
+    arrival = fields.Time(allow_none=True)
+
+
+class MovesOutSchema(Schema):
+    month = fields.String()
+    version = fields.Integer()
+    version_id = fields.Integer()
+    moved = fields.List(fields.Nested(MovedSchema))
