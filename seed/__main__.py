@@ -7,6 +7,8 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
+from datetime import datetime
+from datetime import time as clock_time
 from pathlib import Path
 
 import click
@@ -15,11 +17,13 @@ from seed.district import DEMO_PASSWORD, PROFILES, generate, write_csv
 from seed.load import load
 from visitsvc import db
 from visitsvc.cli import progress_bar
-from visitsvc.clock import SystemClock
+from visitsvc.clock import SHANGHAI, Clock, FixedClock, SystemClock
 from visitsvc.config import load_settings
 from visitsvc.model import Role
 from visitsvc.scoping import Scope
 from visitsvc.uow import UnitOfWork, make_engine, session_factory
+
+NINE = clock_time(9, 0)
 
 
 @click.command()
@@ -32,8 +36,20 @@ from visitsvc.uow import UnitOfWork, make_engine, session_factory
 @click.option("--csv-dir", type=click.Path(file_okay=False), help="Also write the 台账 as CSV files here.")
 @click.option("--logins", is_flag=True, help="Only print the demo accounts and exit.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary; no progress bars.")
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Seed as if on this day (ages, registration dates): a simulation's district is the same every day.",
+)
 def main(
-    size: str, random_seed: int, reset: bool, if_empty: bool, csv_dir: str | None, logins: bool, as_json: bool
+    size: str,
+    random_seed: int,
+    reset: bool,
+    if_empty: bool,
+    csv_dir: str | None,
+    logins: bool,
+    as_json: bool,
+    today: datetime | None,
 ) -> None:
     settings = load_settings()
     if settings.is_production:
@@ -55,7 +71,8 @@ def main(
         db.downgrade_to_base(url)
         db.upgrade(url)
     started = time.perf_counter()
-    ledger = generate(size, today=SystemClock().today(), random_seed=random_seed)
+    clock: Clock = SystemClock() if today is None else FixedClock(datetime.combine(today, NINE, SHANGHAI))
+    ledger = generate(size, today=clock.today(), random_seed=random_seed)
     if csv_dir:
         write_csv(ledger, Path(csv_dir))
     with ExitStack() as stack:
@@ -63,7 +80,7 @@ def main(
         def progress(label: str) -> Callable[[int, int], None]:
             return stack.enter_context(progress_bar(f"导入 {label}", quiet=as_json))
 
-        result = load(lambda: UnitOfWork(sessions), ledger, password=DEMO_PASSWORD, progress=progress)
+        result = load(lambda: UnitOfWork(sessions, clock), ledger, password=DEMO_PASSWORD, progress=progress)
     seconds = round(time.perf_counter() - started, 1)
     summary = {"size": size, "seed": random_seed, **result.counts, "seconds": seconds}
     if as_json:

@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from visitsvc.config import Settings
-from visitsvc.errors import Invalid, TooManyAttempts, Unauthenticated
+from visitsvc.errors import Forbidden, Invalid, NotFound, TooManyAttempts, Unauthenticated
 from visitsvc.model import AuthToken, Role, TokenKind, Worker
 from visitsvc.month import Month
 from visitsvc.scoping import Caller, caller_for
@@ -136,7 +136,23 @@ def authenticate(uow: UnitOfWork, *, access_token: str) -> Caller:
         worker = uow.workers.find_by_account_id(row.worker_id)
         if worker is None or not worker.active:
             raise Unauthenticated("账号已停用", code="invalid_token")
-        assigned = frozenset[int]()
-        if worker.role is Role.GRID_WORKER:
-            assigned = uow.plans.assigned_elsewhere(worker.id, str(Month.of(uow.clock.today())))
-        return caller_for(worker, assigned)
+        return _caller_of(uow, worker)
+
+
+def act_as(uow: UnitOfWork, *, caller: Caller, worker_id: int) -> Caller:
+    """The caller a worker's own login gives, for the system alone: the simulation plays every worker's phone
+    and every supervisor's desk through the services, with exactly the rights their logins would have."""
+    if not caller.is_system:
+        raise Forbidden("只有系统可以代行账号", code="forbidden")
+    with uow:
+        worker = uow.workers.find_by_account_id(worker_id)
+        if worker is None or not worker.active:
+            raise NotFound("账号不存在或已停用")
+        return _caller_of(uow, worker)
+
+
+def _caller_of(uow: UnitOfWork, worker: Worker) -> Caller:
+    assigned = frozenset[int]()
+    if worker.role is Role.GRID_WORKER:
+        assigned = uow.plans.assigned_elsewhere(worker.id, str(Month.of(uow.clock.today())))
+    return caller_for(worker, assigned)
