@@ -112,53 +112,69 @@ def solve_many(
     executor: str | Any = "process",
     max_workers: int | None = None,
     progress: Progress | None = None,
+    warm_starts: Sequence[Plan | None] | None = None,
 ) -> list[Plan]:
     """Solve independent problems in parallel; plans come back in the problems' order.
 
     `executor`: "process" (a pool of `max_workers`, default one per core), "serial", a Dask
-    scheduler address ("tcp://host:8786"), or a `distributed.Client` already connected.
+    scheduler address ("tcp://host:8786"), or a `distributed.Client` already connected. `warm_starts`, one
+    per problem (None: cold), are the plans each search starts from.
     """
     todo = list(problems)
+    warm: list[Plan | None] = list(warm_starts) if warm_starts is not None else [None] * len(todo)
+    if len(warm) != len(todo):
+        raise ValueError("one warm start (or None) per problem")
     # Parallelism is across problems here; restarts inside each would only compete for the same cores.
     options = replace(options if options is not None else Options(), workers=1)
     report = progress if progress is not None else _silent
     if executor == "serial":
         plans = []
-        for done, problem in enumerate(todo, 1):
-            plans.append(solve(problem, options))
+        for done, (problem, start) in enumerate(zip(todo, warm, strict=True), 1):
+            plans.append(solve(problem, options, warm_start=start))
             report(done, len(todo))
         return plans
     if executor == "process":
         workers = max_workers or os.cpu_count() or 1
-        return _on_processes(todo, options, workers, report)
+        return _on_processes(todo, warm, options, workers, report)
     if isinstance(executor, str):
         from distributed import Client
 
         with Client(executor) as client:  # type: ignore[no-untyped-call]
-            return _on_dask(client, todo, options, report)
-    return _on_dask(executor, todo, options, report)
+            return _on_dask(client, todo, warm, options, report)
+    return _on_dask(executor, todo, warm, options, report)
 
 
 def _silent(done: int, total: int) -> None:
     return None
 
 
-def _on_processes(todo: list[Problem], options: Options, workers: int, report: Progress) -> list[Plan]:
+def _solve_from(problem: Problem, warm_start: Plan | None, options: Options) -> Plan:
+    return solve(problem, options, warm_start=warm_start)
+
+
+def _on_processes(
+    todo: list[Problem], warm: list[Plan | None], options: Options, workers: int, report: Progress
+) -> list[Plan]:
     # spawn, not fork: a parent holding Dask or hypothesis threads must not be forked.
     context = multiprocessing.get_context("spawn")
     plans: list[Plan | None] = [None] * len(todo)
     with ProcessPoolExecutor(max_workers=min(workers, max(1, len(todo))), mp_context=context) as pool:
-        futures = {pool.submit(solve, problem, options): i for i, problem in enumerate(todo)}
+        futures = {
+            pool.submit(solve, problem, options, warm_start=start): i
+            for i, (problem, start) in enumerate(zip(todo, warm, strict=True))
+        }
         for done, future in enumerate(as_completed(futures), 1):
             plans[futures[future]] = future.result()
             report(done, len(todo))
     return [p for p in plans if p is not None]
 
 
-def _on_dask(client: Any, todo: list[Problem], options: Options, report: Progress) -> list[Plan]:
+def _on_dask(
+    client: Any, todo: list[Problem], warm: list[Plan | None], options: Options, report: Progress
+) -> list[Plan]:
     from distributed import as_completed as dask_completed
 
-    futures = client.map(partial(solve, options=options), todo, pure=False)
+    futures = client.map(partial(_solve_from, options=options), todo, warm, pure=False)
     position = {f.key: i for i, f in enumerate(futures)}
     plans: list[Plan | None] = [None] * len(todo)
     for done, future in enumerate(dask_completed(futures), 1):  # type: ignore[no-untyped-call]

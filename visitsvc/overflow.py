@@ -36,14 +36,16 @@ def offers(
     *,
     limit_m: float,
     home_load: int,
+    reasons: frozenset[routing.DropReason] = frozenset({routing.DropReason.CAPACITY}),
 ) -> dict[int, list[Owed]]:
-    """For each helper (index into `months`), the other grids' visits offered to it."""
+    """For each helper (index into `months`), the other grids' visits offered to it: those dropped for one of
+    `reasons` (a re-plan adds no_allowed_day: the worker is away on every day left in the visit's window)."""
     spare = [spare_minutes(m, p) for m, p in zip(months, plans, strict=True)]
     dropped = [
         (i, m.owed_by_visit[d.visit_id])
         for i, (m, p) in enumerate(zip(months, plans, strict=True))
         for d in p.dropped
-        if d.reason is routing.DropReason.CAPACITY and d.visit_id not in m.offered
+        if d.reason in reasons and d.visit_id not in m.offered
     ]
     result: dict[int, list[Owed]] = defaultdict(list)
     for origin, owed in sorted(dropped, key=lambda item: (item[1].earliest, item[1].elder_id)):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -87,10 +87,12 @@ def build(
     workdays: list[date],
     settings: PlanningSettings,
     offered: Sequence[Owed] = (),
+    reserved: Mapping[date, int] | None = None,
 ) -> WorkerMonth:
-    """`offered`: home visits another worker could not fit; optional here, so the worker's own come first."""
+    """`offered`: home visits another worker could not fit; optional here, so the worker's own come first.
+    `reserved`: minutes of a day already taken by visits kept outside the problem (a supervisor's pins)."""
     days = list(workdays)
-    budget = dict.fromkeys(days, worker.minutes_per_day)
+    budget = {d: worker.minutes_per_day - (reserved or {}).get(d, 0) for d in days}
     phone: list[tuple[Owed, date]] = []
     no_day: list[Owed] = []
     for o in sorted((o for o in owed if o.kind is VisitKind.PHONE), key=lambda o: (o.earliest, o.elder_id)):

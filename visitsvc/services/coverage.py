@@ -97,13 +97,7 @@ def _evaluate(
     first_planned: dict[int, dict[str, date]] = defaultdict(dict)
     for (elder_id, obligation), day in uow.months.first_planned(str(month), ids).items():
         first_planned[elder_id][obligation] = day
-    records = uow.months.records(str(month), ids)
-    obligation_of = uow.months.obligations_of({r.planned_visit_id for r in records if r.planned_visit_id})
-    attempts: dict[int, list[Attempt]] = defaultdict(list)
-    for record in records:
-        if record.counts:
-            key = obligation_of.get(record.planned_visit_id) if record.planned_visit_id else None
-            attempts[record.elder_id].append(Attempt(record.day, record.kind, record.outcome, key))
+    attempts = attempts_of(uow, month, ids)
     people = []
     for elder in elders:
         facts = elder_facts(elder, month, timelines[elder.id])
@@ -125,6 +119,18 @@ def _evaluate(
             )
         )
     return people
+
+
+def attempts_of(uow: UnitOfWork, month: Month, ids: list[int]) -> dict[int, list[Attempt]]:
+    """The outcomes that count, per person, each with the obligation of the planned visit it answered."""
+    records = uow.months.records(str(month), ids)
+    obligation_of = uow.months.obligations_of({r.planned_visit_id for r in records if r.planned_visit_id})
+    attempts: dict[int, list[Attempt]] = defaultdict(list)
+    for record in records:
+        if record.counts:
+            key = obligation_of.get(record.planned_visit_id) if record.planned_visit_id else None
+            attempts[record.elder_id].append(Attempt(record.day, record.kind, record.outcome, key))
+    return attempts
 
 
 def _next_worker(result: ElderCoverage, planned: list[tuple[date, str, int]]) -> int | None:

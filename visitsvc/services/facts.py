@@ -1,11 +1,13 @@
-"""The policy's view of a person, read off the register: one translation for planning and coverage."""
+"""The policy's and the planner's view of people, read off the register: one translation for planning,
+re-planning and coverage."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from visitsvc.model import Elder, ElderStatus
+from visitsvc.model import Elder, ElderStatus, Worker
 from visitsvc.month import Month
+from visitsvc.plan_problems import Home, WorkerFacts
 from visitsvc.policy import ElderFacts
 
 
@@ -27,4 +29,26 @@ def elder_facts(
         statuses=tuple(timeline) if timeline else ((elder.status_since, elder.status),),
         refused_contact_on=elder.refused_contact_on,
         substituted_last_month=substituted_last_month,
+    )
+
+
+def home_of(elder: Elder) -> Home:
+    preferred = None
+    if elder.preferred_start and elder.preferred_end:
+        preferred = (elder.preferred_start, elder.preferred_end)
+    return Home(elder.id, elder.grid_id, elder.lon, elder.lat, preferred)
+
+
+def worker_facts(worker: Worker) -> WorkerFacts:
+    start = None
+    if worker.start_lon is not None and worker.start_lat is not None:
+        start = (worker.start_lon, worker.start_lat)
+    return WorkerFacts(
+        worker.id,
+        worker.travel_mode,
+        start,
+        worker.work_start,
+        worker.work_end,
+        worker.visit_minutes_per_day,
+        tuple(g.path for g in worker.grids),
     )

@@ -9,34 +9,35 @@ from __future__ import annotations
 
 import time as clock_time
 import uuid
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 import routing
-from visitsvc import overflow
 from visitsvc.clock import SHANGHAI
 from visitsvc.errors import Conflict
-from visitsvc.model import Elder, PlannedVisit, PlanVersion, Role, UnplannedVisit, VisitKind, Worker
+from visitsvc.model import PlannedVisit, Role, Worker
 from visitsvc.month import Month
-from visitsvc.plan_problems import (
-    Home,
-    PlanningSettings,
-    WorkerFacts,
-    WorkerMonth,
-    build,
-    fingerprint,
-    visit_id,
-)
-from visitsvc.policy import ElderFacts, Owed, PolicyRules, is_substitutable, obligations
+from visitsvc.plan_problems import Home, PlanningSettings, WorkerMonth, build, fingerprint, visit_id
+from visitsvc.policy import ElderFacts, Owed, PolicyRules, obligations
 from visitsvc.repositories import ElderFilter
 from visitsvc.scoping import ROOT_PATH, Caller, Scope, require_register_writer
-from visitsvc.services import audit
-from visitsvc.services.facts import elder_facts
+from visitsvc.services.facts import elder_facts, home_of, worker_facts
+from visitsvc.services.plan_steps import (
+    NewVersion,
+    copy_row,
+    hand_over_overflow,
+    options_of,
+    reserved_minutes,
+    rows_of,
+    store_version,
+    summary,
+    unplanned_row,
+)
 from visitsvc.uow import UnitOfWork
 from visitsvc.workdays import WorkCalendar
 
@@ -82,9 +83,11 @@ class _Inputs:
     homes: dict[int, Home]
     grid_path: dict[int, str]
     unassigned: list[tuple[Owed, str]]  # (owed, reason) before solving
-    carried: list[PlannedVisit]
+    carried: list[PlannedVisit]  # other areas' rows of the newest version
+    pinned: list[PlannedVisit]  # this area's pinned rows of the newest version: kept as they are
     fingerprint: str
     latest: tuple[int, str] | None  # (version id, fingerprint) of the month's newest version
+    reserved: dict[int, dict[date, int]] = field(default_factory=dict)  # worker -> pinned minutes by day
 
 
 def plan_month(
@@ -110,58 +113,19 @@ def plan_month(
         latest = inputs.latest
         if latest is not None and not force and latest[1] == inputs.fingerprint:
             return _outcome_of(uow, latest[0], created=False, seconds=clock_time.perf_counter() - started)
-        options = routing.Options(
-            time_limit=None if settings.solution_limit else settings.time_per_worker,
-            solution_limit=settings.solution_limit,
-        )
+        _with_pins(inputs, settings)
         plans = routing.solve_many(
-            [m.problem for m in inputs.months], options, executor=executor, progress=progress
+            [m.problem for m in inputs.months], options_of(settings), executor=executor, progress=progress
         )
-        _hand_over_overflow(inputs, plans, options, executor, settings)
+        hand_over_overflow(
+            inputs.months, plans, inputs.homes, inputs.grid_path, settings=settings, executor=executor,
+            rebuild=lambda j, offered: _rebuild(inputs, j, offered, settings),
+        )  # fmt: skip
         return _write(uow, caller, month, inputs, plans, trigger, rules, started)
     finally:
         with uow:
             uow.plans.release(lock, holder)
             uow.commit()
-
-
-def _hand_over_overflow(
-    inputs: _Inputs,
-    plans: list[routing.Plan],
-    options: routing.Options,
-    executor: str | Any,
-    settings: PlanningSettings,
-) -> None:
-    """Offer what a worker could not fit to colleagues of the community, then the street; re-solve theirs."""
-    offered = overflow.offers(
-        inputs.months,
-        plans,
-        inputs.homes,
-        inputs.grid_path,
-        limit_m=settings.move_limit_m,
-        home_load=settings.home_minutes,
-    )
-    if not offered:
-        return
-    helpers = sorted(offered)
-    rebuilt = [
-        build(
-            inputs.months[j].worker,
-            list(inputs.months[j].owed),
-            inputs.homes,
-            list(inputs.months[j].days),
-            settings,
-            offered=offered[j],
-        )
-        for j in helpers
-    ]
-    for j, month, plan in zip(
-        helpers,
-        rebuilt,
-        routing.solve_many([m.problem for m in rebuilt], options, executor=executor),
-        strict=True,
-    ):
-        inputs.months[j], plans[j] = month, plan
 
 
 def hold_month(
@@ -235,14 +199,18 @@ def _read(
             {v.elder_id for v in uow.plans.visits(previous.id) if v.substituted} if previous else set()
         )
         carried = uow.plans.visits_outside(latest.id, area_path) if latest and area_path != ROOT_PATH else []
-        for row in carried:
+        outside = {id(r) for r in carried}
+        pinned = (
+            [r for r in uow.plans.visits(latest.id) if r.pinned and id(r) not in outside] if latest else []
+        )
+        for row in [*carried, *pinned]:
             uow.session.expunge(row)
         plan_made_on = first.created_at.astimezone(SHANGHAI).date() if first else None
         facts = {
             e.id: elder_facts(e, month, timelines[e.id], substituted_last_month=e.id in substituted_before)
             for e in elders
         }
-        homes = {e.id: _home(e) for e in elders}
+        homes = {e.id: home_of(e) for e in elders}
         grid_of = {e.id: (e.grid_id, e.grid.code) for e in elders}
         worker_of_grid: dict[int, Worker] = {}
         for worker in sorted(workers, key=lambda w: w.id):
@@ -263,7 +231,7 @@ def _read(
             away[absence.worker_id].update(d for d in workdays if absence.covers(d))
         months = [
             build(
-                _worker_facts(w),
+                worker_facts(w),
                 by_worker[w.id],
                 homes,
                 [d for d in workdays if d not in away[w.id]],
@@ -290,40 +258,37 @@ def _read(
             {e.grid_id: e.grid.path for e in elders},
             unassigned,
             carried,
+            pinned,
             fingerprint(months, extra),
             (latest.id, latest.fingerprint) if latest else None,
         )
 
 
-def _home(elder: Elder) -> Home:
-    preferred = None
-    if elder.preferred_start and elder.preferred_end:
-        preferred = (elder.preferred_start, elder.preferred_end)
-    return Home(elder.id, elder.grid_id, elder.lon, elder.lat, preferred)
+def _rebuild(inputs: _Inputs, j: int, offered: list[Owed], settings: PlanningSettings) -> WorkerMonth:
+    month = inputs.months[j]
+    reserved = inputs.reserved.get(month.worker.id)
+    return build(
+        month.worker, list(month.owed), inputs.homes, list(month.days), settings, offered=offered,
+        reserved=reserved,
+    )  # fmt: skip
 
 
-def _worker_facts(worker: Worker) -> WorkerFacts:
-    start = (
-        (worker.start_lon, worker.start_lat)
-        if worker.start_lon is not None and worker.start_lat is not None
-        else None
-    )
-    return WorkerFacts(
-        worker.id,
-        worker.travel_mode,
-        start,
-        worker.work_start,
-        worker.work_end,
-        worker.visit_minutes_per_day,
-        tuple(g.path for g in worker.grids),
-    )
-
-
-_DROP_REASON = {
-    routing.DropReason.CAPACITY: "capacity",
-    routing.DropReason.NO_ALLOWED_DAY: "no_working_day",
-    routing.DropReason.TIME_WINDOW: "unreachable_window",
-}
+def _with_pins(inputs: _Inputs, settings: PlanningSettings) -> None:
+    """A supervisor's pinned visits stay as they are: their obligations leave the problems and their minutes
+    leave the day's budget. Applied after the fingerprint, so a version of moves (which keeps the fingerprint
+    of its inputs) stays current until something else changes."""
+    if not inputs.pinned:
+        return
+    keys = {(r.elder_id, r.obligation) for r in inputs.pinned}
+    for i, month in enumerate(inputs.months):
+        mine = [r for r in inputs.pinned if r.worker_id == month.worker.id]
+        owed = [o for o in month.owed if (o.elder_id, o.key) not in keys]
+        if mine or len(owed) != len(month.owed):
+            reserved = inputs.reserved[month.worker.id] = reserved_minutes(mine, settings)
+            inputs.months[i] = build(
+                month.worker, owed, inputs.homes, list(month.days), settings, reserved=reserved
+            )
+    inputs.unassigned = [(o, r) for o, r in inputs.unassigned if (o.elder_id, o.key) not in keys]
 
 
 def _write(
@@ -336,147 +301,27 @@ def _write(
     rules: PolicyRules,
     started: float,
 ) -> PlanOutcome:
-    visits: list[PlannedVisit] = []
-    unplanned: list[UnplannedVisit] = []
-    substituted: Counter[int] = Counter()
-    moved = overflow.moved_ids(inputs.months, plans)
-
-    def missing(owed: Owed, reason: str) -> None:
-        grid_id, _ = inputs.grid_of[owed.elder_id]
-        unplanned.append(
-            UnplannedVisit(
-                elder_id=owed.elder_id, grid_id=grid_id, kind=owed.kind, obligation=owed.key, reason=reason
-            )
-        )
-
-    for worker_month, plan in zip(inputs.months, plans, strict=True):
-        worker_id = worker_month.worker.id
-        phone_seq: Counter[date] = Counter()
-        for route in plan.routes:
-            for seq, stop in enumerate(route.stops, start=1):
-                owed = worker_month.owed_by_visit[stop.visit_id]
-                row = _planned(owed, worker_id, route.day, seq, _clock(stop.arrival), owed.kind)
-                row.moved = stop.visit_id in worker_month.offered
-                visits.append(row)
-            phone_seq[route.day] = len(route.stops)
-        for owed, day in worker_month.phone:
-            phone_seq[day] += 1
-            visits.append(_planned(owed, worker_id, day, phone_seq[day], None, VisitKind.PHONE))
-        for owed in worker_month.no_day:
-            missing(owed, "no_working_day")
-        for dropped in plan.dropped:
-            if dropped.visit_id in worker_month.offered or dropped.visit_id in moved:
-                continue  # an offer not taken stays its origin's; a drop taken by a colleague is no miss
-            owed = worker_month.owed_by_visit[dropped.visit_id]
-            reason = _DROP_REASON[dropped.reason]
-            facts = inputs.facts[owed.elder_id]
-            window = [d for d in inputs.workdays if owed.earliest <= d <= owed.latest]
-            if reason == "capacity" and rules.substitute_phone and window and is_substitutable(facts):
-                phone_seq[window[0]] += 1
-                row = _planned(owed, worker_id, window[0], phone_seq[window[0]], None, VisitKind.PHONE)
-                row.substituted = True
-                visits.append(row)
-                substituted[inputs.grid_of[owed.elder_id][0]] += 1
-            else:
-                missing(owed, reason)
-    for owed, reason in inputs.unassigned:
-        missing(owed, reason)
-    for row in inputs.carried:
-        visits.append(_copy(row))
+    rows = rows_of(
+        inputs.months, plans, facts=inputs.facts, grid_of=inputs.grid_of, grid_path=inputs.grid_path,
+        workdays=inputs.workdays, rules=rules,
+    )  # fmt: skip
+    visits = rows.visits
+    unplanned = [unplanned_row(o, inputs.grid_of[o.elder_id][0], r) for o, r in rows.missing]
+    unplanned += [unplanned_row(o, inputs.grid_of[o.elder_id][0], r) for o, r in inputs.unassigned]
+    visits += [copy_row(row) for row in [*inputs.carried, *inputs.pinned]]
     seconds = round(clock_time.perf_counter() - started, 1)
-    with uow:
-        latest = uow.plans.latest(str(month))
-        grids = dict(inputs.grid_of.values())
-        summary = {**_summary(visits, unplanned, grids, inputs), "moved": len(moved)}
-        version = PlanVersion(
-            month=str(month),
-            number=(latest.number + 1) if latest else 1,
-            area_path=inputs.area_path,
-            trigger=trigger,
-            fingerprint=inputs.fingerprint,
-            created_at=uow.clock.now(),
-            solver_seconds=round(sum(p.stats.wall_time for p in plans), 2),
-            planned_count=len(visits),
-            unplanned_count=len(unplanned),
-            substituted_count=sum(substituted.values()),
-            calendar_warning=inputs.calendar.warning(),
-            summary=summary,
-        )
-        try:
-            uow.plans.add(version, visits, unplanned)
-            audit.record(
-                uow,
-                caller,
-                action="plan.create",
-                record_type="plan",
-                record_id=version.id,
-                area_path=inputs.area_path,
-                details={"month": str(month), "number": version.number, "trigger": trigger},
-            )
-            uow.commit()
-        except IntegrityError as exc:
-            raise Conflict("计划已被另一任务更新，请重试", code="plan_conflict") from exc
-        version_id = version.id
+    new = NewVersion(
+        month=month,
+        area_path=inputs.area_path,
+        trigger=trigger,
+        fingerprint=inputs.fingerprint,
+        solver_seconds=round(sum(p.stats.wall_time for p in plans), 2),
+        substituted=sum(rows.substituted.values()),
+        calendar_warning=inputs.calendar.warning(),
+        summary={**summary(visits, unplanned, inputs.grid_of, inputs.months), "moved": len(rows.moved)},
+    )
+    version_id = store_version(uow, caller, new, visits, unplanned)
     return _outcome_of(uow, version_id, created=True, seconds=seconds)
-
-
-def _planned(
-    owed: Owed, worker_id: int, day: date, seq: int, arrival: time | None, kind: VisitKind
-) -> PlannedVisit:
-    return PlannedVisit(
-        elder_id=owed.elder_id,
-        worker_id=worker_id,
-        day=day,
-        seq=seq,
-        arrival=arrival,
-        kind=kind,
-        obligation=owed.key,
-        rule=owed.rule.value,
-        substituted=False,
-        moved=False,
-        pinned=False,
-    )
-
-
-def _copy(row: PlannedVisit) -> PlannedVisit:
-    return PlannedVisit(
-        elder_id=row.elder_id,
-        worker_id=row.worker_id,
-        day=row.day,
-        seq=row.seq,
-        arrival=row.arrival,
-        kind=row.kind,
-        obligation=row.obligation,
-        rule=row.rule,
-        substituted=row.substituted,
-        moved=row.moved,
-        pinned=row.pinned,
-    )
-
-
-def _clock(seconds: int) -> time:
-    return time(min(seconds // 3600, 23), seconds % 3600 // 60)
-
-
-def _summary(
-    visits: list[PlannedVisit], unplanned: list[UnplannedVisit], grids: dict[int, str], inputs: _Inputs
-) -> dict[str, Any]:
-    per_grid: dict[str, Counter[str]] = defaultdict(Counter)
-    grid_of_elder = {e: grid_id for e, (grid_id, _) in inputs.grid_of.items()}
-    for v in visits:
-        code = grids.get(grid_of_elder.get(v.elder_id, -1), "?")
-        per_grid[code]["planned"] += 1
-        per_grid[code]["substituted"] += int(v.substituted)
-    for u in unplanned:
-        per_grid[grids.get(u.grid_id, "?")]["unplanned"] += 1
-    for m in inputs.months:
-        minutes = sum(s.capacity or 0 for s in m.problem.shifts)
-        for code in {grids[grid_of_elder[o.elder_id]] for o in m.owed_by_visit.values()}:
-            per_grid[code]["available_minutes"] = minutes
-    for counts in per_grid.values():
-        counts["owed"] = counts["planned"] + counts["unplanned"]
-    keys = ("owed", "planned", "substituted", "unplanned", "available_minutes")
-    return {"grids": {code: {k: counts[k] for k in keys} for code, counts in sorted(per_grid.items())}}
 
 
 def _outcome_of(uow: UnitOfWork, version_id: int, *, created: bool, seconds: float) -> PlanOutcome:

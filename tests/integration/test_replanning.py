@@ -1,0 +1,237 @@
+"""Re-planning the rest of December 2026 from its current plan: misses and not-at-homes come back on later
+working days, settled visits do not, newcomers get their first visit in time, the past and today stay as
+they were, a supervisor's pinned moves stay where they were put."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+
+import pytest
+
+from tests.factories import SYSTEM, District, elder_data, make_district
+from tests.fieldwork import set_elder
+from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.model import AbsenceKind, Category, PlannedVisit, VisitKind, VisitOutcome
+from visitsvc.month import Month
+from visitsvc.plan_problems import PlanningSettings
+from visitsvc.scoping import Caller, caller_for
+from visitsvc.services import absences, elders, moves, visits
+from visitsvc.services.planning import plan_month
+from visitsvc.services.replanning import replan
+from visitsvc.uow import UnitOfWork
+from visitsvc.visit_input import VisitInput
+from visitsvc.workdays import WorkCalendar
+
+DECEMBER = Month(2026, 12)
+REPRODUCIBLE = PlanningSettings(solution_limit=30)
+CALENDAR = WorkCalendar()
+
+
+@pytest.fixture
+def district(uow: UnitOfWork) -> District:
+    """Everyone owed one home visit in December (71 years old: no weekly rule), planned on 25 November."""
+    d = make_district(uow)
+    for key in ("elder_a1", "elder_a2", "elder_b1"):
+        set_elder(uow, d.elders[key], birth_date=date(1955, 3, 1))
+    for n in range(3):
+        data = elder_data(
+            d.codes["grid_a1"],
+            name=f"陈阿婆{n}",
+            birth_date=date(1950, 8, 2),
+            categories=frozenset({Category.EMPTY_NEST}),
+        )
+        d.elders[f"a1_{n}"] = elders.create_elder(uow, caller=SYSTEM, data=data).id
+    plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=REPRODUCIBLE)
+    return d
+
+
+def current(uow: UnitOfWork) -> list[PlannedVisit]:
+    with uow:
+        latest = uow.plans.latest(str(DECEMBER))
+        assert latest is not None
+        return uow.plans.visits(latest.id)
+
+
+def version(uow: UnitOfWork) -> int:
+    with uow:
+        latest = uow.plans.latest(str(DECEMBER))
+        assert latest is not None
+        return latest.number
+
+
+def row_of(uow: UnitOfWork, elder_id: int) -> PlannedVisit:
+    (row,) = [r for r in current(uow) if r.elder_id == elder_id]
+    return row
+
+
+def frozen(rows: list[PlannedVisit], today: date) -> list[tuple[object, ...]]:
+    return sorted(
+        (r.elder_id, r.obligation, r.worker_id, r.day, r.seq, r.arrival) for r in rows if r.day <= today
+    )
+
+
+def go_to(clock: FixedClock, day: date) -> None:
+    clock.set(datetime.combine(day, time(18, 0), SHANGHAI))
+
+
+def record(uow: UnitOfWork, row: PlannedVisit, outcome: VisitOutcome) -> None:
+    with uow:
+        worker = uow.workers.find_by_account_id(row.worker_id)
+        assert worker is not None
+        caller: Caller = caller_for(worker)
+    start = datetime.combine(row.day, time(10, 0), SHANGHAI)
+    visit = VisitInput(
+        client_id=str(uuid.uuid4()),
+        kind=VisitKind.HOME,
+        outcome=outcome,
+        started_at=start,
+        ended_at=start + timedelta(minutes=25),
+        planned_visit_id=row.id,
+    )
+    visits.record_visit(uow, caller=caller, visit=visit)
+
+
+def rerun(uow: UnitOfWork, today: date, **kwargs: object) -> object:
+    return replan(uow, caller=SYSTEM, today=today, executor="serial", settings=REPRODUCIBLE, **kwargs)  # type: ignore[arg-type]
+
+
+def test_not_at_home_is_tried_again_on_a_later_working_day(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    before = row_of(uow, district.elders["a1_0"])
+    go_to(clock, before.day)
+    record(uow, before, VisitOutcome.NOT_HOME)
+    outcome = replan(uow, caller=SYSTEM, today=before.day, executor="serial", settings=REPRODUCIBLE)
+    assert outcome.created
+    assert outcome.version == 2
+    rows = sorted((r for r in current(uow) if r.elder_id == before.elder_id), key=lambda r: r.day)
+    assert next((r.day, r.obligation) for r in rows) == (before.day, before.obligation), "the attempt stays"
+    assert len(rows) == 2
+    again = rows[1]
+    assert again.obligation == before.obligation
+    assert again.day > before.day
+    assert CALENDAR.is_workday(again.day)
+    assert again.day in DECEMBER
+    assert outcome.added >= 1
+
+
+def test_a_planned_day_passed_without_a_record_is_planned_again_after_today(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    missed = row_of(uow, district.elders["a1_1"])
+    today = CALENDAR.add_workdays(missed.day, 1)
+    go_to(clock, today)
+    replan(uow, caller=SYSTEM, today=today, executor="serial", settings=REPRODUCIBLE)
+    days = sorted(r.day for r in current(uow) if r.elder_id == missed.elder_id)
+    assert days[0] == missed.day
+    assert len(days) == 2
+    assert days[1] > today
+
+
+def test_a_settled_visit_is_not_planned_again(uow: UnitOfWork, clock: FixedClock, district: District) -> None:
+    done = row_of(uow, district.elders["a1_2"])
+    go_to(clock, done.day)
+    record(uow, done, VisitOutcome.VISITED)
+    today = CALENDAR.add_workdays(done.day, 1)
+    go_to(clock, today)
+    replan(uow, caller=SYSTEM, today=today, executor="serial", settings=REPRODUCIBLE)
+    assert [r.day for r in current(uow) if r.elder_id == done.elder_id] == [done.day]
+
+
+def test_past_days_and_today_are_carried_over_unchanged(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    before = current(uow)
+    today = date(2026, 12, 9)
+    go_to(clock, today)
+    newcomer = elders.create_elder(uow, caller=SYSTEM, data=elder_data(district.codes["grid_a1"])).id
+    outcome = replan(uow, caller=SYSTEM, today=today, executor="serial", settings=REPRODUCIBLE)
+    assert outcome.created
+    after = current(uow)
+    assert frozen(after, today) == frozen(before, today)
+    assert frozen(before, today), "the fixture plans visits before 9 December"
+    assert any(r.elder_id == newcomer for r in after)
+
+
+def test_a_newcomer_gets_a_visit_within_five_working_days(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    today = date(2026, 12, 14)
+    go_to(clock, today)
+    data = elder_data(
+        district.codes["grid_b1"], birth_date=date(1950, 1, 1), categories=frozenset({Category.EMPTY_NEST})
+    )
+    newcomer = elders.create_elder(uow, caller=SYSTEM, data=data).id
+    replan(uow, caller=SYSTEM, today=today, executor="serial", settings=REPRODUCIBLE)
+    (row,) = [r for r in current(uow) if r.elder_id == newcomer]
+    assert today < row.day <= CALENDAR.add_workdays(today, 5)
+    assert row.obligation == f"new:{today}"
+
+
+def test_nothing_changed_makes_no_new_version(uow: UnitOfWork, clock: FixedClock, district: District) -> None:
+    missed = row_of(uow, district.elders["a1_1"])
+    today = CALENDAR.add_workdays(missed.day, 1)
+    go_to(clock, today)
+    first = replan(uow, caller=SYSTEM, today=today, executor="serial", settings=REPRODUCIBLE)
+    again = replan(uow, caller=SYSTEM, today=today, executor="serial", settings=REPRODUCIBLE)
+    assert first.created
+    assert not again.created
+    assert again.version == first.version == version(uow)
+    assert again.changed == 0
+
+
+def test_pinned_moves_survive_a_replan_and_a_forced_plan(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    today = date(2026, 12, 1)
+    go_to(clock, today)
+    target = next(r for r in current(uow) if r.elder_id == district.elders["a1_0"])
+    later = CALENDAR.add_workdays(max(target.day, today), 3)
+    with uow:
+        supervisor = caller_for(uow.workers.find_by_account("sup_a"))  # type: ignore[arg-type]
+    moves.move_visits(
+        uow,
+        caller=supervisor,
+        month=DECEMBER,
+        moves=[moves.Move(target.id, to_worker_id=district.accounts["w_a2"], to_date=later)],
+        settings=REPRODUCIBLE,
+    )
+    pinned = [(r.elder_id, r.obligation, r.worker_id, r.day, r.pinned) for r in current(uow) if r.pinned]
+    assert pinned == [(target.elder_id, target.obligation, district.accounts["w_a2"], later, True)]
+    elders.create_elder(uow, caller=SYSTEM, data=elder_data(district.codes["grid_a2"]))  # a change to plan
+    assert replan(uow, caller=SYSTEM, today=today, executor="serial", settings=REPRODUCIBLE).created
+    assert [
+        (r.elder_id, r.obligation, r.worker_id, r.day, r.pinned) for r in current(uow) if r.pinned
+    ] == pinned
+    assert len([r for r in current(uow) if r.elder_id == target.elder_id]) == 1, "not planned twice"
+    forced = plan_month(
+        uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=REPRODUCIBLE, force=True
+    )
+    assert forced.created
+    assert [
+        (r.elder_id, r.obligation, r.worker_id, r.day, r.pinned) for r in current(uow) if r.pinned
+    ] == pinned
+    assert len([r for r in current(uow) if r.elder_id == target.elder_id]) == 1
+
+
+def test_an_absence_today_moves_that_workers_visits_of_today(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    w_a1 = district.accounts["w_a1"]
+    today = min(r.day for r in current(uow) if r.worker_id == w_a1)
+    clock.set(datetime.combine(today, time(8, 0), SHANGHAI))
+    mine = [r for r in current(uow) if r.worker_id == w_a1 and r.day == today]
+    absences.add_absence(
+        uow, caller=SYSTEM, worker_id=w_a1, first_day=today, last_day=today, kind=AbsenceKind.SICK
+    )
+    outcome = replan(
+        uow, caller=SYSTEM, today=today, worker_id=w_a1, executor="serial", settings=REPRODUCIBLE
+    )
+    assert outcome.created
+    after = current(uow)
+    assert not [r for r in after if r.worker_id == w_a1 and r.day == today]
+    for row in mine:
+        (moved,) = [r for r in after if (r.elder_id, r.obligation) == (row.elder_id, row.obligation)]
+        assert moved.day > today
+    assert outcome.moved == len(mine)
