@@ -9,7 +9,7 @@ from flask import Flask, send_from_directory
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import compression, errors
+from api import compression, console, errors
 from api.runtime import Runtime
 from api.views import (
     absences,
@@ -80,6 +80,7 @@ def create_app(
     ):
         api.register_blueprint(module.blp)
     errors.register(app)
+    console.init_app(app, settings)
 
     @app.get(f"{SWAGGER_UI_URL}<path:filename>")
     def swagger_ui_files(filename: str) -> ResponseReturnValue:

@@ -767,6 +767,32 @@ class ReviewRepository:
         )
         return isinstance(result, CursorResult) and result.rowcount == 1
 
+    def waiting(self, scope: Scope, *, month: str) -> dict[str, int]:
+        """How much waits in each queue: follow-ups not closed, the month's open flags, pending proposals,
+        records in quarantine. Counted with the same clauses as the lists, so each number matches its list."""
+        flags = (
+            select(func.count(VisitFlag.id))
+            .join(VisitRecord, VisitRecord.id == VisitFlag.visit_id)
+            .where(
+                self._in(scope, VisitFlag.elder_id),
+                VisitFlag.state == FlagState.OPEN,
+                VisitRecord.month == month,
+            )
+        )
+        queries = {
+            "follow_ups": select(func.count(FollowUp.id)).where(
+                self._in(scope, FollowUp.elder_id), FollowUp.status != FollowUpStatus.CLOSED
+            ),
+            "flags": flags,
+            "proposals": select(func.count(StatusProposal.id)).where(
+                self._in(scope, StatusProposal.elder_id), StatusProposal.state == ProposalState.PENDING
+            ),
+            "quarantined": select(func.count(VisitRecord.id)).where(
+                self._in(scope, VisitRecord.elder_id), VisitRecord.state == RecordState.QUARANTINED
+            ),
+        }
+        return {name: self.session.scalar(query) or 0 for name, query in queries.items()}
+
     def worker_names(self, ids: Iterable[int]) -> dict[int, str]:
         found: dict[int, str] = {}
         for chunk in _chunks(sorted(set(ids))):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -59,3 +60,10 @@ def list_audit(
             for e in page
         ]
         return items, (page[-1].id if len(rows) > limit else None)
+
+
+def actor_names(uow: UnitOfWork, *, caller: Caller, actor_ids: Iterable[int]) -> dict[int, str]:
+    """Who the actors of audit entries are, for those who may read the log (admins)."""
+    require_admin(caller)
+    with uow:
+        return uow.review.worker_names(actor_ids)

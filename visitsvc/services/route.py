@@ -29,11 +29,13 @@ from visitsvc.model import (
     Worker,
 )
 from visitsvc.month import Month
+from visitsvc.phone import mask_phone
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.policy import high_risk_reasons
 from visitsvc.scoping import Caller
 from visitsvc.services import audit
 from visitsvc.services.facts import elder_facts
+from visitsvc.services.review import require_supervisor
 from visitsvc.uow import UnitOfWork
 from visitsvc.visit_input import FindingStatus
 
@@ -159,6 +161,59 @@ def day_route(uow: UnitOfWork, *, caller: Caller, day: date | None = None) -> Da
     return route
 
 
+@dataclass(frozen=True, slots=True)
+class WorkerDay:
+    worker_id: int
+    worker_name: str
+    start: StopLocation | None  # where the worker sets out from, when known
+    route: DayRoute
+    hidden: int  # stops about people outside the caller's area (a visit handed over from another street)
+
+
+def worker_day_route(uow: UnitOfWork, *, caller: Caller, worker_id: int, day: date) -> WorkerDay:
+    """A worker's day as a supervisor sees it: the phone's stops in the phone's order, with phone numbers
+    masked (so nothing is shown that needs an audit entry), and only the people of the caller's area."""
+    require_supervisor(caller)
+    try:
+        month = Month.of(day)
+    except ValueError:
+        raise invalid_field("date", "日期超出范围") from None
+    with uow:
+        worker = uow.workers.get(caller.scope, worker_id)  # NotFound outside the scope
+        start = None
+        if worker.start_lon is not None and worker.start_lat is not None:
+            glon, glat = nav.gcj02(worker.start_lon, worker.start_lat)
+            start = StopLocation(worker.start_lon, worker.start_lat, True, Point(glon, glat))
+        version = uow.plans.latest(str(month))
+        if version is None:
+            return WorkerDay(worker.id, worker.name, start, DayRoute(day, None, [], Totals(0, 0, 0.0)), 0)
+        planned = uow.visits.day_of(version.id, worker.id, day)
+        planned.sort(key=lambda pv: (pv.kind is VisitKind.PHONE, pv.seq, pv.id))
+        visible = uow.elders.visible_ids(caller.scope, {pv.elder_id for pv in planned})
+        ids = sorted(visible)
+        elders = uow.elders.by_ids(ids)
+        records = uow.visits.of_elders_since(ids, day)
+        last = uow.visits.last_before(ids, day)
+        follow_ups = uow.visits.open_follow_ups(ids)
+        stops = [
+            _stop(
+                pv,
+                n,
+                elders[pv.elder_id],
+                day,
+                month,
+                records,
+                last.get(pv.elder_id),
+                follow_ups,
+                show_phone=False,
+            )
+            for n, pv in enumerate(planned, start=1)
+            if pv.elder_id in visible
+        ]
+        route = DayRoute(day, version.number, stops, _totals(worker, stops))
+        return WorkerDay(worker.id, worker.name, start, route, len(planned) - len(stops))
+
+
 def _stop(
     pv: PlannedVisit,
     order: int,
@@ -168,6 +223,8 @@ def _stop(
     records: list[VisitRecord],
     last: VisitRecord | None,
     follow_ups: list[FollowUp],
+    *,
+    show_phone: bool = True,
 ) -> Stop:
     todays = [r for r in records if r.elder_id == elder.id and r.day == day]
     status = "pending"
@@ -187,14 +244,16 @@ def _stop(
         planned_arrival=pv.arrival,
         service_minutes=SERVICE.home_minutes if pv.kind is VisitKind.HOME else SERVICE.phone_minutes,
         status=status,
-        elder=_elder(elder, day, month, [f for f in follow_ups if f.elder_id == elder.id]),
+        elder=_elder(elder, day, month, [f for f in follow_ups if f.elder_id == elder.id], show_phone),
         location=location,
         nav=links,
         last_visit=None if last is None else _last_visit(last),
     )
 
 
-def _elder(elder: Elder, day: date, month: Month, follow_ups: list[FollowUp]) -> StopElder:
+def _elder(
+    elder: Elder, day: date, month: Month, follow_ups: list[FollowUp], show_phone: bool = True
+) -> StopElder:
     notes = elder.notes[:NOTES_SHOWN] if elder.notes else None
     return StopElder(
         id=elder.id,
@@ -204,7 +263,8 @@ def _elder(elder: Elder, day: date, month: Month, follow_ups: list[FollowUp]) ->
         categories=sorted(elder.categories),
         ability_level=elder.ability_level,
         address=elder.address,
-        phone=elder.phone,  # the worker's own stop: a call is a way to visit (audited below)
+        # The worker's own stop: a call is a way to visit (audited in day_route); anyone else sees it masked.
+        phone=elder.phone if show_phone or elder.phone is None else mask_phone(elder.phone),
         id_number=idnumber.mask(elder.id_number),
         risk_notes=list(high_risk_reasons(elder_facts(elder, month, []))),
         notes=notes,

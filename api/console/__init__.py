@@ -1,0 +1,81 @@
+"""The supervisor's web console: server-rendered pages in Chinese under /console, a second thin entry point
+beside the API over the same services, the same Caller and the same scoping (docs/adr/0007-console.md)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, current_app, g, request
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.wrappers import Response
+
+from api.console import errors, labels
+from api.console.blueprint import blp
+from api.console.settings import ConsoleSettings, console_settings
+from api.console.views import admin, auth, elders, ledger, missed, overview, queues, routes
+from api.console.web import caller
+from visitsvc.config import Settings
+from visitsvc.services.review import require_supervisor
+
+csrf = CSRFProtect()
+OPEN_ENDPOINTS = frozenset({"console.login", "console.static"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+__all__ = ["admin", "auth", "elders", "errors", "ledger", "missed", "overview", "queues", "routes"]
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    console = console_settings(settings)
+    app.extensions["visitsvc_console"] = console
+    app.config.update(
+        SESSION_COOKIE_NAME="visitsvc_console",
+        SESSION_COOKIE_PATH="/console",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=console.https,
+        PERMANENT_SESSION_LIFETIME=timedelta(seconds=settings.access_token_seconds),
+        # The API's bearer-token endpoints take no cookies, so they need no CSRF token: only the console
+        # checks, in _guard below.
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,  # valid as long as the session: a page left open over lunch still posts
+        WTF_CSRF_SSL_STRICT=console.https,
+    )
+    csrf.init_app(app)
+    labels.register(app)
+    app.register_blueprint(blp)
+
+
+@blp.before_request
+def _guard() -> None:
+    """Every form is checked for its CSRF token; every page but the login is for supervisors and admins,
+    decided by the same rule the supervisor services apply (a grid worker gets the 403 page)."""
+    if request.method not in SAFE_METHODS:
+        csrf.protect()
+    if request.endpoint in OPEN_ENDPOINTS or request.endpoint == "console.logout":
+        return
+    require_supervisor(caller())
+
+
+@blp.context_processor
+def _context() -> dict[str, object]:
+    return {"me": g.get("console_caller")}
+
+
+@blp.after_request
+def _headers(response: Response) -> Response:
+    console: ConsoleSettings = _settings()
+    img = " ".join(filter(None, ["'self'", "data:", console.tile_source]))
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; script-src 'self'; style-src 'self'; "
+        f"img-src {img}; connect-src 'self'; font-src 'self'; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    )
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    if request.endpoint != "console.static":
+        response.headers["Cache-Control"] = "no-store"  # pages carry personal data
+    return response
+
+
+def _settings() -> ConsoleSettings:
+    found: ConsoleSettings = current_app.extensions["visitsvc_console"]
+    return found

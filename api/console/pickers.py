@@ -1,0 +1,29 @@
+"""The choices that filters and forms offer: the areas and grid workers of the caller's scope, read through
+the same services as the API's lists."""
+
+from __future__ import annotations
+
+from api.runtime import uow
+from visitsvc.model import Role
+from visitsvc.scoping import Caller
+from visitsvc.services import areas, workers
+from visitsvc.services.areas import AreaRead
+from visitsvc.services.workers import WorkerRead
+
+PAGE = 200
+
+
+def areas_of(caller: Caller) -> list[AreaRead]:
+    return areas.list_areas(uow(), caller=caller)
+
+
+def grid_workers(caller: Caller) -> list[WorkerRead]:
+    found: list[WorkerRead] = []
+    after: int | None = None
+    while True:
+        page, after = workers.list_workers(
+            uow(), caller=caller, role=Role.GRID_WORKER, active=True, limit=PAGE, after_id=after
+        )
+        found.extend(page)
+        if after is None:
+            return found

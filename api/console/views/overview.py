@@ -1,0 +1,67 @@
+"""Overview: the month's coverage of the caller's area (or one of its nodes), its progress against the plan,
+and what waits in each queue. The figures are the API's: the same service calls."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+
+from api.console.blueprint import blp
+from api.console.web import arg, caller, month_arg
+from api.runtime import runtime, uow
+from visitsvc.errors import NotFound
+from visitsvc.month import Month
+from visitsvc.services import oversight, plans, progress, queues
+
+
+@blp.get("/")
+def overview() -> ResponseReturnValue:
+    who = caller()
+    month = month_arg() or Month.of(runtime().clock.today())
+    area = arg("area")
+    table = oversight.coverage_table(uow(), caller=who, month=month, area_code=area)
+    days = progress.month_progress(uow(), caller=who, month=month, area_code=area)
+    waiting = queues.waiting(uow(), caller=who, month=month, area_code=area)
+    shortfall: dict[str, Any] | None
+    try:
+        shortfall = plans.shortfall(uow(), caller=who, month=month, area_code=area)
+    except NotFound:  # no plan for the month yet (the area itself was found by coverage_table)
+        shortfall = None
+    charts = {
+        "areas": {
+            "labels": [row.name for row in table.by_area],
+            "values": [row.coverage_pct for row in table.by_area],
+        },
+        "categories": {
+            "labels": [row.name for row in table.by_category],
+            "values": [row.coverage_pct for row in table.by_category],
+        },
+        "progress": {
+            "labels": [d.day.strftime("%m-%d") for d in days.days],
+            "planned": [d.planned for d in days.days],
+            "visited": [d.visited for d in days.days],
+            "attempted": [d.attempted for d in days.days],
+        },
+    }
+    short = None
+    if shortfall is not None:
+        grids = shortfall["grids"]
+        short = {
+            "unplanned": sum(g["unplanned"] for g in grids),
+            "substituted": sum(g["substituted"] for g in grids),
+            "grids_short": sum(1 for g in grids if g["unplanned"]),
+            "version": shortfall["version"],
+        }
+    return render_template(
+        "console/overview.html",
+        month=month,
+        prev_month=month.previous(),
+        next_month=month.next(),
+        area=area,
+        table=table,
+        waiting=waiting,
+        short=short,
+        charts=charts,
+    )
