@@ -22,6 +22,7 @@ from api.views import (
     jobs,
     oversight,
     plans,
+    replan,
     review,
     workers,
 )
@@ -72,6 +73,7 @@ def create_app(
         absences,
         elders,
         plans,
+        replan,
         jobs,
         audit,
         field,

@@ -20,7 +20,7 @@ from visitsvc.ledger_format import LedgerKind
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.scoping import Caller
-from visitsvc.services import calendar, ledger, planning, workers
+from visitsvc.services import calendar, ledger, planning, replanning, workers
 from visitsvc.spreadsheet import read_table
 from visitsvc.uow import UnitOfWork, make_engine, session_factory
 
@@ -211,6 +211,56 @@ def plan_command(
         click.echo("  未能安排：" + "，".join(f"{r} {n}" for r, n in reasons.items()))
 
 
+@main.command("replan")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Today (default): kept as planned.")
+@click.option("--worker", "worker_id", type=int, help="Re-plan this grid worker only (and who takes over).")
+@click.option("--area", "area_code", help="Re-plan this area's subtree only; the rest is carried over.")
+@click.option(
+    "--executor", type=click.Choice(["process", "serial", "dask"]), default="process", show_default=True
+)
+@click.option("--dask-address", envvar="VISITSVC_DASK_SCHEDULER", help="tcp://host:8786 of a Dask scheduler.")
+@click.option("--time-per-worker", type=float, default=1.0, show_default=True, help="Seconds of search each.")
+@click.option("--json", "as_json", is_flag=True)
+def replan_command(
+    day: Any,
+    worker_id: int | None,
+    area_code: str | None,
+    executor: str,
+    dask_address: str | None,
+    time_per_worker: float,
+    as_json: bool,
+) -> None:
+    """Re-plan the rest of the month after a day: misses, not at home, new people, absences."""
+    cfg = settings()
+    today = day.date() if day is not None else SystemClock().today()
+    try:
+        with progress_bar(f"重新规划 {today}", quiet=as_json) as progress:
+            outcome = replanning.replan(
+                unit_of_work(cfg),
+                caller=Caller.system(),
+                today=today,
+                worker_id=worker_id,
+                area_code=area_code,
+                executor=_executor(executor, dask_address),
+                settings=PlanningSettings(time_per_worker=time_per_worker),
+                progress=progress,
+            )
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    if as_json:
+        click.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
+        return
+    state = "新版本" if outcome.created else "没有变化，沿用版本"
+    click.echo(
+        f"{outcome.month} 自 {today} 之后重新规划，{state} v{outcome.version}：调整 {outcome.moved}，"
+        f"新增 {outcome.added}，取消 {outcome.removed}，交给同事 {outcome.to_colleagues}，"
+        f"用时 {outcome.seconds} s"
+    )
+    reasons = Counter(u["reason"] for u in outcome.unplanned)
+    if reasons:
+        click.echo("  未能安排：" + "，".join(f"{r} {n}" for r, n in reasons.items()))
+
+
 @main.group("calendar")
 def calendar_group() -> None:
     """Working days: official holiday notices."""
@@ -256,9 +306,10 @@ def scheduler_run_now(job_id: str, period: str | None, as_json: bool) -> None:
     """Run one job once, through the same exactly-once guard as the scheduler."""
     job = scheduler.JOBS[job_id]
     uow = unit_of_work(settings())
-    period = (
-        period or job.due_period(uow.clock.now()) or job.due_period(uow.clock.now().replace(day=28, hour=23))
-    )
+    now = uow.clock.now()
+    # Not due yet: a daily job's run of today, the monthly plan's of next month.
+    period = period or job.due_period(now) or job.due_period(now.replace(hour=23))
+    period = period or job.due_period(now.replace(day=28, hour=23))
     assert period is not None
     run = scheduler.run_once(uow, job, period)
     if run is None:

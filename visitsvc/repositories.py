@@ -14,6 +14,7 @@ from visitsvc.errors import NotFound
 from visitsvc.model import (
     AbilityLevel,
     Absence,
+    AtRiskMark,
     Area,
     AreaLevel,
     AuditEntry,
@@ -472,6 +473,21 @@ class MonthRepository:
         for chunk in _chunks(sorted(elder_ids)):
             query = select(VisitRecord).where(VisitRecord.month == month, VisitRecord.elder_id.in_(chunk))
             rows.extend(self.session.scalars(query.order_by(VisitRecord.started_at, VisitRecord.id)))
+        return rows
+
+    def replace_marks(self, month: str, elder_ids: Sequence[int], marks: Iterable[AtRiskMark]) -> None:
+        """These people's at-risk marks of the month, instead of the ones of an earlier evaluation."""
+        for chunk in _chunks(sorted(elder_ids)):
+            self.session.execute(
+                delete(AtRiskMark).where(AtRiskMark.month == month, AtRiskMark.elder_id.in_(chunk))
+            )
+        self.session.add_all(marks)
+
+    def marks(self, month: str, elder_ids: Sequence[int]) -> list[AtRiskMark]:
+        rows: list[AtRiskMark] = []
+        for chunk in _chunks(sorted(elder_ids)):
+            query = select(AtRiskMark).where(AtRiskMark.month == month, AtRiskMark.elder_id.in_(chunk))
+            rows.extend(self.session.scalars(query.order_by(AtRiskMark.elder_id)))
         return rows
 
 

@@ -13,16 +13,17 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from visitsvc.errors import NotFound
 from visitsvc.model import JobRun
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.scoping import Caller
-from visitsvc.services import planning
+from visitsvc.services import at_risk, planning, replanning
 from visitsvc.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,21 @@ def _plan(uow: UnitOfWork, period: str, trigger: str, month: Month) -> dict[str,
     return {"month": str(month), **outcome.as_json(), "created": outcome.created}
 
 
+def _replan(uow: UnitOfWork, period: str) -> dict[str, Any]:
+    """The night before `period`: its working day and the ones before stay as planned (phones may hold that
+    day's route already); what is still owed goes to the days after (docs/adr/0009)."""
+    today = date.fromisoformat(period)
+    try:
+        outcome = replanning.replan(uow, caller=Caller.system(), today=today, settings=PlanningSettings())
+    except NotFound:
+        return {"month": str(Month.of(today)), "skipped": "no_plan"}  # nothing planned yet: nothing to redo
+    return outcome.as_json()
+
+
+def _evaluate_at_risk(uow: UnitOfWork, period: str) -> dict[str, Any]:
+    return at_risk.evaluate_at_risk(uow, caller=Caller.system(), today=date.fromisoformat(period)).as_json()
+
+
 JOBS: dict[str, Job] = {
     job.id: job
     for job in (
@@ -60,14 +76,11 @@ JOBS: dict[str, Job] = {
             _plan_next_month_due,
             lambda uow, period: _plan(uow, period, "scheduler", Month.parse(period)),
         ),
-        # Until visit outcomes are recorded, the nightly re-plan picks up new people, status changes and
-        # absences for the rest of the month; with nothing changed it makes no new version.
-        Job(
-            "replan-nightly",
-            {"hour": 1, "minute": 0},
-            _nightly_due(1),
-            lambda uow, period: _plan(uow, period, "replan", Month.of(datetime.fromisoformat(period).date())),
-        ),
+        # Misses, not-at-homes, new people, status changes and announced absences, for the rest of the month;
+        # with nothing changed it makes no new version.
+        Job("replan-nightly", {"hour": 1, "minute": 0}, _nightly_due(1), _replan),
+        # After the night's re-plan: who can no longer be covered without a supervisor's help.
+        Job("evaluate-at-risk", {"hour": 6, "minute": 0}, _nightly_due(6), _evaluate_at_risk),
     )
 }
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import NOW
-from tests.factories import make_district
+from tests.factories import SYSTEM, make_district
 from visitsvc import scheduler
 from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.month import Month
+from visitsvc.plan_problems import PlanningSettings
+from visitsvc.services.planning import plan_month
 from visitsvc.uow import UnitOfWork
 
 pytestmark = pytest.mark.db
@@ -47,11 +50,69 @@ def test_a_scheduler_that_was_down_catches_up_what_is_due(
 ) -> None:
     monkeypatch.setattr(scheduler, "JOBS", {k: quick(j) for k, j in scheduler.JOBS.items()})
     before_the_25th = datetime(2026, 11, 24, 12, 0, tzinfo=SHANGHAI)
-    assert [r.job for r in scheduler.catch_up(uow, before_the_25th)] == ["replan-nightly"]
+    assert [r.job for r in scheduler.catch_up(uow, before_the_25th)] == ["replan-nightly", "evaluate-at-risk"]
     on_the_25th = datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI)
     ran = {(r.job, r.period) for r in scheduler.catch_up(uow, on_the_25th)}
-    assert ran == {("plan-next-month", "2026-12"), ("replan-nightly", "2026-11-25")}
+    assert ran == {
+        ("plan-next-month", "2026-12"),
+        ("replan-nightly", "2026-11-25"),
+        ("evaluate-at-risk", "2026-11-25"),
+    }
     assert scheduler.catch_up(uow, on_the_25th + timedelta(hours=1)) == []
+
+
+def test_between_one_and_six_only_the_nightly_replan_is_due(uow: UnitOfWork) -> None:
+    at_three = datetime(2026, 12, 8, 3, 0, tzinfo=SHANGHAI)
+    due = {job_id: job.due_period(at_three) for job_id, job in scheduler.JOBS.items()}
+    assert due == {"plan-next-month": None, "replan-nightly": "2026-12-08", "evaluate-at-risk": None}
+
+
+def test_the_nightly_replan_re_plans_the_rest_of_the_month(uow: UnitOfWork, clock: FixedClock) -> None:
+    make_district(uow)
+    assert scheduler.run_once(uow, scheduler.JOBS["replan-nightly"], "2026-12-08").summary == {  # type: ignore[union-attr]
+        "month": "2026-12",
+        "skipped": "no_plan",
+    }
+    plan_month(
+        uow,
+        caller=SYSTEM,
+        month=Month(2026, 12),
+        executor="serial",
+        settings=PlanningSettings(solution_limit=30),
+    )
+    clock.set(datetime(2026, 12, 9, 1, 0, tzinfo=SHANGHAI))
+    run = scheduler.run_once(uow, scheduler.JOBS["replan-nightly"], "2026-12-09")
+    assert run is not None
+    assert run.outcome == "succeeded", run.summary
+    assert run.summary["today"] == "2026-12-09"
+    with uow:
+        versions = uow.plans.versions("2026-12")
+    # Nothing was recorded since planning: every visit planned before 9 December was missed and comes back.
+    assert run.summary["created"] is True
+    assert [v.trigger for v in versions] == ["plan", "replan"]
+    assert run.summary["added"] > 0
+
+
+def test_the_morning_evaluation_marks_the_people_at_risk(uow: UnitOfWork, clock: FixedClock) -> None:
+    district = make_district(uow)
+    clock.set(datetime(2026, 12, 9, 6, 0, tzinfo=SHANGHAI))
+    run = scheduler.run_once(uow, scheduler.JOBS["evaluate-at-risk"], "2026-12-09")
+    assert run is not None
+    assert run.outcome == "succeeded", run.summary
+    # No plan at all: nobody has a slot left.
+    assert run.summary == {
+        "month": "2026-12",
+        "evaluated_on": "2026-12-09",
+        "coverable": 3,
+        "covered": 0,
+        "at_risk": 3,
+        "by_reason": {"no_slot_left": 3},
+    }
+    with uow:
+        marks = uow.months.marks("2026-12", list(district.elders.values()))
+    assert {(m.elder_id, m.reason, m.evaluated_on) for m in marks} == {
+        (e, "no_slot_left", date(2026, 12, 9)) for e in district.elders.values()
+    }
 
 
 def test_two_schedulers_firing_together_run_the_job_once(fresh: sessionmaker[Session]) -> None:

@@ -49,6 +49,7 @@ from visitsvc.workdays import WorkCalendar
 DEFAULT_SETTINGS = PlanningSettings()
 DEFAULT_RULES = PolicyRules()
 Progress = Callable[[int, int], None]
+LEASE_ATTEMPTS = 10  # half a second apart: a running plan makes a request answer 409 rather than hang
 ANY_WAY_OUT = frozenset({routing.DropReason.CAPACITY, routing.DropReason.NO_ALLOWED_DAY})
 
 
@@ -124,13 +125,14 @@ def replan(
     executor: str | Any = "process",
     progress: Progress | None = None,
     wait: Callable[[float], None] = clock_time.sleep,
+    lease_attempts: int | None = None,
 ) -> ReplanOutcome:
     """Re-plan `today`'s month after `today` (of one worker, or of every worker of the area); `today` and the
     days before stay as planned, but for today's visits of a worker absent today."""
     require_register_writer(caller)
     started = clock_time.perf_counter()
     month, holder = Month.of(today), uuid.uuid4().hex
-    hold_month(uow, month, holder, wait=wait)
+    hold_month(uow, month, holder, wait=wait, attempts=lease_attempts)
     try:
         inputs = _read(uow, caller, today, worker_id, area_code, settings, rules)
         if inputs.fingerprint == inputs.latest_fingerprint:
@@ -155,6 +157,27 @@ def replan(
         )
     finally:
         release_month(uow, month, holder)
+
+
+def replan_today(
+    uow: UnitOfWork,
+    *,
+    caller: Caller,
+    worker_id: int,
+    day: date | None = None,
+    settings: PlanningSettings = DEFAULT_SETTINGS,
+) -> ReplanOutcome:
+    """A supervisor's same-morning re-plan of one worker (an absence announced today): `day`, if given, must
+    be today, so that a request prepared on another day re-plans nothing by mistake."""
+    require_register_writer(caller)
+    today = uow.clock.today()
+    if day is not None and day != today:
+        raise Invalid("输入有误", errors={"date": [f"只能重新安排今天（{today}）"]})
+    # A web request: no process pool; one worker and the few colleagues who take over solve quickly in turn.
+    return replan(
+        uow, caller=caller, today=today, worker_id=worker_id, settings=settings, executor="serial",
+        lease_attempts=LEASE_ATTEMPTS,
+    )  # fmt: skip
 
 
 def _read(
