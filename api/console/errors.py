@@ -63,7 +63,8 @@ def _domain(error: DomainError) -> ResponseReturnValue:
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
     if status == 401:
         return _login(LoginRequired())
-    return page(status, error.message, error.errors)
+    # A 404 says the same whatever was asked: "not yours" and "not there" must read alike.
+    return page(status, None if status == 404 else error.message, error.errors)
 
 
 @blp.errorhandler(CSRFError)
