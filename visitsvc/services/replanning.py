@@ -23,7 +23,15 @@ from visitsvc.errors import Invalid, NotFound
 from visitsvc.model import PlannedVisit, Role, UnplannedVisit, Worker
 from visitsvc.month import Month
 from visitsvc.overflow import parent_path
-from visitsvc.plan_problems import Home, PlanningSettings, WorkerMonth, build, fingerprint, visit_id
+from visitsvc.plan_problems import (
+    Home,
+    PlanningSettings,
+    WorkerFacts,
+    WorkerMonth,
+    build,
+    fingerprint,
+    visit_id,
+)
 from visitsvc.policy import ElderFacts, Owed, PolicyRules, active_days
 from visitsvc.replan_rules import Decision, changes, decide, same_rows, warm_plan
 from visitsvc.repositories import ElderFilter
@@ -104,6 +112,7 @@ class _Inputs:
     decision: Decision
     months: list[WorkerMonth]  # the re-planned workers first, then the colleagues who may help
     solve_first: int  # how many of `months` are solved in any case
+    colleagues: list[tuple[WorkerFacts, list[date]]]  # who may take over, and their days
     warm: list[routing.Plan]
     facts: dict[int, ElderFacts]
     homes: dict[int, Home]
@@ -145,6 +154,9 @@ def replan(
             progress=progress,
             warm_starts=inputs.warm[: inputs.solve_first],
         )
+        if any(d.reason in ANY_WAY_OUT for p in plans for d in p.dropped):
+            for worker, days in inputs.colleagues:  # built only when something may go to them
+                _add_month(inputs, worker, days, settings)
         plans += inputs.warm[inputs.solve_first :]  # a colleague's plan stands until it is offered a visit
         helpers = hand_over_overflow(
             inputs.months, plans, inputs.homes, inputs.grid_path, settings=settings, executor=executor,
@@ -248,6 +260,7 @@ def _read(
             decision=decision,
             months=[],
             solve_first=0,
+            colleagues=[(worker_facts(w), [d for d in future if d not in away[w.id]]) for w in helpers],
             warm=[],
             facts=facts,
             homes={e.id: home_of(e) for e in elders},
@@ -255,8 +268,10 @@ def _read(
             grid_path={e.grid_id: e.grid.path for e in elders},
             fingerprint="",
         )
-        for worker in [*chosen, *helpers]:
-            _add_month(inputs, worker, [d for d in future if d not in away[worker.id]], settings)
+        for worker in chosen:
+            _add_month(
+                inputs, worker_facts(worker), [d for d in future if d not in away[worker.id]], settings
+            )
         inputs.solve_first = len(chosen)
         inputs.fingerprint = _fingerprint(inputs, today, worker_id, calendar, settings)
         return inputs
@@ -324,12 +339,12 @@ def _coverage(
     return people, facts, grid_worker
 
 
-def _add_month(inputs: _Inputs, worker: Worker, days: list[date], settings: PlanningSettings) -> None:
+def _add_month(inputs: _Inputs, worker: WorkerFacts, days: list[date], settings: PlanningSettings) -> None:
     decision = inputs.decision
     pins = [r for r in decision.kept if r.worker_id == worker.id and r.pinned and r.day in days]
     reserved = inputs.reserved[worker.id] = reserved_minutes(pins, settings)
     month = build(
-        worker_facts(worker),
+        worker,
         decision.owed.get(worker.id, []),
         inputs.homes,
         days,
@@ -364,6 +379,10 @@ def _fingerprint(
         "settings": repr(settings),
         "kept": kept,
         "no_day": sorted((str(o), visit_id(i)) for o, items in inputs.decision.no_day.items() for i in items),
+        "colleagues": [
+            (w.id, [str(d) for d in days], sorted(map(visit_id, inputs.decision.owed.get(w.id, []))))
+            for w, days in inputs.colleagues
+        ],
     }
     return fingerprint(inputs.months, extra)
 

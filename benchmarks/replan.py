@@ -1,0 +1,125 @@
+"""Re-planning one worker after a miss, on the demo district: the goal is under 5 s.
+
+Seeds the demo district (`python -m seed --size demo`) into a temporary SQLite file, plans December 2026 as on
+25 November, then on 1 December records "not at home" for one of a worker's visits of that day through the
+visits service and times `replan(worker_id=...)`, as a supervisor's request would run it (serial, the
+production search time per worker). `--repeat` records another not-at-home each round.
+
+    python -m benchmarks.replan [--repeat 3] [--plan-solutions 100] [--json]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any
+
+from benchmarks import REPO, Reporter, parser
+from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.model import PlannedVisit, VisitKind, VisitOutcome
+from visitsvc.month import Month
+from visitsvc.plan_problems import PlanningSettings
+from visitsvc.scoping import Caller, caller_for
+from visitsvc.services import visits
+from visitsvc.services.planning import plan_month
+from visitsvc.services.replanning import replan
+from visitsvc.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.visit_input import VisitInput
+
+PLANNED_ON = date(2026, 11, 25)
+DAY = date(2026, 12, 1)
+DECEMBER = Month(2026, 12)
+
+
+def seed(url: str, out: Reporter) -> None:
+    env = {**os.environ, "VISITSVC_DATABASE_URL": url, "VISITSVC_SECRET_KEY": "b" * 48}
+    command = [sys.executable, "-m", "seed", "--size", "demo", "--today", PLANNED_ON.isoformat(), "--json"]
+    started = time.perf_counter()
+    subprocess.run(command, cwd=REPO, env=env, check=True, stdout=subprocess.DEVNULL)
+    out.line(f"seeded the demo district in {time.perf_counter() - started:.1f} s")
+
+
+def todays_rows(uow: UnitOfWork) -> list[PlannedVisit]:
+    with uow:
+        latest = uow.plans.latest(str(DECEMBER))
+        assert latest is not None
+        return [r for r in uow.plans.visits(latest.id) if r.day == DAY and r.kind is VisitKind.HOME]
+
+
+def not_home(uow: UnitOfWork, row: PlannedVisit, minute: int) -> None:
+    with uow:
+        worker = uow.workers.find_by_account_id(row.worker_id)
+        assert worker is not None
+        caller: Caller = caller_for(worker)
+    start = datetime.combine(DAY, clock_time(9, 0), SHANGHAI) + timedelta(minutes=minute)
+    visit = VisitInput(str(uuid.uuid4()), VisitKind.HOME, VisitOutcome.NOT_HOME, start, start, row.id)
+    visits.record_visit(uow, caller=caller, visit=visit)
+
+
+def main() -> None:
+    args_parser = parser(__doc__ or "", search=False)
+    args_parser.add_argument("--repeat", type=int, default=3, help="misses recorded and re-planned in turn")
+    args_parser.add_argument("--plan-solutions", type=int, default=100, help="search of the month's plan")
+    args = args_parser.parse_args()
+    out = Reporter(args.json)
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'replan.db'}"
+        seed(url, out)
+        engine = make_engine(url)
+        clock = FixedClock(datetime.combine(PLANNED_ON, clock_time(9, 0), SHANGHAI))
+        uow = UnitOfWork(session_factory(engine), clock)
+        started = time.perf_counter()
+        planned = plan_month(
+            uow,
+            caller=Caller.system(),
+            month=DECEMBER,
+            settings=PlanningSettings(solution_limit=args.plan_solutions),
+            progress=out.progress,
+        )
+        plan_seconds = time.perf_counter() - started
+        out.line(f"planned {planned.planned_visits} visits of {DECEMBER} in {plan_seconds:.1f} s")
+        clock.set(datetime.combine(DAY, clock_time(17, 0), SHANGHAI))
+        rows = todays_rows(uow)
+        worker_id = max({r.worker_id for r in rows}, key=lambda w: sum(r.worker_id == w for r in rows))
+        mine = [r for r in rows if r.worker_id == worker_id]
+        runs: list[dict[str, Any]] = []
+        for n, row in enumerate(mine[: args.repeat]):
+            not_home(uow, row, 30 * n)
+            started = time.perf_counter()
+            outcome = replan(uow, caller=Caller.system(), today=DAY, worker_id=worker_id, executor="serial")
+            seconds = time.perf_counter() - started
+            with uow:
+                solver = uow.plans.get(outcome.version_id).solver_seconds
+            runs.append({"seconds": round(seconds, 3), "solver_seconds": solver, **outcome.as_json()})
+            out.line(
+                f"miss {n + 1}: re-planned worker {worker_id} in {seconds:.2f} s (solver {solver:.2f} s), "
+                f"v{outcome.version}, moved {outcome.moved}, added {outcome.added}, workers {outcome.workers}"
+            )
+        engine.dispose()
+    times = [r["seconds"] for r in runs]
+    figures = {
+        "median_s": statistics.median(times) if times else None,
+        "max_s": max(times, default=None),
+        "goal_s": 5.0,
+    }
+    out.line(f"replan one worker: median {figures['median_s']} s, max {figures['max_s']} s (goal < 5 s)")
+    out.result(
+        {
+            "plan": {"visits": planned.planned_visits, "seconds": round(plan_seconds, 1)},
+            "worker_id": worker_id,
+            "runs": runs,
+            **figures,
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()
