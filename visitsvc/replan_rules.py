@@ -8,7 +8,7 @@ Pure: the current version's rows, the recorded attempts and each person's covera
 - An unsettled obligation with a kept row today not yet tried is pending, and one with a pinned row later is
   decided;
   every other one is planned again on the working days after `today` inside its settling window, by the
-  worker holding its next planned visit, else by its grid's worker.
+  worker holding its next planned visit, else by its grid's worker. A holder outside the run keeps it.
 """
 
 from __future__ import annotations
@@ -50,10 +50,8 @@ def decide(
     active: dict[int, frozenset[date]],
     replanned: frozenset[int],
     absent_today: frozenset[int],
-    workers: frozenset[int],
 ) -> Decision:
-    """`replanned`: workers whose days after today may be solved again (others' rows are all kept);
-    `workers`: the active grid workers who may hold a visit."""
+    """`replanned`: workers whose days after today may be solved again (others' rows are all kept)."""
     result = Decision()
     by_key: dict[Key, list[PlannedVisit]] = defaultdict(list)
     for row in rows:
@@ -67,6 +65,7 @@ def decide(
         else:
             result.kept.append(row)
     kept = {id(r) for r in result.kept}
+    released = {id(r) for r in result.released}
     for person, grid_worker in people:
         for item in person.unsettled:
             key = (item.elder_id, item.key)
@@ -75,8 +74,11 @@ def decide(
             if waiting or any(id(r) in kept and r.pinned and r.day > today for r in mine):
                 result.owner[key] = next(r.worker_id for r in mine if id(r) in kept)
                 continue  # pending today, or a supervisor's decision
-            holder = next((r.worker_id for r in sorted(mine, key=lambda r: r.day) if r.day > today), None)
-            owner = holder if holder in workers else grid_worker
+            later = [r for r in sorted(mine, key=lambda r: r.day) if r.day > today or id(r) in released]
+            holder = later[0].worker_id if later else None
+            # The holder keeps it, also one outside the run (another area's, or no longer active): planning it
+            # again here would plan it twice.
+            owner = holder if holder is not None else grid_worker
             result.owner[key] = owner
             if owner not in replanned and owner is not None:
                 continue

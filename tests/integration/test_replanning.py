@@ -16,7 +16,7 @@ from visitsvc.model import AbsenceKind, Category, PlannedVisit, VisitKind, Visit
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.scoping import Caller, caller_for
-from visitsvc.services import absences, elders, moves, visits
+from visitsvc.services import absences, elders, moves, visits, workers
 from visitsvc.services.planning import plan_month
 from visitsvc.services.replanning import replan
 from visitsvc.uow import UnitOfWork
@@ -235,3 +235,26 @@ def test_an_absence_today_moves_that_workers_visits_of_today(
         (moved,) = [r for r in after if (r.elder_id, r.obligation) == (row.elder_id, row.obligation)]
         assert moved.day > today
     assert outcome.moved == len(mine)
+
+
+def test_a_colleague_absent_today_does_not_lose_the_visits_they_had_taken_on(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    workers.update_worker(
+        uow, caller=SYSTEM, worker_id=district.accounts["w_a1"], changes={"visit_minutes_per_day": 20}
+    )
+    plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=REPRODUCIBLE, force=True)
+    w_a2 = district.accounts["w_a2"]
+    taken_on = [r for r in current(uow) if r.worker_id == w_a2 and r.moved]
+    assert taken_on, "w_a1 cannot fit a home visit: its people go to w_a2"
+    today = min(r.day for r in taken_on)
+    clock.set(datetime.combine(today, time(8, 0), SHANGHAI))
+    todays = [r for r in current(uow) if r.worker_id == w_a2 and r.day == today]
+    absences.add_absence(
+        uow, caller=SYSTEM, worker_id=w_a2, first_day=today, last_day=today, kind=AbsenceKind.SICK
+    )
+    replan(uow, caller=SYSTEM, today=today, worker_id=w_a2, executor="serial", settings=REPRODUCIBLE)
+    after = current(uow)
+    for row in todays:
+        (again,) = [r for r in after if (r.elder_id, r.obligation) == (row.elder_id, row.obligation)]
+        assert again.day > today

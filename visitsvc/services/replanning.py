@@ -244,7 +244,6 @@ def _read(
             active={e.id: frozenset(active_days(facts[e.id], future)) for e in elders},
             replanned=frozenset(w.id for w in [*chosen, *helpers]),
             absent_today=frozenset(w for w, days in away.items() if today in days),
-            workers=frozenset(w.id for w in workers),
         )
         inputs = _Inputs(
             month=month,
