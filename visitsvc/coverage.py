@@ -10,7 +10,8 @@ simulation, the nightly at-risk evaluation and the report all count the same way
   person left stays owed: a late event never wipes out an earlier miss.
 - **Covered**: every remaining obligation is settled by a counted `visited` outcome of the owed kind inside
   its window. A phone call settles an owed home visit only when the plan itself turned that visit into a phone
-  visit; a home visit always settles an owed phone visit.
+  visit, or as the fallback after the home visit was refused at the door (on that day or after it, in the
+  window); a home visit always settles an owed phone visit.
 """
 
 from __future__ import annotations
@@ -156,12 +157,27 @@ def settle(
             if not first <= attempt.day <= last:
                 continue
             by_phone = attempt.kind is VisitKind.PHONE and item.key not in substituted
-            if item.kind is VisitKind.HOME and by_phone:
+            if (
+                item.kind is VisitKind.HOME
+                and by_phone
+                and not _refused_before(item, attempt, attempts, first)
+            ):
                 continue
             used.add(index)
             settled.add(item.key)
             break
     return frozenset(settled)
+
+
+def _refused_before(item: Owed, call: Attempt, attempts: Sequence[Attempt], first: date) -> bool:
+    """The phone fallback: a home visit refused at the door, then a call that got through, settles it."""
+    return any(
+        a.kind is VisitKind.HOME
+        and a.outcome is VisitOutcome.REFUSED
+        and a.obligation in (item.key, None)
+        and first <= a.day <= call.day
+        for a in attempts
+    )
 
 
 def settling_window(item: Owed, month: Month) -> tuple[date, date]:

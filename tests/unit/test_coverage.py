@@ -144,3 +144,28 @@ def test_the_rate_is_covered_over_coverable() -> None:
     assert (figures.coverable, figures.covered, figures.coverage_pct) == (2, 1, 50.0)
     assert figures.not_covered_by_reason == {"capacity": 1}
     assert figures.not_coverable_by_reason == {"refused_all_contact": 1}
+
+
+def test_a_call_after_a_refusal_at_the_door_settles_the_home_visit() -> None:
+    """The issue's phone fallback: refused at the door, covered if the call then gets through."""
+    slot = Slot("month", date(2026, 11, 10), HOME)
+    refused = Attempt(date(2026, 11, 10), HOME, VisitOutcome.REFUSED, "month")
+    call = Attempt(date(2026, 11, 10), PHONE, VISITED)
+    assert judge(slots=(slot,), attempts=(refused, call)).covered
+
+
+def test_a_call_before_the_refusal_is_no_fallback() -> None:
+    slot = Slot("month", date(2026, 11, 10), HOME)
+    call = Attempt(date(2026, 11, 9), PHONE, VISITED)
+    refused = Attempt(date(2026, 11, 10), HOME, VisitOutcome.REFUSED, "month")
+    result = judge(slots=(slot,), attempts=(call, refused))
+    assert not result.covered
+    assert result.missing is Missing.REFUSED
+
+
+def test_a_refusal_in_another_week_is_no_fallback_for_this_weeks_visit() -> None:
+    refused_last_week = Attempt(date(2026, 11, 6), HOME, VisitOutcome.REFUSED, "week:2026-11-02")
+    call = Attempt(date(2026, 11, 11), PHONE, VISITED)
+    visits = [Attempt(d, HOME, VISITED) for d in (date(2026, 11, 4), date(2026, 11, 18), date(2026, 11, 25))]
+    result = judge(HIGH_RISK, attempts=(refused_last_week, call, *visits))
+    assert not result.covered
