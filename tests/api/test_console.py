@@ -5,18 +5,23 @@ and a Content-Security-Policy, the same scoping and figures as the API, friendly
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
+from sqlalchemy.orm import Session, sessionmaker
 
+from api.app import create_app
 from tests.api.conftest import Headers
 from tests.api.console import Console, figures
 from tests.api.december import December, december
 from tests.api.test_ledger import count, csv_of, row
 from tests.factories import District, make_follow_up
+from visitsvc import nav
 from visitsvc.clock import FixedClock
+from visitsvc.config import Settings
 from visitsvc.uow import UnitOfWork
 
 Login = Callable[[str], Headers]
@@ -403,3 +408,22 @@ def test_queue_decisions_go_through_the_review_services(
     assert "不能从" in console.get(backwards.headers["Location"]).text
     listed = client.get("/api/v1/followups", headers=login("sup_a")).json["items"]
     assert [(f["id"], f["status"]) for f in listed] == [(item, "in_progress")]
+
+
+def test_with_gcj02_tiles_the_map_gets_shifted_points_and_the_policy_their_host(
+    sessions: sessionmaker[Session], clock: FixedClock, district: District, month: December
+) -> None:
+    tiles = "https://webrd0{s}.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}"
+    settings = Settings(
+        database_url="unused://", secret_key="t" * 48, environment="test",
+        extra={"VISITSVC_TILE_URL": tiles, "VISITSVC_TILE_DATUM": "GCJ-02"},
+    )  # fmt: skip
+    app = create_app(settings, sessions=sessions, clock=clock)
+    console = Console(app.test_client())
+    console.login("sup_a")
+    page = console.get("/console/routes", worker=district.accounts["w_a1"], date="2026-12-02")
+    assert "img-src 'self' data: https://*.is.autonavi.com;" in page.headers["Content-Security-Policy"]
+    data = json.loads(re.search(r'id="map-data">(.*?)</script>', page.text, re.S).group(1))  # type: ignore[union-attr]
+    assert data["tiles"] == tiles
+    glon, glat = nav.gcj02(120.1201, 30.2801)  # the factory's elder, stored in WGS-84
+    assert data["stops"][0]["at"] == [glat, glon]
