@@ -1,4 +1,5 @@
-"""Benchmarks of `routing`: `python -m benchmarks.solomon|month|city`. Not tests: they time things.
+"""Benchmarks: `routing` (`python -m benchmarks.solomon|month|city`), the service end to end
+(`import_bench`, `plan_city`, `replan`, `route_load`, `sync_load`). Not tests: they time things.
 
 Data lives outside the project, in `../shared/benchmarks` relative to the repository (override with
 VISITSVC_BENCHMARKS or `--data`).

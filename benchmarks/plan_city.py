@@ -1,0 +1,106 @@
+"""Planning the `city` seed's month end to end: 50,000 people, 1,000 grid workers, through `plan_month`
+(database read, one routing problem per worker on a process pool, overflow to colleagues, the version
+written). Goal: under 10 minutes on 2 cores and under 4 GiB for the whole process tree.
+
+    python -m benchmarks.plan_city [--db sqlite|postgresql] [--month 2026-12] [--time-per-worker 1.0]
+                                   [--executor process|serial] [--json]
+
+Seeding is timed apart. The plan is made as on the month's first day, so every working day is open.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from datetime import datetime
+from datetime import time as clock_time
+from typing import Any
+
+from sqlalchemy import func, select
+
+from benchmarks import Reporter
+from benchmarks.city import PeakMemory
+from benchmarks.field_server import REPO, environment, fresh_database
+from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.model import Role, Worker
+from visitsvc.month import Month
+from visitsvc.plan_problems import PlanningSettings
+from visitsvc.scoping import Caller
+from visitsvc.services import planning
+from visitsvc.uow import UnitOfWork, make_engine, session_factory
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    p.add_argument("--month", default="2026-12")
+    p.add_argument("--time-per-worker", type=float, default=1.0)
+    p.add_argument("--executor", choices=["process", "serial"], default="process")
+    p.add_argument("--json", action="store_true", help="print one JSON document and nothing else")
+    args = p.parse_args()
+    out = Reporter(args.json)
+    month = Month.parse(args.month)
+    with fresh_database(args.db) as url:
+        out.line(f"{args.db}: seeding the city district ...")
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "seed", "--size", "city", "--json", "--today", str(month.first)],
+            cwd=REPO,
+            env=environment(url),
+            check=True,
+            capture_output=True,
+        )
+        seed_seconds = time.perf_counter() - started
+        out.line(f"  seeded in {seed_seconds:.0f} s; planning {month} ...")
+        result = plan(url, month, args.time_per_worker, args.executor, out)
+    document = {"db": args.db, "month": str(month), "seed_seconds": round(seed_seconds, 1), **result}
+    out.line(
+        f"planned {result['planned_visits']} visits for {result['workers']} workers in {result['seconds']} s "
+        f"(goal < 600 s); peak memory {result['peak_gib']} GiB (goal < 4 GiB); "
+        f"unplanned {result['unplanned']}, substituted {result['substituted']}"
+    )
+    out.result(document)
+
+
+def plan(url: str, month: Month, time_per_worker: float, executor: str, out: Reporter) -> dict[str, Any]:
+    engine = make_engine(url)
+    clock = FixedClock(datetime.combine(month.first, clock_time(9), SHANGHAI))
+    uow = UnitOfWork(session_factory(engine), clock)
+    started = time.perf_counter()
+    with PeakMemory() as memory:
+        outcome = planning.plan_month(
+            uow,
+            caller=Caller.system(),
+            month=month,
+            executor=executor,
+            settings=PlanningSettings(time_per_worker=time_per_worker),
+            progress=out.progress,
+        )
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    return {
+        "seconds": round(seconds, 1),
+        "peak_gib": round(memory.peak / 2**30, 2),
+        "planned_visits": outcome.planned_visits,
+        "grids": len(outcome.grids),
+        "workers": _workers(url),
+        "moved_to_other_workers": outcome.moved_to_other_workers,
+        "substituted": sum(outcome.substituted_phone.values()),
+        "unplanned": len(outcome.unplanned),
+    }
+
+
+def _workers(url: str) -> int:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        count = connection.scalar(
+            select(func.count()).select_from(Worker).where(Worker.role == Role.GRID_WORKER)
+        )
+    engine.dispose()
+    return int(count or 0)
+
+
+if __name__ == "__main__":
+    main()
