@@ -134,7 +134,7 @@ def evaluate(
     unsettled = [o for o in owed if o.key not in settled]
     future = [s for s in elder.slots if s.day >= today and s.obligation in {o.key for o in unsettled}]
     next_planned = min((s.day for s in future), default=None)
-    missing = _why_missing(unsettled[0], elder, attempts, today) if unsettled else None
+    missing = _why_missing(unsettled[0], elder, attempts, month, today) if unsettled else None
     at_risk = _at_risk(unsettled, future, calendar, month, today) if unsettled else None
     return ElderCoverage(
         elder.facts.elder_id, None, tuple(owed), settled, missing, at_risk, next_planned, attempts,
@@ -220,19 +220,29 @@ def _left_on(facts: ElderFacts, month: Month) -> date | None:
     return max(since, month.first)
 
 
-def _why_missing(item: Owed, elder: ElderMonth, attempts: Sequence[Attempt], today: date) -> Missing:
+_FAILED = {
+    VisitOutcome.NOT_HOME: Missing.NOT_HOME,
+    VisitOutcome.REFUSED: Missing.REFUSED,
+    VisitOutcome.UNREACHABLE: Missing.UNREACHABLE,
+}
+
+
+def _why_missing(
+    item: Owed, elder: ElderMonth, attempts: Sequence[Attempt], month: Month, today: date
+) -> Missing:
     if item.key in elder.unplanned:
         reason = elder.unplanned[item.key]
         return Missing(reason) if reason in Missing._value2member_map_ else Missing.CAPACITY
-    tried = [a for a in attempts if a.obligation == item.key or a.obligation is None]
-    if tried:
-        last = tried[-1].outcome
-        if last is VisitOutcome.NOT_HOME:
-            return Missing.NOT_HOME
-        if last is VisitOutcome.REFUSED:
-            return Missing.REFUSED
-        if last is VisitOutcome.UNREACHABLE:
-            return Missing.UNREACHABLE
+    first, last = settling_window(item, month)
+    # The last failed try at this visit explains it: not a call of another week, nor the hospital stay that
+    # began after the try.
+    failed = [
+        _FAILED[a.outcome]
+        for a in attempts
+        if a.outcome in _FAILED and a.obligation in (item.key, None) and first <= a.day <= last
+    ]
+    if failed:
+        return failed[-1]
     slots = [s for s in elder.slots if s.obligation == item.key]
     if not slots:
         return Missing.NOT_PLANNED

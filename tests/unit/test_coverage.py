@@ -169,3 +169,30 @@ def test_a_refusal_in_another_week_is_no_fallback_for_this_weeks_visit() -> None
     visits = [Attempt(d, HOME, VISITED) for d in (date(2026, 11, 4), date(2026, 11, 18), date(2026, 11, 25))]
     result = judge(HIGH_RISK, attempts=(refused_last_week, call, *visits))
     assert not result.covered
+
+
+def test_a_miss_is_explained_by_the_last_failed_try_in_its_own_week() -> None:
+    weeks = [date(2026, 11, 4), date(2026, 11, 18), date(2026, 11, 25)]
+    not_home = Attempt(date(2026, 11, 11), HOME, NOT_HOME, "week:2026-11-09")
+    same_day_call = Attempt(date(2026, 11, 11), PHONE, VISITED)  # a call does not settle a home visit
+    refused_later = Attempt(date(2026, 11, 18), HOME, VisitOutcome.REFUSED, "week:2026-11-16")
+    visits = tuple(Attempt(d, HOME, VISITED) for d in weeks)
+    result = judge(HIGH_RISK, attempts=(*visits, not_home, same_day_call, refused_later))
+    assert result.missing is Missing.NOT_HOME
+
+
+def test_not_at_home_then_in_hospital_is_explained_by_not_at_home() -> None:
+    slot = Slot("month", date(2026, 11, 10), HOME)
+    attempts = (
+        Attempt(date(2026, 11, 10), HOME, NOT_HOME, "month"),
+        Attempt(date(2026, 11, 12), HOME, VisitOutcome.HOSPITALIZED, "month"),
+    )
+    hospitalized = replace(
+        PERSON,
+        statuses=((date(2025, 3, 1), ElderStatus.ACTIVE), (date(2026, 11, 12), ElderStatus.HOSPITALIZED)),
+    )
+    result = judge(
+        hospitalized, slots=(slot,), first_planned={"month": date(2026, 11, 10)}, attempts=attempts
+    )
+    assert result.coverable  # left after a planned day passed without a visit
+    assert result.missing is Missing.NOT_HOME
