@@ -1,0 +1,178 @@
+"""One simulated working day in the field: every worker's phone fetches its route, goes door to door and
+records what happened exactly as the phone app does, through the route and visits services.
+
+The workers' days are interleaved by the time of each visit, so the injected clock only moves forward. A
+phone that is online records at each door and acts on the advice it gets back (a phone fallback after a
+refusal, a same-day call to a high-risk person not found); an offline one keeps its records, follows the same
+advice from what it knows, and syncs in the evening.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.errors import DomainError
+from visitsvc.model.enums import VisitKind
+from visitsvc.model.visit import VisitOutcome
+from visitsvc.outcomes import NOT_HOME_HIGH_RISK, Advice, advice_for
+from visitsvc.scoping import Caller
+from visitsvc.services import route as route_service
+from visitsvc.services import visits
+from visitsvc.services.visits import SyncStatus
+from visitsvc.sim_draws import Draws
+from visitsvc.uow import UnitOfWork
+from visitsvc.visit_input import Position, VisitInput
+
+CALLS_FROM = time(15, 30)  # phone visits after the day's doors
+EVENING_SYNC = time(18, 30)
+
+
+class SimulationDefect(Exception):
+    """A service refused what a phone would send: the simulation found a bug, not bad luck."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldWorker:
+    id: int
+    caller: Caller
+    work_start: time
+
+
+@dataclass(frozen=True, slots=True)
+class _Task:
+    elder_id: int
+    kind: VisitKind
+    planned_visit_id: int | None  # None: a follow-on call the phone makes on its own
+    arrival: time | None
+    location: tuple[float, float] | None
+    high_risk: bool
+
+
+@dataclass
+class _Phone:
+    worker: FieldWorker
+    offline: bool
+    tasks: deque[_Task]
+    free_at: datetime
+    kept: list[VisitInput] = field(default_factory=list)
+
+
+@dataclass
+class FieldLog:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    follow_on_calls: int = 0
+    synced: int = 0
+    travel_minutes: int = 0
+    # (elder, outcome) of each home or planned phone visit, in the order they happened
+    happened: list[tuple[int, VisitOutcome]] = field(default_factory=list)
+
+
+def play_day(
+    uow: UnitOfWork,
+    clock: FixedClock,
+    draws: Draws,
+    crew: list[FieldWorker],
+    day: date,
+    log: FieldLog,
+) -> None:
+    phones: dict[int, _Phone] = {}
+    for worker in crew:
+        clock.set(_at(day, worker.work_start) - timedelta(minutes=15))
+        day_route = route_service.day_route(uow, caller=worker.caller, day=day)
+        log.travel_minutes += day_route.totals.travel_minutes
+        tasks = deque(
+            _Task(
+                s.elder.id,
+                s.kind,
+                s.visit_id,
+                s.planned_arrival,
+                (s.location.lon, s.location.lat) if s.location else None,
+                bool(s.elder.risk_notes),
+            )
+            for s in day_route.stops
+        )
+        phones[worker.id] = _Phone(worker, draws.offline(), tasks, _at(day, worker.work_start))
+    queue = [(_next_start(p, day, draws), worker_id) for worker_id, p in phones.items() if p.tasks]
+    heapq.heapify(queue)
+    while queue:
+        start, worker_id = heapq.heappop(queue)
+        phone = phones[worker_id]
+        _visit(uow, clock, draws, phone, phone.tasks.popleft(), start, log)
+        if phone.tasks:
+            heapq.heappush(queue, (_next_start(phone, day, draws), worker_id))
+    clock.set(_at(day, EVENING_SYNC))
+    for phone in phones.values():
+        if phone.kept:
+            _sync(uow, phone, log)
+
+
+def _at(day: date, moment: time) -> datetime:
+    return datetime.combine(day, moment, SHANGHAI)
+
+
+def _next_start(phone: _Phone, day: date, draws: Draws) -> datetime:
+    task = phone.tasks[0]
+    if task.kind is VisitKind.HOME and task.arrival is not None:
+        walk_on = phone.free_at + timedelta(minutes=5)
+        return max(walk_on, _at(day, task.arrival) + draws.lateness())
+    return max(phone.free_at + timedelta(minutes=1), _at(day, CALLS_FROM))
+
+
+def _visit(
+    uow: UnitOfWork,
+    clock: FixedClock,
+    draws: Draws,
+    phone: _Phone,
+    task: _Task,
+    start: datetime,
+    log: FieldLog,
+) -> None:
+    if task.planned_visit_id is None:
+        outcome = VisitOutcome.VISITED if draws.answers() else VisitOutcome.UNREACHABLE
+    else:
+        outcome = draws.outcome(task.kind)
+        log.happened.append((task.elder_id, outcome))
+    log.outcomes[f"{task.kind.value}:{outcome.value}"] += 1
+    end = start + timedelta(minutes=draws.minutes_on_site(task.kind, outcome))
+    position = None
+    if task.kind is VisitKind.HOME and task.location is not None:
+        fix = draws.fix_near(*task.location)
+        position = Position(fix.lon, fix.lat, fix.accuracy_m)
+    visit = VisitInput(
+        client_id=draws.client_id(),
+        kind=task.kind,
+        outcome=outcome,
+        started_at=start,
+        ended_at=end,
+        planned_visit_id=task.planned_visit_id,
+        elder_id=task.elder_id if task.planned_visit_id is None else None,
+        location=position,
+    )
+    phone.free_at = end
+    if phone.offline:
+        phone.kept.append(visit)
+        not_found = outcome is VisitOutcome.NOT_HOME and task.kind is VisitKind.HOME and task.high_risk
+        advice = advice_for(outcome, task.kind, [NOT_HOME_HIGH_RISK] if not_found else [])
+    else:
+        clock.set(end + timedelta(minutes=1))
+        try:
+            advice = tuple(visits.record_visit(uow, caller=phone.worker.caller, visit=visit).visit.advice)
+        except DomainError as exc:
+            raise SimulationDefect(
+                f"worker {phone.worker.id}: {visit} refused: {exc.message} {exc.errors}"
+            ) from exc
+    if Advice.PHONE_FALLBACK in advice or Advice.PHONE_SAME_DAY in advice:
+        log.follow_on_calls += 1
+        phone.tasks.append(_Task(task.elder_id, VisitKind.PHONE, None, None, None, task.high_risk))
+
+
+def _sync(uow: UnitOfWork, phone: _Phone, log: FieldLog) -> None:
+    results = visits.sync(uow, caller=phone.worker.caller, items=phone.kept)
+    refused = [r for r in results if r.status is not SyncStatus.CREATED]
+    if refused:
+        raise SimulationDefect(f"worker {phone.worker.id}: sync refused {refused}")
+    log.synced += len(results)

@@ -1,0 +1,225 @@
+"""A month played day by day through the services the API uses: the proof of the 100% coverage promise
+(README, "Simulation"; docs/adr/0008).
+
+Every day as the scheduler runs it: the nightly re-plan at 01:00 (that day stays as planned) and the at-risk
+evaluation at 06:00. Every working day: sick days arrive as same-morning absences and that worker's day is
+re-planned at once; workers follow their routes and record what happened (`sim_field`); supervisors confirm
+the status changes visits reported, record discharges and register newcomers (`sim_desk`). Time is
+a `FixedClock` moved forward step by step; chance is one seeded `random.Random` (`sim_draws`); solves stop on
+solution limits, not on time. The month's coverage is then read from the coverage service, as the API does.
+
+Run it on a copy only (`sim_copy`): it writes outcomes that never happened.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import event
+
+from visitsvc import db, sim_copy, sim_desk
+from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.errors import NotFound
+from visitsvc.model import AbsenceKind
+from visitsvc.month import Month
+from visitsvc.plan_problems import PlanningSettings
+from visitsvc.scoping import Caller
+from visitsvc.services import absences, at_risk, auth, planning, plans, replanning
+from visitsvc.services.coverage import month_coverage
+from visitsvc.sim_desk import Cast, DeskLog
+from visitsvc.sim_draws import Draws, Rates
+from visitsvc.sim_field import FieldLog, FieldWorker, play_day
+from visitsvc.sim_report import Events, Report, build_report
+from visitsvc.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.workdays import WorkCalendar
+
+SYSTEM = Caller.system()
+SOLUTIONS = 60  # per solve: enough for a good month at this size, and the same plan on every machine
+PLANNING_DAY = 25  # the scheduler plans next month on the 25th at 02:00
+DEMO_SEEDED_ON = 20
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SimulationSettings:
+    month: Month
+    seed: int = 1
+    rates: Rates = field(default_factory=Rates)
+    planning: PlanningSettings = field(default_factory=lambda: PlanningSettings(solution_limit=SOLUTIONS))
+    executor: str | Any = "serial"  # small problems: a process pool's start-up costs more than it saves
+
+
+@dataclass
+class _Month:
+    """What the loop keeps between days."""
+
+    settings: SimulationSettings
+    cast: Cast
+    workdays: list[date]
+    draws: Draws
+    fieldwork: FieldLog = field(default_factory=FieldLog)
+    desk: DeskLog = field(default_factory=DeskLog)
+    discharges: dict[date, list[int]] = field(default_factory=lambda: defaultdict(list))
+    replan_seconds: list[float] = field(default_factory=list)
+    sick_days: int = 0
+
+
+def run(
+    settings: SimulationSettings,
+    *,
+    source_url: str | None,
+    keep: str | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Simulate on a copy of the register at `source_url`, or with None on the demo district seeded five days
+    before planning day; the copy is removed afterwards unless `keep` names where to leave it."""
+    month = settings.month
+    if source_url is None:
+        place = sim_copy.demo_database(as_of=month.previous().first.replace(day=DEMO_SEEDED_ON), keep=keep)
+    else:
+        place = sim_copy.scratch_copy(source_url, keep=keep)
+    with place as url:
+        db.upgrade(url)  # the copy's schema, never the live one's
+        engine = make_engine(url)
+        if url.startswith("sqlite"):
+            event.listen(engine, "connect", _throwaway)
+        try:
+            clock = FixedClock(datetime.combine(month.first, time(0, 0), SHANGHAI))
+            return simulate(UnitOfWork(session_factory(engine), clock), clock, settings, progress=progress)
+        finally:
+            engine.dispose()
+
+
+def _throwaway(dbapi_connection: Any, _record: object) -> None:
+    """A copy thrown away at the end needs no durable commits: a fsync per visit recorded was a fifth of the
+    simulation's time."""
+    dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+
+def simulate(
+    uow: UnitOfWork, clock: FixedClock, settings: SimulationSettings, *, progress: Progress | None = None
+) -> Report:
+    """Play `settings.month` on the database behind `uow`, whose clock is `clock`; the month's report."""
+    if settings.planning.solution_limit is None:
+        raise ValueError("a simulation must solve to a solution limit: a time limit is not reproducible")
+    month = settings.month
+    clock.set(datetime.combine(month.previous().first.replace(day=PLANNING_DAY), time(2, 0), SHANGHAI))
+    shortfall = _planning_day(uow, settings)
+    clock.set(datetime.combine(month.first, time(0, 5), SHANGHAI))
+    with uow:
+        workdays = WorkCalendar(uow.plans.calendar()).workdays(month)
+    state = _Month(settings, sim_desk.read_cast(uow), workdays, Draws(settings.seed, settings.rates))
+    days = month.days()
+    for done, day in enumerate(days, start=1):
+        _play(uow, clock, state, day)
+        if progress is not None:
+            progress(done, len(days))
+    clock.set(datetime.combine(month.last + timedelta(days=1), time(8, 0), SHANGHAI))
+    coverage = month_coverage(uow, SYSTEM, month, today=month.last + timedelta(days=1))
+    events = Events(
+        outcomes=dict(sorted(state.fieldwork.outcomes.items())),
+        follow_on_calls=state.fieldwork.follow_on_calls,
+        sick_days=state.sick_days,
+        registrations=state.desk.registrations,
+        confirmed=dict(sorted(state.desk.confirmed.items())),
+        discharges=state.desk.discharges,
+        replans=len(state.replan_seconds),
+        synced=state.fieldwork.synced,
+    )
+    return build_report(
+        coverage,
+        shortfall,
+        replan_seconds=state.replan_seconds,
+        travel_minutes=state.fieldwork.travel_minutes,
+        events=events,
+    )
+
+
+def _planning_day(uow: UnitOfWork, settings: SimulationSettings) -> dict[str, Any]:
+    """The month's plan as it stood on planning day: the stored one, else made now as the scheduler would."""
+    if not plans.list_versions(uow, caller=SYSTEM, month=settings.month):
+        planning.plan_month(
+            uow,
+            caller=SYSTEM,
+            month=settings.month,
+            trigger="scheduler",
+            executor=settings.executor,
+            settings=settings.planning,
+        )
+    return plans.shortfall(uow, caller=SYSTEM, month=settings.month)
+
+
+def _play(uow: UnitOfWork, clock: FixedClock, state: _Month, day: date) -> None:
+    """One day as the scheduler, the phones and the office live it."""
+
+    def at(hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(day, time(hour, minute), SHANGHAI)
+
+    clock.set(at(1, 0))  # the nightly job: this day stays as planned, what is owed goes to the days after
+    _replan(uow, state, day)
+    clock.set(at(6, 0))
+    at_risk.evaluate_at_risk(uow, caller=SYSTEM, today=day)
+    if day in state.workdays:
+        clock.set(at(7, 30))
+        away = _sick_mornings(uow, state, day)
+        clock.set(at(8, 0))
+        crew = [
+            FieldWorker(w.id, auth.act_as(uow, caller=SYSTEM, worker_id=w.id), w.work_start)
+            for w in state.cast.field_workers
+            if w.id not in away
+        ]
+        play_day(uow, clock, state.draws, crew, day, state.fieldwork)
+        clock.set(at(18, 45))
+        sim_desk.register_newcomers(uow, state.cast, state.draws, day, len(state.workdays), state.desk)
+    clock.set(at(19, 0))
+    for elder_id in sim_desk.confirm_proposals(uow, state.cast, state.desk):
+        state.discharges[day + timedelta(days=state.draws.stay_days())].append(elder_id)
+    sim_desk.discharge(uow, state.cast, state.discharges.pop(day, []), day, state.desk)
+
+
+def _sick_mornings(uow: UnitOfWork, state: _Month, day: date) -> set[int]:
+    """Who stays home today: the absent, and those reporting sick now (their day is re-planned at once)."""
+    away = set()
+    for worker in state.cast.field_workers:
+        sick = state.draws.sick()  # drawn for everyone, so one worker's leave does not shift the others' dice
+        if _absent(uow, worker.id, day):
+            away.add(worker.id)
+            continue
+        if not sick:
+            continue
+        me = auth.act_as(uow, caller=SYSTEM, worker_id=worker.id)
+        absences.add_absence(
+            uow, caller=me, worker_id=worker.id, first_day=day, last_day=day, kind=AbsenceKind.SICK,
+            note="早上报病假（模拟）",
+        )  # fmt: skip
+        state.sick_days += 1
+        away.add(worker.id)
+        supervisor = state.cast.supervisor_for(worker.grid_codes[0]) if worker.grid_codes else SYSTEM
+        _replan(uow, state, day, worker_id=worker.id, caller=supervisor)
+    return away
+
+
+def _absent(uow: UnitOfWork, worker_id: int, day: date) -> bool:
+    try:
+        taken = absences.list_absences(uow, caller=SYSTEM, worker_id=worker_id)
+    except NotFound:
+        return True
+    return any(a.first_day <= day <= a.last_day for a in taken)
+
+
+def _replan(
+    uow: UnitOfWork, state: _Month, day: date, *, worker_id: int | None = None, caller: Caller = SYSTEM
+) -> None:
+    outcome = replanning.replan(
+        uow,
+        caller=caller,
+        today=day,
+        worker_id=worker_id,
+        settings=state.settings.planning,
+        executor=state.settings.executor,
+    )
+    state.replan_seconds.append(outcome.seconds)
