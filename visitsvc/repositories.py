@@ -14,9 +14,9 @@ from visitsvc.errors import NotFound
 from visitsvc.model import (
     AbilityLevel,
     Absence,
-    AtRiskMark,
     Area,
     AreaLevel,
+    AtRiskMark,
     AuditEntry,
     AuthToken,
     CalendarDay,
