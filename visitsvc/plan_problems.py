@@ -88,9 +88,12 @@ def build(
     settings: PlanningSettings,
     offered: Sequence[Owed] = (),
     reserved: Mapping[date, int] | None = None,
+    stay: Mapping[str, date] | None = None,
 ) -> WorkerMonth:
     """`offered`: home visits another worker could not fit; optional here, so the worker's own come first.
-    `reserved`: minutes of a day already taken by visits kept outside the problem (a supervisor's pins)."""
+    `reserved`: minutes of a day already taken by visits kept outside the problem (a supervisor's pins).
+    `stay`: visits that keep the day they were planned on, where it is still allowed (a re-plan that does not
+    reshuffle a worker's month)."""
     days = list(workdays)
     budget = {d: worker.minutes_per_day - (reserved or {}).get(d, 0) for d in days}
     phone: list[tuple[Owed, date]] = []
@@ -122,12 +125,14 @@ def build(
     offered_ids = frozenset(visit_id(o) for o in offered)
     for o in sorted(homework, key=lambda o: (o.earliest, o.elder_id, o.key)):
         allowed = frozenset(d for d in days if o.earliest <= d <= o.latest)
+        vid = visit_id(o)
+        if stay is not None and stay.get(vid) in allowed:
+            allowed = frozenset({stay[vid]})
         home = homes[o.elder_id]
         preferred = None
         if home.preferred is not None:
             preferred = routing.Window(seconds(home.preferred[0]), seconds(home.preferred[1]))
         location = index[o.elder_id]
-        vid = visit_id(o)
         owed_by_visit[vid] = o
         visits.append(
             routing.Visit(

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from tests.factories import SYSTEM, District, elder_data, make_district
+from tests.factories import SYSTEM, District, elder_data, make_district, make_plan
 from tests.fieldwork import set_elder
 from visitsvc.clock import SHANGHAI, FixedClock
 from visitsvc.model import AbsenceKind, Category, PlannedVisit, VisitKind, VisitOutcome
@@ -258,3 +258,44 @@ def test_a_colleague_absent_today_does_not_lose_the_visits_they_had_taken_on(
     for row in todays:
         (again,) = [r for r in after if (r.elder_id, r.obligation) == (row.elder_id, row.obligation)]
         assert again.day > today
+
+
+def test_a_miss_does_not_reshuffle_the_rest_of_the_workers_month(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    """A worker's phone holds the coming days; a re-plan adds the new attempt and keeps every other visit on
+    its day, even days the solver would not choose from scratch (it prefers early days)."""
+    w_a1, people = district.accounts["w_a1"], district.elders
+    late = [date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31)]
+    rows = [(people["a1_0"], w_a1, date(2026, 12, 2), VisitKind.HOME)]
+    rows += [(people[f"a1_{n}"], w_a1, late[n - 1], VisitKind.HOME) for n in (1, 2)]
+    rows += [(people["elder_a1"], w_a1, late[2], VisitKind.HOME)]
+    make_plan(uow, str(DECEMBER), rows)
+    go_to(clock, date(2026, 12, 2))
+    record(uow, row_of(uow, people["a1_0"]), VisitOutcome.NOT_HOME)
+    rerun(uow, date(2026, 12, 2))
+    days = {r.elder_id: r.day for r in current(uow) if r.day > date(2026, 12, 2)}
+    assert [days[people[k]] for k in ("a1_1", "a1_2", "elder_a1")] == late
+    assert people["a1_0"] in days, "the new attempt is planned"
+
+
+def test_a_day_that_no_longer_holds_its_visits_is_opened_up_to_the_whole_window(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    """Keeping days is a preference: when a kept day cannot hold its visits, the month is solved freely."""
+    w_a1 = district.accounts["w_a1"]
+    crowd = [
+        elders.create_elder(
+            uow,
+            caller=SYSTEM,
+            data=elder_data(district.codes["grid_a1"], name=f"周阿公{n}", birth_date=date(1950, 1, 1)),
+        ).id
+        for n in range(9)
+    ]
+    last = date(2026, 12, 31)
+    make_plan(uow, str(DECEMBER), [(elder, w_a1, last, VisitKind.HOME) for elder in crowd])
+    outcome = rerun(uow, date(2026, 12, 2))
+    rows = [r for r in current(uow) if r.elder_id in crowd]
+    assert len(rows) == len(crowd), f"every visit planned: {outcome}"
+    assert {r.worker_id for r in rows} == {w_a1}, "their own worker's other days come before colleagues"
+    assert min(r.day for r in rows) < last, "some moved off the day that cannot hold nine visits"

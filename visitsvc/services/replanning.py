@@ -120,6 +120,7 @@ class _Inputs:
     grid_path: dict[int, str]
     fingerprint: str
     reserved: dict[int, dict[date, int]] = field(default_factory=dict)
+    stay: dict[int, dict[str, date]] = field(default_factory=dict)  # worker -> visit -> its current day
 
 
 def replan(
@@ -154,6 +155,7 @@ def replan(
             progress=progress,
             warm_starts=inputs.warm[: inputs.solve_first],
         )
+        _loosen(inputs, plans, settings, executor)
         if any(d.reason in ANY_WAY_OUT for p in plans for d in p.dropped):
             for worker, days in inputs.colleagues:  # built only when something may go to them
                 _add_month(inputs, worker, days, settings)
@@ -342,6 +344,8 @@ def _add_month(inputs: _Inputs, worker: WorkerFacts, days: list[date], settings:
     decision = inputs.decision
     pins = [r for r in decision.kept if r.worker_id == worker.id and r.pinned and r.day in days]
     reserved = inputs.reserved[worker.id] = reserved_minutes(pins, settings)
+    current = [r for r in decision.dropped if r.worker_id == worker.id]
+    stay = inputs.stay[worker.id] = {f"{r.elder_id}|{r.obligation}": r.day for r in current}
     month = build(
         worker,
         decision.owed.get(worker.id, []),
@@ -349,16 +353,38 @@ def _add_month(inputs: _Inputs, worker: WorkerFacts, days: list[date], settings:
         days,
         settings,
         reserved=reserved,
+        stay=stay,
     )
     inputs.months.append(month)
-    inputs.warm.append(warm_plan(month, [r for r in decision.dropped if r.worker_id == worker.id]))
+    inputs.warm.append(warm_plan(month, current))
+
+
+def _loosen(
+    inputs: _Inputs, plans: list[routing.Plan], settings: PlanningSettings, executor: str | Any
+) -> None:
+    """Planned visits first keep their days, so that a miss does not reshuffle a worker's month; a worker
+    whose month then drops something is solved again with every day of each window open, from that plan."""
+    short = [j for j, plan in enumerate(plans) if plan.dropped]
+    if not short:
+        return
+    for j in short:
+        inputs.stay.pop(inputs.months[j].worker.id, None)
+    loose = [_rebuild(inputs, j, [], settings) for j in short]
+    again = routing.solve_many(
+        [m.problem for m in loose],
+        options_of(settings),
+        executor=executor if len(loose) > 1 else "serial",
+        warm_starts=[plans[j] for j in short],
+    )
+    for j, month, plan in zip(short, loose, again, strict=True):
+        inputs.months[j], plans[j] = month, plan
 
 
 def _rebuild(inputs: _Inputs, j: int, offered: list[Owed], settings: PlanningSettings) -> WorkerMonth:
     month = inputs.months[j]
     return build(
         month.worker, list(month.owed), inputs.homes, list(month.days), settings, offered=offered,
-        reserved=inputs.reserved.get(month.worker.id),
+        reserved=inputs.reserved.get(month.worker.id), stay=inputs.stay.get(month.worker.id),
     )  # fmt: skip
 
 
