@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, CursorResult, Select, delete, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, defer
@@ -547,6 +547,13 @@ class JobRunRepository:
 
     def get(self, run_id: int) -> JobRun | None:
         return self.session.get(JobRun, run_id)
+
+    def finish(self, run_id: int, *, at: datetime, outcome: str, summary: dict[str, Any]) -> None:
+        """An UPDATE as the transaction's first statement: on SQLite a transaction that read first cannot
+        write after another connection's commit (it fails at once, busy_timeout or not)."""
+        self.session.execute(
+            update(JobRun).where(JobRun.id == run_id).values(finished_at=at, outcome=outcome, summary=summary)
+        )
 
     def page(self, *, limit: int, before_id: int | None = None) -> list[JobRun]:
         query = select(JobRun).order_by(JobRun.id.desc()).limit(limit)

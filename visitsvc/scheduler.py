@@ -108,9 +108,9 @@ def run_once(uow: UnitOfWork, job: Job, period: str) -> JobRun | None:
         log.exception("job %s for %s failed", job.id, period)
         summary, outcome = {"error": str(exc), "trace": traceback.format_exc(limit=5)}, "failed"
     with uow:
+        uow.job_runs.finish(run_id, at=uow.clock.now(), outcome=outcome, summary=summary)
         stored = uow.job_runs.get(run_id)
         assert stored is not None
-        stored.finished_at, stored.outcome, stored.summary = uow.clock.now(), outcome, summary
         uow.commit()
         return stored
 
