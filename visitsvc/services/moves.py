@@ -21,11 +21,12 @@ from visitsvc.day_route import DayRefused, DayStop, Placed, resequence
 from visitsvc.errors import Conflict, Invalid, NotFound
 from visitsvc.model import Absence, Elder, PlannedVisit, PlanVersion, Role, UnplannedVisit, VisitKind, Worker
 from visitsvc.month import Month
-from visitsvc.plan_problems import Home, PlanningSettings, WorkerFacts
+from visitsvc.plan_problems import Home, PlanningSettings
 from visitsvc.policy import obligations
 from visitsvc.scoping import ROOT_PATH, Caller
 from visitsvc.services import audit
-from visitsvc.services.facts import elder_facts
+from visitsvc.services.facts import elder_facts, home_of, worker_facts
+from visitsvc.services.plan_steps import copy_row, copy_unplanned
 from visitsvc.services.planning import hold_month, release_month
 from visitsvc.services.review import require_supervisor
 from visitsvc.uow import UnitOfWork
@@ -127,7 +128,7 @@ def _read(uow: UnitOfWork, caller: Caller, month: Month, moves: Sequence[Move] |
         involved = {t.row.elder_id for t in targets} | {
             r.elder_id for r in rows if (r.worker_id, r.day) in {(t.worker.id, t.day) for t in targets}
         }
-        homes = {i: _home(elders[i]) for i in involved}
+        homes = {i: home_of(elders[i]) for i in involved}
         return _Read(
             latest,
             rows,
@@ -253,22 +254,6 @@ def _windows(
     return found
 
 
-def _home(elder: Elder) -> Home:
-    preferred = None
-    if elder.preferred_start and elder.preferred_end:
-        preferred = (elder.preferred_start, elder.preferred_end)
-    return Home(elder.id, elder.grid_id, elder.lon, elder.lat, preferred)
-
-
-def _facts(worker: Worker) -> WorkerFacts:
-    start = None
-    if worker.start_lon is not None and worker.start_lat is not None:
-        start = (worker.start_lon, worker.start_lat)
-    hours = (worker.work_start, worker.work_end)
-    grids = tuple(g.path for g in worker.grids)
-    return WorkerFacts(worker.id, worker.travel_mode, start, *hours, worker.visit_minutes_per_day, grids)
-
-
 @dataclass(frozen=True, slots=True)
 class _Day:
     worker_id: int
@@ -290,7 +275,7 @@ def _resequence(read: _Read, settings: PlanningSettings) -> list[_Day]:
         stops = [DayStop(r.id, r.elder_id, r.kind, r.rule, r.obligation) for r in rows]
         worker = arriving[0].worker
         try:
-            placed, seconds = resequence(_facts(worker), day, stops, read.homes, settings)
+            placed, seconds = resequence(worker_facts(worker), day, stops, read.homes, settings)
         except DayRefused as refused:
             fields = [t.field for t in arriving if not refused.keys or t.row.id in refused.keys]
             message = f"{worker.name} {refused.message}"
@@ -306,7 +291,7 @@ def _write(uow: UnitOfWork, caller: Caller, month: Month, read: _Read, days: lis
     moved = {t.row.id: t for t in read.targets}
     new_rows: dict[int, PlannedVisit] = {}
     for row in read.rows:
-        copy = _copy(row)
+        copy = copy_row(row)
         if row.id in placed:
             copy.worker_id, copy.day, copy.seq, copy.arrival = placed[row.id]
         if row.id in moved:
@@ -333,7 +318,7 @@ def _write(uow: UnitOfWork, caller: Caller, month: Month, read: _Read, days: lis
             calendar_warning=current.calendar_warning,
             summary={**current.summary, "manual_moves": len(moved)},
         )
-        uow.plans.add(version, list(new_rows.values()), [_copy_unplanned(u) for u in read.unplanned])
+        uow.plans.add(version, list(new_rows.values()), [copy_unplanned(u) for u in read.unplanned])
         uow.flush()
         result = [_moved(t.row, new_rows[t.row.id]) for t in read.targets]
         audit.record(
@@ -365,21 +350,3 @@ def _moved(old: PlannedVisit, new: PlannedVisit) -> MovedRead:
         old.id, new.id, old.elder_id, old.kind, old.worker_id, old.day, new.worker_id, new.day, new.seq,
         new.arrival,
     )  # fmt: skip
-
-
-def _copy(row: PlannedVisit) -> PlannedVisit:
-    return PlannedVisit(
-        elder_id=row.elder_id, worker_id=row.worker_id, day=row.day, seq=row.seq, arrival=row.arrival,
-        kind=row.kind, obligation=row.obligation, rule=row.rule, substituted=row.substituted,
-        moved=row.moved, pinned=row.pinned,
-    )  # fmt: skip
-
-
-def _copy_unplanned(row: UnplannedVisit) -> UnplannedVisit:
-    return UnplannedVisit(
-        elder_id=row.elder_id,
-        grid_id=row.grid_id,
-        kind=row.kind,
-        obligation=row.obligation,
-        reason=row.reason,
-    )
