@@ -18,6 +18,9 @@ from routing.plan import Status
 from routing.prepare import SolverModel
 
 _OPTIMAL_STATUS = routing_enums_pb2.RoutingSearchStatus.ROUTING_OPTIMAL
+# Measured on the demo month (62 worker problems, 60 solutions each): at most 383 branches per solve; with
+# this cap the plans are identical, and a one-visit problem stops in 0.1 s instead of never.
+BRANCHES_PER_SOLUTION = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,11 @@ def solve_model(model: SolverModel, initial_routes: list[list[int]] | None) -> S
     params = _search_parameters(model)
     progress = _Progress(started)
     routing.AddAtSolutionCallback(progress)
+    if model.options.time_limit is None and model.options.solution_limit is not None:
+        # A problem with fewer distinct solutions than the limit (one visit, one day) never reaches it, and
+        # guided local search never stops by itself: a cap on branches stops it, as deterministically.
+        limit = BRANCHES_PER_SOLUTION * model.options.solution_limit
+        routing.AddSearchMonitor(routing.solver().BranchesLimit(limit))
     routing.CloseModelWithParameters(params)
     warm = None
     if initial_routes is not None:

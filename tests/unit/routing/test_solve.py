@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import pickle
 from dataclasses import replace
 
 import pytest
 
-from routing import DropReason, Options, Prefix, Problem, Visit, Window, check, solve
+from routing import (
+    DropReason,
+    Objective,
+    Options,
+    Plan,
+    Prefix,
+    Problem,
+    Stats,
+    Status,
+    Visit,
+    Window,
+    check,
+    solve,
+)
 
 from .conftest import DAY_START, FAST, HALF_HOUR, MONDAY, TUESDAY, shift, walking
 
@@ -203,3 +217,19 @@ def test_warm_start_that_no_longer_fits_still_gives_a_checked_plan(three_visits_
 
     assert check(problem, plan) == []
     assert not plan.dropped
+
+
+def _solve_one_visit_one_day() -> None:
+    problem = Problem((Visit("e1", 1, HALF_HOUR),), (shift(MONDAY),), (walking(),))
+    nothing_yet = Plan((), (), Objective(0, 0, 0), Stats(0.0, None, Status.FEASIBLE))
+    solve(problem, Options(time_limit=None, solution_limit=50), warm_start=nothing_yet)
+
+
+def test_a_solution_limit_the_problem_cannot_reach_still_stops() -> None:
+    """One visit on one day has three solutions at most; without a clock the search must stop anyway."""
+    process = multiprocessing.get_context("spawn").Process(target=_solve_one_visit_one_day)
+    process.start()
+    process.join(timeout=60)
+    if process.is_alive():
+        process.kill()
+    assert process.exitcode == 0
