@@ -13,7 +13,7 @@ import logging
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -52,10 +52,19 @@ def _plan(uow: UnitOfWork, period: str, trigger: str, month: Month) -> dict[str,
     return {"month": str(month), **outcome.as_json(), "created": outcome.created}
 
 
+def replanned_after(run_day: date) -> date:
+    """The `today` of the 01:00 re-plan: the day that has just ended, so that the day starting is planned
+    again and somebody not at home yesterday is tried again today (phones fetch their route in the morning).
+    The simulation showed the cost of keeping it: a weekly visit not at home on a Thursday had no second try.
+    On the 1st the day before is another month's: the 1st stays as the month's plan made it."""
+    yesterday = run_day - timedelta(days=1)
+    return yesterday if yesterday.month == run_day.month else run_day
+
+
 def _replan(uow: UnitOfWork, period: str) -> dict[str, Any]:
-    """The night before `period`: its working day and the ones before stay as planned (phones may hold that
-    day's route already); what is still owed goes to the days after (docs/adr/0009)."""
-    today = date.fromisoformat(period)
+    """The night of `period`: the days before it stay as planned; what is still owed goes to it and the days
+    after (docs/adr/0009)."""
+    today = replanned_after(date.fromisoformat(period))
     try:
         outcome = replanning.replan(uow, caller=Caller.system(), today=today, settings=PlanningSettings())
     except NotFound:

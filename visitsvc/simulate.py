@@ -1,12 +1,12 @@
 """A month played day by day through the services the API uses: the proof of the 100% coverage promise
 (README, "Simulation"; docs/adr/0008).
 
-Every day as the scheduler runs it: the nightly re-plan at 01:00 (that day stays as planned) and the at-risk
-evaluation at 06:00. Every working day: sick days arrive as same-morning absences and that worker's day is
-re-planned at once; workers follow their routes and record what happened (`sim_field`); supervisors confirm
-the status changes visits reported, record discharges and register newcomers (`sim_desk`). Time is
-a `FixedClock` moved forward step by step; chance is one seeded `random.Random` (`sim_draws`); solves stop on
-solution limits, not on time. The month's coverage is then read from the coverage service, as the API does.
+Every day as the scheduler runs it: the nightly re-plan at 01:00 and the at-risk evaluation at 06:00. Every
+working day: sick days arrive as same-morning absences and that worker's day is re-planned at once; workers
+follow their routes and record what happened (`sim_field`); supervisors confirm the status changes visits
+reported, record discharges and register newcomers (`sim_desk`). Time is a `FixedClock` moved forward step
+by step; chance is one seeded `random.Random` (`sim_draws`); solves stop on solution limits, not on time.
+The month's coverage is then read from the coverage service, as the API does.
 
 Run it on a copy only (`sim_copy`): it writes outcomes that never happened.
 """
@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import event
 
-from visitsvc import db, sim_copy, sim_desk
+from visitsvc import db, scheduler, sim_copy, sim_desk
 from visitsvc.clock import SHANGHAI, FixedClock
 from visitsvc.errors import NotFound
 from visitsvc.model import AbsenceKind
@@ -159,8 +159,8 @@ def _play(uow: UnitOfWork, clock: FixedClock, state: _Month, day: date) -> None:
     def at(hour: int, minute: int = 0) -> datetime:
         return datetime.combine(day, time(hour, minute), SHANGHAI)
 
-    clock.set(at(1, 0))  # the nightly job: this day stays as planned, what is owed goes to the days after
-    _replan(uow, state, day)
+    clock.set(at(1, 0))  # the nightly job, as the scheduler runs it
+    _replan(uow, state, scheduler.replanned_after(day))
     clock.set(at(6, 0))
     at_risk.evaluate_at_risk(uow, caller=SYSTEM, today=day)
     if day in state.workdays:

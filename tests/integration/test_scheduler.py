@@ -84,7 +84,7 @@ def test_the_nightly_replan_re_plans_the_rest_of_the_month(uow: UnitOfWork, cloc
     run = scheduler.run_once(uow, scheduler.JOBS["replan-nightly"], "2026-12-09")
     assert run is not None
     assert run.outcome == "succeeded", run.summary
-    assert run.summary["today"] == "2026-12-09"
+    assert run.summary["today"] == "2026-12-08"  # the day that ended: 9 December is planned again
     with uow:
         versions = uow.plans.versions("2026-12")
     # Nothing was recorded since planning: every visit planned before 9 December was missed and comes back.
@@ -131,3 +131,8 @@ def test_two_schedulers_firing_together_run_the_job_once(fresh: sessionmaker[Ses
     for t in threads:
         t.join(timeout=60)
     assert sorted(r is None for r in results) == [False, True]
+
+
+def test_the_nightly_replan_plans_the_day_that_starts_again_but_on_the_first() -> None:
+    assert scheduler.replanned_after(date(2026, 12, 9)) == date(2026, 12, 8)
+    assert scheduler.replanned_after(date(2026, 12, 1)) == date(2026, 12, 1)
