@@ -28,6 +28,9 @@ class PlanningSettings:
     time_per_worker: float = 1.0  # seconds of search per worker problem in production
     solution_limit: int | None = None  # set for reproducible runs (simulation, tests)
     move_limit_m: float = 5000.0  # how far from a worker's start another grid's visit may be offered
+    # The last working day of a home visit's window is left for a second try after "not at home" (a weekly
+    # visit planned on Friday has none); a worker who cannot fit their visits without it is solved again.
+    retry_day: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,8 @@ def build(
     offered_ids = frozenset(visit_id(o) for o in offered)
     for o in sorted(homework, key=lambda o: (o.earliest, o.elder_id, o.key)):
         allowed = frozenset(d for d in days if o.earliest <= d <= o.latest)
+        if settings.retry_day and len(allowed) > 1:
+            allowed -= {max(allowed)}
         vid = visit_id(o)
         if stay is not None and stay.get(vid) in allowed:
             allowed = frozenset({stay[vid]})

@@ -266,7 +266,7 @@ def test_a_miss_does_not_reshuffle_the_rest_of_the_workers_month(
     """A worker's phone holds the coming days; a re-plan adds the new attempt and keeps every other visit on
     its day, even days the solver would not choose from scratch (it prefers early days)."""
     w_a1, people = district.accounts["w_a1"], district.elders
-    late = [date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31)]
+    late = [date(2026, 12, 28), date(2026, 12, 29), date(2026, 12, 30)]  # the 31st is the retry day
     rows = [(people["a1_0"], w_a1, date(2026, 12, 2), VisitKind.HOME)]
     rows += [(people[f"a1_{n}"], w_a1, late[n - 1], VisitKind.HOME) for n in (1, 2)]
     rows += [(people["elder_a1"], w_a1, late[2], VisitKind.HOME)]

@@ -11,7 +11,7 @@ import time as clock_time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -117,6 +117,7 @@ def plan_month(
         plans = routing.solve_many(
             [m.problem for m in inputs.months], options_of(settings), executor=executor, progress=progress
         )
+        _without_retry_day(inputs, plans, settings, executor)
         hand_over_overflow(
             inputs.months, plans, inputs.homes, inputs.grid_path, settings=settings, executor=executor,
             rebuild=lambda j, offered: _rebuild(inputs, j, offered, settings),
@@ -271,6 +272,28 @@ def _rebuild(inputs: _Inputs, j: int, offered: list[Owed], settings: PlanningSet
         month.worker, list(month.owed), inputs.homes, list(month.days), settings, offered=offered,
         reserved=reserved,
     )  # fmt: skip
+
+
+def _without_retry_day(
+    inputs: _Inputs, plans: list[routing.Plan], settings: PlanningSettings, executor: str | Any
+) -> None:
+    """A worker who drops visits while keeping each window's last day for retries is solved again with it,
+    from that plan, before colleagues are asked: a visit planned late beats a visit not planned."""
+    if not settings.retry_day:
+        return
+    short = [j for j, plan in enumerate(plans) if plan.dropped]
+    if not short:
+        return
+    full = replace(settings, retry_day=False)
+    months = [_rebuild(inputs, j, [], full) for j in short]
+    again = routing.solve_many(
+        [m.problem for m in months],
+        options_of(settings),
+        executor=executor,
+        warm_starts=[plans[j] for j in short],
+    )
+    for j, month, plan in zip(short, months, again, strict=True):
+        inputs.months[j], plans[j] = month, plan
 
 
 def _with_pins(inputs: _Inputs, settings: PlanningSettings) -> None:

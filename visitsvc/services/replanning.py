@@ -11,7 +11,7 @@ import time as clock_time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -369,7 +369,7 @@ def _loosen(
         return
     for j in short:
         inputs.stay.pop(inputs.months[j].worker.id, None)
-    loose = [_rebuild(inputs, j, [], settings) for j in short]
+    loose = [_rebuild(inputs, j, [], replace(settings, retry_day=False)) for j in short]
     again = routing.solve_many(
         [m.problem for m in loose],
         options_of(settings),
