@@ -194,8 +194,10 @@ def obligations(
 
 
 def _settled_by(owed: list[Owed], days: list[date]) -> bool:
-    """A new-elder or back-from-hospital visit inside a week also serves as that week's visit."""
-    return any(o.kind is VisitKind.HOME and days[0] <= o.earliest and o.latest <= days[-1] for o in owed)
+    """A new-elder or back-from-hospital visit whose window opens in a week serves as that week's visit: the
+    week a person is registered or comes home is held to the 5- or 3-working-day rule, not to a weekly visit
+    that may have no day left (registered on a Friday evening)."""
+    return any(o.kind is VisitKind.HOME and days[0] <= o.earliest <= days[-1] for o in owed)
 
 
 def _returns_from_hospital(facts: ElderFacts, month: Month) -> list[date]:

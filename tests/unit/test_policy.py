@@ -167,3 +167,14 @@ def test_a_loaded_notice_wins_over_the_library() -> None:
     assert calendar.is_workday(date(2027, 2, 20))
     assert calendar.is_workday(date(2027, 2, 16))
     assert calendar.warning() is None
+
+
+def test_a_high_risk_newcomer_registered_on_a_friday_owes_the_five_day_visit_not_that_weeks_visit() -> None:
+    friday = date(2026, 12, 18)
+    new = replace(HIGH_RISK, registered_on=friday, statuses=((friday, ElderStatus.ACTIVE),))
+    owed = obligations(new, Month(2026, 12), CALENDAR, plan_made_on=date(2026, 11, 25)).owed
+    assert [(o.rule, o.earliest) for o in owed] == [
+        (Rule.NEW_ELDER, friday),
+        (Rule.WEEKLY_HIGH_RISK, date(2026, 12, 21)),
+        (Rule.WEEKLY_HIGH_RISK, date(2026, 12, 28)),
+    ], "no visit owed in the week of 14 December, whose only day left is the day of registration"
