@@ -37,6 +37,29 @@ def options_of(settings: PlanningSettings) -> routing.Options:
     )
 
 
+def solve_short_again(
+    months: list[WorkerMonth],
+    plans: list[routing.Plan],
+    rebuild: Callable[[int], WorkerMonth],
+    settings: PlanningSettings,
+    executor: str | Any,
+) -> None:
+    """Workers whose plan dropped visits, solved again from that plan with the problem `rebuild(j)` gives
+    (fewer restrictions), before colleagues are asked; `months` and `plans` are updated in place."""
+    short = [j for j, plan in enumerate(plans) if plan.dropped]
+    if not short:
+        return
+    rebuilt = [rebuild(j) for j in short]
+    again = routing.solve_many(
+        [m.problem for m in rebuilt],
+        options_of(settings),
+        executor=executor if len(rebuilt) > 1 else "serial",
+        warm_starts=[plans[j] for j in short],
+    )
+    for j, month, plan in zip(short, rebuilt, again, strict=True):
+        months[j], plans[j] = month, plan
+
+
 def hand_over_overflow(
     months: list[WorkerMonth],
     plans: list[routing.Plan],

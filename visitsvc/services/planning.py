@@ -34,6 +34,7 @@ from visitsvc.services.plan_steps import (
     options_of,
     reserved_minutes,
     rows_of,
+    solve_short_again,
     store_version,
     summary,
     unplanned_row,
@@ -279,21 +280,9 @@ def _without_retry_day(
 ) -> None:
     """A worker who drops visits while keeping each window's last day for retries is solved again with it,
     from that plan, before colleagues are asked: a visit planned late beats a visit not planned."""
-    if not settings.retry_day:
-        return
-    short = [j for j, plan in enumerate(plans) if plan.dropped]
-    if not short:
-        return
-    full = replace(settings, retry_day=False)
-    months = [_rebuild(inputs, j, [], full) for j in short]
-    again = routing.solve_many(
-        [m.problem for m in months],
-        options_of(settings),
-        executor=executor,
-        warm_starts=[plans[j] for j in short],
-    )
-    for j, month, plan in zip(short, months, again, strict=True):
-        inputs.months[j], plans[j] = month, plan
+    if settings.retry_day:
+        full = replace(settings, retry_day=False)
+        solve_short_again(inputs.months, plans, lambda j: _rebuild(inputs, j, [], full), settings, executor)
 
 
 def _with_pins(inputs: _Inputs, settings: PlanningSettings) -> None:

@@ -46,6 +46,7 @@ from visitsvc.services.plan_steps import (
     options_of,
     reserved_minutes,
     rows_of,
+    solve_short_again,
     store_version,
     summary,
     unplanned_row,
@@ -364,20 +365,13 @@ def _loosen(
 ) -> None:
     """Planned visits first keep their days, so that a miss does not reshuffle a worker's month; a worker
     whose month then drops something is solved again with every day of each window open, from that plan."""
-    short = [j for j, plan in enumerate(plans) if plan.dropped]
-    if not short:
-        return
-    for j in short:
+    full = replace(settings, retry_day=False)
+
+    def loose(j: int) -> WorkerMonth:
         inputs.stay.pop(inputs.months[j].worker.id, None)
-    loose = [_rebuild(inputs, j, [], replace(settings, retry_day=False)) for j in short]
-    again = routing.solve_many(
-        [m.problem for m in loose],
-        options_of(settings),
-        executor=executor if len(loose) > 1 else "serial",
-        warm_starts=[plans[j] for j in short],
-    )
-    for j, month, plan in zip(short, loose, again, strict=True):
-        inputs.months[j], plans[j] = month, plan
+        return _rebuild(inputs, j, [], full)
+
+    solve_short_again(inputs.months, plans, loose, settings, executor)
 
 
 def _rebuild(inputs: _Inputs, j: int, offered: list[Owed], settings: PlanningSettings) -> WorkerMonth:
