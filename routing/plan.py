@@ -51,7 +51,7 @@ class Objective:
 
     travel: int
     dropped_penalty: int
-    lateness: int  # delay_cost x days after due, summed over routed visits
+    lateness: int  # delay_cost x days after due, plus day costs, summed over routed visits
     imbalance: int = 0  # balance_cost x visits above a shift's even share
 
     @property

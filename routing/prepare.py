@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from routing.plan import Dropped, DropReason
 from routing.problem import Options, Prefix, Problem, Shift, ShiftKey, Visit
-from routing.schedule import delay_days, even_share, route_end
+from routing.schedule import even_share, lateness, route_end
 
 UNLIMITED_LOAD = 2**40
 
@@ -38,7 +38,7 @@ class SolverModel:
     visits: tuple[Visit, ...]
     vehicles: tuple[Vehicle, ...]
     allowed: tuple[tuple[int, ...], ...]  # per visit, the vehicles that may and can take it alone
-    delays: tuple[tuple[int, ...], ...]  # per visit, per vehicle: delay_cost x days after due
+    delays: tuple[tuple[int, ...], ...]  # per visit, per vehicle: its lateness on that vehicle's day
     balance_target: int
 
 
@@ -73,7 +73,7 @@ def prepare(problem: Problem, options: Options, prefixes: Sequence[Prefix] = ())
             kept.append(visit)
             allowed.append(candidates)
     delays = tuple(
-        tuple(options.delay_cost * delay_days(problem, v, vehicle.shift) for vehicle in vehicles)
+        tuple(lateness(problem, options, v, vehicle.shift) for vehicle in vehicles)
         for v in kept
     )
     model = SolverModel(

@@ -33,7 +33,8 @@ class Visit:
     `days`/`workers` of None mean "any"; an empty set means "none" (the visit is dropped with
     `no_allowed_day`). `penalty` None means mandatory. `due` is the day from which the visit is owed: each day
     later costs `Options.delay_cost`, so the month keeps slack at its end to re-plan a miss; None means the
-    problem's first shift day.
+    problem's first shift day. `day_costs` adds a cost of its own to given days (a day too late to try again
+    after nobody was at home); days not listed add nothing.
     """
 
     id: str
@@ -45,6 +46,7 @@ class Visit:
     penalty: int | None = None
     load: int = 0
     due: date | None = None
+    day_costs: tuple[tuple[date, int], ...] = ()
 
     @property
     def mandatory(self) -> bool:
@@ -171,6 +173,8 @@ def _validate(problem: Problem, by_mode: dict[TravelMode, Matrix]) -> Iterable[s
             yield f"visit {v.id}: negative service, load or penalty"
         if v.window is not None and v.window.start > v.window.end:
             yield f"visit {v.id}: window ends before it starts"
+        if any(cost < 0 for _, cost in v.day_costs):
+            yield f"visit {v.id}: negative day cost"
     for s in problem.shifts:
         if s.mode not in by_mode:
             yield f"shift {s.key}: no matrix for {s.mode}"

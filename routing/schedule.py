@@ -45,6 +45,12 @@ def delay_days(problem: Problem, visit: Visit, shift: Shift) -> int:
     return max(0, (shift.day - due).days) if due is not None else 0
 
 
+def lateness(problem: Problem, options: Options, visit: Visit, shift: Shift) -> int:
+    """What placing `visit` on `shift`'s day costs: the days after it was due, and that day's own cost."""
+    own = next((cost for day, cost in visit.day_costs if day == shift.day), 0)
+    return options.delay_cost * delay_days(problem, visit, shift) + own
+
+
 def price(
     problem: Problem,
     options: Options,
@@ -53,12 +59,12 @@ def price(
 ) -> Objective:
     by_id = {v.id: v for v in problem.visits}
     share = even_share(len(problem.visits), len(problem.shifts))
-    travel = lateness = imbalance = 0
+    travel = late = imbalance = 0
     for shift, visits in routes:
         matrix = problem.matrix(shift.mode)
         path = [shift.location, *(v.location for v in visits), shift.location]
         travel += sum(matrix(a, b) for a, b in itertools.pairwise(path))
-        lateness += options.delay_cost * sum(delay_days(problem, v, shift) for v in visits)
+        late += sum(lateness(problem, options, v, shift) for v in visits)
         imbalance += options.balance_cost * max(0, len(visits) - share)
     penalty = sum(by_id[d.visit_id].drop_penalty for d in dropped)
-    return Objective(travel=travel, dropped_penalty=penalty, lateness=lateness, imbalance=imbalance)
+    return Objective(travel=travel, dropped_penalty=penalty, lateness=late, imbalance=imbalance)

@@ -193,6 +193,27 @@ def test_one_day_of_delay_costs_delay_cost(three_visits_two_days: Problem) -> No
     assert plan.objective.lateness == FAST.delay_cost
 
 
+def test_a_day_cost_moves_a_visit_off_that_day(three_visits_two_days: Problem) -> None:
+    # Balanced, one visit goes to Tuesday; a cost on Tuesday for e1 and e3 leaves it to e2.
+    on_tuesday = ((TUESDAY, 10 * FAST.balance_cost),)
+    visits = tuple(
+        v if v.id == "e2" else replace(v, day_costs=on_tuesday) for v in three_visits_two_days.visits
+    )
+    problem = replace(three_visits_two_days, visits=visits)
+
+    plan = solve(problem, FAST)
+
+    assert check(problem, plan) == []
+    assert {r.day: r.visit_ids for r in plan.routes}[TUESDAY] == ("e2",)
+    assert plan.objective.lateness == FAST.delay_cost
+
+
+def test_a_negative_day_cost_is_refused(three_visits_two_days: Problem) -> None:
+    first = replace(three_visits_two_days.visits[0], day_costs=((MONDAY, -1),))
+    with pytest.raises(ValueError, match="negative day cost"):
+        replace(three_visits_two_days, visits=(first, *three_visits_two_days.visits[1:]))
+
+
 def test_prefix_that_fills_its_shift_closes_it(three_visits_two_days: Problem) -> None:
     short_monday = replace(three_visits_two_days.shifts[0], end=DAY_START + 300 + HALF_HOUR + 300)
     problem = replace(three_visits_two_days, shifts=(short_monday, three_visits_two_days.shifts[1]))
