@@ -7,7 +7,10 @@ simulation, the nightly at-risk evaluation and the report all count the same way
   reason: refused all contact, never active on a working day, registered too late for the 5-day rule, or
   left active (death, moving out, withdrawal, a hospital stay lasting to month end) before the first date on
   which their owed visit was planned. An obligation whose planned date passed without a visit before the
-  person left stays owed: a late event never wipes out an earlier miss.
+  person left stays owed: a late event never wipes out an earlier miss. The same holds per obligation: a
+  weekly visit whose week the person left (in hospital from its planned day to the week's end) is not owed,
+  as nothing is owed while in hospital. A planned date is a day the plan in force on it had the visit on
+  (`first_planned`), not a day an earlier version had it on before a re-plan moved it.
 - **Covered**: every remaining obligation is settled by a counted `visited` outcome of the owed kind inside
   its window. A phone call settles an owed home visit only when the plan itself turned that visit into a phone
   visit, or as the fallback after the home visit was refused at the door (on that day or after it, in the
@@ -77,7 +80,7 @@ class ElderMonth:
 
     facts: ElderFacts
     slots: tuple[Slot, ...] = ()  # the current plan version's
-    first_planned: dict[str, date] = field(default_factory=dict)  # obligation -> earliest day in any version
+    first_planned: dict[str, date] = field(default_factory=dict)  # obligation -> first day planned on
     unplanned: dict[str, str] = field(default_factory=dict)  # obligation -> the planner's reason
     attempts: tuple[Attempt, ...] = ()
 
@@ -125,7 +128,7 @@ def evaluate(
             result.high_risk_reasons,
         )  # fmt: skip
     settled = settle(result.owed, elder.slots, attempts, month)
-    owed = _still_owed(result.owed, settled, elder, month, today)
+    owed = _still_owed(result.owed, settled, elder, month, calendar, today)
     if not owed:
         return ElderCoverage(
             elder.facts.elder_id, NotCoverable.LEFT_BEFORE_PLANNED, (), frozenset(), None, None, None,
@@ -192,26 +195,36 @@ def settling_window(item: Owed, month: Month) -> tuple[date, date]:
 
 
 def _still_owed(
-    owed: tuple[Owed, ...], settled: frozenset[str], elder: ElderMonth, month: Month, today: date
+    owed: tuple[Owed, ...],
+    settled: frozenset[str],
+    elder: ElderMonth,
+    month: Month,
+    calendar: WorkCalendar,
+    today: date,
 ) -> list[Owed]:
-    """Drop what the person's leaving excuses: an unsettled obligation first planned after they left."""
-    left_on = _left_on(elder.facts, month)
-    if left_on is None or left_on > today:
-        return list(owed)
+    """Drop what the person's leaving excuses: an unsettled obligation whose window they left, for good or
+    for the rest of the window (while in hospital nothing is owed), on or before its first planned date."""
     kept = []
     for item in owed:
+        left_on = _left_window_on(item, elder.facts, month, calendar)
         planned = elder.first_planned.get(item.key)
-        if item.key not in settled and (planned is None or planned >= left_on):
-            continue
-        kept.append(item)
+        excused = left_on is not None and left_on <= today and (planned is None or planned >= left_on)
+        if item.key in settled or not excused:
+            kept.append(item)
     return kept
 
 
-def _left_on(facts: ElderFacts, month: Month) -> date | None:
-    """The day the person stopped being active for the rest of the month, if they did."""
+def _left_window_on(item: Owed, facts: ElderFacts, month: Month, calendar: WorkCalendar) -> date | None:
+    """The day the person stopped being active, if they still were not on the last working day of the
+    obligation's window (a stay lasting to month end ends a monthly visit's window; one ending on the
+    Sunday after a weekly visit's week ends that week's)."""
+    first, last = settling_window(item, month)
+    workdays = calendar.workdays_between(first, last)
+    if not workdays:
+        return None
     status, since = None, None
     for effective, new_status in facts.statuses:
-        if effective > month.last:
+        if effective > workdays[-1]:
             break
         if new_status is not status:
             status, since = new_status, effective

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, CursorResult, Select, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Select, delete, func, or_, select, true, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, defer
 
+from visitsvc.clock import SHANGHAI
 from visitsvc.errors import NotFound
 from visitsvc.model import (
     AbilityLevel,
@@ -446,13 +447,34 @@ class MonthRepository:
         return rows
 
     def first_planned(self, month: str, elder_ids: Sequence[int]) -> dict[tuple[int, str], date]:
-        """(elder, obligation) -> the earliest day any version of the month planned it on."""
+        """(elder, obligation) -> the first day the plan in force on that day had it on. The version in force
+        on a day is the last one made by that day's end: a day an earlier version had a visit on, before a
+        re-plan moved it, never passed with the visit planned."""
+        versions = self.session.execute(
+            select(PlanVersion.id, PlanVersion.created_at)
+            .where(PlanVersion.month == month)
+            .order_by(PlanVersion.created_at, PlanVersion.id)
+        ).all()
+        made = [(vid, created.astimezone(SHANGHAI).date()) for vid, created in versions]
+        if not made:
+            return {}
+        successors: list[date | None] = [on for _, on in made[1:]]
+        spans = []  # (version, first day it is in force at a day's end, the day its successor is made)
+        for (vid, on), until in zip(made, [*successors, None], strict=True):
+            if until is None or until > on:
+                spans.append((vid, on, until))
+        in_force = or_(
+            *(
+                (PlannedVisit.version_id == vid) & (PlannedVisit.day >= on)
+                & (PlannedVisit.day < until if until is not None else true())
+                for vid, on, until in spans
+            )
+        )  # fmt: skip
         result: dict[tuple[int, str], date] = {}
-        versions = select(PlanVersion.id).where(PlanVersion.month == month)
         for chunk in _chunks(sorted(elder_ids)):
             query = (
                 select(PlannedVisit.elder_id, PlannedVisit.obligation, func.min(PlannedVisit.day))
-                .where(PlannedVisit.version_id.in_(versions), PlannedVisit.elder_id.in_(chunk))
+                .where(PlannedVisit.elder_id.in_(chunk), in_force)
                 .group_by(PlannedVisit.elder_id, PlannedVisit.obligation)
             )
             for elder_id, obligation, day in self.session.execute(query):

@@ -114,6 +114,39 @@ def test_a_hospital_stay_to_month_end_from_before_the_plan_excuses_the_month() -
     assert result.not_coverable is NotCoverable.LEFT_BEFORE_PLANNED
 
 
+def in_hospital(facts: ElderFacts, first: date, back: date) -> ElderFacts:
+    return replace(
+        facts,
+        statuses=(*facts.statuses, (first, ElderStatus.HOSPITALIZED), (back, ElderStatus.ACTIVE)),
+    )
+
+
+OTHER_WEEKS = tuple(Attempt(date(2026, 11, n), HOME, VISITED) for n in (3, 17, 24))
+
+
+def test_a_week_in_hospital_from_its_planned_day_to_its_end_is_not_owed() -> None:
+    # Planned on Wednesday the 11th, found in hospital that day, home again on Sunday the 15th.
+    stay = in_hospital(HIGH_RISK, date(2026, 11, 11), date(2026, 11, 15))
+    result = judge(stay, first_planned={"week:2026-11-09": date(2026, 11, 11)}, attempts=OTHER_WEEKS)
+    assert result.covered
+    assert "week:2026-11-09" not in {o.key for o in result.owed}
+
+
+def test_home_again_on_a_working_day_of_the_week_a_visit_is_owed_that_week() -> None:
+    # Back on Friday the 13th: the back-from-hospital visit stands for the week's, and is owed.
+    stay = in_hospital(HIGH_RISK, date(2026, 11, 11), date(2026, 11, 13))
+    result = judge(stay, first_planned={"week:2026-11-09": date(2026, 11, 11)}, attempts=OTHER_WEEKS)
+    assert not result.covered
+    assert "back:2026-11-13" in {o.key for o in result.owed}
+
+
+def test_a_week_whose_planned_day_passed_before_the_hospital_stay_stays_a_miss() -> None:
+    stay = in_hospital(HIGH_RISK, date(2026, 11, 11), date(2026, 11, 15))
+    result = judge(stay, first_planned={"week:2026-11-09": date(2026, 11, 10)}, attempts=OTHER_WEEKS)
+    assert not result.covered
+    assert {o.key for o in result.unsettled} == {"week:2026-11-09"}
+
+
 def test_who_refuses_all_contact_is_not_coverable() -> None:
     result = judge(replace(PERSON, refused_contact_on=date(2026, 10, 1)))
     assert result.not_coverable is NotCoverable.REFUSED_ALL_CONTACT
