@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -31,6 +31,17 @@ class PlanningSettings:
     # The last working day of a home visit's window is left for a second try after "not at home" (a weekly
     # visit planned on Friday has none); a worker who cannot fit their visits without it is solved again.
     retry_day: bool = True
+    # Nobody at home is the commonest miss, and every working day of the window left after a try is one
+    # more chance: a try that leaves fewer than `later_tries` days costs `later_try_cost` per day short, and
+    # a visit to place soon (tried and not found, or its day lost) costs as much per day it waits, up to
+    # `later_tries`. That cost beats the balance cost (3,600 per visit above a day's share), so a day one
+    # visit fuller wins over a try given up: weekly visits go early in their week, a try again goes to the
+    # next working day.
+    later_tries: int = 4
+    later_try_cost: int = 4000
+    # The month's plan fills each day's budget up to this share, so a try again fits on the next working
+    # day (re-plans may use it all); 1 - the share nobody is at home. Off with `retry_day` in the fallback.
+    first_plan_share: float = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +103,14 @@ def build(
     offered: Sequence[Owed] = (),
     reserved: Mapping[date, int] | None = None,
     stay: Mapping[str, date] | None = None,
+    soon: Collection[str] = (),
+    share: float = 1.0,
 ) -> WorkerMonth:
     """`offered`: home visits another worker could not fit; optional here, so the worker's own come first.
     `reserved`: minutes of a day already taken by visits kept outside the problem (a supervisor's pins).
     `stay`: visits that keep the day they were planned on, where it is still allowed (a re-plan that does not
-    reshuffle a worker's month)."""
+    reshuffle a worker's month). `soon`: visits to place as early as their window allows (a try again).
+    `share`: how much of each day's budget the routes may take (the rest is room for tries again)."""
     days = list(workdays)
     budget = {d: worker.minutes_per_day - (reserved or {}).get(d, 0) for d in days}
     phone: list[tuple[Owed, date]] = []
@@ -127,7 +141,8 @@ def build(
     homework = [o for o in owed if o.kind is VisitKind.HOME] + list(offered)
     offered_ids = frozenset(visit_id(o) for o in offered)
     for o in sorted(homework, key=lambda o: (o.earliest, o.elder_id, o.key)):
-        allowed = frozenset(d for d in days if o.earliest <= d <= o.latest)
+        window = [d for d in days if o.earliest <= d <= o.latest]
+        allowed = frozenset(window)
         if settings.retry_day and len(allowed) > 1:
             allowed -= {max(allowed)}
         vid = visit_id(o)
@@ -150,16 +165,36 @@ def build(
                 # stands in for the travel this visit adds to a route.
                 load=settings.home_minutes + nearest[location],
                 due=o.earliest,
+                day_costs=_late_day_costs(window, settings, soon=vid in soon),
                 penalty=OFFERED_PENALTY if vid in offered_ids else None,
             )
         )
     shifts = tuple(
         routing.Shift(str(worker.id), d, 0, seconds(worker.work_start), seconds(worker.work_end), mode,
-                      capacity=max(budget[d], 0))
+                      capacity=max(int(budget[d] * share), 0))
         for d in days
     )  # fmt: skip
     problem = routing.Problem(tuple(visits), shifts, matrices)
     return WorkerMonth(worker, problem, owed_by_visit, phone, no_day, tuple(owed), tuple(days), offered_ids)
+
+
+def first_plan_share(settings: PlanningSettings) -> float:
+    """The share of a day the month's plan may fill: all of it once the retry day is given up."""
+    return settings.first_plan_share if settings.retry_day else 1.0
+
+
+def _late_day_costs(
+    window: list[date], settings: PlanningSettings, *, soon: bool
+) -> tuple[tuple[date, int], ...]:
+    """What each day of a window costs: per working day short of `later_tries` after it, and for a visit to
+    place soon, per working day it waits."""
+    costs = []
+    for position, day in enumerate(window):
+        short = max(0, settings.later_tries - (len(window) - 1 - position))
+        waited = min(position, settings.later_tries) if soon else 0
+        if short + waited:
+            costs.append((day, (short + waited) * settings.later_try_cost))
+    return tuple(costs)
 
 
 def _nearest_minutes(matrix: routing.Matrix) -> list[int]:
@@ -178,7 +213,8 @@ def fingerprint(months: list[WorkerMonth], extra: dict[str, object]) -> str:
         p = m.problem
         parts[str(m.worker.id)] = [
             [(v.id, v.location, v.service, sorted(str(d) for d in v.days or ()),
-              v.window and (v.window.start, v.window.end), v.load) for v in p.visits],
+              v.window and (v.window.start, v.window.end), v.load, [(str(d), c) for d, c in v.day_costs])
+             for v in p.visits],
             [(str(s.day), s.start, s.end, s.capacity, s.mode.value) for s in p.shifts],
             list(p.matrices[0].seconds) if p.matrices else [],
             [(visit_id(o), str(d)) for o, d in m.phone],

@@ -1,11 +1,11 @@
-"""How an owed visit becomes a routing visit: which days it may go to."""
+"""How an owed visit becomes a routing visit: which days it may go to, and what a late day costs."""
 
 from __future__ import annotations
 
 from datetime import date, time
 
 from visitsvc.model import TravelMode, VisitKind
-from visitsvc.plan_problems import Home, PlanningSettings, WorkerFacts, build, visit_id
+from visitsvc.plan_problems import Home, PlanningSettings, WorkerFacts, build, first_plan_share, visit_id
 from visitsvc.policy import Owed, Rule
 
 WORKER = WorkerFacts(1, TravelMode.WALK, (120.1, 30.2), time(8, 30), time(17, 30), 240)
@@ -15,6 +15,13 @@ WEEK = [date(2026, 12, 14), date(2026, 12, 15), date(2026, 12, 16), date(2026, 1
 
 def weekly(elder: int, first: date, last: date) -> Owed:
     return Owed(elder, VisitKind.HOME, first, last, Rule.WEEKLY_HIGH_RISK, f"week-{first}")
+
+
+def day_costs(owed: Owed, settings: PlanningSettings, *, soon: bool = False) -> dict[date, int]:
+    (visit,) = build(
+        WORKER, [owed], HOMES, WEEK, settings, soon={visit_id(owed)} if soon else ()
+    ).problem.visits
+    return dict(visit.day_costs)
 
 
 def allowed_days(owed: Owed, settings: PlanningSettings, stay: dict[str, date] | None = None) -> set[date]:
@@ -38,3 +45,28 @@ def test_a_planned_visit_stays_on_its_day_unless_that_is_the_retry_day() -> None
     owed = weekly(8, WEEK[0], WEEK[-1])
     assert allowed_days(owed, PlanningSettings(), {visit_id(owed): WEEK[2]}) == {WEEK[2]}
     assert allowed_days(owed, PlanningSettings(), {visit_id(owed): WEEK[-1]}) == set(WEEK[:-1])
+
+
+def test_a_day_that_leaves_fewer_tries_after_it_costs_per_try_short() -> None:
+    settings = PlanningSettings(later_tries=3, later_try_cost=100)
+    # Monday leaves four days after it, Tuesday three; Wednesday one short, Thursday two, Friday three.
+    assert day_costs(weekly(7, WEEK[0], WEEK[-1]), settings) == {WEEK[2]: 100, WEEK[3]: 200, WEEK[4]: 300}
+
+
+def test_a_try_again_from_thursday_costs_less_on_thursday_than_on_friday() -> None:
+    costs = day_costs(weekly(7, WEEK[3], WEEK[-1]), PlanningSettings(later_tries=4, later_try_cost=100))
+    assert costs == {WEEK[3]: 300, WEEK[4]: 400}
+
+
+def test_a_visit_to_place_soon_also_costs_per_day_it_waits() -> None:
+    settings = PlanningSettings(later_tries=2, later_try_cost=100)
+    # Waiting: Tuesday 1, Wednesday on 2 (capped); short of two days after: Thursday 1, Friday 2.
+    costs = day_costs(weekly(7, WEEK[0], WEEK[-1]), settings, soon=True)
+    assert costs == {WEEK[1]: 100, WEEK[2]: 200, WEEK[3]: 300, WEEK[4]: 400}
+
+
+def test_the_month_plan_leaves_room_in_each_day_for_tries_again() -> None:
+    owed = weekly(7, WEEK[0], WEEK[-1])
+    month = build(WORKER, [owed], HOMES, WEEK, PlanningSettings(), share=first_plan_share(PlanningSettings()))
+    assert {s.capacity for s in month.problem.shifts} == {int(240 * 0.85)}
+    assert first_plan_share(PlanningSettings(retry_day=False)) == 1.0

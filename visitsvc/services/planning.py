@@ -22,7 +22,15 @@ from visitsvc.clock import SHANGHAI
 from visitsvc.errors import Conflict
 from visitsvc.model import PlannedVisit, Role, Worker
 from visitsvc.month import Month
-from visitsvc.plan_problems import Home, PlanningSettings, WorkerMonth, build, fingerprint, visit_id
+from visitsvc.plan_problems import (
+    Home,
+    PlanningSettings,
+    WorkerMonth,
+    build,
+    fingerprint,
+    first_plan_share,
+    visit_id,
+)
 from visitsvc.policy import ElderFacts, Owed, PolicyRules, obligations
 from visitsvc.repositories import ElderFilter
 from visitsvc.scoping import ROOT_PATH, Caller, Scope, require_register_writer
@@ -238,6 +246,7 @@ def _read(
                 homes,
                 [d for d in workdays if d not in away[w.id]],
                 settings,
+                share=first_plan_share(settings),
             )
             for w in sorted(workers, key=lambda w: w.id)
             if by_worker[w.id]
@@ -271,7 +280,7 @@ def _rebuild(inputs: _Inputs, j: int, offered: list[Owed], settings: PlanningSet
     reserved = inputs.reserved.get(month.worker.id)
     return build(
         month.worker, list(month.owed), inputs.homes, list(month.days), settings, offered=offered,
-        reserved=reserved,
+        reserved=reserved, share=first_plan_share(settings),
     )  # fmt: skip
 
 
@@ -298,8 +307,9 @@ def _with_pins(inputs: _Inputs, settings: PlanningSettings) -> None:
         if mine or len(owed) != len(month.owed):
             reserved = inputs.reserved[month.worker.id] = reserved_minutes(mine, settings)
             inputs.months[i] = build(
-                month.worker, owed, inputs.homes, list(month.days), settings, reserved=reserved
-            )
+                month.worker, owed, inputs.homes, list(month.days), settings, reserved=reserved,
+                share=first_plan_share(settings),
+            )  # fmt: skip
     inputs.unassigned = [(o, r) for o, r in inputs.unassigned if (o.elder_id, o.key) not in keys]
 
 

@@ -122,6 +122,7 @@ class _Inputs:
     fingerprint: str
     reserved: dict[int, dict[date, int]] = field(default_factory=dict)
     stay: dict[int, dict[str, date]] = field(default_factory=dict)  # worker -> visit -> its current day
+    soon: dict[int, frozenset[str]] = field(default_factory=dict)  # worker -> visits with no day kept
 
 
 def replan(
@@ -347,15 +348,10 @@ def _add_month(inputs: _Inputs, worker: WorkerFacts, days: list[date], settings:
     reserved = inputs.reserved[worker.id] = reserved_minutes(pins, settings)
     current = [r for r in decision.dropped if r.worker_id == worker.id]
     stay = inputs.stay[worker.id] = {f"{r.elder_id}|{r.obligation}": r.day for r in current}
-    month = build(
-        worker,
-        decision.owed.get(worker.id, []),
-        inputs.homes,
-        days,
-        settings,
-        reserved=reserved,
-        stay=stay,
-    )
+    owed = decision.owed.get(worker.id, [])
+    # Tried and not found, its day given up (a sick day) or newly owed: placed as early as it can be.
+    soon = inputs.soon[worker.id] = frozenset(visit_id(o) for o in owed) - stay.keys()
+    month = build(worker, owed, inputs.homes, days, settings, reserved=reserved, stay=stay, soon=soon)
     inputs.months.append(month)
     inputs.warm.append(warm_plan(month, current))
 
@@ -379,6 +375,7 @@ def _rebuild(inputs: _Inputs, j: int, offered: list[Owed], settings: PlanningSet
     return build(
         month.worker, list(month.owed), inputs.homes, list(month.days), settings, offered=offered,
         reserved=inputs.reserved.get(month.worker.id), stay=inputs.stay.get(month.worker.id),
+        soon=inputs.soon.get(month.worker.id, frozenset()),
     )  # fmt: skip
 
 
