@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import TypeVar
 
 from visitsvc.errors import Conflict
@@ -94,18 +94,28 @@ class DeskLog:
     registrations: int = 0
 
 
-def confirm_proposals(uow: UnitOfWork, cast: Cast, log: DeskLog) -> list[int]:
-    """Each supervisor confirms the day's proposals of their area, effective on the day the visit found it;
-    the system takes what no supervisor sees. The elders newly in hospital, for their discharge."""
+def confirm_proposals(
+    uow: UnitOfWork, cast: Cast, log: DeskLog, draws: Draws, seen: dict[int, date], month_first: date
+) -> list[int]:
+    """Each supervisor confirms the day's proposals of their area, effective from the day the stay, the death
+    or the move began: after the person was last seen (`seen`), up to the day the visit found it. The system
+    takes what no supervisor sees. The elders newly in hospital, for their discharge."""
     hospitalized = []
     for desk in [*cast.supervisors, SYSTEM]:
         for item in _pending(uow, desk):
+            person = elders.get_elder(uow, caller=desk, elder_id=item.elder.id)
+            last_seen = seen.get(item.elder.id)
+            earliest = max(
+                person.status_since,
+                month_first,
+                last_seen + timedelta(days=1) if last_seen else month_first,
+            )
             try:
                 review.confirm_proposal(
                     uow,
                     caller=desk,
                     proposal_id=item.id,
-                    effective_date=item.proposed_date,
+                    effective_date=draws.began(earliest, item.proposed_date),
                     note="模拟：核实属实",
                 )
             except Conflict as exc:  # e.g. a second report of the same hospital stay: nothing more to change

@@ -100,6 +100,13 @@ class Draws:
         """How long a hospital stay lasts."""
         return self._rng.randint(3, 20)
 
+    def began(self, earliest: date, found: date) -> date:
+        """When a hospital stay, a death or a move that a visit found began: a day from `earliest` (after
+        the person was last seen) to the day it was found, as the family tells the supervisor."""
+        if earliest >= found:
+            return found
+        return earliest + timedelta(days=self._rng.randint(0, (found - earliest).days))
+
     def registrations(self, register_size: int, workdays: int) -> int:
         """How many people are registered today: Binomial(register, new / working days of the month)."""
         if workdays <= 0 or register_size <= 0 or self.rates.new <= 0:

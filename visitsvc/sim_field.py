@@ -69,6 +69,7 @@ class FieldLog:
     travel_minutes: int = 0
     # (elder, outcome) of each home or planned phone visit, in the order they happened
     happened: list[tuple[int, VisitOutcome]] = field(default_factory=list)
+    seen: dict[int, date] = field(default_factory=dict)  # elder -> the last day a visit or a call found them
 
 
 def play_day(
@@ -104,7 +105,9 @@ def play_day(
         _visit(uow, clock, draws, phone, phone.tasks.popleft(), start, log)
         if phone.tasks:
             heapq.heappush(queue, (_next_start(phone, day, draws), worker_id))
-    clock.set(_at(day, EVENING_SYNC))
+    # Offline phones sync in the evening, or once their worker's last visit of a long day is over.
+    last_visit_over = max((p.free_at for p in phones.values()), default=_at(day, EVENING_SYNC))
+    clock.set(max(_at(day, EVENING_SYNC), last_visit_over + timedelta(minutes=1)))
     for phone in phones.values():
         if phone.kept:
             _sync(uow, phone, log)
@@ -137,6 +140,8 @@ def _visit(
         outcome = draws.outcome(task.kind)
         log.happened.append((task.elder_id, outcome))
     log.outcomes[f"{task.kind.value}:{outcome.value}"] += 1
+    if outcome is VisitOutcome.VISITED:
+        log.seen[task.elder_id] = start.astimezone(SHANGHAI).date()
     end = start + timedelta(minutes=draws.minutes_on_site(task.kind, outcome))
     position = None
     if task.kind is VisitKind.HOME and task.location is not None:

@@ -157,7 +157,8 @@ def _play(uow: UnitOfWork, clock: FixedClock, state: _Month, day: date) -> None:
     """One day as the scheduler, the phones and the office live it."""
 
     def at(hour: int, minute: int = 0) -> datetime:
-        return datetime.combine(day, time(hour, minute), SHANGHAI)
+        # Never back: a long field day may end after the office's evening work would start.
+        return max(clock.now(), datetime.combine(day, time(hour, minute), SHANGHAI))
 
     clock.set(at(1, 0))  # the nightly job, as the scheduler runs it
     _replan(uow, state, scheduler.replanned_after(day))
@@ -176,7 +177,10 @@ def _play(uow: UnitOfWork, clock: FixedClock, state: _Month, day: date) -> None:
         clock.set(at(18, 45))
         sim_desk.register_newcomers(uow, state.cast, state.draws, day, len(state.workdays), state.desk)
     clock.set(at(19, 0))
-    for elder_id in sim_desk.confirm_proposals(uow, state.cast, state.desk):
+    confirmed = sim_desk.confirm_proposals(
+        uow, state.cast, state.desk, state.draws, state.fieldwork.seen, state.settings.month.first
+    )
+    for elder_id in confirmed:
         state.discharges[day + timedelta(days=state.draws.stay_days())].append(elder_id)
     sim_desk.discharge(uow, state.cast, state.discharges.pop(day, []), day, state.desk)
 

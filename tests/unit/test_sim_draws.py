@@ -119,3 +119,13 @@ def test_newcomers_pass_the_register_rules() -> None:
 def test_rates_outside_zero_to_one_are_named() -> None:
     assert Rates(not_home=1.5, sick=-0.1).errors().keys() == {"not_home", "sick"}
     assert Rates().errors() == {}
+
+
+def test_a_stay_found_at_a_visit_began_after_the_person_was_last_seen() -> None:
+    draws = Draws(5, Rates())
+    seen_after, found = date(2026, 12, 8), date(2026, 12, 14)
+    began = Counter(draws.began(seen_after, found) for _ in range(700))
+    assert set(began) == {seen_after + timedelta(days=n) for n in range(7)}
+    assert min(began.values()) > 50  # every day alike
+    assert draws.began(found, found) == found
+    assert draws.began(found + timedelta(days=1), found) == found
