@@ -72,10 +72,7 @@ def prepare(problem: Problem, options: Options, prefixes: Sequence[Prefix] = ())
         else:
             kept.append(visit)
             allowed.append(candidates)
-    delays = tuple(
-        tuple(lateness(problem, options, v, vehicle.shift) for vehicle in vehicles)
-        for v in kept
-    )
+    delays = tuple(tuple(lateness(problem, options, v, vehicle.shift) for vehicle in vehicles) for v in kept)
     model = SolverModel(
         problem=problem,
         options=options,
