@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
+
 from tests.factories import make_district, make_plan
 from visitsvc.clock import SHANGHAI, FixedClock
 from visitsvc.model import VisitKind
@@ -25,29 +27,32 @@ def first_planned(uow: UnitOfWork, elder: int) -> date | None:
         return uow.months.first_planned("2026-12", [elder]).get((elder, "month"))
 
 
-def test_a_day_a_re_plan_moved_the_visit_off_before_it_came_was_never_a_planned_date(
-    uow: UnitOfWork, clock: FixedClock
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [
+        pytest.param(
+            (at(1), date(2026, 12, 10)), (at(8), date(2026, 12, 15)), date(2026, 12, 15),
+            id="a day a re-plan moved the visit off before it came was never a planned date",
+        ),
+        pytest.param(
+            (at(1), date(2026, 12, 3)), (at(8), date(2026, 12, 15)), date(2026, 12, 3),
+            id="a day that passed with the visit planned stays the first planned date",
+        ),
+        pytest.param(
+            (at(9, 1), date(2026, 12, 9)), (at(9, 7), date(2026, 12, 11)), date(2026, 12, 11),
+            id="a same-morning re-plan (a sick worker at 07:30) takes the day it is made on",
+        ),
+    ],
+)  # fmt: skip
+def test_the_first_planned_date_is_the_plan_in_force_on_it(
+    uow: UnitOfWork,
+    clock: FixedClock,
+    first: tuple[datetime, date],
+    second: tuple[datetime, date],
+    expected: date,
 ) -> None:
     district = make_district(uow)
     elder, worker = district.elders["elder_a1"], district.accounts["w_a1"]
-    plan_on(uow, clock, at(1), elder, worker, date(2026, 12, 10))
-    plan_on(uow, clock, at(8), elder, worker, date(2026, 12, 15))  # moved before the 10th came
-    assert first_planned(uow, elder) == date(2026, 12, 15)
-
-
-def test_a_day_that_passed_with_the_visit_planned_stays_the_first_planned_date(
-    uow: UnitOfWork, clock: FixedClock
-) -> None:
-    district = make_district(uow)
-    elder, worker = district.elders["elder_a1"], district.accounts["w_a1"]
-    plan_on(uow, clock, at(1), elder, worker, date(2026, 12, 3))
-    plan_on(uow, clock, at(8), elder, worker, date(2026, 12, 15))  # the 3rd passed without a visit
-    assert first_planned(uow, elder) == date(2026, 12, 3)
-
-
-def test_a_same_morning_re_plan_takes_the_day_it_is_made_on(uow: UnitOfWork, clock: FixedClock) -> None:
-    district = make_district(uow)
-    elder, worker = district.elders["elder_a1"], district.accounts["w_a1"]
-    plan_on(uow, clock, at(9, 1), elder, worker, date(2026, 12, 9))
-    plan_on(uow, clock, at(9, 7), elder, worker, date(2026, 12, 11))  # the worker reported sick at 07:30
-    assert first_planned(uow, elder) == date(2026, 12, 11)
+    for made, day in (first, second):
+        plan_on(uow, clock, made, elder, worker, day)
+    assert first_planned(uow, elder) == expected
