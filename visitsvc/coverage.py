@@ -204,14 +204,20 @@ def _still_owed(
 ) -> list[Owed]:
     """Drop what the person's leaving excuses: an unsettled obligation whose window they left, for good or
     for the rest of the window (while in hospital nothing is owed), on or before its first planned date."""
+    if all(status is ElderStatus.ACTIVE for _, status in elder.facts.statuses):
+        return list(owed)  # never left: nothing to excuse (most people, in every coverage read)
     kept = []
     for item in owed:
-        left_on = _left_window_on(item, elder.facts, month, calendar)
-        planned = elder.first_planned.get(item.key)
-        excused = left_on is not None and left_on <= today and (planned is None or planned >= left_on)
-        if item.key in settled or not excused:
-            kept.append(item)
+        if item.key not in settled and _excused(item, elder, month, calendar, today):
+            continue
+        kept.append(item)
     return kept
+
+
+def _excused(item: Owed, elder: ElderMonth, month: Month, calendar: WorkCalendar, today: date) -> bool:
+    left_on = _left_window_on(item, elder.facts, month, calendar)
+    planned = elder.first_planned.get(item.key)
+    return left_on is not None and left_on <= today and (planned is None or planned >= left_on)
 
 
 def _left_window_on(item: Owed, facts: ElderFacts, month: Month, calendar: WorkCalendar) -> date | None:
