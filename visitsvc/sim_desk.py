@@ -104,12 +104,8 @@ def confirm_proposals(
     for desk in [*cast.supervisors, SYSTEM]:
         for item in _pending(uow, desk):
             person = elders.get_elder(uow, caller=desk, elder_id=item.elder.id)
-            last_seen = seen.get(item.elder.id)
-            earliest = max(
-                person.status_since,
-                month_first,
-                last_seen + timedelta(days=1) if last_seen else month_first,
-            )
+            last_seen = seen.get(item.elder.id, month_first - timedelta(days=1))
+            earliest = max(person.status_since, last_seen + timedelta(days=1))
             try:
                 review.confirm_proposal(
                     uow,

@@ -67,8 +67,6 @@ class FieldLog:
     follow_on_calls: int = 0
     synced: int = 0
     travel_minutes: int = 0
-    # (elder, outcome) of each home or planned phone visit, in the order they happened
-    happened: list[tuple[int, VisitOutcome]] = field(default_factory=list)
     seen: dict[int, date] = field(default_factory=dict)  # elder -> the last day a visit or a call found them
 
 
@@ -138,7 +136,6 @@ def _visit(
         outcome = VisitOutcome.VISITED if draws.answers() else VisitOutcome.UNREACHABLE
     else:
         outcome = draws.outcome(task.kind)
-        log.happened.append((task.elder_id, outcome))
     log.outcomes[f"{task.kind.value}:{outcome.value}"] += 1
     if outcome is VisitOutcome.VISITED:
         log.seen[task.elder_id] = start.astimezone(SHANGHAI).date()
