@@ -7,6 +7,7 @@ capacity the nearby colleague with the most time left, within a travel limit.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 import routing
 from visitsvc.geo import haversine_m
@@ -47,8 +48,23 @@ def offers(
         for d in p.dropped
         if d.reason in reasons and d.visit_id not in m.offered
     ]
+    return share_out(dropped, months, spare, homes, grid_path, limit_m=limit_m, home_load=home_load)
+
+
+def share_out(
+    items: Sequence[tuple[int | None, Owed]],
+    months: Sequence[WorkerMonth],
+    spare: list[int],
+    homes: dict[int, Home],
+    grid_path: dict[int, str],
+    *,
+    limit_m: float,
+    home_load: int,
+) -> dict[int, list[Owed]]:
+    """Each (origin, visit) to the colleague of the person's community, else street, with the most `spare`
+    minutes on days of the visit's window and a start within `limit_m`; `spare` is used up as it goes."""
     result: dict[int, list[Owed]] = defaultdict(list)
-    for origin, owed in sorted(dropped, key=lambda item: (item[1].earliest, item[1].elder_id)):
+    for origin, owed in sorted(items, key=lambda item: (item[1].earliest, item[1].elder_id)):
         home = homes[owed.elder_id]
         path = grid_path[home.grid_id]
         for levels_up in (1, 2):  # the community, then the street
@@ -88,4 +104,4 @@ def moved_ids(months: list[WorkerMonth], plans: list[routing.Plan]) -> set[str]:
     }
 
 
-__all__ = ["moved_ids", "offers", "parent_path", "spare_minutes", "visit_id"]
+__all__ = ["moved_ids", "offers", "parent_path", "share_out", "spare_minutes", "visit_id"]

@@ -37,6 +37,7 @@ class Decision:
     owed: dict[int, list[Owed]] = field(default_factory=lambda: defaultdict(list))  # worker -> to plan
     no_day: dict[int | None, list[Owed]] = field(default_factory=lambda: defaultdict(list))  # owner -> owed
     owner: dict[Key, int | None] = field(default_factory=dict)  # every obligation looked at
+    given_up: dict[Key, Owed] = field(default_factory=dict)  # obligations of released rows, whole window
 
 
 def decide(
@@ -75,6 +76,8 @@ def decide(
                 result.owner[key] = next(r.worker_id for r in mine if id(r) in kept)
                 continue  # pending today, or a supervisor's decision
             later = [r for r in sorted(mine, key=lambda r: r.day) if r.day > today or id(r) in released]
+            if any(id(r) in released for r in mine):
+                result.given_up[key] = item
             holder = later[0].worker_id if later else None
             # The holder keeps it, also one outside the run (another area's, or no longer active): planning it
             # again here would plan it twice.
@@ -140,15 +143,19 @@ def same_rows(
 def changes(
     previous: list[PlannedVisit], released: list[PlannedVisit], visits: list[PlannedVisit], today: date
 ) -> dict[str, int]:
-    """Per owed visit (person and obligation): where it was after today (or released today), where it is."""
+    """Per owed visit (person and obligation): where it was after today (or released today), where it is
+    after today (or, released, with a colleague today)."""
     before: dict[tuple[int, str], set[tuple[int, date]]] = defaultdict(set)
     after: dict[tuple[int, str], set[tuple[int, date]]] = defaultdict(set)
     for r in [*(r for r in previous if r.day > today), *released]:
         before[(r.elder_id, r.obligation)].add((r.worker_id, r.day))
     inside = {r.elder_id for r in previous}
+    given_up = {(r.elder_id, r.obligation) for r in released}
     for r in visits:
-        if r.day > today and (r.elder_id in inside or (r.elder_id, r.obligation) in before):
-            after[(r.elder_id, r.obligation)].add((r.worker_id, r.day))
+        key = (r.elder_id, r.obligation)
+        later = r.day > today and (r.elder_id in inside or key in before)
+        if later or (r.day == today and key in given_up):
+            after[key].add((r.worker_id, r.day))
     counts: Counter[str] = Counter()
     for key in before.keys() | after.keys():
         if key not in after:

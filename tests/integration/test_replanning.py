@@ -235,6 +235,87 @@ def test_an_absence_today_moves_that_workers_visits_of_today(
     assert outcome.moved == len(mine)
 
 
+def late_in_december(uow: UnitOfWork, district: District) -> date:
+    """On 30 December w_a1 has one visit and w_a2 one visit and one call; each visit's window ends on the
+    31st."""
+    w_a1, w_a2, people = district.accounts["w_a1"], district.accounts["w_a2"], district.elders
+    day = date(2026, 12, 30)
+    rows = [(people["a1_1"], w_a1, day, VisitKind.HOME), (people["elder_a2"], w_a2, day, VisitKind.HOME)]
+    make_plan(uow, str(DECEMBER), [*rows, (people["a1_2"], w_a2, day, VisitKind.PHONE)])
+    absences.add_absence(
+        uow, caller=SYSTEM, worker_id=w_a1, first_day=day, last_day=day, kind=AbsenceKind.SICK
+    )
+    return day
+
+
+@pytest.mark.parametrize(
+    ("announced", "not_before"),
+    [(time(7, 30), time(9, 0)), (time(11, 0), time(11, 30))],
+    ids=["before work", "late morning"],
+)
+def test_an_absence_announced_today_hands_a_visit_that_cannot_wait_to_a_colleague_today(
+    uow: UnitOfWork, clock: FixedClock, district: District, announced: time, not_before: time
+) -> None:
+    """Given up on the 30th, w_a1's visit would have one try left (the 31st): w_a2 of the same community
+    takes it on today, after the 30-minute visit already on their route (which starts at 08:30, or now if
+    later); their call comes after both."""
+    w_a2, people = district.accounts["w_a2"], district.elders
+    today = late_in_december(uow, district)
+    before = {r.elder_id: r for r in current(uow)}
+    clock.set(datetime.combine(today, announced, SHANGHAI))
+    outcome = rerun(uow, today, worker_id=district.accounts["w_a1"])
+    route = sorted((r for r in current(uow) if r.worker_id == w_a2 and r.day == today), key=lambda r: r.seq)
+    assert [(r.elder_id, r.kind) for r in route] == [
+        (people["elder_a2"], VisitKind.HOME),
+        (people["a1_1"], VisitKind.HOME),
+        (people["a1_2"], VisitKind.PHONE),
+    ]
+    assert len({r.seq for r in route}) == 3
+    kept, taken = route[0], route[1]
+    assert kept.arrival == before[people["elder_a2"]].arrival, "the route as served stays as it was"
+    assert taken.arrival is not None
+    assert taken.arrival >= not_before
+    assert (taken.moved, taken.obligation) == (True, before[people["a1_1"]].obligation)
+    assert len([r for r in current(uow) if r.elder_id == people["a1_1"]]) == 1, "not also on the 31st"
+    assert (outcome.moved, outcome.to_colleagues) == (1, 1)  # type: ignore[attr-defined]
+
+
+def test_a_try_again_on_the_last_day_is_handed_over_too(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    """Not at home on the 30th and tried again on the 31st, the month's last working day, by a worker who
+    reports sick that morning: w_a2 makes the last try."""
+    w_a1, w_a2, people = district.accounts["w_a1"], district.accounts["w_a2"], district.elders
+    first, last = date(2026, 12, 30), date(2026, 12, 31)
+    rows = [(people["a1_1"], w_a1, first, VisitKind.HOME), (people["a1_1"], w_a1, last, VisitKind.HOME)]
+    make_plan(uow, str(DECEMBER), [*rows, (people["elder_a2"], w_a2, last, VisitKind.HOME)])
+    go_to(clock, first)
+    record(
+        uow,
+        min((r for r in current(uow) if r.elder_id == people["a1_1"]), key=lambda r: r.day),
+        VisitOutcome.NOT_HOME,
+    )
+    absences.add_absence(
+        uow, caller=SYSTEM, worker_id=w_a1, first_day=last, last_day=last, kind=AbsenceKind.SICK
+    )
+    clock.set(datetime.combine(last, time(7, 30), SHANGHAI))
+    rerun(uow, last, worker_id=w_a1)
+    tries = sorted((r.day, r.worker_id) for r in current(uow) if r.elder_id == people["a1_1"])
+    assert tries == [(first, w_a1), (last, w_a2)]
+
+
+def test_a_replan_of_a_day_already_over_hands_nothing_to_colleagues_for_that_day(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    """The nightly run passes the day that has just ended: nobody can still go there that day."""
+    people = district.elders
+    day = late_in_december(uow, district)
+    clock.set(datetime.combine(day + timedelta(days=1), time(1, 0), SHANGHAI))
+    rerun(uow, day, worker_id=district.accounts["w_a1"])
+    (row,) = [r for r in current(uow) if r.elder_id == people["a1_1"]]
+    assert (row.worker_id, row.day) == (district.accounts["w_a1"], date(2026, 12, 31))
+
+
 def test_a_colleague_absent_today_does_not_lose_the_visits_they_had_taken_on(
     uow: UnitOfWork, clock: FixedClock, district: District
 ) -> None:

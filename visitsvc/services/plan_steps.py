@@ -188,11 +188,11 @@ def planned_row(
     )
 
 
-def copy_row(row: PlannedVisit) -> PlannedVisit:
+def copy_row(row: PlannedVisit, *, seq: int | None = None) -> PlannedVisit:
     return PlannedVisit(
-        elder_id=row.elder_id, worker_id=row.worker_id, day=row.day, seq=row.seq, arrival=row.arrival,
-        kind=row.kind, obligation=row.obligation, rule=row.rule, substituted=row.substituted,
-        moved=row.moved, pinned=row.pinned,
+        elder_id=row.elder_id, worker_id=row.worker_id, day=row.day, seq=row.seq if seq is None else seq,
+        arrival=row.arrival, kind=row.kind, obligation=row.obligation, rule=row.rule,
+        substituted=row.substituted, moved=row.moved, pinned=row.pinned,
     )  # fmt: skip
 
 

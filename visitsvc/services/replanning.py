@@ -12,7 +12,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import routing
@@ -52,6 +52,7 @@ from visitsvc.services.plan_steps import (
     unplanned_row,
 )
 from visitsvc.services.planning import hold_month, release_month
+from visitsvc.services.today_handover import Handover, cannot_wait, hand_over_today
 from visitsvc.uow import UnitOfWork
 from visitsvc.workdays import WorkCalendar
 
@@ -123,6 +124,9 @@ class _Inputs:
     reserved: dict[int, dict[date, int]] = field(default_factory=dict)
     stay: dict[int, dict[str, date]] = field(default_factory=dict)  # worker -> visit -> its current day
     soon: dict[int, frozenset[str]] = field(default_factory=dict)  # worker -> visits with no day kept
+    crew: list[WorkerFacts] = field(default_factory=list)  # at work today, when today's visits were released
+    now: time = time(0, 0)  # the time of day of a same-day run
+    handover: Handover = field(default_factory=Handover)  # released visits colleagues take on today
 
 
 def replan(
@@ -149,6 +153,7 @@ def replan(
         inputs = _read(uow, caller, today, worker_id, area_code, settings, rules)
         if inputs.fingerprint == inputs.latest_fingerprint:
             return _unchanged(uow, inputs, today, started)
+        _hand_over_today(inputs, today, settings)
         first = inputs.months[: inputs.solve_first]
         plans = routing.solve_many(
             [m.problem for m in first],
@@ -235,6 +240,7 @@ def _read(
         for absence in uow.absences.overlapping([w.id for w in workers], today, month.last):
             away[absence.worker_id].update(d for d in [today, *future] if absence.covers(d))
         chosen = [target] if target else list(workers)
+        now = uow.clock.now().astimezone(SHANGHAI)
         # The street's colleagues may take what the chosen cannot (overflow goes no further than the street).
         streets = tuple({parent_path(g.path, 2) for w in chosen for g in w.grids})
         helpers = [w for w in workers if w not in chosen and any(g.path.startswith(streets) for g in w.grids)]
@@ -270,7 +276,10 @@ def _read(
             grid_of={e.id: (e.grid_id, e.grid.code) for e in elders},
             grid_path={e.grid_id: e.grid.path for e in elders},
             fingerprint="",
+            now=now.time(),
         )
+        if decision.released and now.date() == today:  # a same-day run: colleagues may still help today
+            inputs.crew = [worker_facts(w) for w in [*chosen, *helpers] if today not in away[w.id]]
         for worker in chosen:
             _add_month(
                 inputs, worker_facts(worker), [d for d in future if d not in away[worker.id]], settings
@@ -343,6 +352,15 @@ def _coverage(
 
 
 def _add_month(inputs: _Inputs, worker: WorkerFacts, days: list[date], settings: PlanningSettings) -> None:
+    month, warm = _month(inputs, worker, days, settings)
+    inputs.months.append(month)
+    inputs.warm.append(warm)
+
+
+def _month(
+    inputs: _Inputs, worker: WorkerFacts, days: list[date], settings: PlanningSettings
+) -> tuple[WorkerMonth, routing.Plan]:
+    """A worker's problem from the decision, and their current routes as its warm start."""
     decision = inputs.decision
     pins = [r for r in decision.kept if r.worker_id == worker.id and r.pinned and r.day in days]
     reserved = inputs.reserved[worker.id] = reserved_minutes(pins, settings)
@@ -352,8 +370,32 @@ def _add_month(inputs: _Inputs, worker: WorkerFacts, days: list[date], settings:
     # Tried and not found, its day given up (a sick day) or newly owed: placed as early as it can be.
     soon = inputs.soon[worker.id] = frozenset(visit_id(o) for o in owed) - stay.keys()
     month = build(worker, owed, inputs.homes, days, settings, reserved=reserved, stay=stay, soon=soon)
-    inputs.months.append(month)
-    inputs.warm.append(warm_plan(month, current))
+    return month, warm_plan(month, current)
+
+
+def _hand_over_today(inputs: _Inputs, today: date, settings: PlanningSettings) -> None:
+    """Released visits that cannot wait for their worker's later days go to colleagues today; their
+    workers' problems are built again without them."""
+    if not inputs.crew:
+        return
+    solved = inputs.months[: inputs.solve_first]
+    waiting = cannot_wait(inputs.decision, {m.worker.id: m.days for m in solved}, today, settings)
+    crew_ids = {w.id for w in inputs.crew}
+    kept_today = [r for r in inputs.decision.kept if r.day == today and r.worker_id in crew_ids]
+    inputs.handover = handover = hand_over_today(
+        waiting, inputs.crew, kept_today, inputs.homes, inputs.grid_path, today=today, now=inputs.now,
+        settings=settings,
+    )  # fmt: skip
+    if not handover.taken:
+        return
+    decision = inputs.decision
+    for lists in (decision.owed, decision.no_day):
+        for items in lists.values():
+            items[:] = [o for o in items if (o.elder_id, o.key) not in handover.taken]
+    decision.owner.update(handover.taken)
+    for j, month in enumerate(solved):
+        if any((o.elder_id, o.key) in handover.taken for o in month.owed):
+            inputs.months[j], inputs.warm[j] = _month(inputs, month.worker, list(month.days), settings)
 
 
 def _loosen(
@@ -399,6 +441,7 @@ def _fingerprint(
             (w.id, [str(d) for d in days], sorted(map(visit_id, inputs.decision.owed.get(w.id, []))))
             for w, days in inputs.colleagues
         ],
+        "crew_today": [w.id for w in inputs.crew],
     }
     return fingerprint(inputs.months, extra)
 
@@ -421,7 +464,9 @@ def _write(
     decision = inputs.decision
     # A colleague who was offered nothing keeps every row, today's too.
     kept = [*decision.kept, *(r for r in [*decision.dropped, *decision.released] if r.worker_id not in ids)]
-    visits = [copy_row(r) for r in [*inputs.outside, *kept]] + rows.visits
+    after = inputs.handover.seq  # a colleague's desk calls of today come after the visits they took on
+    visits = [copy_row(r, seq=after.get(id(r))) for r in [*inputs.outside, *kept]]
+    visits += rows.visits + inputs.handover.rows
     unplanned = [copy_unplanned(u) for u in inputs.previous_unplanned if _still_unplanned(u, inputs, ids)]
     unplanned += [unplanned_row(o, inputs.grid_of[o.elder_id][0], reason) for o, reason in rows.missing]
     for owner, items in decision.no_day.items():
@@ -451,7 +496,7 @@ def _write(
     )
     version_id = store_version(uow, caller, new, visits, unplanned, expected_latest=inputs.latest_id)
     return _outcome(uow, inputs, version_id, today, created=True, workers=len(ids), counts=counts,
-                    to_colleagues=len(rows.moved), started=started)  # fmt: skip
+                    to_colleagues=len(rows.moved) + len(inputs.handover.rows), started=started)  # fmt: skip
 
 
 def _still_unplanned(row: UnplannedVisit, inputs: _Inputs, solved: set[int]) -> bool:

@@ -1,0 +1,95 @@
+"""Which of an absent worker's visits of today cannot wait for their own later days, and where a colleague
+who takes one on puts it: after the route they already have."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from visitsvc.model import PlannedVisit, TravelMode, VisitKind
+from visitsvc.plan_problems import Home, PlanningSettings, WorkerFacts
+from visitsvc.policy import Owed, Rule
+from visitsvc.replan_rules import Decision
+from visitsvc.services.today_handover import cannot_wait, hand_over_today
+
+SETTINGS = PlanningSettings(solution_limit=10)
+MONDAY = date(2026, 12, 14)
+WEEK = [date(2026, 12, d) for d in range(14, 19)]
+ABSENT, COLLEAGUE = 1, 2
+GRID_A, GRID_B = "/1/2/3/4/", "/1/2/3/5/"
+HOMES = {
+    7: Home(7, 4, 120.110, 30.210),
+    8: Home(8, 5, 120.112, 30.211),
+    9: Home(9, 4, 120.113, 30.212),
+}
+GRID_PATH = {4: GRID_A, 5: GRID_B}
+
+
+def row(elder: int, worker: int, day: date, seq: int, kind: VisitKind = VisitKind.HOME) -> PlannedVisit:
+    return PlannedVisit(
+        elder_id=elder, worker_id=worker, day=day, seq=seq, arrival=time(9, 0), kind=kind,
+        obligation=f"week-{MONDAY}", rule=Rule.WEEKLY_HIGH_RISK.value, substituted=False, moved=False,
+        pinned=False,
+    )  # fmt: skip
+
+
+def weekly(elder: int) -> Owed:
+    return Owed(elder, VisitKind.HOME, WEEK[0], WEEK[-1], Rule.WEEKLY_HIGH_RISK, f"week-{MONDAY}")
+
+
+def released_on(today: date, *, kind: VisitKind = VisitKind.HOME) -> Decision:
+    """A weekly visit of 14-18 December planned on `today` for a worker absent today."""
+    key = (7, f"week-{MONDAY}")
+    return Decision(released=[row(7, ABSENT, today, 1, kind)], owner={key: ABSENT}, given_up={key: weekly(7)})
+
+
+def days_after(today: date) -> dict[int, list[date]]:
+    return {ABSENT: [d for d in WEEK if d > today]}
+
+
+def test_a_visit_with_four_working_days_left_waits_for_its_own_worker() -> None:
+    assert cannot_wait(released_on(WEEK[0]), days_after(WEEK[0]), WEEK[0], SETTINGS) == []
+
+
+def test_a_visit_with_fewer_days_left_or_none_cannot_wait_and_is_due_today() -> None:
+    for today in WEEK[1:]:
+        (due,) = cannot_wait(released_on(today), days_after(today), today, SETTINGS)
+        assert (due.elder_id, due.earliest, due.latest) == (7, today, today)
+
+
+def test_a_desk_call_is_not_handed_over() -> None:
+    today = WEEK[3]
+    assert cannot_wait(released_on(today, kind=VisitKind.PHONE), days_after(today), today, SETTINGS) == []
+
+
+def colleague(start: time = time(8, 30)) -> WorkerFacts:
+    return WorkerFacts(COLLEAGUE, TravelMode.WALK, (120.111, 30.211), start, time(17, 30), 240, (GRID_B,))
+
+
+def test_a_colleague_takes_it_on_after_their_route_and_their_calls_follow() -> None:
+    today = WEEK[3]
+    kept = [row(8, COLLEAGUE, today, 1), row(9, COLLEAGUE, today, 2, VisitKind.PHONE)]
+    (due,) = cannot_wait(released_on(today), days_after(today), today, SETTINGS)
+    handover = hand_over_today(
+        [due], [colleague()], kept, HOMES, GRID_PATH, today=today, now=time(7, 30), settings=SETTINGS
+    )
+    (taken,) = handover.rows
+    assert (taken.elder_id, taken.worker_id, taken.day, taken.seq, taken.moved) == (
+        7,
+        COLLEAGUE,
+        today,
+        2,
+        True,
+    )
+    assert taken.arrival is not None
+    assert taken.arrival >= time(9, 0), "after the 30-minute visit from 08:30"
+    assert handover.seq == {id(kept[1]): 3}
+    assert handover.taken == {(7, f"week-{MONDAY}"): COLLEAGUE}
+
+
+def test_nobody_takes_it_on_once_the_colleagues_day_is_over() -> None:
+    today = WEEK[3]
+    (due,) = cannot_wait(released_on(today), days_after(today), today, SETTINGS)
+    handover = hand_over_today(
+        [due], [colleague()], [], HOMES, GRID_PATH, today=today, now=time(17, 45), settings=SETTINGS
+    )
+    assert (handover.rows, handover.taken) == ([], {})
