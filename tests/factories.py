@@ -136,11 +136,12 @@ def make_district(uow: UnitOfWork) -> District:
 def make_plan(
     uow: UnitOfWork,
     month: str,
-    rows: Sequence[tuple[int, int, date, VisitKind]],
+    rows: Sequence[tuple[int, int, date, VisitKind] | tuple[int, int, date, VisitKind, str]],
     *,
     obligation: str = "month",
 ) -> list[int]:
-    """A new plan version of `month` holding exactly `rows` (elder, worker, day, kind); their ids."""
+    """A new plan version of `month` holding exactly `rows` (elder, worker, day, kind[, obligation]); their
+    ids."""
     with uow:
         number = (
             uow.session.scalar(select(func.max(PlanVersion.number)).where(PlanVersion.month == month)) or 0
@@ -157,11 +158,11 @@ def make_plan(
                 day=day,
                 seq=seq,
                 kind=kind,
-                obligation=obligation,
+                obligation=key[0] if key else obligation,
                 arrival=time(9, 0) if kind is VisitKind.HOME else None,
                 rule="monthly_home" if kind is VisitKind.HOME else "monthly_phone",
             )
-            for seq, (elder_id, worker_id, day, kind) in enumerate(rows, start=1)
+            for seq, (elder_id, worker_id, day, kind, *key) in enumerate(rows, start=1)
         ]
         uow.plans.add(version, visits, [])
         uow.commit()

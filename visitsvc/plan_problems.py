@@ -39,6 +39,10 @@ class PlanningSettings:
     # next working day.
     later_tries: int = 4
     later_try_cost: int = 4000
+    # A re-plan keeps each planned visit on its day (the worker's phone holds it) unless moving it lets in
+    # a try again that cannot wait: leaving its day costs more than a visit to place soon waiting one day
+    # (4,000) or the balance cost (3,600), less than one that also loses a try of its window (8,000).
+    leave_day_cost: int = 6000
     # The month's plan fills each day's budget up to this share, so a try again fits on the next working
     # day (re-plans may use it all); 1 - the share nobody is at home. Off with `retry_day` in the fallback.
     first_plan_share: float = 0.85
@@ -108,8 +112,9 @@ def build(
 ) -> WorkerMonth:
     """`offered`: home visits another worker could not fit; optional here, so the worker's own come first.
     `reserved`: minutes of a day already taken by visits kept outside the problem (a supervisor's pins).
-    `stay`: visits that keep the day they were planned on, where it is still allowed (a re-plan that does not
-    reshuffle a worker's month). `soon`: visits to place as early as their window allows (a try again).
+    `stay`: the day each visit was planned on, which it keeps unless leaving it is worth `leave_day_cost`
+    (a re-plan that does not reshuffle a worker's month). `soon`: visits to place as early as their window
+    allows (a try again).
     `share`: how much of each day's budget the routes may take (the rest is room for tries again)."""
     days = list(workdays)
     budget = {d: worker.minutes_per_day - (reserved or {}).get(d, 0) for d in days}
@@ -146,8 +151,7 @@ def build(
         if settings.retry_day and len(allowed) > 1:
             allowed -= {max(allowed)}
         vid = visit_id(o)
-        if stay is not None and stay.get(vid) in allowed:
-            allowed = frozenset({stay[vid]})
+        kept = stay.get(vid) if stay is not None else None
         home = homes[o.elder_id]
         preferred = None
         if home.preferred is not None:
@@ -165,7 +169,9 @@ def build(
                 # stands in for the travel this visit adds to a route.
                 load=settings.home_minutes + nearest[location],
                 due=o.earliest,
-                day_costs=_late_day_costs(window, settings, soon=vid in soon),
+                day_costs=_day_costs(
+                    window, settings, soon=vid in soon, kept=kept if kept in allowed else None
+                ),
                 penalty=OFFERED_PENALTY if vid in offered_ids else None,
             )
         )
@@ -183,18 +189,21 @@ def first_plan_share(settings: PlanningSettings) -> float:
     return settings.first_plan_share if settings.retry_day else 1.0
 
 
-def _late_day_costs(
-    window: list[date], settings: PlanningSettings, *, soon: bool
+def _day_costs(
+    window: list[date], settings: PlanningSettings, *, soon: bool, kept: date | None
 ) -> tuple[tuple[date, int], ...]:
     """What each day of a window costs: per working day short of `later_tries` after it, and for a visit to
-    place soon, per working day it waits."""
-    costs = []
+    place soon per working day it waits. A visit `kept` on a day pays nothing there; any other day costs
+    `leave_day_cost` and what it loses against that day (moving earlier is no reason to move)."""
+    costs = {}
     for position, day in enumerate(window):
         short = max(0, settings.later_tries - (len(window) - 1 - position))
         waited = min(position, settings.later_tries) if soon else 0
-        if short + waited:
-            costs.append((day, (short + waited) * settings.later_try_cost))
-    return tuple(costs)
+        costs[day] = (short + waited) * settings.later_try_cost
+    if kept is not None:
+        base = costs[kept]
+        costs = {d: 0 if d == kept else settings.leave_day_cost + max(0, c - base) for d, c in costs.items()}
+    return tuple((d, c) for d, c in costs.items() if c)
 
 
 def _nearest_minutes(matrix: routing.Matrix) -> list[int]:

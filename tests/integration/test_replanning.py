@@ -358,6 +358,44 @@ def test_a_miss_does_not_reshuffle_the_rest_of_the_workers_month(
     assert people["a1_0"] in days, "the new attempt is planned"
 
 
+def test_a_try_again_that_cannot_wait_takes_the_next_day_from_a_visit_that_can(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    """w_a1 has time for one visit a day (45 minutes). A weekly visit not at home on Monday 14 December needs Tuesday
+    (each day later is one try fewer in its week); a monthly visit kept on Tuesday has days to spare, so
+    it gives up its day. Nothing else moves."""
+    w_a1, people = district.accounts["w_a1"], district.elders
+    workers.update_worker(uow, caller=SYSTEM, worker_id=w_a1, changes={"visit_minutes_per_day": 45})
+    weekly = elders.create_elder(
+        uow,
+        caller=SYSTEM,
+        data=elder_data(
+            district.codes["grid_a1"], name="孙阿婆", birth_date=date(1940, 1, 1),
+            categories=frozenset({Category.LIVING_ALONE}),
+        ),
+    ).id  # fmt: skip
+    monday, tuesday = date(2026, 12, 14), date(2026, 12, 15)
+    later = {people["a1_0"]: date(2026, 12, 22), people["a1_2"]: date(2026, 12, 23)}
+    later[people["elder_a1"]] = date(2026, 12, 24)
+    rows = [
+        (weekly, w_a1, monday, VisitKind.HOME, "week:2026-12-14"),
+        (weekly, w_a1, date(2026, 12, 21), VisitKind.HOME, "week:2026-12-21"),
+        (weekly, w_a1, date(2026, 12, 28), VisitKind.HOME, "week:2026-12-28"),
+        (people["a1_1"], w_a1, tuesday, VisitKind.HOME, "month"),
+        *((elder, w_a1, day, VisitKind.HOME, "month") for elder, day in later.items()),
+    ]
+    make_plan(uow, str(DECEMBER), rows)
+    go_to(clock, monday)
+    (tried,) = [r for r in current(uow) if r.elder_id == weekly and r.day == monday]
+    record(uow, tried, VisitOutcome.NOT_HOME)
+    rerun(uow, monday, worker_id=w_a1)
+    after = [r for r in current(uow) if r.day > monday]
+    assert [r.day for r in after if r.obligation == "week:2026-12-14"] == [tuesday]
+    (gave_way,) = [r for r in after if r.elder_id == people["a1_1"]]
+    assert gave_way.day > tuesday
+    assert {r.elder_id: r.day for r in after if r.elder_id in later} == later, "nothing else moves"
+
+
 def test_a_day_that_no_longer_holds_its_visits_is_opened_up_to_the_whole_window(
     uow: UnitOfWork, clock: FixedClock, district: District
 ) -> None:

@@ -17,9 +17,11 @@ def weekly(elder: int, first: date, last: date) -> Owed:
     return Owed(elder, VisitKind.HOME, first, last, Rule.WEEKLY_HIGH_RISK, f"week-{first}")
 
 
-def day_costs(owed: Owed, settings: PlanningSettings, *, soon: bool = False) -> dict[date, int]:
+def day_costs(
+    owed: Owed, settings: PlanningSettings, *, soon: bool = False, stay: dict[str, date] | None = None
+) -> dict[date, int]:
     (visit,) = build(
-        WORKER, [owed], HOMES, WEEK, settings, soon={visit_id(owed)} if soon else ()
+        WORKER, [owed], HOMES, WEEK, settings, soon={visit_id(owed)} if soon else (), stay=stay
     ).problem.visits
     return dict(visit.day_costs)
 
@@ -41,10 +43,24 @@ def test_a_window_of_one_day_keeps_it() -> None:
     assert allowed_days(owed, PlanningSettings()) == {WEEK[-1]}
 
 
-def test_a_planned_visit_stays_on_its_day_unless_that_is_the_retry_day() -> None:
+def test_a_planned_visit_keeps_its_day_unless_leaving_it_is_worth_its_cost() -> None:
+    settings = PlanningSettings(later_tries=2, later_try_cost=100, leave_day_cost=1000)
     owed = weekly(8, WEEK[0], WEEK[-1])
-    assert allowed_days(owed, PlanningSettings(), {visit_id(owed): WEEK[2]}) == {WEEK[2]}
-    assert allowed_days(owed, PlanningSettings(), {visit_id(owed): WEEK[-1]}) == set(WEEK[:-1])
+    on_wednesday = {visit_id(owed): WEEK[2]}
+    assert allowed_days(owed, settings, on_wednesday) == set(WEEK[:-1])
+    # Its own day is free; an earlier day costs the move only; Thursday and Friday also a try each.
+    assert day_costs(owed, settings, stay=on_wednesday) == {
+        WEEK[0]: 1000,
+        WEEK[1]: 1000,
+        WEEK[3]: 1100,
+        WEEK[4]: 1200,
+    }
+
+
+def test_a_visit_planned_on_the_retry_day_is_priced_as_a_new_one() -> None:
+    settings = PlanningSettings(later_tries=2, later_try_cost=100, leave_day_cost=1000)
+    owed = weekly(8, WEEK[0], WEEK[-1])
+    assert day_costs(owed, settings, stay={visit_id(owed): WEEK[-1]}) == day_costs(owed, settings)
 
 
 def test_a_day_that_leaves_fewer_tries_after_it_costs_per_try_short() -> None:
