@@ -30,6 +30,7 @@ from visitsvc.month import Month
 from visitsvc.policy import ElderFacts, NotCoverable, Owed, PolicyRules, Rule, obligations
 from visitsvc.workdays import WorkCalendar
 
+ONE_DAY = timedelta(days=1)
 DEFAULT_RULES = PolicyRules()
 
 
@@ -223,20 +224,21 @@ def _excused(item: Owed, elder: ElderMonth, month: Month, calendar: WorkCalendar
 def _left_window_on(item: Owed, facts: ElderFacts, month: Month, calendar: WorkCalendar) -> date | None:
     """The day the person stopped being active, if they still were not on the last working day of the
     obligation's window (a stay lasting to month end ends a monthly visit's window; one ending on the
-    Sunday after a weekly visit's week ends that week's)."""
+    Sunday after a weekly visit's week ends that week's). Home again only on days nobody works (back on a
+    Sunday, moved out on Monday) is not back: they left on the first day."""
     first, last = settling_window(item, month)
     workdays = calendar.workdays_between(first, last)
     if not workdays:
         return None
-    status, since = None, None
-    for effective, new_status in facts.statuses:
-        if effective > workdays[-1]:
-            break
-        if new_status is not status:
-            status, since = new_status, effective
-    if status is ElderStatus.ACTIVE or since is None:
-        return None
-    return max(since, month.first)
+    changes = [(d, s) for d, s in facts.statuses if d <= workdays[-1]]
+    left = None
+    ends = [d for d, _ in changes[1:]] + [workdays[-1] + ONE_DAY]
+    for (since, status), until in zip(changes, ends, strict=True):
+        if status is not ElderStatus.ACTIVE:
+            left = left or since
+        elif calendar.workdays_between(since, until - ONE_DAY):
+            left = None
+    return max(left, month.first) if left is not None else None
 
 
 _FAILED = {

@@ -361,9 +361,9 @@ def test_a_miss_does_not_reshuffle_the_rest_of_the_workers_month(
 def test_a_try_again_that_cannot_wait_takes_the_next_day_from_a_visit_that_can(
     uow: UnitOfWork, clock: FixedClock, district: District
 ) -> None:
-    """w_a1 has time for one visit a day (45 minutes). A weekly visit not at home on Monday 14 December needs Tuesday
-    (each day later is one try fewer in its week); a monthly visit kept on Tuesday has days to spare, so
-    it gives up its day. Nothing else moves."""
+    """w_a1 has time for one visit a day (45 minutes). A weekly visit not at home on Monday 14 December
+    needs Tuesday (each day later is one try fewer in its week); a monthly visit kept on Tuesday has days to
+    spare, so it gives up its day. Nothing else moves."""
     w_a1, people = district.accounts["w_a1"], district.elders
     workers.update_worker(uow, caller=SYSTEM, worker_id=w_a1, changes={"visit_minutes_per_day": 45})
     weekly = elders.create_elder(

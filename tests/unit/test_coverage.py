@@ -147,6 +147,28 @@ def test_a_week_whose_planned_day_passed_before_the_hospital_stay_stays_a_miss()
     assert {o.key for o in result.unsettled} == {"week:2026-11-09"}
 
 
+def test_home_again_only_on_a_sunday_is_not_back() -> None:
+    # In hospital from the planned Wednesday the 4th, home on Sunday the 8th, moved out on Monday the 9th:
+    # never active on a working day after leaving, so they left on the planned day, not after it.
+    statuses = ((date(2026, 11, 4), ElderStatus.HOSPITALIZED), (date(2026, 11, 8), ElderStatus.ACTIVE))
+    moved = replace(
+        PERSON, statuses=(*PERSON.statuses, *statuses, (date(2026, 11, 9), ElderStatus.MOVED_OUT))
+    )
+    slot = Slot("month", date(2026, 11, 4), HOME)
+    result = judge(moved, slots=(slot,), first_planned={"month": date(2026, 11, 4)})
+    assert result.not_coverable is NotCoverable.LEFT_BEFORE_PLANNED
+
+
+def test_home_again_on_a_working_day_then_gone_after_a_planned_day_is_a_miss() -> None:
+    statuses = ((date(2026, 11, 2), ElderStatus.HOSPITALIZED), (date(2026, 11, 6), ElderStatus.ACTIVE))
+    moved = replace(
+        PERSON, statuses=(*PERSON.statuses, *statuses, (date(2026, 11, 20), ElderStatus.MOVED_OUT))
+    )
+    result = judge(moved, first_planned={"month": date(2026, 11, 2), "back:2026-11-06": date(2026, 11, 10)})
+    assert result.coverable
+    assert not result.covered
+
+
 def test_who_refuses_all_contact_is_not_coverable() -> None:
     result = judge(replace(PERSON, refused_contact_on=date(2026, 10, 1)))
     assert result.not_coverable is NotCoverable.REFUSED_ALL_CONTACT
