@@ -123,6 +123,25 @@ def test_nothing_is_owed_while_hospitalised_and_a_visit_within_three_days_after(
     ]
 
 
+def test_home_again_with_three_working_days_running_into_next_month_is_next_months_visit() -> None:
+    # Back on Tuesday 29 December: the third working day after it is Monday 4 January (1 January is a
+    # holiday). December owes no back visit, nor a weekly visit for that week; January owes it by the 4th.
+    facts = replace(
+        HIGH_RISK,
+        statuses=(
+            (date(2025, 3, 1), ElderStatus.ACTIVE),
+            (date(2026, 12, 21), ElderStatus.HOSPITALIZED),
+            (date(2026, 12, 29), ElderStatus.ACTIVE),
+        ),
+    )
+    december = obligations(facts, Month(2026, 12), CALENDAR).owed
+    assert [o.key for o in december] == ["week:2026-12-01", "week:2026-12-07", "week:2026-12-14"]
+    january = obligations(facts, Month(2027, 1), CALENDAR).owed
+    back = [(o.rule, o.earliest, o.latest) for o in january if o.rule is Rule.BACK_FROM_HOSPITAL]
+    assert back == [(Rule.BACK_FROM_HOSPITAL, date(2027, 1, 4), date(2027, 1, 4))]
+    assert "week:2027-01-04" not in {o.key for o in january}, "the back visit stands for its week's"
+
+
 def test_in_hospital_all_month_is_not_coverable() -> None:
     facts = replace(
         PERSON,
