@@ -174,11 +174,11 @@ def obligations(
             Owed(facts.elder_id, kind, window[0], window[-1], Rule.NEW_ELDER, f"new:{facts.registered_on}")
         )
     # Home again with the 3 working days running into next month: next month's visit, as a newcomer's is.
-    next_months: list[date] = []
+    owed_next_month: list[date] = []
     for returned in [*_returns_from_hospital(facts, month.previous()), *_returns_from_hospital(facts, month)]:
         deadline = calendar.add_workdays(returned, rules.back_from_hospital_workdays)
         if deadline > workdays[-1]:
-            next_months.append(returned)
+            owed_next_month.append(returned)
             continue
         window = [d for d in active if returned <= d <= deadline]
         if window:
@@ -191,7 +191,7 @@ def obligations(
             if (
                 days
                 and not _settled_by(owed, days)
-                and not any(days[0] <= r <= days[-1] for r in next_months)
+                and not any(days[0] <= r <= days[-1] for r in owed_next_month)
             ):
                 owed.append(
                     Owed(facts.elder_id, kind, days[0], days[-1], Rule.WEEKLY_HIGH_RISK, f"week:{week[0]}")
