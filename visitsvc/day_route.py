@@ -6,12 +6,13 @@ breaks the day (the solver's drop reason, or a violation `routing.check` found).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
 import routing
 from visitsvc.model.enums import VisitKind
-from visitsvc.plan_problems import Home, PlanningSettings, WorkerFacts, build, visit_id
+from visitsvc.plan_problems import Home, PlanningSettings, WorkerFacts, WorkerMonth, build, visit_id
 from visitsvc.policy import Owed, Rule
 
 # A worker's day is small: a solution limit answers quickly, and the same way for the same input.
@@ -53,10 +54,7 @@ def resequence(
     phones = sum(1 for s in stops if s.kind is VisitKind.PHONE)
     if phones * settings.phone_minutes > worker.minutes_per_day:
         raise DayRefused("over_capacity", f"{day} 的电话探访超出当日工时")
-    # A key per stop keeps visit ids unique even if one owed visit appeared twice on a day.
-    owed = [Owed(s.elder_id, s.kind, day, day, _rule(s.rule), f"{s.obligation}@{s.key}") for s in stops]
-    stop_of = {visit_id(o): s for o, s in zip(owed, stops, strict=True)}
-    month = build(worker, owed, homes, [day], settings)
+    month, stop_of = day_problem(worker, day, stops, homes, settings)
     plan = routing.solve(month.problem, OPTIONS)
     for dropped in plan.dropped:
         code, why = _DROPPED[dropped.reason]
@@ -73,6 +71,22 @@ def resequence(
     for o, _ in month.phone:
         placed.append(Placed(stop_of[visit_id(o)].key, len(placed) + 1, None))
     return placed, plan.stats.wall_time
+
+
+def day_problem(
+    worker: WorkerFacts,
+    day: date,
+    stops: Sequence[DayStop],
+    homes: dict[int, Home],
+    settings: PlanningSettings,
+    offered: Sequence[Owed] = (),
+) -> tuple[WorkerMonth, dict[str, DayStop]]:
+    """The day's stops, and any visits `offered` on top, as the worker's problem of that one day; each stop
+    under its visit id, in the order given."""
+    # A key per stop keeps visit ids unique even if one owed visit appeared twice on a day.
+    owed = [Owed(s.elder_id, s.kind, day, day, _rule(s.rule), f"{s.obligation}@{s.key}") for s in stops]
+    month = build(worker, owed, homes, [day], settings, offered=offered)
+    return month, {visit_id(o): s for o, s in zip(owed, stops, strict=True)}
 
 
 def _rule(value: str) -> Rule:

@@ -26,9 +26,9 @@ GRID_PATH = {4: GRID_A, 5: GRID_B}
 
 def row(elder: int, worker: int, day: date, seq: int, kind: VisitKind = VisitKind.HOME) -> PlannedVisit:
     return PlannedVisit(
-        elder_id=elder, worker_id=worker, day=day, seq=seq, arrival=time(9, 0), kind=kind,
-        obligation=f"week-{MONDAY}", rule=Rule.WEEKLY_HIGH_RISK.value, substituted=False, moved=False,
-        pinned=False,
+        id=elder * 100 + seq, elder_id=elder, worker_id=worker, day=day, seq=seq, arrival=time(9, 0),
+        kind=kind, obligation=f"week-{MONDAY}", rule=Rule.WEEKLY_HIGH_RISK.value, substituted=False,
+        moved=False, pinned=False,
     )  # fmt: skip
 
 

@@ -15,9 +15,10 @@ from datetime import date, time
 
 import routing
 from visitsvc import overflow
+from visitsvc.day_route import DayStop, day_problem
 from visitsvc.model import PlannedVisit, VisitKind
-from visitsvc.plan_problems import Home, PlanningSettings, WorkerFacts, WorkerMonth, build
-from visitsvc.policy import Owed, Rule
+from visitsvc.plan_problems import Home, PlanningSettings, WorkerFacts, WorkerMonth
+from visitsvc.policy import Owed
 from visitsvc.replan_rules import Decision, Key
 from visitsvc.services.plan_steps import clock_of, options_of, planned_row
 
@@ -72,8 +73,9 @@ def hand_over_today(
             team.append((replace(worker, work_start=max(worker.work_start, now)), rows))
     if not team:
         return handover
-    months = [_today_month(worker, rows, [], homes, today, settings)[0] for worker, rows in team]
-    spare = [_spare(m, rows) for m, (_, rows) in zip(months, team, strict=True)]
+    days = [_today_month(worker, rows, [], homes, today, settings) for worker, rows in team]
+    months = [month for month, _ in days]
+    spare = [_spare(month, prefix) for month, prefix in days]
     offered = overflow.share_out(
         [(None, o) for o in waiting], months, spare, homes, grid_path, limit_m=settings.move_limit_m,
         home_load=settings.home_minutes,
@@ -87,9 +89,8 @@ def hand_over_today(
 
 
 def _can_extend(worker: WorkerFacts, rows: list[PlannedVisit], homes: dict[int, Home], now: time) -> bool:
-    """Only a day still open, whose rows the problem can hold (each person located in the run, once)."""
-    keys = [(r.elder_id, r.obligation) for r in rows]
-    return now < worker.work_end and len(set(keys)) == len(keys) and all(r.elder_id in homes for r in rows)
+    """Only a day still open, whose people the run has located."""
+    return now < worker.work_end and all(r.elder_id in homes for r in rows)
 
 
 def _today_month(
@@ -100,16 +101,16 @@ def _today_month(
     today: date,
     settings: PlanningSettings,
 ) -> tuple[WorkerMonth, routing.Prefix]:
-    owed = [Owed(r.elder_id, r.kind, today, today, Rule(r.rule), r.obligation) for r in rows]
-    month = build(worker, owed, homes, [today], settings, offered=offered)
-    route = tuple(f"{r.elder_id}|{r.obligation}" for r in rows if r.kind is VisitKind.HOME)
+    """The colleague's day with `offered` on top; their route as served is the fixed start of it."""
+    stops = [DayStop(r.id, r.elder_id, r.kind, r.rule, r.obligation) for r in rows]
+    month, stop_of = day_problem(worker, today, stops, homes, settings, offered=offered)
+    route = tuple(vid for vid, stop in stop_of.items() if stop.kind is VisitKind.HOME)
     return month, routing.Prefix(str(worker.id), today, route)
 
 
-def _spare(month: WorkerMonth, rows: list[PlannedVisit]) -> int:
+def _spare(month: WorkerMonth, prefix: routing.Prefix) -> int:
     (shift,) = month.problem.shifts
-    routed = {f"{r.elder_id}|{r.obligation}" for r in rows if r.kind is VisitKind.HOME}
-    used = sum(v.load for v in month.problem.visits if v.id in routed)
+    used = sum(v.load for v in month.problem.visits if v.id in prefix.visit_ids)
     return max((shift.capacity or 0) - used, 0)
 
 
