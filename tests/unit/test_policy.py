@@ -108,15 +108,15 @@ def test_registered_too_late_for_the_five_day_rule_is_not_coverable_this_month()
     assert result.not_coverable is NotCoverable.REGISTERED_TOO_LATE
 
 
-def test_nothing_is_owed_while_hospitalised_and_a_visit_within_three_days_after() -> None:
-    facts = replace(
-        PERSON,
-        statuses=(
-            (date(2025, 3, 1), ElderStatus.ACTIVE),
-            (date(2026, 10, 20), ElderStatus.HOSPITALIZED),
-            (date(2026, 11, 16), ElderStatus.ACTIVE),
-        ),
+def in_hospital(facts: ElderFacts, first: date, back: date) -> ElderFacts:
+    return replace(
+        facts,
+        statuses=(*facts.statuses, (first, ElderStatus.HOSPITALIZED), (back, ElderStatus.ACTIVE)),
     )
+
+
+def test_nothing_is_owed_while_hospitalised_and_a_visit_within_three_days_after() -> None:
+    facts = in_hospital(PERSON, date(2026, 10, 20), date(2026, 11, 16))
     owed = obligations(facts, NOVEMBER, CALENDAR).owed
     assert [(o.rule, o.earliest, o.latest) for o in owed] == [
         (Rule.BACK_FROM_HOSPITAL, date(2026, 11, 16), date(2026, 11, 19))
@@ -126,14 +126,7 @@ def test_nothing_is_owed_while_hospitalised_and_a_visit_within_three_days_after(
 def test_home_again_with_three_working_days_running_into_next_month_is_next_months_visit() -> None:
     # Back on Tuesday 29 December: the third working day after it is Monday 4 January (1 January is a
     # holiday). December owes no back visit, nor a weekly visit for that week; January owes it by the 4th.
-    facts = replace(
-        HIGH_RISK,
-        statuses=(
-            (date(2025, 3, 1), ElderStatus.ACTIVE),
-            (date(2026, 12, 21), ElderStatus.HOSPITALIZED),
-            (date(2026, 12, 29), ElderStatus.ACTIVE),
-        ),
-    )
+    facts = in_hospital(HIGH_RISK, date(2026, 12, 21), date(2026, 12, 29))
     december = obligations(facts, Month(2026, 12), CALENDAR).owed
     assert [o.key for o in december] == ["week:2026-12-01", "week:2026-12-07", "week:2026-12-14"]
     january = obligations(facts, Month(2027, 1), CALENDAR).owed
