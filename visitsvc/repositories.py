@@ -458,9 +458,8 @@ class MonthRepository:
         made = [(vid, created.astimezone(SHANGHAI).date()) for vid, created in versions]
         if not made:
             return {}
-        successors: list[date | None] = [on for _, on in made[1:]]
         spans = []  # (version, first day it is in force at a day's end, the day its successor is made)
-        for (vid, on), until in zip(made, [*successors, None], strict=True):
+        for (vid, on), until in zip(made, [*(on for _, on in made[1:]), None], strict=True):
             if until is None or until > on:
                 spans.append((vid, on, until))
         in_force = or_(
