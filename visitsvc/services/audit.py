@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from visitsvc.masking import redact_details
 from visitsvc.model import AuditEntry
 from visitsvc.repositories import AuditFilter
 from visitsvc.scoping import ROOT_PATH, Caller, require_admin
@@ -31,7 +32,8 @@ def record(
             record_type=record_type,
             record_id=None if record_id is None else str(record_id),
             area_path=area_path,
-            details=details or {},
+            # Whoever reads the log later may not have seen the full values: they are never stored.
+            details=redact_details(details or {}),
         )
     )
 
@@ -50,13 +52,14 @@ class AuditRead:
 def list_audit(
     uow: UnitOfWork, *, caller: Caller, flt: AuditFilter, limit: int, before_id: int | None = None
 ) -> tuple[list[AuditRead], int | None]:
-    """Newest first; the cursor is the last id seen."""
+    """Newest first; the cursor is the last id seen. Details are masked again on the way out, so entries
+    written before masking covered birth dates show no more than new ones."""
     require_admin(caller)
     with uow:
         rows = uow.audit.page(caller.scope, flt, limit=limit + 1, before_id=before_id)
         page = rows[:limit]
         items = [
-            AuditRead(e.id, e.at, e.actor_id, e.action, e.record_type, e.record_id, dict(e.details))
+            AuditRead(e.id, e.at, e.actor_id, e.action, e.record_type, e.record_id, redact_details(e.details))
             for e in page
         ]
         return items, (page[-1].id if len(rows) > limit else None)
