@@ -115,11 +115,22 @@ class ElderPatchSchema(ElderInSchema):
 class ElderSchema(StrictSchema):
     id = fields.Integer()
     name = fields.String()
-    id_number = fields.String(metadata={"description": "masked unless unmask=true"})
+    id_number = fields.String(
+        metadata={"description": "masked (region and last four kept) unless unmask=true, which is audited"}
+    )
     sex = enum(Sex)
-    birth_date = fields.Date()
-    age = fields.Integer()
-    phone = fields.String(allow_none=True)
+    birth_date = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "the full date only with unmask=true (audited); null when masked, since the "
+            "hidden digits of the masked id_number are this date"
+        },
+    )
+    birth_year = fields.Integer(
+        metadata={"description": "always given: as much of the birth date as masking allows"}
+    )
+    age = fields.Integer(metadata={"description": "completed years today"})
+    phone = fields.String(allow_none=True, metadata={"description": "masked unless unmask=true"})
     address = fields.String()
     lon = fields.Float(allow_none=True)
     lat = fields.Float(allow_none=True)
@@ -130,7 +141,7 @@ class ElderSchema(StrictSchema):
     ability_level = enum(AbilityLevel, allow_none=True)
     disability_grade = enum(DisabilityGrade, allow_none=True)
     emergency_contact = fields.String(allow_none=True)
-    emergency_phone = fields.String(allow_none=True)
+    emergency_phone = fields.String(allow_none=True, metadata={"description": "masked unless unmask=true"})
     willingness = enum(Willingness)
     preferred_start = fields.Time(allow_none=True)
     preferred_end = fields.Time(allow_none=True)
@@ -140,7 +151,11 @@ class ElderSchema(StrictSchema):
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     version = fields.Integer()
-    masked = fields.Boolean()
+    masked = fields.Boolean(
+        metadata={
+            "description": "true: id_number and phones masked, birth_date null (birth_year and age only)"
+        }
+    )
 
 
 class ElderQuery(PageArgs):
@@ -199,7 +214,11 @@ class AuditSchema(StrictSchema):
     action = fields.String()
     record_type = fields.String()
     record_id = fields.String(allow_none=True)
-    details = fields.Dict()
+    details = fields.Dict(
+        metadata={
+            "description": "ID numbers and phones masked, birth dates as YYYY-**-**: never the full values"
+        }
+    )
 
 
 class AuditQuery(PageArgs):

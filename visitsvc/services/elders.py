@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from visitsvc import idnumber, phone
+from visitsvc import idnumber, masking, phone
 from visitsvc.elder_rules import FIELD_NAMES, ElderData, normalize
 from visitsvc.errors import Conflict, Forbidden, Invalid
 from visitsvc.model import (
@@ -39,7 +39,8 @@ class ElderRead:
     name: str
     id_number: str
     sex: Sex
-    birth_date: date
+    birth_date: date | None  # only unmasked: with the masked number it would give the whole number back
+    birth_year: int
     age: int
     phone: str | None
     address: str
@@ -74,7 +75,8 @@ def to_read(elder: Elder, *, today: date, unmasked: bool) -> ElderRead:
         name=elder.name,
         id_number=elder.id_number if unmasked else idnumber.mask(elder.id_number),
         sex=elder.sex,
-        birth_date=elder.birth_date,
+        birth_date=elder.birth_date if unmasked else None,
+        birth_year=elder.birth_date.year,
         age=elder.age(today),
         phone=show_phone(elder.phone),
         address=elder.address,
@@ -168,10 +170,8 @@ def apply(elder: Elder, data: ElderData, grid: Area, *, today: date, at: datetim
 def _audit_value(name: str, value: Any) -> Any:
     if value is None:
         return None
-    if name == "id_number":
-        return idnumber.mask(str(value))
-    if name in ("phone", "emergency_phone"):
-        return phone.mask_phone(str(value))
+    if name in masking.SENSITIVE_FIELDS:  # the audit holds no more than a masked view shows
+        return masking.mask_field(name, value)
     if isinstance(value, date | time):
         return value.isoformat()
     return value.value if hasattr(value, "value") else value
