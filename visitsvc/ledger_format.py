@@ -211,12 +211,12 @@ def elder_from_row(reader: RowReader) -> ElderData | None:
     return None if r.errors else data
 
 
-def elder_to_row(elder: Elder, *, id_number: str, phone: str, emergency_phone: str) -> list[str]:
+def elder_to_row(elder: Elder, *, id_number: str, birth: str, phone: str, emergency_phone: str) -> list[str]:
     return [
         elder.name,
         id_number,
         elder.sex.label,
-        elder.birth_date.isoformat(),
+        birth,
         phone,
         elder.address,
         "" if elder.lon is None else f"{elder.lon:.7f}".rstrip("0").rstrip("."),
@@ -236,6 +236,10 @@ def elder_to_row(elder: Elder, *, id_number: str, phone: str, emergency_phone: s
 
 
 EXPORT_COLUMNS = (*ELDER_COLUMNS, *ELDER_OPTIONAL)
+# A masked export holds the birth year only, under a header that says so: the eight hidden digits of a masked
+# ID number are the birth date. Such a file is for reading, not re-import (its ID numbers are masked too).
+BIRTH_YEAR_COLUMN = "出生年份"
+MASKED_EXPORT_COLUMNS = tuple(BIRTH_YEAR_COLUMN if c == "出生日期" else c for c in EXPORT_COLUMNS)
 
 
 def worker_from_row(r: RowReader) -> WorkerData | None:

@@ -16,6 +16,7 @@ from visitsvc.ledger_format import (
     AREA_FIELD_COLUMN,
     ELDER_FIELD_COLUMN,
     EXPORT_COLUMNS,
+    MASKED_EXPORT_COLUMNS,
     WORKER_FIELD_COLUMN,
     LedgerKind,
     RowReader,
@@ -401,9 +402,10 @@ def export_elders(
         )
         uow.commit()
     stamp = uow.clock.today().strftime("%Y%m%d")
+    columns = EXPORT_COLUMNS if unmask else MASKED_EXPORT_COLUMNS
     if fmt == "xlsx":
-        return Export(f"elders-{stamp}.xlsx", XLSX, write_xlsx(EXPORT_COLUMNS, rows), len(rows))
-    return Export(f"elders-{stamp}.csv", CSV, write_csv(EXPORT_COLUMNS, rows), len(rows))
+        return Export(f"elders-{stamp}.xlsx", XLSX, write_xlsx(columns, rows), len(rows))
+    return Export(f"elders-{stamp}.csv", CSV, write_csv(columns, rows), len(rows))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -417,6 +419,12 @@ def _export_row(elder: Elder, unmask: bool) -> list[str]:
         return value if unmask else phone.mask_phone(value)
 
     id_number = elder.id_number if unmask else idnumber.mask(elder.id_number)
+    # Masked, the year only (under 出生年份): with the full date the masked number would be whole again.
+    birth = elder.birth_date.isoformat() if unmask else str(elder.birth_date.year)
     return elder_to_row(
-        elder, id_number=id_number, phone=show(elder.phone), emergency_phone=show(elder.emergency_phone)
+        elder,
+        id_number=id_number,
+        birth=birth,
+        phone=show(elder.phone),
+        emergency_phone=show(elder.emergency_phone),
     )
