@@ -2,7 +2,12 @@
 
 A masked ID number hides exactly its eight birth-date digits, so a masked view that also showed the full birth
 date would give the number back. Masked means: the number as `idnumber.mask`, phones as `phone.mask_phone`,
-the birth date at most as its year. The full values are for the audited unmask path only.
+the birth date at most as its year, and the age as the age reached this calendar year. The full values are for
+the audited unmask path only.
+
+Why not the age in completed years: beside the year it narrows the date to before or after today's (as few as
+two valid numbers are left for someone born late in the year), and watched from day to day it changes on the
+birthday itself. This year minus the birth year changes on 1 January for everyone: it tells the year, no more.
 
 Audit details follow the same rule whoever reads them: `redact_details` masks these fields wherever an entry
 names them, at the top level or in its `changes` ({field: [old, new]}). Every mask here is idempotent, so
@@ -12,6 +17,7 @@ applying it to an entry written masked (or to an old entry read back) changes no
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from visitsvc import idnumber, phone
@@ -22,6 +28,11 @@ BIRTH_DATE_FIELDS = frozenset({"birth_date"})
 SENSITIVE_FIELDS = ID_NUMBER_FIELDS | PHONE_FIELDS | BIRTH_DATE_FIELDS
 
 _YEAR = re.compile(r"^\d{4}")
+
+
+def age_this_year(birth: date, today: date) -> int:
+    """The age reached in `today`'s calendar year: a masked view's age, which tells the birth year only."""
+    return today.year - birth.year
 
 
 def mask_birth_date(value: str) -> str:

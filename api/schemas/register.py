@@ -127,9 +127,14 @@ class ElderSchema(StrictSchema):
         },
     )
     birth_year = fields.Integer(
-        metadata={"description": "always given: as much of the birth date as masking allows"}
+        metadata={"description": "always given: as much of the birth date as a masked view may show"}
     )
-    age = fields.Integer(metadata={"description": "completed years today"})
+    age = fields.Integer(
+        metadata={
+            "description": "unmasked: completed years today; masked: the age reached this calendar year "
+            "(this year - birth_year), which changes on 1 January, not on the birthday"
+        }
+    )
     phone = fields.String(allow_none=True, metadata={"description": "masked unless unmask=true"})
     address = fields.String()
     lon = fields.Float(allow_none=True)

@@ -22,7 +22,9 @@ class OpenFollowUpSchema(Schema):
 class StopElderSchema(Schema):
     id = fields.Integer()
     name = fields.String()
-    age = fields.Integer()
+    age = fields.Integer(
+        metadata={"description": "当年年龄（今年 − 出生年份）：元旦变化而非生日当天，不透露出生日期"}
+    )
     sex = enum(Sex)
     categories = fields.List(enum(Category))
     ability_level = enum(AbilityLevel, allow_none=True)

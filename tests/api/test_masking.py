@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -23,12 +23,13 @@ from openpyxl import load_workbook
 from tests.api.conftest import Headers
 from tests.api.console import Console
 from tests.api.test_elders import elder_body
-from tests.factories import SYSTEM, District, id_number
+from tests.factories import PASSWORD, SYSTEM, District, elder_data, id_number
 from tests.fieldwork import plan_day
 from visitsvc import idnumber
 from visitsvc.clock import SHANGHAI, FixedClock
 from visitsvc.ledger_format import BIRTH_YEAR_COLUMN, EXPORT_COLUMNS, MASKED_EXPORT_COLUMNS
 from visitsvc.model import AuditEntry
+from visitsvc.services import elders
 from visitsvc.uow import UnitOfWork
 
 Login = Callable[[str], Headers]
@@ -68,20 +69,19 @@ def every_day(year: int) -> Iterator[date]:
 
 def rebuild(masked: str, shown: Mapping[str, Any], today: date) -> set[str]:
     """The attacker: every valid ID number with the masked one's region and last four characters whose birth
-    date fits what is shown (a full date, a year, an age on `today`)."""
+    date fits what is shown (a full date, or the years a birth year and an age allow)."""
     assert "*" in masked
     assert len(masked) == 18
     region, tail = masked[:6], masked[-4:]
     if shown.get("birth_date"):
         days = [date.fromisoformat(str(shown["birth_date"]))]
     else:
-        years = {int(shown["birth_year"])} if shown.get("birth_year") else set()
-        if shown.get("age") is not None:
-            by_age = {today.year - int(shown["age"]) - 1, today.year - int(shown["age"])}
-            years = years & by_age if years else by_age
+        years = set(range(1890, today.year + 1))
+        if shown.get("birth_year"):
+            years &= {int(shown["birth_year"])}
+        if shown.get("age") is not None:  # completed years or this year's age: either way one of two years
+            years &= {today.year - int(shown["age"]), today.year - int(shown["age"]) - 1}
         days = [d for y in sorted(years) for d in every_day(y)]
-        if shown.get("age") is not None:
-            days = [d for d in days if idnumber.age_on(d, today) == int(shown["age"])]
     return {n for d in days if idnumber.is_valid(n := f"{region}{d:%Y%m%d}{tail}")}
 
 
@@ -119,6 +119,38 @@ def test_a_grid_worker_cannot_rebuild_an_id_number_from_the_list(
     for elder in page["items"]:
         assert elder["birth_date"] is None
         assert_not_rebuilt(elder["id_number"], elder, clock.today(), real_number(client, login, elder["id"]))
+
+
+def logged_in(client: FlaskClient, account: str) -> Headers:
+    """A token of the clock's day (the `login` fixture keeps its first, which runs out as the clock moves)."""
+    response = client.post("/api/v1/auth/token", json={"username": account, "password": PASSWORD})
+    assert response.status_code == 200, response.json
+    return {"Authorization": f"Bearer {response.json['access_token']}"}
+
+
+def test_the_masked_age_neither_narrows_the_date_nor_changes_on_the_birthday(
+    client: FlaskClient, district: District, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    """Born 20 December: in completed years the age beside the year would say "not before 25 November" (as few
+    as two valid numbers left), and watched day by day it would change on the birthday itself."""
+    birth = date(1940, 12, 20)
+    grid = district.codes["grid_a1"]
+    elder_id = elders.create_elder(uow, caller=SYSTEM, data=elder_data(grid, birth_date=birth)).id
+    url = f"/api/v1/elders/{elder_id}"
+    seen: dict[date, tuple[int, int]] = {}
+    for day in (date(2026, 11, 25), date(2026, 12, 19), date(2026, 12, 20), date(2027, 1, 1)):
+        clock.set(datetime.combine(day, time(10), SHANGHAI))
+        masked = client.get(url, headers=logged_in(client, "w_a1")).json
+        full = client.get(url, query_string={"unmask": "true"}, headers=logged_in(client, "sup_a")).json
+        seen[day] = (masked["age"], full["age"])
+        assert masked["age"] == day.year - masked["birth_year"]
+        assert_no_birth_date(masked, birth)
+    assert seen == {
+        date(2026, 11, 25): (86, 85),
+        date(2026, 12, 19): (86, 85),
+        date(2026, 12, 20): (86, 86),
+        date(2027, 1, 1): (87, 86),
+    }, "masked, the age changes on 1 January; unmasked (audited) it is in completed years"
 
 
 def test_a_registration_and_a_correction_answer_masked(

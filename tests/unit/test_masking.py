@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from visitsvc.masking import mask_birth_date, mask_field, redact_details
+from visitsvc.masking import age_this_year, mask_birth_date, mask_field, redact_details
 
 NUMBER = "33010619400517069X"
 
@@ -55,3 +55,9 @@ def test_masking_twice_changes_nothing() -> None:
 def test_entries_without_personal_data_are_untouched() -> None:
     details = {"month": "2026-12", "rows": 3, "changes": {"status": ["active", "deceased"]}}
     assert redact_details(details) == details
+
+
+def test_a_masked_age_changes_on_new_year_not_on_the_birthday() -> None:
+    birth = date(1940, 12, 20)
+    ages = [age_this_year(birth, day) for day in (date(2026, 12, 19), date(2026, 12, 20), date(2027, 1, 1))]
+    assert ages == [86, 86, 87]

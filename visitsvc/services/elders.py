@@ -77,7 +77,7 @@ def to_read(elder: Elder, *, today: date, unmasked: bool) -> ElderRead:
         sex=elder.sex,
         birth_date=elder.birth_date if unmasked else None,
         birth_year=elder.birth_date.year,
-        age=elder.age(today),
+        age=elder.age(today) if unmasked else masking.age_this_year(elder.birth_date, today),
         phone=show_phone(elder.phone),
         address=elder.address,
         lon=elder.lon,

@@ -16,6 +16,7 @@ import routing
 from visitsvc import idnumber, nav
 from visitsvc.clock import SHANGHAI
 from visitsvc.errors import invalid_field
+from visitsvc.masking import age_this_year
 from visitsvc.model import (
     AbilityLevel,
     Category,
@@ -258,7 +259,9 @@ def _elder(
     return StopElder(
         id=elder.id,
         name=elder.name,
-        age=elder.age(day),
+        age=age_this_year(
+            elder.birth_date, day
+        ),  # as masked: not the day the age changes (visitsvc/masking.py)
         sex=elder.sex,
         categories=sorted(elder.categories),
         ability_level=elder.ability_level,
