@@ -105,7 +105,7 @@ def to_read(elder: Elder, *, today: date, unmasked: bool) -> ElderRead:
 
 def _check_unmask(caller: Caller, unmask: bool) -> None:
     if unmask and not caller.may_unmask:
-        raise Forbidden("网格员无权查看完整身份证号和电话", code="unmask_forbidden")
+        raise Forbidden("网格员无权查看完整身份证号、电话和出生日期", code="unmask_forbidden")
 
 
 def _audit_unmask(uow: UnitOfWork, caller: Caller, elder: Elder) -> None:
