@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 from xml.etree.ElementTree import ParseError
 
@@ -203,7 +204,7 @@ def _table(lines: list[list[str]], numeric: dict[int, list[int]]) -> Table:
 def csv_cell(value: object) -> str:
     """A value as CSV text that no spreadsheet runs: text starting like a formula gets a leading `'`
     (OWASP's rule, which Excel shows as text); numbers stay numbers, negative ones too."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return _cell_text(value)
     text = _cell_text(value)
     return "'" + text if text.startswith(FORMULA_START) else text
@@ -217,7 +218,7 @@ def xlsx_row(sheet: Worksheet | WriteOnlyWorksheet, values: Iterable[object]) ->
 
 
 def _xlsx_cell(sheet: Worksheet | WriteOnlyWorksheet, value: object) -> Cell:
-    if isinstance(value, int | float | datetime | date | time) and not isinstance(value, bool):
+    if isinstance(value, int | float | Decimal | datetime | date | time) and not isinstance(value, bool):
         return Cell(sheet, row=1, column=1, value=value)  # append() moves it into place
     # Control characters cannot be stored in XLSX at all (openpyxl raises): they are dropped.
     text = ILLEGAL_CHARACTERS_RE.sub("", _cell_text(value))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -45,7 +46,7 @@ def test_csv_text_that_cannot_be_a_formula_is_written_as_given(text: str) -> Non
 
 
 def test_csv_numbers_stay_numbers_even_negative_ones() -> None:
-    assert [csv_cell(v) for v in (-5, -1.5, 3.0, 0)] == ["-5", "-1.5", "3", "0"]
+    assert [csv_cell(v) for v in (-5, -1.5, 3.0, 0, Decimal("-2.50"))] == ["-5", "-1.5", "3", "0", "-2.50"]
     assert csv_cell("-5") == "'-5", "text is judged as text"
     assert csv_cell(None) == ""
 
