@@ -31,7 +31,6 @@ from visitsvc.ledger_format import LedgerKind
 from visitsvc.repositories import ElderFilter
 from visitsvc.services import elders, ledger
 from visitsvc.services.elders import ElderRead, StatusChangeRead
-from visitsvc.spreadsheet import read_table
 
 blp = Blueprint("elders", __name__, url_prefix="/api/v1/elders", description="老年人台账")
 
@@ -121,10 +120,10 @@ class ElderImport(MethodView):
         name = upload.filename or ""
         if not name.lower().endswith((".csv", ".xlsx")):
             raise invalid_field("file", "仅支持 .csv 或 .xlsx 文件")
-        table = read_table(upload.read(), name)
-        return ledger.import_table(
-            uow(), caller=who, kind=LedgerKind.ELDERS, table=table, dry_run=query["dry_run"], filename=name
-        )
+        return ledger.import_file(
+            uow(), caller=who, kind=LedgerKind.ELDERS, data=upload.read(), filename=name,
+            dry_run=query["dry_run"],
+        )  # fmt: skip
 
 
 @blp.route("/export")

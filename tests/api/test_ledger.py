@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Callable
 from typing import Any
@@ -11,9 +12,12 @@ from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from tests.api.conftest import Headers
+from tests.api.console import Console
 from tests.factories import District, id_number
-from visitsvc.ledger_format import ELDER_COLUMNS, MASKED_EXPORT_COLUMNS
-from visitsvc.spreadsheet import write_csv, write_xlsx
+from tests.hostile_files import broken_xml, sheet_xml, xlsx_padded
+from visitsvc import spreadsheet
+from visitsvc.ledger_format import ELDER_COLUMNS, EXPORT_COLUMNS, MASKED_EXPORT_COLUMNS
+from visitsvc.spreadsheet import MAX_COLUMNS, MAX_ROWS, write_csv, write_xlsx
 
 Login = Callable[[str], Headers]
 
@@ -211,3 +215,95 @@ def test_exports_are_masked_unless_an_admin_asks_and_always_audited(
     assert all("********" in str(line[1]) for line in values[1:])
     audit = client.get("/api/v1/audit", query_string={"action": "ledger.export"}, headers=login("admin")).json
     assert audit["items"][0]["details"]["rows"] == 2
+
+
+# Files are hostile until read: no formula goes out, no parsing before the role check, limits before reading
+
+
+FORMULA_NAME = "=1+2"
+FORMULA_NOTE = '=HYPERLINK("http://x","y")'
+
+
+def test_an_export_never_holds_a_formula_and_imports_back_unchanged(
+    client: FlaskClient, district: District, login: Login
+) -> None:
+    """An elder named `=1+2` stays a name: OWASP's quote in CSV, a text cell in XLSX."""
+    person = row(district.codes["grid_a1"], 姓名=FORMULA_NAME, 备注=FORMULA_NOTE)
+    assert upload(client, login("sup_a"), csv_of([person])).status_code == 200
+    found = client.get("/api/v1/elders", query_string={"q": FORMULA_NAME}, headers=login("sup_a")).json
+    assert [e["name"] for e in found["items"]] == [FORMULA_NAME], "stored as typed"
+    as_csv = client.get("/api/v1/elders/export", query_string={"format": "csv"}, headers=login("sup_a"))
+    lines = list(csv.reader(io.StringIO(as_csv.data.decode("utf-8-sig"), newline="")))
+    mine = next(line for line in lines if line[0].endswith(FORMULA_NAME))
+    assert (mine[0], mine[EXPORT_COLUMNS.index("备注")]) == ("'" + FORMULA_NAME, "'" + FORMULA_NOTE)
+    as_xlsx = client.get("/api/v1/elders/export", query_string={"format": "xlsx"}, headers=login("sup_a"))
+    assert "<f>" not in sheet_xml(as_xlsx.data)
+    sheet = load_workbook(io.BytesIO(as_xlsx.data)).worksheets[0]
+    cells = next(line for line in sheet.iter_rows(min_row=2) if line[0].value == FORMULA_NAME)
+    note = cells[EXPORT_COLUMNS.index("备注")]
+    assert (cells[0].data_type, note.data_type, note.value) == ("s", "s", FORMULA_NOTE)
+    unmasked = client.get(
+        "/api/v1/elders/export", query_string={"format": "csv", "unmask": "true"}, headers=login("admin")
+    )
+    again = upload(client, login("admin"), unmasked.data, name="export.csv")
+    assert again.status_code == 200, again.json
+    assert (again.json["created"], again.json["updated"]) == (0, 0), "the quote is undone on the way in"
+
+
+@pytest.fixture
+def unread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to parse an upload fails the test."""
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(spreadsheet, "_read_xlsx", refuse)
+    monkeypatch.setattr(spreadsheet, "_read_csv", refuse)
+
+
+def test_a_grid_worker_is_refused_before_the_file_is_read(
+    client: FlaskClient, district: District, login: Login, unread: None
+) -> None:
+    """An XLSX declaring A1:XFD3000 made the old import pad 49 million cells before its 403."""
+    huge = xlsx_padded([ELDER_COLUMNS, list(row(district.codes["grid_a1"]).values())])
+    response = upload(client, login("w_a1"), huge, name="台账.xlsx")
+    assert response.status_code == 403, response.json
+    console = Console(client)
+    console.login("w_a1")
+    for path in ("/console/ledger/check", "/console/ledger/import"):
+        page = console.post(
+            path, {"file": (io.BytesIO(huge), "台账.xlsx")}, form_page="/console/login",
+            content_type="multipart/form-data",
+        )  # fmt: skip
+        assert page.status_code == 403, path
+
+
+def test_a_sheet_declaring_a_huge_range_is_refused_before_it_is_read(
+    client: FlaskClient, district: District, login: Login
+) -> None:
+    huge = xlsx_padded([ELDER_COLUMNS, list(row(district.codes["grid_a1"]).values())])
+    response = upload(client, login("sup_a"), huge, name="台账.xlsx")
+    assert response.status_code == 422
+    assert response.json["code"] == "too_many_columns"
+    assert f"{MAX_COLUMNS} 列" in response.json["message"]
+    assert response.json["rows"][0]["row"] == 1
+
+
+def test_a_file_over_the_row_limit_is_refused_before_any_row_is_checked(
+    client: FlaskClient, district: District, login: Login
+) -> None:
+    content = ("姓名\n" + "陈阿婆\n" * (MAX_ROWS + 1)).encode()
+    response = upload(client, login("sup_a"), content)
+    assert response.status_code == 422
+    assert (response.json["code"], len(response.json["rows"])) == ("too_many_rows", 1)
+    assert f"{MAX_ROWS} 行" in response.json["message"]
+
+
+def test_a_broken_xlsx_is_422_with_a_message(client: FlaskClient, district: District, login: Login) -> None:
+    content = broken_xml(
+        write_xlsx(ELDER_COLUMNS, [[row(district.codes["grid_a1"])[h] for h in ELDER_COLUMNS]])
+    )
+    response = upload(client, login("sup_a"), content, name="台账.xlsx")
+    assert response.status_code == 422
+    assert response.json["code"] == "unreadable_file"
+    assert "XLSX" in response.json["message"]

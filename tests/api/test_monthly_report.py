@@ -5,6 +5,7 @@ endpoint's figures, the missed list masked, audited, and only for a supervisor's
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable
 
 import pytest
@@ -14,9 +15,9 @@ from sqlalchemy import select
 
 from tests.api.conftest import Headers
 from tests.api.december import December, december
-from tests.factories import District
+from tests.factories import District, make_follow_up
 from visitsvc.clock import FixedClock
-from visitsvc.model import AuditEntry, Elder
+from visitsvc.model import AuditEntry, Elder, FollowUp
 from visitsvc.uow import UnitOfWork
 
 Login = Callable[[str], Headers]
@@ -82,3 +83,29 @@ def test_the_report_is_for_supervisors_of_the_area(
     missed = list(load_workbook(io.BytesIO(content))["未覆盖名单"].iter_rows(min_row=2, values_only=True))
     assert [r[0] for r in missed] == [month.people["elder_b1"]], "street B only"
     assert report(client, login("sup_a"), month="2026-13")[0] == 422
+
+
+def test_names_and_notes_that_look_like_formulas_stay_text(
+    client: FlaskClient, district: District, login: Login, uow: UnitOfWork, month: December
+) -> None:
+    """An elder named `=1+2` and a follow-up note `=HYPERLINK(...)` were live formulas in the report."""
+    note = '=HYPERLINK("http://x","y")'
+    item = make_follow_up(uow, month.records["elder_a2"])
+    with uow:
+        uow.session.get_one(Elder, month.people["elder_a2"]).name = "=1+2"
+        uow.session.get_one(FollowUp, item).note = note
+        uow.commit()
+    status, content = report(client, login("sup_a"))
+    assert status == 200
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets
+        assert not any("<f>" in archive.read(n).decode() for n in sheets), "no formula anywhere"
+    book = load_workbook(io.BytesIO(content))
+    missed = next(
+        r for r in book["未覆盖名单"].iter_rows(min_row=2) if r[0].value == month.people["elder_a2"]
+    )
+    assert (missed[1].value, missed[1].data_type) == ("=1+2", "s")
+    follow_up = next(r for r in book["跟进事项"].iter_rows(min_row=2) if r[0].value == item)
+    assert [(c.value, c.data_type) for c in (follow_up[1], follow_up[6])] == [("=1+2", "s"), (note, "s")]
+    assert (missed[0].data_type, missed[10].data_type) == ("n", "n"), "numbers stay numbers"

@@ -34,7 +34,7 @@ from visitsvc.services.areas import validate_area
 from visitsvc.services.elders import apply, registration_entry
 from visitsvc.services.workers import validate_worker
 from visitsvc.services.workers import write_fields as write_worker_fields
-from visitsvc.spreadsheet import Table, write_csv, write_xlsx
+from visitsvc.spreadsheet import Table, read_table, write_csv, write_xlsx
 from visitsvc.uow import UnitOfWork
 
 Progress = Callable[[int, int], None]
@@ -56,6 +56,32 @@ def _no_progress(_done: int, _total: int) -> None:
     return None
 
 
+def import_file(
+    uow: UnitOfWork,
+    *,
+    caller: Caller,
+    kind: LedgerKind,
+    data: bytes,
+    filename: str,
+    dry_run: bool = False,
+    progress: Progress = _no_progress,
+) -> ImportResult:
+    """An uploaded CSV or XLSX file, read only once the caller may import it: a caller who may not
+    costs no parsing at all, whatever the file holds."""
+    _require_importer(caller, kind)
+    table = read_table(data, filename)
+    return import_table(
+        uow, caller=caller, kind=kind, table=table, dry_run=dry_run, filename=filename, progress=progress
+    )
+
+
+def _require_importer(caller: Caller, kind: LedgerKind) -> None:
+    if kind is LedgerKind.AREAS:
+        require_admin(caller)
+    else:
+        require_register_writer(caller)
+
+
 def import_table(
     uow: UnitOfWork,
     *,
@@ -67,10 +93,7 @@ def import_table(
     progress: Progress = _no_progress,
 ) -> ImportResult:
     """Check every row, then write all of them in one transaction, or nothing and every problem."""
-    if kind is LedgerKind.AREAS:
-        require_admin(caller)
-    else:
-        require_register_writer(caller)
+    _require_importer(caller, kind)
     header_errors = check_headers(kind, table.headers)
     if header_errors:
         raise Invalid("文件表头不正确", code="invalid_file", rows=header_errors)

@@ -23,6 +23,7 @@ from visitsvc.scoping import ROOT_PATH, Caller
 from visitsvc.services import audit, oversight
 from visitsvc.services.oversight import Figures, MissedRead
 from visitsvc.services.review import area_scope, require_supervisor
+from visitsvc.spreadsheet import xlsx_row
 from visitsvc.uow import UnitOfWork
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -171,11 +172,12 @@ def _local(moment: datetime) -> str:
 
 def _sheet(book: Workbook, title: str, headers: list[str], rows: Iterable[Sequence[object]]) -> None:
     sheet = book.create_sheet(title)
-    sheet.append(headers)
-    for cell in sheet[1]:
+    top = xlsx_row(sheet, headers)
+    for cell in top:
         cell.font = Font(bold=True)
+    sheet.append(top)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(xlsx_row(sheet, row))  # names and notes are typed by people: never a formula
     sheet.freeze_panes = "A2"
     for index, header in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(header) + 2)

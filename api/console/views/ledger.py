@@ -14,7 +14,6 @@ from api.runtime import uow
 from visitsvc.errors import Invalid, invalid_field
 from visitsvc.ledger_format import LedgerKind
 from visitsvc.services import ledger
-from visitsvc.spreadsheet import read_table
 
 
 @blp.get("/ledger", endpoint="ledger")
@@ -43,9 +42,8 @@ def _import(*, dry_run: bool) -> ResponseReturnValue:
     # Only the result travels back to the check form's script: the page around it is not needed.
     template = "console/ledger_result.html" if request.headers.get("X-Fragment") else "console/ledger.html"
     try:
-        table = read_table(upload.read(), name)
-        result = ledger.import_table(
-            uow(), caller=who, kind=LedgerKind.ELDERS, table=table, dry_run=dry_run, filename=name
+        result = ledger.import_file(
+            uow(), caller=who, kind=LedgerKind.ELDERS, data=upload.read(), filename=name, dry_run=dry_run
         )
     except Invalid as error:
         return render_template(
