@@ -10,7 +10,6 @@ has no run is run then.
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,6 +23,7 @@ from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.scoping import Caller
 from visitsvc.services import at_risk, planning, replanning
+from visitsvc.tracebacks import describe, safe_traceback
 from visitsvc.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -114,8 +114,9 @@ def run_once(uow: UnitOfWork, job: Job, period: str) -> JobRun | None:
     try:
         summary, outcome = job.run(uow, period), "succeeded"
     except Exception as exc:  # recorded on the run: a failed job is visible in /jobs, not lost in a log
-        log.exception("job %s for %s failed", job.id, period)
-        summary, outcome = {"error": str(exc), "trace": traceback.format_exc(limit=5)}, "failed"
+        # Neither the log nor the run keeps the error's text, which may hold personal data (tracebacks.py).
+        log.error("job %s for %s failed: %s\n%s", job.id, period, describe(exc), safe_traceback(exc))
+        summary, outcome = {"error": describe(exc), "trace": safe_traceback(exc, limit=5)}, "failed"
     with uow:
         uow.job_runs.finish(run_id, at=uow.clock.now(), outcome=outcome, summary=summary)
         stored = uow.job_runs.get(run_id)
