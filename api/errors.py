@@ -50,7 +50,7 @@ _HTTP_CODES = {
 _MESSAGES = {
     404: "资源不存在",
     405: "不支持该请求方法",
-    413: "文件过大",
+    413: "请求内容过大",  # any body over its route's limit (api/limits.py), a JSON one too
     422: "输入有误",
     500: "服务器内部错误",
 }
