@@ -91,8 +91,9 @@ def create_app(
     @app.after_request
     def _no_sniff(response):  # type: ignore[no-untyped-def]
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if response.mimetype == "application/json":
-            response.headers.setdefault("Cache-Control", "no-store")
+        # Whatever carries personal data (JSON, exports, reports, pages, errors) is never stored by a cache;
+        # static files (Swagger UI, the console's CSS/JS) come with their own no-cache from send_file.
+        response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     compression.gzip_json(app)
