@@ -146,13 +146,26 @@ def serve(make_uow: Callable[[], UnitOfWork], timezone: str) -> None:
     catch_up(uow, uow.clock.now())
     scheduler = BlockingScheduler(timezone=timezone)
     for job in JOBS.values():
-
-        def fire(job: Job = job) -> None:
-            period = job.due_period(uow.clock.now())
-            if period is not None:
-                run_once(make_uow(), job, period)
-
         scheduler.add_job(
-            fire, "cron", id=job.id, replace_existing=True, coalesce=True, max_instances=1, **job.cron
-        )
+            fire, "cron", args=(make_uow, job), id=job.id, replace_existing=True, coalesce=True,
+            max_instances=1, **job.cron,
+        )  # fmt: skip
     scheduler.start()
+
+
+class JobFailed(Exception):
+    """A run that could not be claimed or recorded. It stands in for the original error, whose text (which may
+    hold personal data) APScheduler would otherwise log in full."""
+
+
+def fire(make_uow: Callable[[], UnitOfWork], job: Job) -> None:
+    """One scheduled firing. A failing job is recorded by run_once; this catches what fails around it."""
+    uow = make_uow()
+    period = job.due_period(uow.clock.now())
+    if period is None:
+        return
+    try:
+        run_once(uow, job, period)
+    except Exception as exc:
+        log.error("job %s for %s not run: %s\n%s", job.id, period, describe(exc), safe_traceback(exc))
+        raise JobFailed(f"{job.id} for {period}: {describe(exc)}") from None

@@ -73,6 +73,30 @@ def test_a_failed_job_keeps_no_bound_value_in_its_run_or_the_log(
     assert "job replan-nightly for 2026-11-25 failed: sqlalchemy.exc.IntegrityError" in caplog.text
 
 
+def test_a_firing_that_cannot_be_recorded_fails_without_the_errors_text(
+    uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    number = "330106195001020090"
+
+    def claim_fails(uow: UnitOfWork, job: scheduler.Job, period: str) -> None:
+        with uow:
+            uow.session.execute(text("CREATE TEMP TABLE leak (id_number VARCHAR(18) UNIQUE)"))
+            for _ in range(2):
+                uow.session.execute(text("INSERT INTO leak VALUES (:id_number)"), {"id_number": number})
+
+    monkeypatch.setattr(scheduler, "run_once", claim_fails)
+    job = scheduler.Job(
+        "replan-nightly", {}, lambda now: "2026-11-25", quick(scheduler.JOBS["replan-nightly"]).run
+    )
+    with caplog.at_level("INFO"), pytest.raises(scheduler.JobFailed) as failed:
+        scheduler.fire(lambda: uow, job)
+    # APScheduler logs what escapes a job, its text and its causes: only JobFailed escapes, with no cause.
+    assert str(failed.value) == "replan-nightly for 2026-11-25: sqlalchemy.exc.IntegrityError"
+    assert failed.value.__suppress_context__
+    assert number not in caplog.text
+    assert "in claim_fails" in caplog.text
+
+
 def test_a_scheduler_that_was_down_catches_up_what_is_due(
     uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch
 ) -> None:
