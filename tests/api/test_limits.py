@@ -8,9 +8,10 @@ import json
 import uuid
 from collections.abc import Callable
 
+from flask import Flask
 from flask.testing import FlaskClient
 
-from api.limits import DEFAULT_BODY_BYTES, MULTIPART_OVERHEAD_BYTES, SYNC_BODY_BYTES
+from api.limits import DEFAULT_BODY_BYTES, MULTIPART_OVERHEAD_BYTES, SYNC_BODY_BYTES, body_limits
 from tests.api.conftest import Headers
 from tests.api.console import Console
 from tests.api.test_ledger import csv_of, row, upload
@@ -115,3 +116,9 @@ def test_the_console_answers_an_oversize_form_with_its_413_page(
         content_type="multipart/form-data",
     )
     assert ledger.status_code == 200
+
+
+def test_every_larger_limit_names_a_route_that_exists(app: Flask, settings: Settings) -> None:
+    """A renamed view must not silently fall back to the 1 MiB default."""
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert set(body_limits(settings)) <= endpoints
