@@ -23,7 +23,7 @@ run: install
 	$(BIN)/visitsvc plan --month current
 	$(BIN)/visitsvc plan --month next
 	$(BIN)/python -m seed --logins
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:8000 --access-logfile - 'api.wsgi:app'
+	$(BIN)/gunicorn -c api/gunicorn.conf.py --workers 2 --bind 127.0.0.1:8000 --access-logfile - 'api.wsgi:app'
 
 lint: install
 	$(BIN)/ruff check .

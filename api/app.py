@@ -9,7 +9,7 @@ from flask import Flask, send_from_directory
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session, sessionmaker
 
-from api import compression, console, errors
+from api import compression, console, errors, limits
 from api.runtime import Runtime
 from api.views import (
     absences,
@@ -44,7 +44,6 @@ def create_app(
     app = Flask("visitsvc")
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        MAX_CONTENT_LENGTH=settings.max_import_bytes,
         API_TITLE="visitsvc",
         API_VERSION="v1",
         OPENAPI_VERSION="3.0.3",
@@ -63,6 +62,7 @@ def create_app(
     if sessions is None:
         sessions = session_factory(make_engine(settings.database_url))
     app.extensions["visitsvc"] = Runtime(settings, sessions, clock or SystemClock())
+    limits.init_app(app, settings)  # first of the before_request hooks: the limit is set before any read
 
     api = errors.VisitApi(app)
     for module in (
@@ -91,8 +91,9 @@ def create_app(
     @app.after_request
     def _no_sniff(response):  # type: ignore[no-untyped-def]
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        if response.mimetype == "application/json":
-            response.headers.setdefault("Cache-Control", "no-store")
+        # Whatever carries personal data (JSON, exports, reports, pages, errors) is never stored by a cache;
+        # static files (Swagger UI, the console's CSS/JS) come with their own no-cache from send_file.
+        response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     compression.gzip_json(app)

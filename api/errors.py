@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -20,6 +20,7 @@ from visitsvc.errors import (
     TooManyAttempts,
     Unauthenticated,
 )
+from visitsvc.tracebacks import describe, safe_traceback
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ _HTTP_CODES = {
 _MESSAGES = {
     404: "资源不存在",
     405: "不支持该请求方法",
-    413: "文件过大",
+    413: "请求内容过大",  # any body over its route's limit (api/limits.py), a JSON one too
     422: "输入有误",
     500: "服务器内部错误",
 }
@@ -118,5 +119,15 @@ def register(app: Flask) -> None:
     def _unexpected(error: Exception) -> tuple[dict[str, Any], int]:
         if isinstance(error, HTTPException):  # routed here only outside flask-smorest's handler
             return payload(_HTTP_CODES.get(error.code or 500, "error"), error.name), error.code or 500
-        log.exception("unhandled error")
+        log_unexpected(log, error)
         return payload("internal_error", _MESSAGES[500]), 500
+
+
+def log_unexpected(logger: logging.Logger, error: BaseException) -> None:
+    """A 500 in the log: the error's type, method and path (no query string) and a trace of frames only.
+
+    Never `log.exception`: an error's text may hold bound values or a database's "Key (id_number)=(...)".
+    """
+    logger.error(
+        "unhandled %s on %s %s\n%s", describe(error), request.method, request.path, safe_traceback(error)
+    )

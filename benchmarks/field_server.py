@@ -79,7 +79,8 @@ def gunicorn(url: str, *, workers: int = 2, threads: int = 1, log: Path | None =
     errors go to `log` (VISITSVC_BENCH_LOG), else nowhere."""
     port = free_port()
     log = log or (Path(os.environ["VISITSVC_BENCH_LOG"]) if os.environ.get("VISITSVC_BENCH_LOG") else None)
-    command = [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    command = [str(BIN / "gunicorn"), "-c", "api/gunicorn.conf.py", "--workers", str(workers)]
+    command += ["--bind", f"127.0.0.1:{port}"]
     if threads > 1:
         command += ["--threads", str(threads)]
     process = subprocess.Popen(

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from visitsvc import db, scheduler
+from visitsvc import db, scheduler, tracebacks
 from visitsvc import simulate as simulation
 from visitsvc.clock import SystemClock
 from visitsvc.config import ConfigError, Settings, load_settings
@@ -64,7 +64,21 @@ def progress_bar(label: str, *, quiet: bool) -> Iterator[Callable[[int, int], No
             state["bar"].__exit__(None, None, None)
 
 
-@click.group()
+class _Commands(click.Group):
+    """An unexpected error is told by its type and frames only (visitsvc.tracebacks): a command's stderr ends
+    up in a log (cron mail, the journal), and an error's text may hold personal data."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            click.echo(tracebacks.safe_traceback(exc), err=True)
+            raise click.ClickException(f"意外错误：{tracebacks.describe(exc)}") from None
+
+
+@click.group(cls=_Commands)
 def main() -> None:
     """visitsvc: the register of elders to visit, their monthly plan and the visits made."""
 

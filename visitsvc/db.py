@@ -57,7 +57,7 @@ def throwaway_database(server_url: str, prefix: str = "visitsvc_tmp") -> Iterato
     """A new empty PostgreSQL database on the server of `server_url`, dropped afterwards."""
     server = make_url(server_url)
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", hide_parameters=True)
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))

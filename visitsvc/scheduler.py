@@ -10,7 +10,6 @@ has no run is run then.
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,6 +23,7 @@ from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.scoping import Caller
 from visitsvc.services import at_risk, planning, replanning
+from visitsvc.tracebacks import describe, safe_traceback
 from visitsvc.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -114,8 +114,9 @@ def run_once(uow: UnitOfWork, job: Job, period: str) -> JobRun | None:
     try:
         summary, outcome = job.run(uow, period), "succeeded"
     except Exception as exc:  # recorded on the run: a failed job is visible in /jobs, not lost in a log
-        log.exception("job %s for %s failed", job.id, period)
-        summary, outcome = {"error": str(exc), "trace": traceback.format_exc(limit=5)}, "failed"
+        # Neither the log nor the run keeps the error's text, which may hold personal data (tracebacks.py).
+        log.error("job %s for %s failed: %s\n%s", job.id, period, describe(exc), safe_traceback(exc))
+        summary, outcome = {"error": describe(exc), "trace": safe_traceback(exc, limit=5)}, "failed"
     with uow:
         uow.job_runs.finish(run_id, at=uow.clock.now(), outcome=outcome, summary=summary)
         stored = uow.job_runs.get(run_id)
@@ -145,13 +146,26 @@ def serve(make_uow: Callable[[], UnitOfWork], timezone: str) -> None:
     catch_up(uow, uow.clock.now())
     scheduler = BlockingScheduler(timezone=timezone)
     for job in JOBS.values():
-
-        def fire(job: Job = job) -> None:
-            period = job.due_period(uow.clock.now())
-            if period is not None:
-                run_once(make_uow(), job, period)
-
         scheduler.add_job(
-            fire, "cron", id=job.id, replace_existing=True, coalesce=True, max_instances=1, **job.cron
-        )
+            fire, "cron", args=(make_uow, job), id=job.id, replace_existing=True, coalesce=True,
+            max_instances=1, **job.cron,
+        )  # fmt: skip
     scheduler.start()
+
+
+class JobFailed(Exception):
+    """A run that could not be claimed or recorded. It stands in for the original error, whose text (which may
+    hold personal data) APScheduler would otherwise log in full."""
+
+
+def fire(make_uow: Callable[[], UnitOfWork], job: Job) -> None:
+    """One scheduled firing. A failing job is recorded by run_once; this catches what fails around it."""
+    uow = make_uow()
+    period = job.due_period(uow.clock.now())
+    if period is None:
+        return
+    try:
+        run_once(uow, job, period)
+    except Exception as exc:
+        log.error("job %s for %s not run: %s\n%s", job.id, period, describe(exc), safe_traceback(exc))
+        raise JobFailed(f"{job.id} for {period}: {describe(exc)}") from None

@@ -78,7 +78,7 @@ def _sqlite_copy(source: URL, keep: str | None) -> Iterator[str]:
 @contextmanager
 def _postgres_copy(source: URL, keep: str | None) -> Iterator[str]:
     name = keep or f"visitsvc_sim_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(source, isolation_level="AUTOCOMMIT")
+    admin = create_engine(source, isolation_level="AUTOCOMMIT", hide_parameters=True)
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))

@@ -26,6 +26,8 @@ from visitsvc.repositories import (
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # Bound values (ID numbers, phones) never appear in an error's text, hence never in a log.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
         _configure_sqlite(engine)

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from api.console.blueprint import blp
 from api.console.web import LoginRequired
-from api.errors import STATUS
+from api.errors import STATUS, log_unexpected
 from visitsvc.errors import DomainError, NotFound
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def _http(error: HTTPException) -> ResponseReturnValue:
 
 @blp.errorhandler(Exception)
 def _unexpected(error: Exception) -> ResponseReturnValue:
-    log.exception("console: unhandled error")
+    log_unexpected(log, error)
     return page(500)
 
 

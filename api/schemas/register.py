@@ -169,7 +169,14 @@ class ElderQuery(PageArgs):
     status = enum(ElderStatus, load_default=None)
     ability_level = enum(AbilityLevel, load_default=None)
     q = text(max_length=50, load_default=None)
-    id_number = text(max_length=30, load_default=None)
+    unmask = fields.Boolean(load_default=False)
+
+
+class ElderLookupSchema(StrictSchema):
+    """A search by ID number travels in a POST body: a query string ends up in access logs and histories."""
+
+    id_number = text(required=True, min_length=1, max_length=30)
+    area = text(max_length=20, load_default=None)
     unmask = fields.Boolean(load_default=False)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sized
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
@@ -108,11 +108,19 @@ def to_input(data: Mapping[str, Any], client_id: str) -> VisitInput:
 
 class SyncRecords(fields.List):  # type: ignore[type-arg]
     """Documented as a list of records, but loaded one by one: a bad record is rejected on its own with its
-    field errors, and the batch goes on."""
+    field errors, and the batch goes on. The records are counted before any is loaded: an oversize batch
+    costs one len(), not the loading of every record before a Length validator says no."""
+
+    def __init__(self, inner: fields.Field, *, max_items: int, **kwargs: Any) -> None:  # type: ignore[type-arg]
+        # The validator never fires (the count comes first); it gives the OpenAPI spec its maxItems.
+        super().__init__(inner, validate=validate.Length(max=max_items), **kwargs)
+        self.max_items = max_items
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
-        if not is_collection(value):
+        if not is_collection(value) or not isinstance(value, Sized):
             raise self.make_error("invalid")
+        if len(value) > self.max_items:
+            raise ValidationError(f"每次最多 {self.max_items} 条记录，本次 {len(value)} 条")
         items: list[VisitInput | Rejected] = []
         for raw in value:
             try:
@@ -128,9 +136,7 @@ def _client_id_of(raw: Any) -> str | None:
 
 
 class SyncInSchema(StrictSchema):
-    records = SyncRecords(
-        fields.Nested(SyncRecordSchema), required=True, validate=validate.Length(max=MAX_SYNC)
-    )
+    records = SyncRecords(fields.Nested(SyncRecordSchema), required=True, max_items=MAX_SYNC)
 
 
 class FollowUpOutSchema(Schema):

@@ -8,12 +8,13 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
-from marshmallow import fields
+from marshmallow import RAISE, fields
 
 from api.runtime import caller, uow
 from api.schemas.common import StrictSchema
 from api.schemas.register import (
     ElderInSchema,
+    ElderLookupSchema,
     ElderPageSchema,
     ElderPatchSchema,
     ElderQuery,
@@ -47,16 +48,17 @@ def _typed(body: dict[str, Any]) -> dict[str, Any]:
 
 @blp.route("")
 class Elders(MethodView):
-    @blp.arguments(ElderQuery, location="query")
+    # webargs ignores unknown query fields; here they are refused, so an old client's ?id_number= fails
+    # loudly instead of listing everyone.
+    @blp.arguments(ElderQuery, location="query", unknown=RAISE)
     @blp.response(200, ElderPageSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
-        """Search the register within the caller's area; id_number searches are audited."""
+        """Search the register within the caller's area (by ID number: POST /elders/lookup)."""
         flt = ElderFilter(
             category=query["category"],
             status=query["status"],
             ability_level=query["ability_level"],
             name_contains=query["q"],
-            id_number=query["id_number"],
         )
         items, next_id = elders.list_elders(
             uow(), caller=caller(), flt=flt, area_code=query["area"], limit=query["limit"],
@@ -69,6 +71,22 @@ class Elders(MethodView):
     def post(self, body: dict[str, Any]) -> ElderRead:
         """Register a person (supervisor or admin, in a grid of their area)."""
         return elders.create_elder(uow(), caller=caller(), data=ElderData(**_typed(body)))
+
+
+@blp.route("/lookup")
+class ElderLookup(MethodView):
+    @blp.arguments(ElderLookupSchema)
+    @blp.response(200, ElderPageSchema)
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Find who holds an ID number, within the caller's area; audited, found or not.
+
+        A POST so that the number never stands in a URL (access logs, proxies, browser history).
+        """
+        items, next_id = elders.list_elders(
+            uow(), caller=caller(), flt=ElderFilter(id_number=body["id_number"]), area_code=body["area"],
+            unmask=body["unmask"],
+        )  # fmt: skip
+        return {"items": items, "next_cursor": next_id}
 
 
 @blp.route("/<int:elder_id>")

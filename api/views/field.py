@@ -51,10 +51,11 @@ class MyRoute(MethodView):
     def get(self, query: dict[str, Any]) -> tuple[DayRoute, int, dict[str, str]]:
         """The caller's stops of a day (default today) in the current plan version, in route order.
 
-        Send the last ETag in If-None-Match: an unchanged route answers 304 with no body.
+        Send the last ETag in If-None-Match: an unchanged route answers 304 with no body. The answer is
+        never stored by a cache (no-store: names, addresses, phones); the app keeps its own copy.
         """
         day = route.day_route(uow(), caller=caller(), day=query["date"])
-        return day, 200, {"Cache-Control": "private, no-cache"}
+        return day, 200, {"Cache-Control": "no-store"}
 
 
 @blp.route("/visits")

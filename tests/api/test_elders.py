@@ -65,13 +65,54 @@ def test_unmasking_is_for_supervisors_and_admins_and_is_audited(
     assert audit_actions(client, login, action="elder.unmask") == ["elder.unmask"]
 
 
-def test_a_search_by_id_number_is_audited(client: FlaskClient, district: District, login: Login) -> None:
-    number = client.get(
-        f"/api/v1/elders/{district.elders['elder_a1']}?unmask=true", headers=login("admin")
-    ).json["id_number"]
-    found = client.get("/api/v1/elders", query_string={"id_number": number}, headers=login("sup_a")).json
-    assert [e["id"] for e in found["items"]] == [district.elders["elder_a1"]]
+def full_number(client: FlaskClient, login: Login, elder_id: int) -> str:
+    number: str = client.get(f"/api/v1/elders/{elder_id}?unmask=true", headers=login("admin")).json[
+        "id_number"
+    ]
+    return number
+
+
+def test_a_lookup_by_id_number_is_a_post_and_is_audited(
+    client: FlaskClient, district: District, login: Login
+) -> None:
+    number = full_number(client, login, district.elders["elder_a1"])
+    found = client.post("/api/v1/elders/lookup", json={"id_number": number}, headers=login("sup_a"))
+    assert found.status_code == 200, found.json
+    assert [e["id"] for e in found.json["items"]] == [district.elders["elder_a1"]]
+    assert found.json["next_cursor"] is None
+    assert found.json["items"][0]["masked"] is True
     assert "elder.search_id_number" in audit_actions(client, login)
+
+
+def test_a_lookup_finds_no_one_outside_the_callers_area(
+    client: FlaskClient, district: District, login: Login
+) -> None:
+    number = full_number(client, login, district.elders["elder_b1"])
+    found = client.post("/api/v1/elders/lookup", json={"id_number": number}, headers=login("sup_a"))
+    assert (found.status_code, found.json["items"]) == (200, [])
+    assert audit_actions(client, login, action="elder.search_id_number") == ["elder.search_id_number"]
+
+
+def test_an_id_number_in_the_query_string_is_refused(
+    client: FlaskClient, district: District, login: Login
+) -> None:
+    number = full_number(client, login, district.elders["elder_a1"])
+    refused = client.get("/api/v1/elders", query_string={"id_number": number}, headers=login("sup_a"))
+    assert refused.status_code == 422
+    assert set(refused.json["errors"]) == {"id_number"}
+    assert "elder.search_id_number" not in audit_actions(client, login)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [({}, "id_number"), ({"id_number": "1" * 31}, "id_number"), ({"id_number": "x", "q": "李"}, "q")],
+)
+def test_a_bad_lookup_is_422_naming_the_field(
+    client: FlaskClient, district: District, login: Login, body: dict[str, Any], field: str
+) -> None:
+    refused = client.post("/api/v1/elders/lookup", json=body, headers=login("sup_a"))
+    assert refused.status_code == 422
+    assert field in refused.json["errors"]
 
 
 def test_paging_walks_the_whole_list_once(client: FlaskClient, district: District, login: Login) -> None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from api.schemas.visits import SyncRecordSchema
 from tests.api.conftest import Headers
 from tests.conftest import NOW
 from tests.factories import District
@@ -83,6 +86,25 @@ def test_a_malformed_envelope_is_422_and_stores_nothing(
         422,
     )
     assert stored(uow) == 0
+
+
+def test_more_than_200_records_are_refused_before_any_is_loaded(
+    client: FlaskClient, district: District, login: Login, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loaded: list[object] = []
+    real_load = SyncRecordSchema.load
+
+    def spy(self: SyncRecordSchema, data: Any, **kwargs: Any) -> Any:
+        loaded.append(data)
+        return real_load(self, data, **kwargs)
+
+    monkeypatch.setattr(SyncRecordSchema, "load", spy)
+    response = client.post(URL, json={"records": [{}] * 201}, headers=login("w_a1"))
+    assert response.status_code == 422
+    assert response.json["errors"] == {"records": ["每次最多 200 条记录，本次 201 条"]}
+    assert loaded == [], "counted first: no record was loaded"
+    assert client.post(URL, json={"records": [{}] * 2}, headers=login("w_a1")).status_code == 200
+    assert len(loaded) == 2, "the spy sees records that are loaded"
 
 
 def test_an_empty_batch_is_fine(client: FlaskClient, district: District, login: Login) -> None:

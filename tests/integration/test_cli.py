@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tests.factories import id_number
 from visitsvc.cli import main
 from visitsvc.ledger_format import AREA_COLUMNS, ELDER_COLUMNS
 from visitsvc.model import CalendarDay
+from visitsvc.services import workers
 from visitsvc.spreadsheet import write_csv
-from visitsvc.uow import make_engine, session_factory
+from visitsvc.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.workdays import WorkCalendar
 
 pytestmark = pytest.mark.db
@@ -103,3 +104,23 @@ def test_a_loaded_holiday_notice_sets_the_working_days_of_2027(runner: CliRunner
     assert not calendar.is_workday(date(2027, 2, 8))
     assert calendar.is_workday(date(2027, 2, 20))
     assert calendar.warning() is None
+
+
+def test_an_unexpected_error_is_told_by_its_type_and_frames_only(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    number, phone = "330106195001020090", "13900001111"
+
+    def leak(uow: UnitOfWork, **_: object) -> None:
+        with uow:
+            uow.session.execute(text("CREATE TEMP TABLE leak (id_number VARCHAR(18) UNIQUE, phone TEXT)"))
+            for _ in range(2):
+                uow.session.execute(text("INSERT INTO leak VALUES (:n, :p)"), {"n": number, "p": phone})
+
+    monkeypatch.setattr(workers, "set_password", leak)
+    result = runner.invoke(main, ["set-password", "w_a1", "--password-stdin"], input="x\n")
+    assert result.exit_code == 1
+    assert "意外错误：sqlalchemy.exc.IntegrityError" in result.output
+    assert "in leak" in result.output, "the frames, for whoever reads the log"
+    assert number not in result.output
+    assert phone not in result.output

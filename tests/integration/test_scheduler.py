@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import NOW
@@ -42,7 +44,57 @@ def test_a_failing_job_is_recorded_as_failed(uow: UnitOfWork) -> None:
     run = scheduler.run_once(uow, job, "2026-11-25")
     assert run is not None
     assert run.outcome == "failed"
-    assert "no workers" in run.summary["error"]
+    assert run.summary["error"] == "RuntimeError", "the type only: an error's text may hold personal data"
+    assert "in boom" in run.summary["trace"]
+
+
+def test_a_failed_job_keeps_no_bound_value_in_its_run_or_the_log(
+    uow: UnitOfWork, caplog: pytest.LogCaptureFixture
+) -> None:
+    number, phone = "330106195001020090", "13900001111"
+
+    def leak(uow: UnitOfWork, _period: str) -> dict[str, object]:
+        with uow:
+            uow.session.execute(text("CREATE TEMP TABLE leak (id_number VARCHAR(18) UNIQUE, phone TEXT)"))
+            insert = text("INSERT INTO leak VALUES (:id_number, :phone)")
+            for _ in range(2):
+                uow.session.execute(insert, {"id_number": number, "phone": phone})
+        raise AssertionError("the second insert must fail")
+
+    job = scheduler.Job("replan-nightly", {}, lambda now: None, leak)
+    with caplog.at_level("INFO"):
+        run = scheduler.run_once(uow, job, "2026-11-25")
+    assert run is not None
+    assert run.outcome == "failed"
+    assert run.summary["error"] == "sqlalchemy.exc.IntegrityError"
+    kept = json.dumps(run.summary, ensure_ascii=False) + caplog.text
+    assert number not in kept
+    assert phone not in kept
+    assert "job replan-nightly for 2026-11-25 failed: sqlalchemy.exc.IntegrityError" in caplog.text
+
+
+def test_a_firing_that_cannot_be_recorded_fails_without_the_errors_text(
+    uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    number = "330106195001020090"
+
+    def claim_fails(uow: UnitOfWork, job: scheduler.Job, period: str) -> None:
+        with uow:
+            uow.session.execute(text("CREATE TEMP TABLE leak (id_number VARCHAR(18) UNIQUE)"))
+            for _ in range(2):
+                uow.session.execute(text("INSERT INTO leak VALUES (:id_number)"), {"id_number": number})
+
+    monkeypatch.setattr(scheduler, "run_once", claim_fails)
+    job = scheduler.Job(
+        "replan-nightly", {}, lambda now: "2026-11-25", quick(scheduler.JOBS["replan-nightly"]).run
+    )
+    with caplog.at_level("INFO"), pytest.raises(scheduler.JobFailed) as failed:
+        scheduler.fire(lambda: uow, job)
+    # APScheduler logs what escapes a job, its text and its causes: only JobFailed escapes, with no cause.
+    assert str(failed.value) == "replan-nightly for 2026-11-25: sqlalchemy.exc.IntegrityError"
+    assert failed.value.__suppress_context__
+    assert number not in caplog.text
+    assert "in claim_fails" in caplog.text
 
 
 def test_a_scheduler_that_was_down_catches_up_what_is_due(
