@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -31,7 +31,7 @@ from visitsvc.scoping import Caller, require_admin, require_register_writer
 from visitsvc.services import audit
 from visitsvc.services.areas import validate_area
 from visitsvc.services.elders import apply, registration_entry
-from visitsvc.services.workers import validate_worker
+from visitsvc.services.workers import unseen_grids, validate_worker
 from visitsvc.services.workers import write_fields as write_worker_fields
 from visitsvc.spreadsheet import Table, write_csv, write_xlsx
 from visitsvc.uow import UnitOfWork
@@ -248,22 +248,26 @@ def _import_workers(
         result.errors += reader.errors
         if data is None:
             continue
+        worker = accounts.get(data.account)
+        # A shared worker's grids outside the caller's area stay, whatever the row lists (as in update_worker).
+        unseen = [g for g in worker.grids if g.code in unseen_grids(caller, worker)] if worker else []
+        kept = {g.code for g in unseen}
+        data = replace(data, grid_codes=tuple(dict.fromkeys([*data.grid_codes, *kept])))
         errors = validate_worker(data)
         result.errors += _field_errors(reader.row, errors, WORKER_FIELD_COLUMN)
         if data.account in seen:
             result.errors.append(RowError(reader.row, "账号", f"与第 {seen[data.account]} 行的账号重复"))
         seen.setdefault(data.account, reader.row)
-        mine = [grids.get(code) for code in data.grid_codes]
+        mine = [grids.get(code) for code in data.grid_codes if code not in kept]
         if any(g is None or g.level is not AreaLevel.GRID or not caller.scope.covers(g.path) for g in mine):
             result.errors.append(RowError(reader.row, "负责网格", "网格不存在或不在您的管辖范围内"))
-        worker = accounts.get(data.account)
         if worker is not None and (
             worker.role is not Role.GRID_WORKER or not caller.scope.covers_worker(worker)
         ):
             result.errors.append(RowError(reader.row, "账号", "账号已被占用"))
         if result.errors:
             continue
-        assigned = [g for g in mine if g is not None]
+        assigned = [g for g in mine if g is not None] + unseen
         if worker is None:
             worker = Worker(created_at=now, updated_at=now, grids=[])
             changes = write_worker_fields(worker, data, None, assigned)
