@@ -360,6 +360,30 @@ class PlanRepository:
             )
         )
 
+    def counts_within(self, scope: Scope, version_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
+        """Each version's (planned, unplanned, substituted), counting only the visits of people in scope."""
+        people = select(Elder.id).where(scope.elder_clause())
+        planned = (
+            select(
+                PlannedVisit.version_id,
+                func.count(),
+                func.count().filter(PlannedVisit.substituted.is_(True)),
+            )
+            .where(PlannedVisit.version_id.in_(version_ids), PlannedVisit.elder_id.in_(people))
+            .group_by(PlannedVisit.version_id)
+        )
+        unplanned = (
+            select(UnplannedVisit.version_id, func.count())
+            .where(UnplannedVisit.version_id.in_(version_ids), UnplannedVisit.elder_id.in_(people))
+            .group_by(UnplannedVisit.version_id)
+        )
+        counts = dict.fromkeys(version_ids, (0, 0, 0))
+        for version_id, total, substituted in self.session.execute(planned):
+            counts[version_id] = (total, 0, substituted)
+        for version_id, total in self.session.execute(unplanned):
+            counts[version_id] = (counts[version_id][0], total, counts[version_id][2])
+        return counts
+
     def visits(self, version_id: int) -> list[PlannedVisit]:
         query = select(PlannedVisit).where(PlannedVisit.version_id == version_id)
         return list(
