@@ -129,7 +129,9 @@ def test_the_versions_of_a_month_are_each_callers_part_of_them(
     def seen(account: str) -> dict[int, tuple[str | None, int, int]]:
         response = client.get("/api/v1/plans", query_string={"month": "2026-12"}, headers=login(account))
         assert response.status_code == 200, response.json
-        return {v["number"]: (v["area_path"], v["planned_count"], v["unplanned_count"]) for v in response.json}
+        return {
+            v["number"]: (v["area_path"], v["planned_count"], v["unplanned_count"]) for v in response.json
+        }
 
     assert whole[2][0] == street_b_path
     by_a, by_b, by_w, by_admin = seen("sup_a"), seen("sup_b"), seen("w_a1"), seen("admin")

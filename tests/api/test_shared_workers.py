@@ -89,7 +89,15 @@ def test_the_worker_ledger_import_keeps_the_other_streets_grids_too(
     with uow:
         supervisor = caller_for(uow.workers.get(SYSTEM.scope, district.accounts["sup_a"]))
     cells = dict.fromkeys(WORKER_COLUMNS, "")
-    cells.update({"账号": "w_ab", "姓名": "共享网格员", "负责网格": district.codes["grid_a2"], "出行方式": "电动车", "每日工时": "4"})
+    cells.update(
+        {
+            "账号": "w_ab",
+            "姓名": "共享网格员",
+            "负责网格": district.codes["grid_a2"],
+            "出行方式": "电动车",
+            "每日工时": "4",
+        }
+    )
     table = Table(headers=list(WORKER_COLUMNS), rows=[(2, cells)])
     result = ledger.import_table(uow, caller=supervisor, kind=LedgerKind.WORKERS, table=table)
     assert (result.updated, result.errors) == (1, [])

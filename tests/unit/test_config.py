@@ -42,7 +42,9 @@ def test_a_malformed_number_is_a_clear_error() -> None:
 @pytest.mark.parametrize("environment", ["Production", "PRODUCTION", "prod", " production", "", "staging"])
 def test_an_environment_other_than_the_three_names_is_refused(environment: str) -> None:
     """A mistyped production must not run as development with the weak secret it was given."""
-    with pytest.raises(ConfigError, match="VISITSVC_ENV must be exactly one of development, production, test"):
+    with pytest.raises(
+        ConfigError, match="VISITSVC_ENV must be exactly one of development, production, test"
+    ):
         load_settings({"VISITSVC_ENV": environment, "VISITSVC_SECRET_KEY": "changeme"})
 
 
