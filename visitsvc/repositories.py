@@ -272,6 +272,14 @@ class AuditRepository:
         )
         return {r for r in self.session.scalars(query) if r is not None}
 
+    def count_since(self, actor_id: int, action: str, since: datetime) -> tuple[int, datetime | None]:
+        """How many entries of one action one actor has had since a moment, and the oldest one's time."""
+        query = select(func.count(AuditEntry.id), func.min(AuditEntry.at)).where(
+            AuditEntry.actor_id == actor_id, AuditEntry.action == action, AuditEntry.at >= since
+        )
+        count, oldest = self.session.execute(query).one()
+        return count, oldest
+
     def page(self, scope: Scope, flt: AuditFilter, *, limit: int, before_id: int | None) -> list[AuditEntry]:
         query = select(AuditEntry).where(scope.audit_clause())
         if flt.actor_id is not None:

@@ -28,7 +28,7 @@ from visitsvc.ledger_format import (
 from visitsvc.model import Area, AreaLevel, Elder, ElderStatus, Role, Worker
 from visitsvc.repositories import ElderFilter
 from visitsvc.scoping import Caller, require_admin, require_register_writer
-from visitsvc.services import audit
+from visitsvc.services import audit, lookups
 from visitsvc.services.areas import validate_area
 from visitsvc.services.elders import apply, registration_entry
 from visitsvc.services.workers import unseen_grids, validate_worker
@@ -149,6 +149,7 @@ def _import_elders(
         parsed.append((reader.row, clean))
     grids = uow.areas.by_codes({d.grid_code for _, d in parsed})
     existing = uow.elders.by_id_numbers(first_row)
+    _answer_lookups(uow, caller, parsed, grids, existing, result)
     created: list[tuple[Elder, dict[str, list[Any]]]] = []
     for done, (row, data) in enumerate(parsed, start=1):
         grid = grids.get(data.grid_code)
@@ -172,6 +173,39 @@ def _import_elders(
         if done % BATCH == 0:
             progress(done, len(parsed))
     progress(len(parsed), len(parsed))
+
+
+def _answer_lookups(
+    uow: UnitOfWork,
+    caller: Caller,
+    parsed: list[tuple[int, ElderData]],
+    grids: dict[str, Area],
+    existing: dict[str, Elder],
+    result: ImportResult,
+) -> None:
+    """The rows whose numbers reach beyond the caller's area are lookups across areas (see lookups): refused
+    when the caller has none left, each `registered elsewhere` row counted, a file over the allowance refused
+    as a whole, naming no row. Done before anything is written."""
+
+    def mine(elder: Elder | None) -> bool:
+        return elder is not None and caller.scope.covers(elder.grid.path)
+
+    def grid_ok(code: str) -> bool:
+        grid = grids.get(code)
+        return grid is not None and grid.level is AreaLevel.GRID and caller.scope.covers(grid.path)
+
+    if all(mine(existing.get(d.id_number)) for _, d in parsed):
+        return
+    lookups.refuse_when_spent(uow, caller)
+    hits = [
+        (d.id_number, row)
+        for row, d in parsed
+        if grid_ok(d.grid_code)
+        and existing.get(d.id_number) is not None
+        and not mine(existing.get(d.id_number))
+    ]
+    route = lookups.Route.DRY_RUN if result.dry_run else lookups.Route.IMPORT
+    lookups.answer(uow, caller, hits, route=route)
 
 
 def _new_elder(
@@ -249,7 +283,7 @@ def _import_workers(
         if data is None:
             continue
         worker = accounts.get(data.account)
-        # A shared worker's grids outside the caller's area stay, whatever the row lists (as in update_worker).
+        # A shared worker's grids outside the caller's area stay, whatever the row lists (see update_worker).
         unseen = [g for g in worker.grids if g.code in unseen_grids(caller, worker)] if worker else []
         kept = {g.code for g in unseen}
         data = replace(data, grid_codes=tuple(dict.fromkeys([*data.grid_codes, *kept])))
