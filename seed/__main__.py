@@ -18,7 +18,7 @@ from seed.load import load
 from visitsvc import db
 from visitsvc.cli import progress_bar
 from visitsvc.clock import SHANGHAI, Clock, FixedClock, SystemClock
-from visitsvc.config import load_settings
+from visitsvc.config import ConfigError, load_settings
 from visitsvc.model import Role
 from visitsvc.scoping import Scope
 from visitsvc.uow import UnitOfWork, make_engine, session_factory
@@ -51,7 +51,10 @@ def main(
     as_json: bool,
     today: datetime | None,
 ) -> None:
-    settings = load_settings()
+    try:
+        settings = load_settings()  # the one reading of VISITSVC_ENV: "Production" or "prod" stops here
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     if settings.is_production:
         raise click.ClickException("refusing to seed demo data in production (VISITSVC_ENV=production)")
     url = settings.database_url

@@ -12,6 +12,8 @@ from visitsvc.field_rules import FieldRules
 DEV_SECRET_FILE = Path("var/secret_key")
 DEFAULT_DATABASE_URL = "sqlite:///var/visitsvc.db"
 _KNOWN_WEAK_SECRETS = frozenset({"", "dev", "secret", "changeme", "change-me", "visitsvc"})
+# Spelled exactly: a typo ("Production", "prod") must stop the service, not run it as development.
+ENVIRONMENTS = ("development", "production", "test")
 
 
 class ConfigError(RuntimeError):
@@ -36,10 +38,16 @@ class Settings:
         return self.environment == "production"
 
     def validate(self) -> None:
+        _check_environment(self.environment)
         if self.is_production and (self.secret_key in _KNOWN_WEAK_SECRETS or len(self.secret_key) < 32):
             raise ConfigError(
                 "VISITSVC_SECRET_KEY must be set to a random value of at least 32 characters in production"
             )
+
+
+def _check_environment(value: str) -> None:
+    if value not in ENVIRONMENTS:
+        raise ConfigError(f"VISITSVC_ENV must be exactly one of {', '.join(ENVIRONMENTS)}; got {value!r}")
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -53,9 +61,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read settings; in development a missing secret is read from (or generated into) var/secret_key."""
+    """Read settings; in development a missing secret is read from (or generated into) var/secret_key.
+
+    An unset VISITSVC_ENV means development; any value other than the three names (empty included) is refused
+    before anything else is read, so no secret file is written for a mistyped production."""
     env = os.environ if env is None else env
     environment = env.get("VISITSVC_ENV", "development")
+    _check_environment(environment)
     secret = env.get("VISITSVC_SECRET_KEY", "")
     if not secret and environment != "production":
         secret = _dev_secret()

@@ -272,6 +272,14 @@ class AuditRepository:
         )
         return {r for r in self.session.scalars(query) if r is not None}
 
+    def count_since(self, actor_id: int, action: str, since: datetime) -> tuple[int, datetime | None]:
+        """How many entries of one action one actor has had since a moment, and the oldest one's time."""
+        query = select(func.count(AuditEntry.id), func.min(AuditEntry.at)).where(
+            AuditEntry.actor_id == actor_id, AuditEntry.action == action, AuditEntry.at >= since
+        )
+        count, oldest = self.session.execute(query).one()
+        return count, oldest
+
     def page(self, scope: Scope, flt: AuditFilter, *, limit: int, before_id: int | None) -> list[AuditEntry]:
         query = select(AuditEntry).where(scope.audit_clause())
         if flt.actor_id is not None:
@@ -359,6 +367,30 @@ class PlanRepository:
                 select(PlanVersion).where(PlanVersion.month == month).order_by(PlanVersion.number)
             )
         )
+
+    def counts_within(self, scope: Scope, version_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
+        """Each version's (planned, unplanned, substituted), counting only the visits of people in scope."""
+        people = select(Elder.id).where(scope.elder_clause())
+        planned = (
+            select(
+                PlannedVisit.version_id,
+                func.count(),
+                func.count().filter(PlannedVisit.substituted.is_(True)),
+            )
+            .where(PlannedVisit.version_id.in_(version_ids), PlannedVisit.elder_id.in_(people))
+            .group_by(PlannedVisit.version_id)
+        )
+        unplanned = (
+            select(UnplannedVisit.version_id, func.count())
+            .where(UnplannedVisit.version_id.in_(version_ids), UnplannedVisit.elder_id.in_(people))
+            .group_by(UnplannedVisit.version_id)
+        )
+        counts = dict.fromkeys(version_ids, (0, 0, 0))
+        for version_id, total, substituted in self.session.execute(planned):
+            counts[version_id] = (total, 0, substituted)
+        for version_id, total in self.session.execute(unplanned):
+            counts[version_id] = (counts[version_id][0], total, counts[version_id][2])
+        return counts
 
     def visits(self, version_id: int) -> list[PlannedVisit]:
         query = select(PlannedVisit).where(PlannedVisit.version_id == version_id)

@@ -32,6 +32,10 @@ class Scope:
     def covers(self, path: str) -> bool:
         return any(path.startswith(p) for p in self.area_paths)
 
+    def overlaps(self, path: str) -> bool:
+        """The subtree at `path` and the scope meet: it lies within the scope or holds part of it."""
+        return self.covers(path) or any(p.startswith(path) for p in self.area_paths)
+
     def covers_all(self, paths: Iterable[str]) -> bool:
         return all(self.covers(p) for p in paths)
 

@@ -31,7 +31,7 @@ class VersionSchema(StrictSchema):
     id = fields.Integer()
     month = fields.String()
     number = fields.Integer()
-    area_path = fields.String()
+    area_path = fields.String(allow_none=True)
     trigger = fields.String()
     created_at = fields.DateTime()
     solver_seconds = fields.Float()

@@ -30,7 +30,7 @@ from visitsvc.elder_rules import ElderData
 from visitsvc.errors import invalid_field
 from visitsvc.ledger_format import LedgerKind
 from visitsvc.repositories import ElderFilter
-from visitsvc.services import elders, ledger
+from visitsvc.services import elders, ledger, lookups
 from visitsvc.services.elders import ElderRead, StatusChangeRead
 
 blp = Blueprint("elders", __name__, url_prefix="/api/v1/elders", description="老年人台账")
@@ -44,6 +44,10 @@ def _typed(body: dict[str, Any]) -> dict[str, Any]:
     if "categories" in body:
         body["categories"] = frozenset(body["categories"])
     return body
+
+
+# An ID number registered in another area is a lookup across areas: audited, and limited per caller.
+LOOKUP_LIMIT = f"一小时内已有 {lookups.LOOKUPS_PER_HOUR} 次“已在其他地区登记”的结果；Retry-After 秒后再试"
 
 
 @blp.route("")
@@ -68,6 +72,7 @@ class Elders(MethodView):
 
     @blp.arguments(ElderInSchema)
     @blp.response(201, ElderSchema)
+    @blp.alt_response(429, description=LOOKUP_LIMIT)
     def post(self, body: dict[str, Any]) -> ElderRead:
         """Register a person (supervisor or admin, in a grid of their area)."""
         return elders.create_elder(uow(), caller=caller(), data=ElderData(**_typed(body)))
@@ -98,6 +103,7 @@ class ElderItem(MethodView):
 
     @blp.arguments(ElderPatchSchema(partial=True))
     @blp.response(200, ElderSchema)
+    @blp.alt_response(429, description=LOOKUP_LIMIT)
     def patch(self, body: dict[str, Any], elder_id: int) -> ElderRead:
         """Correct register data; a new grid is a transfer. Send `version` to refuse a stale edit (409)."""
         version = body.pop("version", None)
@@ -131,6 +137,7 @@ class ElderImport(MethodView):
     @blp.arguments(FileSchema, location="files")
     @blp.response(200, ImportResultSchema)
     @blp.alt_response(422, description="文件中有错误：rows 列出每一处 {row, column, message}，未写入任何数据")
+    @blp.alt_response(429, description=LOOKUP_LIMIT)
     def post(self, query: dict[str, Any], files: dict[str, Any]) -> ledger.ImportResult:
         """Import a 台账 file of elders (CSV or XLSX): all rows or none."""
         who = caller()

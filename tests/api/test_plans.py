@@ -106,3 +106,40 @@ def test_admins_see_the_scheduler_runs(
     assert [(r["job"], r["period"], r["outcome"], r["summary"]) for r in runs] == [
         ("plan-next-month", "2026-12", "succeeded", {"planned": 3})
     ]
+
+
+def test_the_versions_of_a_month_are_each_callers_part_of_them(
+    client: FlaskClient, district: District, login: Login, uow: UnitOfWork
+) -> None:
+    """Street A sees every version number (the last is current for everyone) but counts only its own people,
+    and not which other street a re-plan was for."""
+    plan(uow)
+    plan_month(
+        uow, caller=SYSTEM, month=Month(2026, 12), area_code=district.codes["street_b"], force=True,
+        executor="serial", settings=REPRODUCIBLE,
+    )  # fmt: skip
+    street_a = {district.elders["elder_a1"], district.elders["elder_a2"]}
+    grid_a1 = {district.elders["elder_a1"]}
+    with uow:
+        versions = uow.plans.versions("2026-12")
+        planned = {v.number: [p.elder_id for p in uow.plans.visits(v.id)] for v in versions}
+        whole = {v.number: (v.area_path, v.planned_count) for v in versions}
+        street_b_path = uow.areas.get_by_code(SYSTEM.scope, district.codes["street_b"]).path
+
+    def seen(account: str) -> dict[int, tuple[str | None, int, int]]:
+        response = client.get("/api/v1/plans", query_string={"month": "2026-12"}, headers=login(account))
+        assert response.status_code == 200, response.json
+        return {
+            v["number"]: (v["area_path"], v["planned_count"], v["unplanned_count"]) for v in response.json
+        }
+
+    assert whole[2][0] == street_b_path
+    by_a, by_b, by_w, by_admin = seen("sup_a"), seen("sup_b"), seen("w_a1"), seen("admin")
+    assert sorted(by_a) == sorted(by_b) == sorted(by_w) == [1, 2]
+    for number in (1, 2):
+        assert by_a[number][1] == sum(1 for e in planned[number] if e in street_a) > 0
+        assert by_w[number][1] == sum(1 for e in planned[number] if e in grid_a1) > 0
+        assert by_admin[number][1] == whole[number][1] == by_a[number][1] + by_b[number][1]
+    assert (by_a[2][0], by_w[2][0]) == (None, None), "street B's re-plan is not street A's to see"
+    assert by_b[2][0] == by_admin[2][0] == street_b_path
+    assert by_a[1][0] == by_b[1][0] == whole[1][0], "the whole district's plan holds street A too"

@@ -25,7 +25,7 @@ from visitsvc.model import (
 )
 from visitsvc.repositories import ElderFilter
 from visitsvc.scoping import Caller, require_register_writer
-from visitsvc.services import audit
+from visitsvc.services import audit, lookups
 from visitsvc.uow import UnitOfWork
 
 MAX_PAGE = 200
@@ -122,15 +122,17 @@ def _grid_for(uow: UnitOfWork, caller: Caller, code: str) -> Area:
 
 
 def _raise_if_registered(
-    uow: UnitOfWork, caller: Caller, id_number: str, *, except_id: int | None = None
+    uow: UnitOfWork, caller: Caller, id_number: str, *, route: lookups.Route, except_id: int | None = None
 ) -> None:
     other = uow.elders.find_by_id_number(id_number)
-    if other is None or other.id == except_id:
-        return
-    if caller.scope.covers(other.grid.path):
+    if other is not None and other.id != except_id and caller.scope.covers(other.grid.path):
         raise Conflict(
             "该身份证号已登记", code="already_registered", errors={"id_number": [f"已登记，编号 {other.id}"]}
         )
+    lookups.refuse_when_spent(uow, caller)  # from here on the answer is about the whole register
+    if other is None or other.id == except_id:
+        return
+    lookups.answer(uow, caller, [(id_number, None)], route=route)
     # Neither where nor who: the register of another area is not the caller's to see.
     raise Conflict("该身份证号已在其他地区登记", code="registered_elsewhere")
 
@@ -185,7 +187,7 @@ def create_elder(uow: UnitOfWork, *, caller: Caller, data: ElderData) -> ElderRe
         if errors:
             raise Invalid("输入有误", errors=dict(errors))
         grid = _grid_for(uow, caller, clean.grid_code)
-        _raise_if_registered(uow, caller, clean.id_number)
+        _raise_if_registered(uow, caller, clean.id_number, route=lookups.Route.CREATE)
         now = uow.clock.now()
         elder = Elder(status=ElderStatus.ACTIVE, status_since=today, created_at=now, updated_at=now)
         elder.category_rows = []
@@ -303,7 +305,7 @@ def update_elder(
         old_path = elder.grid.path
         grid = elder.grid if clean.grid_code == elder.grid.code else _grid_for(uow, caller, clean.grid_code)
         if clean.id_number != elder.id_number:
-            _raise_if_registered(uow, caller, clean.id_number, except_id=elder.id)
+            _raise_if_registered(uow, caller, clean.id_number, route=lookups.Route.UPDATE, except_id=elder.id)
         diff = apply(elder, clean, grid, today=today, at=now)
         if diff:
             action = "elder.transfer" if "grid_code" in diff else "elder.update"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -29,10 +29,10 @@ from visitsvc.ledger_format import (
 from visitsvc.model import Area, AreaLevel, Elder, ElderStatus, Role, Worker
 from visitsvc.repositories import ElderFilter
 from visitsvc.scoping import Caller, require_admin, require_register_writer
-from visitsvc.services import audit
+from visitsvc.services import audit, lookups
 from visitsvc.services.areas import validate_area
 from visitsvc.services.elders import apply, registration_entry
-from visitsvc.services.workers import validate_worker
+from visitsvc.services.workers import unseen_grids, validate_worker
 from visitsvc.services.workers import write_fields as write_worker_fields
 from visitsvc.spreadsheet import Table, read_table, write_csv, write_xlsx
 from visitsvc.uow import UnitOfWork
@@ -173,6 +173,7 @@ def _import_elders(
         parsed.append((reader.row, clean))
     grids = uow.areas.by_codes({d.grid_code for _, d in parsed})
     existing = uow.elders.by_id_numbers(first_row)
+    _answer_lookups(uow, caller, parsed, grids, existing, result)
     created: list[tuple[Elder, dict[str, list[Any]]]] = []
     for done, (row, data) in enumerate(parsed, start=1):
         grid = grids.get(data.grid_code)
@@ -196,6 +197,39 @@ def _import_elders(
         if done % BATCH == 0:
             progress(done, len(parsed))
     progress(len(parsed), len(parsed))
+
+
+def _answer_lookups(
+    uow: UnitOfWork,
+    caller: Caller,
+    parsed: list[tuple[int, ElderData]],
+    grids: dict[str, Area],
+    existing: dict[str, Elder],
+    result: ImportResult,
+) -> None:
+    """The rows whose numbers reach beyond the caller's area are lookups across areas (see lookups): refused
+    when the caller has none left, each `registered elsewhere` row counted, a file over the allowance refused
+    as a whole, naming no row. Done before anything is written."""
+
+    def mine(elder: Elder | None) -> bool:
+        return elder is not None and caller.scope.covers(elder.grid.path)
+
+    def grid_ok(code: str) -> bool:
+        grid = grids.get(code)
+        return grid is not None and grid.level is AreaLevel.GRID and caller.scope.covers(grid.path)
+
+    if all(mine(existing.get(d.id_number)) for _, d in parsed):
+        return
+    lookups.refuse_when_spent(uow, caller)
+    hits = [
+        (d.id_number, row)
+        for row, d in parsed
+        if grid_ok(d.grid_code)
+        and existing.get(d.id_number) is not None
+        and not mine(existing.get(d.id_number))
+    ]
+    route = lookups.Route.DRY_RUN if result.dry_run else lookups.Route.IMPORT
+    lookups.answer(uow, caller, hits, route=route)
 
 
 def _new_elder(
@@ -272,22 +306,26 @@ def _import_workers(
         result.errors += reader.errors
         if data is None:
             continue
+        worker = accounts.get(data.account)
+        # A shared worker's grids outside the caller's area stay, whatever the row lists (see update_worker).
+        unseen = [g for g in worker.grids if g.code in unseen_grids(caller, worker)] if worker else []
+        kept = {g.code for g in unseen}
+        data = replace(data, grid_codes=tuple(dict.fromkeys([*data.grid_codes, *kept])))
         errors = validate_worker(data)
         result.errors += _field_errors(reader.row, errors, WORKER_FIELD_COLUMN)
         if data.account in seen:
             result.errors.append(RowError(reader.row, "账号", f"与第 {seen[data.account]} 行的账号重复"))
         seen.setdefault(data.account, reader.row)
-        mine = [grids.get(code) for code in data.grid_codes]
+        mine = [grids.get(code) for code in data.grid_codes if code not in kept]
         if any(g is None or g.level is not AreaLevel.GRID or not caller.scope.covers(g.path) for g in mine):
             result.errors.append(RowError(reader.row, "负责网格", "网格不存在或不在您的管辖范围内"))
-        worker = accounts.get(data.account)
         if worker is not None and (
             worker.role is not Role.GRID_WORKER or not caller.scope.covers_worker(worker)
         ):
             result.errors.append(RowError(reader.row, "账号", "账号已被占用"))
         if result.errors:
             continue
-        assigned = [g for g in mine if g is not None]
+        assigned = [g for g in mine if g is not None] + unseen
         if worker is None:
             worker = Worker(created_at=now, updated_at=now, grids=[])
             changes = write_worker_fields(worker, data, None, assigned)

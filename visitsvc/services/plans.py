@@ -8,7 +8,7 @@ from typing import Any
 
 from visitsvc.errors import NotFound
 from visitsvc.month import Month
-from visitsvc.scoping import Caller
+from visitsvc.scoping import ROOT_PATH, Caller
 from visitsvc.uow import UnitOfWork
 
 
@@ -17,7 +17,7 @@ class VersionRead:
     id: int
     month: str
     number: int
-    area_path: str
+    area_path: str | None  # None: another area's re-plan, not the caller's to see
     trigger: str
     created_at: datetime
     solver_seconds: float
@@ -28,23 +28,28 @@ class VersionRead:
 
 
 def list_versions(uow: UnitOfWork, *, caller: Caller, month: Month) -> list[VersionRead]:
-    """The month's plan versions, oldest first; the last one is current."""
+    """The month's plan versions, oldest first; the last one is current (numbers are the month's, shared by
+    all areas). Each is the caller's part of it: counts of visits of their people only, and the re-planned
+    subtree only when it touches their area (None when it was another area's re-plan)."""
     with uow:
+        versions = uow.plans.versions(str(month))
+        if caller.scope.covers(ROOT_PATH):
+            counts = {v.id: (v.planned_count, v.unplanned_count, v.substituted_count) for v in versions}
+        else:
+            counts = uow.plans.counts_within(caller.scope, [v.id for v in versions])
         return [
             VersionRead(
                 v.id,
                 v.month,
                 v.number,
-                v.area_path,
+                v.area_path if caller.scope.overlaps(v.area_path) else None,
                 v.trigger,
                 v.created_at,
                 v.solver_seconds,
-                v.planned_count,
-                v.unplanned_count,
-                v.substituted_count,
+                *counts[v.id],
                 v.calendar_warning,
             )
-            for v in uow.plans.versions(str(month))
+            for v in versions
         ]
 
 

@@ -121,13 +121,21 @@ def _check_authority(caller: Caller, role: Role) -> None:
         raise Forbidden("只有管理员可以设置督导或管理员账号")
 
 
-def _resolve_areas(uow: UnitOfWork, caller: Caller, data: WorkerData) -> tuple[Area | None, list[Area]]:
+def _resolve_areas(
+    uow: UnitOfWork, caller: Caller, data: WorkerData, *, kept: frozenset[str] = frozenset()
+) -> tuple[Area | None, list[Area]]:
+    """The area and grids named by `data`, each inside the caller's scope, or one of the `kept` grids (held
+    already, outside the scope: see _with_unseen_grids)."""
     found = uow.areas.by_codes([*data.grid_codes, *([data.area_code] if data.area_code else [])])
     errors: dict[str, list[str]] = {}
     grids = []
     for code in data.grid_codes:
         grid = found.get(code)
-        if grid is None or grid.level is not AreaLevel.GRID or not caller.scope.covers(grid.path):
+        if (
+            grid is None
+            or grid.level is not AreaLevel.GRID
+            or not (caller.scope.covers(grid.path) or code in kept)
+        ):
             errors.setdefault("grid_codes", []).append(f"网格 {code} 不存在或不在您的管辖范围内")
         else:
             grids.append(grid)
@@ -165,6 +173,12 @@ def write_fields(
         changes["grid_codes"] = [old_grids, sorted(g.code for g in grids)]
         worker.grids = grids
     return changes
+
+
+def unseen_grids(caller: Caller, worker: Worker) -> frozenset[str]:
+    """Grids a shared worker holds outside the caller's area. The caller's grid list speaks only for their
+    own area: these stay as they are whatever the list says, and are never the caller's to add or remove."""
+    return frozenset(g.code for g in worker.grids if not caller.scope.covers(g.path))
 
 
 def _plain(value: Any) -> Any:
@@ -266,10 +280,12 @@ def update_worker(
         _check_authority(caller, data.role)
         if data.role is Role.GRID_WORKER:
             data = replace(data, area_code=None)
+        unseen = unseen_grids(caller, worker)
+        data = replace(data, grid_codes=tuple(dict.fromkeys([*data.grid_codes, *unseen])))
         errors = validate_worker(data)
         if errors:
             raise Invalid("输入有误", errors=errors)
-        area, grids = _resolve_areas(uow, caller, data)
+        area, grids = _resolve_areas(uow, caller, data, kept=unseen)
         diff = write_fields(worker, data, area, grids)
         now = uow.clock.now()
         if password is not None:

@@ -1,0 +1,79 @@
+"""Lookups across areas: an ID number checked against the whole register, beyond the caller's own area.
+
+Registering or correcting a person, or importing a 台账, must say when the number is already registered in
+another area (two areas must not both care for one person), and that answer is itself a fact about another
+area's register. Each such answer (`registered_elsewhere`) is audited with a masked number and the route, and
+counted per caller: once a caller has had LOOKUPS_PER_HOUR of them within the last hour, every lookup that
+would reach beyond their area is refused (429) until the oldest one leaves the window. The count is read from
+the audit log itself (indexed by actor, action and time), so no table of its own is needed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from enum import StrEnum
+
+from visitsvc import idnumber
+from visitsvc.errors import TooManyAttempts
+from visitsvc.scoping import ROOT_PATH, Caller
+from visitsvc.services import audit
+from visitsvc.uow import UnitOfWork
+
+ACTION = "elder.registered_elsewhere"
+LOOKUPS_PER_HOUR = 20
+WINDOW = timedelta(hours=1)
+MESSAGE = f"跨地区身份证号查询过于频繁（每小时最多 {LOOKUPS_PER_HOUR} 次已登记于其他地区的结果），请稍后再试"
+
+
+class Route(StrEnum):
+    """Where the answer was given, as written in the audit entry."""
+
+    CREATE = "elders.create"
+    UPDATE = "elders.update"
+    IMPORT = "elders.import"
+    DRY_RUN = "elders.import.dry_run"
+
+
+def remaining(uow: UnitOfWork, caller: Caller) -> tuple[int | None, int]:
+    """How many more answers the caller may have this hour (None: no limit, the system itself), and in how
+    many seconds the oldest counted one leaves the window."""
+    if caller.worker_id is None:
+        return None, 0
+    now = uow.clock.now()
+    used, oldest = uow.audit.count_since(caller.worker_id, ACTION, now - WINDOW)
+    retry_after = 1 if oldest is None else max(1, int((oldest + WINDOW - now).total_seconds()) + 1)
+    return max(0, LOOKUPS_PER_HOUR - used), retry_after
+
+
+def refuse_when_spent(uow: UnitOfWork, caller: Caller) -> None:
+    """Before looking beyond the caller's area: a caller with no answers left gets none, whatever the
+    answer would have been (else a refusal would itself tell `registered elsewhere` from `not registered`)."""
+    left, retry_after = remaining(uow, caller)
+    if left == 0:
+        raise TooManyAttempts(MESSAGE, retry_after=retry_after)
+
+
+def answer(uow: UnitOfWork, caller: Caller, hits: Sequence[tuple[str, int | None]], *, route: Route) -> None:
+    """Audit `registered_elsewhere` answers (id number, spreadsheet row or None) and keep them even though the
+    request fails: whatever else the unit of work held is rolled back first, the entries are committed.
+    Answers beyond the caller's allowance are all refused (429), naming none, and still counted: a refused
+    file must not become a free oracle."""
+    if not hits:
+        return
+    left, _ = remaining(uow, caller)
+    refused = left is not None and len(hits) > left
+    uow.rollback()
+    area_path = caller.scope.area_paths[0] if caller.scope.area_paths else ROOT_PATH
+    for number, row in hits:
+        details: dict[str, object] = {"id_number": idnumber.mask(number), "route": route.value}
+        if row is not None:
+            details["row"] = row
+        if refused:
+            details["refused"] = True
+        # Neither the other person's id nor their area: the entry is read by admins of the caller's area.
+        audit.record(uow, caller, action=ACTION, record_type="elder", record_id=None, area_path=area_path,
+                     details=details)  # fmt: skip
+    uow.commit()
+    if refused:
+        raise TooManyAttempts(MESSAGE, retry_after=remaining(uow, caller)[1])
