@@ -24,12 +24,12 @@ def test_settings_come_from_the_environment() -> None:
         {
             "VISITSVC_SECRET_KEY": "k" * 40,
             "VISITSVC_DATABASE_URL": "sqlite:///x.db",
-            "VISITSVC_LOGIN_FAILURES_PER_MINUTE": "3",
+            "VISITSVC_TRUSTED_PROXIES": "1",
         }
     )
-    assert (settings.database_url, settings.login_failures_per_minute, settings.timezone) == (
+    assert (settings.database_url, settings.trusted_proxies, settings.timezone) == (
         "sqlite:///x.db",
-        3,
+        1,
         "Asia/Shanghai",
     )
 
@@ -37,3 +37,8 @@ def test_settings_come_from_the_environment() -> None:
 def test_a_malformed_number_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="VISITSVC_ACCESS_TOKEN_SECONDS"):
         load_settings({"VISITSVC_SECRET_KEY": "k" * 40, "VISITSVC_ACCESS_TOKEN_SECONDS": "eight hours"})
+
+
+def test_a_negative_number_of_trusted_proxies_is_refused() -> None:
+    with pytest.raises(ConfigError, match="VISITSVC_TRUSTED_PROXIES"):
+        load_settings({"VISITSVC_SECRET_KEY": "k" * 40, "VISITSVC_TRUSTED_PROXIES": "-1"})
