@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.test import TestResponse
 
 from api.app import create_app
+from tests.api.console import Console
 from tests.factories import PASSWORD, District, make_worker
 from visitsvc.clock import FixedClock
 from visitsvc.config import Settings
@@ -171,3 +172,13 @@ def test_with_no_trusted_proxy_forwarded_headers_are_ignored(
 ) -> None:
     failed_login_through_a_proxy(proxied_app(settings, sessions, clock, proxies=0))
     assert attempts(uow) == [("w_a1", "10.0.0.2", AttemptOutcome.FAILED)]
+
+
+def test_an_overlong_account_name_in_the_console_form_is_a_wrong_login_not_an_error(
+    client: FlaskClient, district: District
+) -> None:
+    console = Console(client)
+    response = client.post(
+        "/console/login", data={"username": "w" * 500, "password": "x", "csrf_token": console.token()}
+    )
+    assert response.status_code == 401

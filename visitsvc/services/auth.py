@@ -36,6 +36,7 @@ MIN_PASSWORD_LENGTH = 8  # a password an admin hands out, to be changed at the n
 LIMITS = LoginLimits()
 REUSE_GRACE = timedelta(seconds=60)  # a refresh token reused this soon after its rotation: a lost answer
 ADDRESS_LENGTH = 45
+ACCOUNT_LENGTH = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +116,11 @@ def _check_password(uow: UnitOfWork, *, account: str, password: str, address: st
     committed transaction; verify with no transaction open. A mismatch is settled as a failure here, a match
     is left for the caller to settle as a success in its own transaction."""
     address = (address or "unknown")[:ADDRESS_LENGTH]
+    key = account[:ACCOUNT_LENGTH]  # the console's form is not length-checked; no account is longer
     with uow:
         now = uow.clock.now()
-        attempt_id = uow.tokens.add_attempt(account, address, now)
-        wait = retry_after(LIMITS, uow.tokens.failures(attempt_id, account, address, LIMITS.since(now)), now)
+        attempt_id = uow.tokens.add_attempt(key, address, now)
+        wait = retry_after(LIMITS, uow.tokens.failures(attempt_id, key, address, LIMITS.since(now)), now)
         if wait > 0:
             uow.tokens.settle_attempt(attempt_id, AttemptOutcome.REFUSED)
         uow.commit()
