@@ -8,6 +8,7 @@ import swagger_ui_bundle
 from flask import Flask, send_from_directory
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import compression, console, errors, limits
 from api.runtime import Runtime
@@ -27,8 +28,9 @@ from api.views import (
     workers,
 )
 from visitsvc.clock import Clock, SystemClock
-from visitsvc.config import Settings, load_settings
-from visitsvc.uow import make_engine, session_factory
+from visitsvc.config import ConfigError, Settings, load_settings
+from visitsvc.services import auth as auth_service
+from visitsvc.uow import UnitOfWork, make_engine, session_factory
 
 SWAGGER_UI_URL = "/swagger-ui/"
 
@@ -61,8 +63,16 @@ def create_app(
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     if sessions is None:
         sessions = session_factory(make_engine(settings.database_url))
+    if settings.is_production and auth_service.count_demo_passwords(UnitOfWork(sessions)):
+        raise ConfigError(
+            "accounts still have the seed's demo password: give them their own "
+            "(`visitsvc set-password ACCOUNT`) or remove them before serving in production"
+        )
     app.extensions["visitsvc"] = Runtime(settings, sessions, clock or SystemClock())
     limits.init_app(app, settings)  # first of the before_request hooks: the limit is set before any read
+    if settings.trusted_proxies:
+        # Only the hops we run are believed: X-Forwarded-For's last n entries, added by our n proxies.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
 
     api = errors.VisitApi(app)
     for module in (

@@ -41,6 +41,12 @@ def bearer_token() -> str:
     return token.strip()
 
 
+def client_address() -> str:
+    """The client's IP address: the socket's, or with VISITSVC_TRUSTED_PROXIES=n the address the n-th proxy
+    from us saw (ProxyFix in create_app); never a header a client could set on its own."""
+    return request.remote_addr or "unknown"
+
+
 def caller() -> Caller:
     """The authenticated caller; every protected view starts here, so a missing token is always a 401."""
     if "caller" not in g:
@@ -49,4 +55,4 @@ def caller() -> Caller:
     return found
 
 
-__all__ = ["Runtime", "SystemClock", "bearer_token", "caller", "runtime", "uow"]
+__all__ = ["Runtime", "SystemClock", "bearer_token", "caller", "client_address", "runtime", "uow"]

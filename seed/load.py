@@ -71,4 +71,6 @@ def _set_passwords(uow: UnitOfWork, accounts: list[str], password: str) -> None:
     with uow:
         for worker in uow.workers.by_accounts(accounts).values():
             worker.password_hash = digest
+            # Public, so marked: production refuses to start while any account still has it.
+            worker.password_is_demo = True
         uow.commit()

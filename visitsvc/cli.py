@@ -144,7 +144,8 @@ def import_command(kind: str, file: Path, dry_run: bool, as_json: bool) -> None:
 @click.argument("account")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def set_password(account: str, password_stdin: bool) -> None:
-    """Give an account a (new) password; its open sessions end."""
+    """Give an account a (new) password; its open sessions end, and its owner must choose their own at the
+    next login (POST /api/v1/me/password, or the console's 修改密码 page)."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -156,7 +157,7 @@ def set_password(account: str, password_stdin: bool) -> None:
     except DomainError as exc:
         messages = "; ".join(m for ms in exc.errors.values() for m in ms) or exc.message
         raise click.ClickException(messages) from None
-    click.echo(f"已为 {account} 设置密码", err=True)
+    click.echo(f"已为 {account} 设置密码（首次登录后须修改）", err=True)
 
 
 def _executor(name: str, address: str | None) -> Any:

@@ -28,7 +28,7 @@ class Settings:
     timezone: str = "Asia/Shanghai"
     access_token_seconds: int = 8 * 3600
     refresh_token_seconds: int = 30 * 24 * 3600
-    login_failures_per_minute: int = 5
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For is believed; 0 = none
     max_import_bytes: int = 20 * 1024 * 1024
     field_rules: FieldRules = field(default_factory=FieldRules)  # VISITSVC_FIELD_*
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -43,6 +43,8 @@ class Settings:
             raise ConfigError(
                 "VISITSVC_SECRET_KEY must be set to a random value of at least 32 characters in production"
             )
+        if self.trusted_proxies < 0:
+            raise ConfigError("VISITSVC_TRUSTED_PROXIES must be 0 or more")
 
 
 def _check_environment(value: str) -> None:
@@ -78,7 +80,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         timezone=env.get("VISITSVC_TIMEZONE", "Asia/Shanghai"),
         access_token_seconds=_int(env, "VISITSVC_ACCESS_TOKEN_SECONDS", 8 * 3600),
         refresh_token_seconds=_int(env, "VISITSVC_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600),
-        login_failures_per_minute=_int(env, "VISITSVC_LOGIN_FAILURES_PER_MINUTE", 5),
+        trusted_proxies=_int(env, "VISITSVC_TRUSTED_PROXIES", 0),
         max_import_bytes=_int(env, "VISITSVC_MAX_IMPORT_BYTES", 20 * 1024 * 1024),
         field_rules=_field_rules(env),
         extra={k: v for k, v in env.items() if k.startswith("VISITSVC_")},

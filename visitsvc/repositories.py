@@ -7,17 +7,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, CursorResult, Select, delete, func, or_, select, true, update
+from sqlalchemy import ColumnElement, CursorResult, Select, delete, func, or_, select, text, true, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, defer
 
 from visitsvc.clock import SHANGHAI
 from visitsvc.errors import NotFound
+from visitsvc.login_throttle import Failures, Windows
 from visitsvc.model import (
     AbilityLevel,
     Absence,
     Area,
     AreaLevel,
     AtRiskMark,
+    AttemptOutcome,
     AuditEntry,
     AuthToken,
     CalendarDay,
@@ -29,7 +31,7 @@ from visitsvc.model import (
     FollowUp,
     FollowUpStatus,
     JobRun,
-    LoginFailure,
+    LoginAttempt,
     PlannedVisit,
     PlanningLock,
     PlanVersion,
@@ -38,6 +40,7 @@ from visitsvc.model import (
     Role,
     StatusChange,
     StatusProposal,
+    TokenKind,
     UnplannedVisit,
     VisitFlag,
     VisitPhoto,
@@ -323,15 +326,84 @@ class TokenRepository:
             .values(revoked_at=at)
         )
 
-    def record_failure(self, account: str, at: datetime) -> None:
-        self.session.add(LoginFailure(account=account, at=at))
+    def rotate(self, token_hash: str, at: datetime) -> bool:
+        """Use up a live refresh token: a conditional UPDATE, so of two concurrent uses exactly one wins."""
+        result = self.session.execute(
+            update(AuthToken)
+            .where(
+                AuthToken.token_hash == token_hash,
+                AuthToken.kind == TokenKind.REFRESH,
+                AuthToken.revoked_at.is_(None),
+                AuthToken.expires_at > at,
+            )
+            .values(revoked_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        assert isinstance(result, CursorResult)
+        return result.rowcount == 1
 
-    def failures_since(self, account: str, since: datetime) -> list[datetime]:
-        query = select(LoginFailure.at).where(LoginFailure.account == account, LoginFailure.at >= since)
-        return list(self.session.scalars(query.order_by(LoginFailure.at)))
+    def revoke_others(self, worker_id: int, keep_family: str, at: datetime) -> None:
+        self.session.execute(
+            update(AuthToken)
+            .where(
+                AuthToken.worker_id == worker_id,
+                AuthToken.family != keep_family,
+                AuthToken.revoked_at.is_(None),
+            )
+            .values(revoked_at=at)
+        )
 
-    def forget_failures(self, before: datetime) -> None:
-        self.session.execute(delete(LoginFailure).where(LoginFailure.at < before))
+    def add_attempt(self, account: str, address: str, at: datetime) -> int:
+        """Record a password check about to run. Recordings take turns (SQLite has one writer; PostgreSQL
+        is told to lock the table against other writers until commit, a few milliseconds), so the rows
+        before this one's id are exactly those committed before it."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("LOCK TABLE login_attempts IN EXCLUSIVE MODE"))
+        attempt = LoginAttempt(account=account, address=address, at=at, outcome=AttemptOutcome.PENDING)
+        self.session.add(attempt)
+        self.session.flush()
+        return attempt.id
+
+    def settle_attempt(self, attempt_id: int, outcome: AttemptOutcome) -> None:
+        self.session.execute(
+            update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(outcome=outcome)
+        )
+
+    def failures(self, attempt_id: int, account: str, address: str, windows: Windows) -> Failures:
+        """Failure times recorded before this attempt (checks still running count as failures): for its
+        (account, address) pair since the pair's last success, for the account, for the address."""
+        counted = LoginAttempt.outcome.in_((AttemptOutcome.PENDING, AttemptOutcome.FAILED))
+        others = LoginAttempt.id < attempt_id
+        last_success = (
+            select(func.coalesce(func.max(LoginAttempt.id), 0))
+            .where(
+                LoginAttempt.account == account,
+                LoginAttempt.address == address,
+                LoginAttempt.outcome == AttemptOutcome.SUCCEEDED,
+            )
+            .scalar_subquery()
+        )
+
+        def times(*where: ColumnElement[bool]) -> list[datetime]:
+            return list(self.session.scalars(select(LoginAttempt.at).where(counted, others, *where)))
+
+        return Failures(
+            pair=times(
+                LoginAttempt.account == account,
+                LoginAttempt.address == address,
+                LoginAttempt.at > windows.pair,
+                LoginAttempt.id > last_success,
+            ),
+            account=times(LoginAttempt.account == account, LoginAttempt.at > windows.account),
+            address=times(LoginAttempt.address == address, LoginAttempt.at > windows.address),
+        )
+
+    def forget_attempts(self, before: datetime) -> None:
+        self.session.execute(delete(LoginAttempt).where(LoginAttempt.at < before))
+
+    def count_demo_passwords(self) -> int:
+        query = select(func.count(Worker.id)).where(Worker.password_is_demo.is_(True))
+        return int(self.session.scalar(query) or 0)
 
     def count_live(self, worker_id: int, now: datetime) -> int:
         query = select(func.count(AuthToken.id)).where(

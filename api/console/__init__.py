@@ -50,8 +50,8 @@ def _guard() -> None:
     decided by the same rule the supervisor services apply (a grid worker gets the 403 page)."""
     if request.method not in SAFE_METHODS:
         csrf.protect()
-    if request.endpoint in OPEN_ENDPOINTS or request.endpoint == "console.logout":
-        return
+    if request.endpoint in OPEN_ENDPOINTS or request.endpoint in ("console.logout", "console.password"):
+        return  # the password page authenticates its own token: any role, a pending change included
     require_supervisor(caller())
 
 

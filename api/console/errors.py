@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from api.console.blueprint import blp
-from api.console.web import LoginRequired
+from api.console.web import LoginRequired, PasswordChangeRequired
 from api.errors import STATUS, log_unexpected
 from visitsvc.errors import DomainError, NotFound
 
@@ -56,6 +56,11 @@ def page(
 def _login(_error: LoginRequired) -> ResponseReturnValue:
     # Only the path goes along: query strings may hold filters, never personal data, but there is no need.
     return redirect(url_for("console.login", next=request.path), code=303)
+
+
+@blp.errorhandler(PasswordChangeRequired)
+def _password(_error: PasswordChangeRequired) -> ResponseReturnValue:
+    return redirect(url_for("console.password"), code=303)
 
 
 @blp.errorhandler(DomainError)

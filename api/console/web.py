@@ -11,7 +11,7 @@ from flask import flash, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from api.runtime import uow
-from visitsvc.errors import Conflict, Invalid, Unauthenticated, invalid_field
+from visitsvc.errors import Conflict, Forbidden, Invalid, Unauthenticated, invalid_field
 from visitsvc.month import Month
 from visitsvc.scoping import Caller
 from visitsvc.services import auth
@@ -23,6 +23,10 @@ T = TypeVar("T")
 
 class LoginRequired(Exception):
     """No session, or its token expired or was revoked: the login page, then back."""
+
+
+class PasswordChangeRequired(Exception):
+    """An admin set this account's password: the 修改密码 page until its owner chooses their own."""
 
 
 def caller() -> Caller:
@@ -37,6 +41,10 @@ def caller() -> Caller:
         except Unauthenticated:
             session.clear()
             raise LoginRequired from None
+        except Forbidden as error:
+            if error.code == "password_change_required":
+                raise PasswordChangeRequired from None
+            raise
     found: Caller = g.console_caller
     return found
 

@@ -14,6 +14,11 @@ class RefreshSchema(StrictSchema):
     refresh_token = text(required=True, min_length=1, max_length=200)
 
 
+class PasswordChangeSchema(StrictSchema):
+    current_password = text(required=True, min_length=1, max_length=200)
+    new_password = text(required=True, min_length=1, max_length=200)
+
+
 class TokenSchema(StrictSchema):
     access_token = fields.String()
     token_type = fields.String(dump_default="Bearer")
@@ -21,3 +26,6 @@ class TokenSchema(StrictSchema):
     refresh_token = fields.String()
     refresh_expires_in = fields.Integer()
     role = fields.String()
+    # True after an admin set the password: every call but /me/password, /auth/refresh and /auth/logout
+    # answers 403 password_change_required until the owner chooses their own.
+    password_change_required = fields.Boolean()

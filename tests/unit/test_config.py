@@ -24,12 +24,12 @@ def test_settings_come_from_the_environment() -> None:
         {
             "VISITSVC_SECRET_KEY": "k" * 40,
             "VISITSVC_DATABASE_URL": "sqlite:///x.db",
-            "VISITSVC_LOGIN_FAILURES_PER_MINUTE": "3",
+            "VISITSVC_TRUSTED_PROXIES": "1",
         }
     )
-    assert (settings.database_url, settings.login_failures_per_minute, settings.timezone) == (
+    assert (settings.database_url, settings.trusted_proxies, settings.timezone) == (
         "sqlite:///x.db",
-        3,
+        1,
         "Asia/Shanghai",
     )
 
@@ -62,3 +62,8 @@ def test_an_unset_environment_means_development() -> None:
 def test_settings_built_in_code_are_checked_too() -> None:
     with pytest.raises(ConfigError, match="VISITSVC_ENV"):
         Settings(secret_key="k" * 40, environment="Production").validate()
+
+
+def test_a_negative_number_of_trusted_proxies_is_refused() -> None:
+    with pytest.raises(ConfigError, match="VISITSVC_TRUSTED_PROXIES"):
+        load_settings({"VISITSVC_SECRET_KEY": "k" * 40, "VISITSVC_TRUSTED_PROXIES": "-1"})

@@ -3,7 +3,7 @@
 from visitsvc.model.absence import Absence, AbsenceKind
 from visitsvc.model.area import PARENT_LEVEL, Area
 from visitsvc.model.audit import AuditEntry
-from visitsvc.model.auth import AuthToken, LoginFailure, TokenKind
+from visitsvc.model.auth import AttemptOutcome, AuthToken, LoginAttempt, TokenKind
 from visitsvc.model.base import Base
 from visitsvc.model.elder import Elder, ElderCategory, StatusChange
 from visitsvc.model.enums import (
@@ -44,6 +44,7 @@ __all__ = [
     "Area",
     "AreaLevel",
     "AtRiskMark",
+    "AttemptOutcome",
     "AuditEntry",
     "AuthToken",
     "Base",
@@ -58,7 +59,7 @@ __all__ = [
     "FollowUp",
     "FollowUpStatus",
     "JobRun",
-    "LoginFailure",
+    "LoginAttempt",
     "PlanVersion",
     "PlannedVisit",
     "PlanningLock",

@@ -1,4 +1,4 @@
-"""Bearer and refresh tokens (stored hashed, so a database leak yields no usable token) and failed logins."""
+"""Bearer and refresh tokens (stored hashed, so a database leak yields no usable token) and login attempts."""
 
 from __future__ import annotations
 
@@ -30,9 +30,20 @@ class AuthToken(Base):
     revoked_at: Mapped[datetime | None]
 
 
-class LoginFailure(Base):
-    __tablename__ = "login_failures"
+class AttemptOutcome(StrEnum):
+    PENDING = "pending"  # recorded, not yet verified: counts as a failure until it succeeds
+    FAILED = "failed"
+    SUCCEEDED = "succeeded"
+    REFUSED = "refused"  # throttled, never verified: not a failure (docs/adr/0012-login-throttling.md)
+
+
+class LoginAttempt(Base):
+    """One password check, recorded (and committed) before the check runs, so none goes uncounted."""
+
+    __tablename__ = "login_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    account: Mapped[str] = mapped_column(String(50), index=True)
+    account: Mapped[str] = mapped_column(String(50), index=True)  # as typed: unknown accounts count too
+    address: Mapped[str] = mapped_column(String(45), index=True)  # the client's IP address (IPv6 fits)
     at: Mapped[datetime] = mapped_column(index=True)
+    outcome: Mapped[AttemptOutcome] = mapped_column(enum_column(AttemptOutcome))

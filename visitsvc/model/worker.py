@@ -40,6 +40,10 @@ class Worker(Base):
     visit_minutes_per_day: Mapped[int] = mapped_column(default=240)  # 每日工时, in minutes
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Set when an admin gives the password (the person must choose their own at next login); cleared when
+    # they do. Demo marks the seed's shared demo password: production refuses to start while any is left.
+    password_must_change: Mapped[bool] = mapped_column(default=False)
+    password_is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

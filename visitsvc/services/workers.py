@@ -208,7 +208,7 @@ def create_worker(
         worker = Worker(created_at=now, updated_at=now, grids=[])
         changes = write_fields(worker, data, area, grids)
         if password is not None:
-            worker.password_hash = hash_password(password)
+            _hand_out(worker, password)
         uow.workers.add(worker)
         uow.flush()
         audit.record(
@@ -289,7 +289,7 @@ def update_worker(
         diff = write_fields(worker, data, area, grids)
         now = uow.clock.now()
         if password is not None:
-            worker.password_hash = hash_password(password)
+            _hand_out(worker, password)
             diff["password"] = ["***", "***"]
         if password is not None or "active" in diff or "role" in diff:
             uow.tokens.revoke_worker(worker.id, now)
@@ -306,6 +306,13 @@ def update_worker(
             )
         uow.commit()
         return to_read(worker)
+
+
+def _hand_out(worker: Worker, password: str) -> None:
+    """A password someone else chose: its owner must replace it at the next login (POST /me/password)."""
+    worker.password_hash = hash_password(password)
+    worker.password_must_change = True
+    worker.password_is_demo = False
 
 
 def set_password(uow: UnitOfWork, *, caller: Caller, account: str, password: str) -> None:
