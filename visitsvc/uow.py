@@ -23,6 +23,7 @@ from visitsvc.repositories import (
     VisitRepository,
     WorkerRepository,
 )
+from visitsvc.retention_repository import RetentionRepository
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -78,6 +79,7 @@ class UnitOfWork:
     months: MonthRepository
     visits: VisitRepository
     review: ReviewRepository
+    retention: RetentionRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session], clock: Clock | None = None) -> None:
@@ -97,6 +99,7 @@ class UnitOfWork:
         self.months = MonthRepository(self.session)
         self.visits = VisitRepository(self.session)
         self.review = ReviewRepository(self.session)
+        self.retention = RetentionRepository(self.session)
         return self
 
     def __exit__(
