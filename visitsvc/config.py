@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from visitsvc.field_rules import FieldRules
+from visitsvc.retention import RetentionRules
 
 DEV_SECRET_FILE = Path("var/secret_key")
 DEFAULT_DATABASE_URL = "sqlite:///var/visitsvc.db"
@@ -29,6 +30,7 @@ class Settings:
     login_failures_per_minute: int = 5
     max_import_bytes: int = 20 * 1024 * 1024
     field_rules: FieldRules = field(default_factory=FieldRules)  # VISITSVC_FIELD_*
+    retention: RetentionRules = field(default_factory=RetentionRules)  # VISITSVC_*RETENTION_*
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -69,6 +71,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         login_failures_per_minute=_int(env, "VISITSVC_LOGIN_FAILURES_PER_MINUTE", 5),
         max_import_bytes=_int(env, "VISITSVC_MAX_IMPORT_BYTES", 20 * 1024 * 1024),
         field_rules=_field_rules(env),
+        retention=_retention(env),
         extra={k: v for k, v in env.items() if k.startswith("VISITSVC_")},
     )
     settings.validate()
@@ -78,6 +81,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 def _field_rules(env: Mapping[str, str]) -> FieldRules:
     try:
         return FieldRules.from_env(env)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _retention(env: Mapping[str, str]) -> RetentionRules:
+    try:
+        return RetentionRules.from_env(env)
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
 

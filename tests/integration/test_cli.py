@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from tests.factories import id_number
+from tests.factories import SYSTEM, id_number, make_district, make_record
 from visitsvc.cli import main
+from visitsvc.clock import SHANGHAI, FixedClock
 from visitsvc.ledger_format import AREA_COLUMNS, ELDER_COLUMNS
-from visitsvc.model import CalendarDay
+from visitsvc.model import AuditEntry, CalendarDay, Elder, ElderStatus, VisitPhoto
+from visitsvc.services import elders
 from visitsvc.spreadsheet import write_csv
-from visitsvc.uow import make_engine, session_factory
+from visitsvc.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.workdays import WorkCalendar
 
 pytestmark = pytest.mark.db
@@ -103,3 +105,65 @@ def test_a_loaded_holiday_notice_sets_the_working_days_of_2027(runner: CliRunner
     assert not calendar.is_workday(date(2027, 2, 8))
     assert calendar.is_workday(date(2027, 2, 20))
     assert calendar.warning() is None
+
+
+def test_retention_dry_run_then_run_pseudonymise_who_left_long_ago(runner: CliRunner) -> None:
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    engine = make_engine(os.environ["VISITSVC_DATABASE_URL"])
+    long_ago = datetime(2020, 3, 2, 10, 0, tzinfo=SHANGHAI)  # over three years before any run of this test
+    uow = UnitOfWork(session_factory(engine), FixedClock(long_ago))
+    district = make_district(uow)
+    gone = district.elders["elder_a1"]
+    elders.change_status(
+        uow,
+        caller=SYSTEM,
+        elder_id=gone,
+        status=ElderStatus.DECEASED,
+        effective=long_ago.date(),
+        reason="病故",
+    )
+    visit = make_record(uow, elder_id=gone, worker_id=district.accounts["w_a1"], day=long_ago.date())
+    with uow:
+        data = b"\xff\xd8\xff\xe0" + b"\x00" * 2044
+        uow.visits.add_all(
+            [
+                VisitPhoto(
+                    visit_id=visit, content_type="image/jpeg", size=len(data), sha256="0" * 64, data=data,
+                    created_at=long_ago,
+                )
+            ]
+        )  # fmt: skip
+        uow.commit()
+
+    dry = runner.invoke(main, ["retention", "run", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "试运行（未改动）：将匿名化 1 人" in dry.stderr
+    assert "将删除照片 1 张（2 KB" in dry.stderr
+    assert "王秀英" not in dry.output
+    counted = runner.invoke(main, ["retention", "run", "--dry-run", "--json"])
+    assert {k: v for k, v in json.loads(counted.stdout).items() if k in ("dry_run", "people", "photos")} == {
+        "dry_run": True,
+        "people": 1,
+        "photos": 1,
+    }
+    done = runner.invoke(main, ["retention", "run", "--json"])
+    assert done.exit_code == 0, done.output
+    assert (json.loads(done.stdout)["people"], json.loads(done.stdout)["photos"]) == (1, 1)
+    assert done.stderr == ""  # quiet with --json
+    again = runner.invoke(main, ["retention", "run"])
+    assert "已匿名化 0 人" in again.stderr
+
+    with session_factory(engine)() as session:
+        person = session.get_one(Elder, gone)
+        assert (person.name, person.phone, person.pseudonymised_at is not None) == (
+            f"已匿名-{gone}",
+            None,
+            True,
+        )
+        assert session.scalar(select(func.count(VisitPhoto.id))) == 0
+        runs = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.record_type == "retention").order_by(AuditEntry.id)
+        ).all()
+    # The photo went with its person (counted in the run's entry): no separate batch of old photos.
+    assert runs == ["retention.dry_run", "retention.dry_run", "retention.run", "retention.run"]
+    engine.dispose()
