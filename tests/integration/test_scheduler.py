@@ -6,12 +6,14 @@ import threading
 from datetime import date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import NOW
 from tests.factories import SYSTEM, make_district
 from visitsvc import scheduler
 from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.model import AuditEntry
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.services.planning import plan_month
@@ -50,7 +52,11 @@ def test_a_scheduler_that_was_down_catches_up_what_is_due(
 ) -> None:
     monkeypatch.setattr(scheduler, "JOBS", {k: quick(j) for k, j in scheduler.JOBS.items()})
     before_the_25th = datetime(2026, 11, 24, 12, 0, tzinfo=SHANGHAI)
-    assert [r.job for r in scheduler.catch_up(uow, before_the_25th)] == ["replan-nightly", "evaluate-at-risk"]
+    assert [r.job for r in scheduler.catch_up(uow, before_the_25th)] == [
+        "replan-nightly",
+        "evaluate-at-risk",
+        "retention-monthly",
+    ]
     on_the_25th = datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI)
     ran = {(r.job, r.period) for r in scheduler.catch_up(uow, on_the_25th)}
     assert ran == {
@@ -64,7 +70,35 @@ def test_a_scheduler_that_was_down_catches_up_what_is_due(
 def test_between_one_and_six_only_the_nightly_replan_is_due(uow: UnitOfWork) -> None:
     at_three = datetime(2026, 12, 8, 3, 0, tzinfo=SHANGHAI)
     due = {job_id: job.due_period(at_three) for job_id, job in scheduler.JOBS.items()}
-    assert due == {"plan-next-month": None, "replan-nightly": "2026-12-08", "evaluate-at-risk": None}
+    assert due == {
+        "plan-next-month": None,
+        "replan-nightly": "2026-12-08",
+        "evaluate-at-risk": None,
+        "retention-monthly": "2026-12",  # monthly: ran on the 2nd
+    }
+
+
+def test_the_retention_run_is_registered_monthly_on_the_2nd_at_three() -> None:
+    job = scheduler.JOBS["retention-monthly"]
+    assert job.cron == {"day": 2, "hour": 3, "minute": 0}
+    assert job.due_period(datetime(2026, 12, 2, 2, 59, tzinfo=SHANGHAI)) is None
+    assert job.due_period(datetime(2026, 12, 2, 3, 0, tzinfo=SHANGHAI)) == "2026-12"
+    assert job.due_period(datetime(2026, 12, 31, 23, 0, tzinfo=SHANGHAI)) == "2026-12"
+
+
+def test_the_monthly_retention_run_is_recorded_with_its_counts(uow: UnitOfWork) -> None:
+    make_district(uow)
+    run = scheduler.run_once(uow, scheduler.JOBS["retention-monthly"], "2026-11")
+    assert run is not None
+    assert (run.outcome, run.summary["dry_run"], run.summary["people"], run.summary["photos"]) == (
+        "succeeded",
+        False,
+        0,
+        0,
+    )
+    with uow:
+        entry = uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "retention.run")).one()
+    assert (entry.actor_id, entry.details["trigger"]) == (None, "scheduler")
 
 
 def test_the_nightly_replan_re_plans_the_rest_of_the_month(uow: UnitOfWork, clock: FixedClock) -> None:
