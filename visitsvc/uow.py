@@ -49,6 +49,7 @@ def _configure_sqlite(engine: Engine) -> None:
             "PRAGMA synchronous=FULL",
             "PRAGMA foreign_keys=ON",
             "PRAGMA busy_timeout=30000",
+            "PRAGMA secure_delete=ON",  # deleted rows (photos, retention) are zeroed, whatever the build
         ):
             cursor.execute(pragma)
         cursor.close()

@@ -167,3 +167,35 @@ def test_retention_dry_run_then_run_pseudonymise_who_left_long_ago(runner: CliRu
     # The photo went with its person (counted in the run's entry): no separate batch of old photos.
     assert runs == ["retention.dry_run", "retention.dry_run", "retention.run", "retention.run"]
     engine.dispose()
+
+
+def test_retention_leaves_no_trace_of_a_removed_photo_in_the_sqlite_file(runner: CliRunner) -> None:
+    """SQLite keeps deleted pages on its free list until they are reused: the bytes must really go."""
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    url = os.environ["VISITSVC_DATABASE_URL"]
+    engine = make_engine(url)
+    uow = UnitOfWork(session_factory(engine), FixedClock(datetime(2020, 3, 2, 10, 0, tzinfo=SHANGHAI)))
+    district = make_district(uow)
+    visit = make_record(
+        uow, elder_id=district.elders["elder_a1"], worker_id=district.accounts["w_a1"], day=date(2020, 3, 2)
+    )
+    marker = b"FACE-OF-THE-PERSON-" * 400  # overflow pages, as real photos use
+    with uow:
+        data = b"\xff\xd8\xff\xe0" + marker
+        uow.visits.add_all(
+            [
+                VisitPhoto(
+                    visit_id=visit, content_type="image/jpeg", size=len(data), sha256="0" * 64, data=data,
+                    created_at=uow.clock.now(),
+                )
+            ]
+        )  # fmt: skip
+        uow.commit()
+    done = runner.invoke(main, ["retention", "run", "--json"])
+    assert json.loads(done.stdout)["photos"] == 1
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    path = Path(url.removeprefix("sqlite:///"))
+    stored = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert b"FACE-OF-THE-PERSON-" not in stored
