@@ -39,7 +39,7 @@ from visitsvc.model import (
 )
 from visitsvc.month import Month
 from visitsvc.retention import PSEUDONYM, RetentionRules
-from visitsvc.services import elders, oversight
+from visitsvc.services import elders, ledger, oversight
 from visitsvc.services.retention import RetentionOutcome, run_retention
 from visitsvc.uow import UnitOfWork
 
@@ -352,3 +352,14 @@ def test_the_register_lists_them_as_pseudonymised(uow: UnitOfWork, register: Reg
     read = elders.get_elder(uow, caller=SYSTEM, elder_id=register.died_long_ago, unmask=True)
     assert (read.name, read.phone, read.address) == (f"已匿名-{register.died_long_ago}", None, PSEUDONYM)
     assert (read.birth_date, read.age) == (date(1940, 5, 17), 86)  # kept: ages are statistics
+
+
+def test_the_register_export_leaves_them_out_so_it_stays_re_importable(
+    uow: UnitOfWork, register: Register
+) -> None:
+    run(uow)
+    export = ledger.export_elders(uow, caller=SYSTEM, area_code=None, fmt="csv", unmask=True)
+    text = export.content.decode("utf-8-sig")
+    assert export.rows == 3
+    assert PSEUDONYM not in text
+    assert "R0000" not in text
