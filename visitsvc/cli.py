@@ -307,7 +307,8 @@ def retention_run(dry_run: bool, as_json: bool) -> None:
     """Pseudonymise people who died, moved out or withdrew VISITSVC_RETENTION_YEARS ago (default 3) and
     remove photos of visits whose month closed VISITSVC_PHOTO_RETENTION_DAYS ago (default 365).
 
-    Works in committed batches: an interrupted run is safe, and the next one goes on from there."""
+    Works in committed batches: an interrupted run is safe, and the next one goes on from there. The monthly
+    scheduled run only counts until this command has made a first real run."""
     cfg = settings()
     uow = unit_of_work(cfg)
     try:

@@ -114,6 +114,13 @@ class RetentionRepository:
             found.extend(self.session.scalars(select(model).where(column.in_(chunk))))
         return found
 
+    def ever_ran(self) -> bool:
+        """Whether a real retention run (not a dry run) was ever made."""
+        found = self.session.scalar(
+            select(AuditEntry.id).where(AuditEntry.action == "retention.run").limit(1)
+        )
+        return found is not None
+
     def audit_about(self, records: Mapping[str, Sequence[int]]) -> list[AuditEntry]:
         """Audit entries whose record is one of `records` ({record_type: ids})."""
         found: list[AuditEntry] = []

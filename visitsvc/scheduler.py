@@ -83,16 +83,9 @@ def _monthly_due(day: int, hour: int) -> Callable[[datetime], str | None]:
 
 
 def _retention(uow: UnitOfWork, period: str) -> dict[str, Any]:
-    """PIPL art. 19: the month's retention run, with the same VISITSVC_*RETENTION_* settings as the CLI."""
-    outcome = retention.run_retention(
-        uow,
-        caller=Caller.system(),
-        today=uow.clock.today(),
-        dry_run=False,
-        rules=RetentionRules.from_env(os.environ),
-        trigger="scheduler",
-    )
-    return outcome.as_json()
+    """PIPL art. 19: the month's retention run, with the same VISITSVC_*RETENTION_* settings as the CLI; a dry
+    run until an operator has made the first real run."""
+    return retention.run_scheduled(uow, today=uow.clock.today(), rules=RetentionRules.from_env(os.environ))
 
 
 JOBS: dict[str, Job] = {

@@ -111,6 +111,18 @@ def run_retention(
     return outcome
 
 
+def run_scheduled(uow: UnitOfWork, *, today: date, rules: RetentionRules = DEFAULT_RULES) -> dict[str, Any]:
+    """The monthly job. Pseudonymisation cannot be undone, so the scheduler never makes the first real run:
+    until an operator has (after their dry run) run `visitsvc retention run`, it only counts, audited."""
+    with uow:
+        started = uow.retention.ever_ran()
+    outcome = run_retention(
+        uow, caller=Caller.system(), today=today, dry_run=not started, rules=rules, trigger="scheduler"
+    )
+    waiting = {} if started else {"skipped": "waiting_for_a_first_run_by_an_operator"}
+    return {**outcome.as_json(), **waiting}
+
+
 def _pseudonymise(uow: UnitOfWork, caller: Caller, elders: Sequence[Elder]) -> tuple[int, int]:
     """Replace the personal data of `elders` and of everything that names them; (photos, bytes) removed.
 
