@@ -21,7 +21,7 @@ from visitsvc.ledger_format import LedgerKind
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.scoping import Caller
-from visitsvc.services import calendar, ledger, planning, replanning, workers
+from visitsvc.services import calendar, ledger, planning, replanning, retention, workers
 from visitsvc.sim_copy import CopyError
 from visitsvc.sim_draws import Rates
 from visitsvc.sim_field import SimulationDefect
@@ -310,10 +310,52 @@ def calendar_load(file: Path) -> None:
     )
 
 
+@main.group("retention")
+def retention_group() -> None:
+    """PIPL art. 19: how long personal data of people who left, and visit photos, are kept."""
+
+
+@retention_group.command("run")
+@click.option("--dry-run", is_flag=True, help="Count what is due and audit the count; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable counts on stdout, no progress.")
+def retention_run(dry_run: bool, as_json: bool) -> None:
+    """Pseudonymise people who died, moved out or withdrew VISITSVC_RETENTION_YEARS ago (default 3) and
+    remove photos of visits whose month closed VISITSVC_PHOTO_RETENTION_DAYS ago (default 365).
+
+    Works in committed batches: an interrupted run is safe, and the next one goes on from there. The monthly
+    scheduled run only counts until this command has made a first real run."""
+    cfg = settings()
+    uow = unit_of_work(cfg)
+    try:
+        with progress_bar("匿名化与照片清理", quiet=as_json) as progress:
+            outcome = retention.run_retention(
+                uow,
+                caller=Caller.system(),
+                today=uow.clock.today(),
+                dry_run=dry_run,
+                rules=cfg.retention,
+                progress=progress,
+            )
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from None
+    if as_json:
+        click.echo(json.dumps(outcome.as_json(), ensure_ascii=False))
+        return
+    verb = "将" if dry_run else "已"
+    click.echo(
+        f"{'试运行（未改动）：' if dry_run else ''}{verb}匿名化 {outcome.people} 人"
+        f"（{outcome.left_before} 之前去世、迁出或退出），"
+        f"{verb}删除照片 {outcome.photos} 张"
+        f"（{outcome.photo_bytes // 1024} KB，{outcome.photos_kept_from} 之前的月份）",
+        err=True,
+    )
+
+
 @main.group("scheduler", invoke_without_command=True)
 @click.pass_context
 def scheduler_group(ctx: click.Context) -> None:
-    """Run the scheduled jobs until stopped (next month's plan on the 25th, the nightly re-plan)."""
+    """Run the scheduled jobs until stopped (next month's plan on the 25th, the nightly re-plan, the
+    retention run on the 2nd)."""
     if ctx.invoked_subcommand is None:
         cfg = settings()
         scheduler.serve(lambda: unit_of_work(cfg), cfg.timezone)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from visitsvc.field_rules import FieldRules
+from visitsvc.retention import RetentionRules
 
 DEV_SECRET_FILE = Path("var/secret_key")
 DEFAULT_DATABASE_URL = "sqlite:///var/visitsvc.db"
@@ -31,6 +32,7 @@ class Settings:
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For is believed; 0 = none
     max_import_bytes: int = 20 * 1024 * 1024
     field_rules: FieldRules = field(default_factory=FieldRules)  # VISITSVC_FIELD_*
+    retention: RetentionRules = field(default_factory=RetentionRules)  # VISITSVC_*RETENTION_*
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -83,6 +85,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         trusted_proxies=_int(env, "VISITSVC_TRUSTED_PROXIES", 0),
         max_import_bytes=_int(env, "VISITSVC_MAX_IMPORT_BYTES", 20 * 1024 * 1024),
         field_rules=_field_rules(env),
+        retention=_retention(env),
         extra={k: v for k, v in env.items() if k.startswith("VISITSVC_")},
     )
     settings.validate()
@@ -92,6 +95,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 def _field_rules(env: Mapping[str, str]) -> FieldRules:
     try:
         return FieldRules.from_env(env)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _retention(env: Mapping[str, str]) -> RetentionRules:
+    try:
+        return RetentionRules.from_env(env)
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
 

@@ -10,6 +10,7 @@ has no run is run then.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -21,8 +22,9 @@ from visitsvc.errors import NotFound
 from visitsvc.model import JobRun
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
+from visitsvc.retention import RetentionRules
 from visitsvc.scoping import Caller
-from visitsvc.services import at_risk, planning, replanning
+from visitsvc.services import at_risk, planning, replanning, retention
 from visitsvc.tracebacks import describe, safe_traceback
 from visitsvc.uow import UnitOfWork
 
@@ -76,6 +78,16 @@ def _evaluate_at_risk(uow: UnitOfWork, period: str) -> dict[str, Any]:
     return at_risk.evaluate_at_risk(uow, caller=Caller.system(), today=date.fromisoformat(period)).as_json()
 
 
+def _monthly_due(day: int, hour: int) -> Callable[[datetime], str | None]:
+    return lambda now: str(Month.of(now.date())) if (now.day, now.hour) >= (day, hour) else None
+
+
+def _retention(uow: UnitOfWork, period: str) -> dict[str, Any]:
+    """PIPL art. 19: the month's retention run, with the same VISITSVC_*RETENTION_* settings as the CLI; a dry
+    run until an operator has made the first real run."""
+    return retention.run_scheduled(uow, today=uow.clock.today(), rules=RetentionRules.from_env(os.environ))
+
+
 JOBS: dict[str, Job] = {
     job.id: job
     for job in (
@@ -90,6 +102,8 @@ JOBS: dict[str, Job] = {
         Job("replan-nightly", {"hour": 1, "minute": 0}, _nightly_due(1), _replan),
         # After the night's re-plan: who can no longer be covered without a supervisor's help.
         Job("evaluate-at-risk", {"hour": 6, "minute": 0}, _nightly_due(6), _evaluate_at_risk),
+        # Pseudonymise who left the register years ago, remove old visit photos: quiet hours of the 2nd.
+        Job("retention-monthly", {"day": 2, "hour": 3, "minute": 0}, _monthly_due(2, 3), _retention),
     )
 }
 

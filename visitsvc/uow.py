@@ -23,6 +23,7 @@ from visitsvc.repositories import (
     VisitRepository,
     WorkerRepository,
 )
+from visitsvc.retention_repository import RetentionRepository
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -50,6 +51,7 @@ def _configure_sqlite(engine: Engine) -> None:
             "PRAGMA synchronous=FULL",
             "PRAGMA foreign_keys=ON",
             "PRAGMA busy_timeout=30000",
+            "PRAGMA secure_delete=ON",  # deleted rows (photos, retention) are zeroed, whatever the build
         ):
             cursor.execute(pragma)
         cursor.close()
@@ -80,6 +82,7 @@ class UnitOfWork:
     months: MonthRepository
     visits: VisitRepository
     review: ReviewRepository
+    retention: RetentionRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session], clock: Clock | None = None) -> None:
@@ -99,6 +102,7 @@ class UnitOfWork:
         self.months = MonthRepository(self.session)
         self.visits = VisitRepository(self.session)
         self.review = ReviewRepository(self.session)
+        self.retention = RetentionRepository(self.session)
         return self
 
     def __exit__(

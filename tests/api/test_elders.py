@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from tests.api.conftest import Headers
-from tests.factories import District, id_number
+from tests.factories import SYSTEM, District, id_number
 from visitsvc.clock import FixedClock
+from visitsvc.services.retention import run_retention
+from visitsvc.uow import UnitOfWork
 
 Login = Callable[[str], Headers]
 
@@ -245,6 +247,24 @@ def test_status_changes_are_kept_as_history_and_checked(
     history = client.get(f"{url}/history", headers=later).json
     assert [h["to_status"] for h in history] == ["active", "hospitalized", "active"]
     assert client.get(url, headers=later).json["status"] == "active"
+
+
+def test_a_pseudonymised_person_reads_as_such_and_is_never_edited_again(
+    client: FlaskClient, district: District, login: Login, uow: UnitOfWork
+) -> None:
+    elder_id = district.elders["elder_a1"]
+    url = f"/api/v1/elders/{elder_id}"
+    died = {"status": "deceased", "effective_date": "2026-11-25", "reason": "病故"}
+    assert client.post(f"{url}/status", json=died, headers=login("sup_a")).status_code == 201
+    four_years_on = date(2030, 11, 26)
+    assert run_retention(uow, caller=SYSTEM, today=four_years_on, dry_run=False).people == 1
+    read = client.get(url, headers=login("sup_a")).json
+    assert (read["name"], read["phone"], read["address"]) == (f"已匿名-{elder_id}", None, "已匿名")
+    patched = client.patch(url, json={"address": "新地址1号"}, headers=login("sup_a"))
+    assert (patched.status_code, patched.json["code"]) == (409, "pseudonymised")
+    back = {"status": "active", "effective_date": "2026-11-25", "reason": "登记有误"}
+    changed = client.post(f"{url}/status", json=back, headers=login("admin"))
+    assert (changed.status_code, changed.json["code"]) == (409, "pseudonymised")
 
 
 def test_the_openapi_document_and_swagger_ui_are_served(client: FlaskClient) -> None:

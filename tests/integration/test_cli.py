@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
-from tests.factories import id_number
+from tests.factories import SYSTEM, id_number, make_district, make_record
 from visitsvc.cli import main
+from visitsvc.clock import SHANGHAI, FixedClock
 from visitsvc.ledger_format import AREA_COLUMNS, ELDER_COLUMNS
-from visitsvc.model import CalendarDay
-from visitsvc.services import workers
+from visitsvc.model import AuditEntry, CalendarDay, Elder, ElderStatus, VisitPhoto
+from visitsvc.services import elders, workers
 from visitsvc.spreadsheet import write_csv
 from visitsvc.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.workdays import WorkCalendar
@@ -124,3 +125,97 @@ def test_an_unexpected_error_is_told_by_its_type_and_frames_only(
     assert "in leak" in result.output, "the frames, for whoever reads the log"
     assert number not in result.output
     assert phone not in result.output
+
+
+def test_retention_dry_run_then_run_pseudonymise_who_left_long_ago(runner: CliRunner) -> None:
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    engine = make_engine(os.environ["VISITSVC_DATABASE_URL"])
+    long_ago = datetime(2020, 3, 2, 10, 0, tzinfo=SHANGHAI)  # over three years before any run of this test
+    uow = UnitOfWork(session_factory(engine), FixedClock(long_ago))
+    district = make_district(uow)
+    gone = district.elders["elder_a1"]
+    elders.change_status(
+        uow,
+        caller=SYSTEM,
+        elder_id=gone,
+        status=ElderStatus.DECEASED,
+        effective=long_ago.date(),
+        reason="病故",
+    )
+    visit = make_record(uow, elder_id=gone, worker_id=district.accounts["w_a1"], day=long_ago.date())
+    with uow:
+        data = b"\xff\xd8\xff\xe0" + b"\x00" * 2044
+        uow.visits.add_all(
+            [
+                VisitPhoto(
+                    visit_id=visit, content_type="image/jpeg", size=len(data), sha256="0" * 64, data=data,
+                    created_at=long_ago,
+                )
+            ]
+        )  # fmt: skip
+        uow.commit()
+
+    dry = runner.invoke(main, ["retention", "run", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "试运行（未改动）：将匿名化 1 人" in dry.stderr
+    assert "将删除照片 1 张（2 KB" in dry.stderr
+    assert "王秀英" not in dry.output
+    counted = runner.invoke(main, ["retention", "run", "--dry-run", "--json"])
+    assert {k: v for k, v in json.loads(counted.stdout).items() if k in ("dry_run", "people", "photos")} == {
+        "dry_run": True,
+        "people": 1,
+        "photos": 1,
+    }
+    done = runner.invoke(main, ["retention", "run", "--json"])
+    assert done.exit_code == 0, done.output
+    assert (json.loads(done.stdout)["people"], json.loads(done.stdout)["photos"]) == (1, 1)
+    assert done.stderr == ""  # quiet with --json
+    again = runner.invoke(main, ["retention", "run"])
+    assert "已匿名化 0 人" in again.stderr
+
+    with session_factory(engine)() as session:
+        person = session.get_one(Elder, gone)
+        assert (person.name, person.phone, person.pseudonymised_at is not None) == (
+            f"已匿名-{gone}",
+            None,
+            True,
+        )
+        assert session.scalar(select(func.count(VisitPhoto.id))) == 0
+        runs = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.record_type == "retention").order_by(AuditEntry.id)
+        ).all()
+    # The photo went with its person (counted in the run's entry): no separate batch of old photos.
+    assert runs == ["retention.dry_run", "retention.dry_run", "retention.run", "retention.run"]
+    engine.dispose()
+
+
+def test_retention_leaves_no_trace_of_a_removed_photo_in_the_sqlite_file(runner: CliRunner) -> None:
+    """SQLite keeps deleted pages on its free list until they are reused: the bytes must really go."""
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    url = os.environ["VISITSVC_DATABASE_URL"]
+    engine = make_engine(url)
+    uow = UnitOfWork(session_factory(engine), FixedClock(datetime(2020, 3, 2, 10, 0, tzinfo=SHANGHAI)))
+    district = make_district(uow)
+    visit = make_record(
+        uow, elder_id=district.elders["elder_a1"], worker_id=district.accounts["w_a1"], day=date(2020, 3, 2)
+    )
+    marker = b"FACE-OF-THE-PERSON-" * 400  # overflow pages, as real photos use
+    with uow:
+        data = b"\xff\xd8\xff\xe0" + marker
+        uow.visits.add_all(
+            [
+                VisitPhoto(
+                    visit_id=visit, content_type="image/jpeg", size=len(data), sha256="0" * 64, data=data,
+                    created_at=uow.clock.now(),
+                )
+            ]
+        )  # fmt: skip
+        uow.commit()
+    done = runner.invoke(main, ["retention", "run", "--json"])
+    assert json.loads(done.stdout)["photos"] == 1
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    path = Path(url.removeprefix("sqlite:///"))
+    stored = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert b"FACE-OF-THE-PERSON-" not in stored

@@ -7,16 +7,19 @@ import threading
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import NOW
 from tests.factories import SYSTEM, make_district
 from visitsvc import scheduler
 from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.model import AuditEntry, Elder, ElderStatus
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
+from visitsvc.services.elders import change_status
 from visitsvc.services.planning import plan_month
+from visitsvc.services.retention import run_retention
 from visitsvc.uow import UnitOfWork
 
 pytestmark = pytest.mark.db
@@ -102,7 +105,11 @@ def test_a_scheduler_that_was_down_catches_up_what_is_due(
 ) -> None:
     monkeypatch.setattr(scheduler, "JOBS", {k: quick(j) for k, j in scheduler.JOBS.items()})
     before_the_25th = datetime(2026, 11, 24, 12, 0, tzinfo=SHANGHAI)
-    assert [r.job for r in scheduler.catch_up(uow, before_the_25th)] == ["replan-nightly", "evaluate-at-risk"]
+    assert [r.job for r in scheduler.catch_up(uow, before_the_25th)] == [
+        "replan-nightly",
+        "evaluate-at-risk",
+        "retention-monthly",
+    ]
     on_the_25th = datetime(2026, 11, 25, 9, 0, tzinfo=SHANGHAI)
     ran = {(r.job, r.period) for r in scheduler.catch_up(uow, on_the_25th)}
     assert ran == {
@@ -116,7 +123,64 @@ def test_a_scheduler_that_was_down_catches_up_what_is_due(
 def test_between_one_and_six_only_the_nightly_replan_is_due(uow: UnitOfWork) -> None:
     at_three = datetime(2026, 12, 8, 3, 0, tzinfo=SHANGHAI)
     due = {job_id: job.due_period(at_three) for job_id, job in scheduler.JOBS.items()}
-    assert due == {"plan-next-month": None, "replan-nightly": "2026-12-08", "evaluate-at-risk": None}
+    assert due == {
+        "plan-next-month": None,
+        "replan-nightly": "2026-12-08",
+        "evaluate-at-risk": None,
+        "retention-monthly": "2026-12",  # monthly: ran on the 2nd
+    }
+
+
+def test_the_retention_run_is_registered_monthly_on_the_2nd_at_three() -> None:
+    job = scheduler.JOBS["retention-monthly"]
+    assert job.cron == {"day": 2, "hour": 3, "minute": 0}
+    assert job.due_period(datetime(2026, 12, 2, 2, 59, tzinfo=SHANGHAI)) is None
+    assert job.due_period(datetime(2026, 12, 2, 3, 0, tzinfo=SHANGHAI)) == "2026-12"
+    assert job.due_period(datetime(2026, 12, 31, 23, 0, tzinfo=SHANGHAI)) == "2026-12"
+
+
+def test_the_monthly_retention_job_only_counts_until_an_operator_made_the_first_run(
+    uow: UnitOfWork, clock: FixedClock
+) -> None:
+    clock.set(datetime(2022, 6, 1, 10, 0, tzinfo=SHANGHAI))
+    district = make_district(uow)
+    gone, later = district.elders["elder_a1"], district.elders["elder_a2"]
+    change_status(
+        uow, caller=SYSTEM, elder_id=gone, status=ElderStatus.DECEASED, effective=clock.today(), reason="病故"
+    )
+    clock.set(datetime(2023, 11, 15, 10, 0, tzinfo=SHANGHAI))
+    change_status(
+        uow,
+        caller=SYSTEM,
+        elder_id=later,
+        status=ElderStatus.MOVED_OUT,
+        effective=clock.today(),
+        reason="迁出",
+    )
+    clock.set(datetime(2026, 11, 2, 3, 0, tzinfo=SHANGHAI))
+    job = scheduler.JOBS["retention-monthly"]
+
+    waiting = scheduler.run_once(uow, job, "2026-11")
+    assert waiting is not None
+    assert (waiting.outcome, waiting.summary["dry_run"], waiting.summary["people"]) == ("succeeded", True, 1)
+    assert waiting.summary["skipped"] == "waiting_for_a_first_run_by_an_operator"
+    with uow:
+        assert uow.session.get_one(Elder, gone).pseudonymised_at is None
+
+    assert run_retention(uow, caller=SYSTEM, today=clock.today(), dry_run=False).people == 1  # the operator's
+    clock.set(datetime(2026, 12, 2, 3, 0, tzinfo=SHANGHAI))  # who moved out in November 2023 is due now
+    monthly = scheduler.run_once(uow, job, "2026-12")
+    assert monthly is not None
+    assert (monthly.outcome, monthly.summary["dry_run"], monthly.summary["people"]) == ("succeeded", False, 1)
+    assert "skipped" not in monthly.summary
+    with uow:
+        assert uow.session.get_one(Elder, later).pseudonymised_at is not None
+    with uow:
+        entry = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "retention.run").order_by(AuditEntry.id.desc())
+        ).first()
+    assert entry is not None
+    assert (entry.actor_id, entry.details["trigger"]) == (None, "scheduler")
 
 
 def test_the_nightly_replan_re_plans_the_rest_of_the_month(uow: UnitOfWork, clock: FixedClock) -> None:

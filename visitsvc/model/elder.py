@@ -59,6 +59,8 @@ class Elder(Base):
         enum_column(ElderStatus), default=ElderStatus.ACTIVE, index=True
     )
     status_since: Mapped[date]
+    # PIPL art. 19: when the personal fields were replaced by a pseudonym (visitsvc.retention); final.
+    pseudonymised_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(default=1)

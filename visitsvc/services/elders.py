@@ -293,6 +293,7 @@ def update_elder(
     with uow:
         today, now = uow.clock.today(), uow.clock.now()
         elder = uow.elders.get(caller.scope, elder_id)
+        _refuse_if_pseudonymised(elder)
         if expected_version is not None and expected_version != elder.version:
             raise Conflict("记录已被他人修改，请刷新后重试", code="stale_version")
         current = current_data(elder)
@@ -386,6 +387,7 @@ def apply_status_change(
     """The status change itself, checked, kept in the history and audited, inside the caller's unit of work
     (which commits it): the one way an elder's status changes, a confirmed proposal included."""
     require_register_writer(caller)
+    _refuse_if_pseudonymised(elder)
     reason = reason.strip()
     today = uow.clock.today()
     errors: dict[str, list[str]] = {}
@@ -427,6 +429,12 @@ def apply_status_change(
         },
     )
     return change
+
+
+def _refuse_if_pseudonymised(elder: Elder) -> None:
+    """After the retention period the entry is a statistic, not a person: it cannot be re-identified."""
+    if elder.pseudonymised_at is not None:
+        raise Conflict("该人员信息已按保存期限匿名化，不能修改", code="pseudonymised")
 
 
 def _status_read(change: StatusChange) -> StatusChangeRead:

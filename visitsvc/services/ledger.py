@@ -451,7 +451,13 @@ def export_elders(
         if area_code:
             area = uow.areas.get_by_code(caller.scope, area_code)
             flt, path = ElderFilter(area_path=area.path), area.path
-        rows = [_export_row(e, unmask) for e in uow.elders.iterate(caller.scope, flt)]
+        # Pseudonymised people (visitsvc.retention) are statistics, not register entries: an unmasked export
+        # stays re-importable as is.
+        rows = [
+            _export_row(e, unmask)
+            for e in uow.elders.iterate(caller.scope, flt)
+            if e.pseudonymised_at is None
+        ]
         audit.record(
             uow,
             caller,
