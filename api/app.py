@@ -26,6 +26,7 @@ from api.views import (
     review,
     workers,
 )
+from visitsvc import crypto
 from visitsvc.clock import Clock, SystemClock
 from visitsvc.config import Settings, load_settings
 from visitsvc.uow import make_engine, session_factory
@@ -41,6 +42,8 @@ def create_app(
 ) -> Flask:
     settings = settings or load_settings()
     settings.validate()
+    if settings.data_keys:  # else the keyring the process installed (docs/adr/0013)
+        crypto.install(settings.keyring())
     app = Flask("visitsvc")
     app.config.update(
         SECRET_KEY=settings.secret_key,

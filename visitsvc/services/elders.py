@@ -172,6 +172,8 @@ def _audit_value(name: str, value: Any) -> Any:
         return idnumber.mask(str(value))
     if name in ("phone", "emergency_phone"):
         return phone.mask_phone(str(value))
+    if name == "birth_date":  # the audit log is not encrypted: the year only (docs/adr/0013)
+        return f"{value.year}-**-**"
     if isinstance(value, date | time):
         return value.isoformat()
     return value.value if hasattr(value, "value") else value
