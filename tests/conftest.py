@@ -26,6 +26,9 @@ TEST_DATA_KEYS = "t1:" + "dGVzdC1kYXRhLWtleS0xLXRoaXJ0eS10d28tYnl0ZXM="
 TEST_INDEX_KEY = "dGVzdC1pbmRleC1rZXktdGhpcnR5LXR3by1ieXRlcyE="
 TEST_KEYRING = crypto.Keyring.parse(TEST_DATA_KEYS, TEST_INDEX_KEY)
 crypto.install(TEST_KEYRING)
+# The commands a test runs (CliRunner, subprocesses) read the same keys from the environment.
+os.environ.setdefault("VISITSVC_DATA_KEYS", TEST_DATA_KEYS)
+os.environ.setdefault("VISITSVC_INDEX_KEY", TEST_INDEX_KEY)
 
 
 def backend() -> str:

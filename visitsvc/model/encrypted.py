@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Dialect, String, TypeDecorator
+from sqlalchemy.sql.elements import ClauseElement
 
 from visitsvc import crypto
 
@@ -21,6 +22,9 @@ SEALED_LENGTH = 120
 
 class _NotComparable(TypeDecorator.Comparator[Any]):
     def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+        # Columns and NULL compare as ever (SQLAlchemy itself compares columns); a plain value never would.
+        if all(o is None or isinstance(o, ClauseElement) for o in other):
+            return super().operate(op, *other, **kwargs)
         raise TypeError(
             "an encrypted column cannot be compared in SQL: look it up by its blind index (docs/adr/0013)"
         )
