@@ -87,22 +87,32 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    postgres = op.get_bind().dialect.name == "postgresql"
+    sqlite = op.get_bind().dialect.name == "sqlite"
     _convert("elders", ELDER_COLUMNS, _decrypt, index=False)
     _convert("workers", WORKER_COLUMNS, _decrypt, index=False)
     with op.batch_alter_table("workers", schema=None) as batch_op:
         batch_op.alter_column("phone", existing_type=SEALED, type_=sa.String(length=20))
+    # The birth date goes back through a new DATE column: SQLite's CAST(... AS DATE), which a batch type
+    # change would use, keeps only the year.
+    with op.batch_alter_table("elders", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("birth_date_plain", sa.Date(), nullable=True))
+    elders = sa.table(
+        "elders", sa.column("birth_date", sa.String()), sa.column("birth_date_plain", sa.Date())
+    )
+    op.execute(
+        sa.update(elders).values(
+            birth_date_plain=elders.c.birth_date if sqlite else sa.cast(elders.c.birth_date, sa.Date())
+        )
+    )
     with op.batch_alter_table("elders", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("uq_elders_id_number_index"), type_="unique")
         batch_op.drop_column("id_number_index")
+        batch_op.drop_column("birth_date")
+        batch_op.alter_column(
+            "birth_date_plain", new_column_name="birth_date", existing_type=sa.Date(), nullable=False
+        )
         batch_op.alter_column("emergency_phone", existing_type=SEALED, type_=sa.String(length=20))
         batch_op.alter_column("phone", existing_type=SEALED, type_=sa.String(length=20))
-        batch_op.alter_column(
-            "birth_date",
-            existing_type=SEALED,
-            type_=sa.Date(),
-            postgresql_using="birth_date::date" if postgres else None,
-        )
         batch_op.alter_column("id_number", existing_type=SEALED, type_=sa.String(length=18))
         batch_op.create_unique_constraint(batch_op.f("uq_elders_id_number"), ["id_number"])
     config = op.get_context().config
