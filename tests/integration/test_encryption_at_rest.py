@@ -320,3 +320,24 @@ def _migration_round_trip(url: str, path: Path | None) -> None:
 def idnumber_of(birth: date, seq: int) -> str:
     first17 = f"330106{birth:%Y%m%d}{seq:03d}"
     return first17 + idnumber.check_character(first17)
+
+
+def test_a_corrected_id_number_takes_its_blind_index_with_it(uow: UnitOfWork) -> None:
+    district = make_district(uow)
+    elder_id = district.elders["elder_a1"]
+    with uow:
+        old = uow.session.get_one(Elder, elder_id).id_number
+    new = idnumber_of(date(1940, 5, 17), 777)
+
+    elders.update_elder(uow, caller=SYSTEM, elder_id=elder_id, changes={"id_number": new})
+
+    with uow:
+        assert uow.elders.find_by_id_number(old) is None
+        found = uow.elders.find_by_id_number(new)
+        assert found is not None
+        assert found.id == elder_id
+        stored = uow.session.execute(
+            text("SELECT id_number, id_number_index FROM elders WHERE id = :id"), {"id": elder_id}
+        ).one()
+        assert new not in stored.id_number
+        assert stored.id_number_index == crypto.blind_index(new, "elders.id_number")
