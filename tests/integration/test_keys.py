@@ -7,6 +7,7 @@ import json
 import os
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -20,7 +21,7 @@ from visitsvc.clock import FixedClock
 from visitsvc.model import Elder, Worker
 from visitsvc.repositories import ElderFilter
 from visitsvc.scoping import Scope
-from visitsvc.services import elders
+from visitsvc.services import elders, keys
 from visitsvc.uow import UnitOfWork, make_engine, session_factory
 
 pytestmark = pytest.mark.db
@@ -181,3 +182,35 @@ def test_generate_prints_a_key_the_settings_take(runner: CliRunner) -> None:
     assert result.exit_code == 0
     keyring = crypto.Keyring.parse(result.stdout.strip(), TEST_INDEX_KEY)
     assert keyring.active == "k3"
+
+
+def test_rotate_never_overwrites_an_edit_made_while_it_runs(
+    register: tuple[UnitOfWork, District, dict[int, tuple[object, ...]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An operator edits a phone between rotate's read of the row and its write: the edit stays, and the
+    row is re-sealed by the next pass."""
+    uow, district, before = register
+    _use(BOTH)
+    edited = district.elders["elder_a2"]
+    reseal = keys._reseal_row
+    edits: list[int] = []
+
+    def reseal_while_someone_edits(*args: Any) -> dict[str, str | None]:
+        row = args[3]
+        if row["id"] == edited and not edits:
+            edits.append(row["id"])
+            elders.update_elder(uow, caller=SYSTEM, elder_id=edited, changes={"phone": "13955556666"})
+        return reseal(*args)
+
+    monkeypatch.setattr(keys, "_reseal_row", reseal_while_someone_edits)
+
+    result = keys.rotate(lambda: UnitOfWork(uow._factory), batch=2)
+
+    assert edits == [edited]
+    assert result.left == 0
+    assert result.rewritten["elders"] == len(before)
+    assert _raw_key_ids(uow) == {"k2"}
+    after = _plain(uow)
+    assert after[edited][2] == "13955556666"
+    assert {k: v for k, v in after.items() if k != edited} == {k: v for k, v in before.items() if k != edited}

@@ -29,6 +29,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.engine import RowMapping
 
 from visitsvc import crypto
 from visitsvc.model.elder import ID_NUMBER
@@ -91,6 +92,8 @@ def rotate(
             changed_meanwhile = 0
             after = 0
             while True:
+                # Read, re-seal with no transaction open, then write: a row edited in between no longer
+                # matches its UPDATE and is read again by the next pass.
                 with make_uow() as uow:
                     rows = uow.session.execute(
                         select(table.c.id, *(table.c[c] for c in columns))
@@ -98,31 +101,34 @@ def rotate(
                         .order_by(table.c.id)
                         .limit(batch)
                     ).all()
-                    if not rows:
-                        break
-                    for row in rows:
-                        old = {c: getattr(row, c) for c in columns}
-                        new = {
-                            c: None if v is None else _reseal(keyring, v, f"{name}.{c}", prefix)
-                            for c, v in old.items()
-                        }
+                if not rows:
+                    break
+                resealed = [_reseal_row(keyring, name, columns, row._mapping, prefix) for row in rows]
+                with make_uow() as uow:
+                    for row, new in zip(rows, resealed, strict=True):
                         matched = uow.session.execute(
                             update(table)
-                            .where(table.c.id == row.id, *(_same(table, c, v) for c, v in old.items()))
+                            .where(table.c.id == row.id, *(_same(table, c, getattr(row, c)) for c in columns))
                             .values(**new)
                         ).rowcount  # type: ignore[attr-defined]
                         rewritten += matched
                         changed_meanwhile += 1 - matched
                     uow.commit()
-                    after = rows[-1].id
-                    done += len(rows)
-                    progress(min(done, total), total)
+                after = rows[-1].id
+                done += len(rows)
+                progress(min(done, total), total)
             if not changed_meanwhile:
                 break
         result.rewritten[name] = rewritten
     result.left = sum(count_stale(make_uow).values())
     progress(total, total)
     return result
+
+
+def _reseal_row(
+    keyring: crypto.Keyring, table: str, columns: tuple[str, ...], row: RowMapping, prefix: str
+) -> dict[str, str | None]:
+    return {c: None if row[c] is None else _reseal(keyring, row[c], f"{table}.{c}", prefix) for c in columns}
 
 
 def _reseal(keyring: crypto.Keyring, stored: str, context: str, prefix: str) -> str:
