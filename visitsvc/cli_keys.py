@@ -55,16 +55,26 @@ def generate(key_id: str | None) -> None:
 @keys_group.command("status")
 @click.option("--json", "as_json", is_flag=True)
 def status(as_json: bool) -> None:
-    """How many stored values each data key seals: a key may leave VISITSVC_DATA_KEYS once it seals none."""
+    """How many stored values each data key seals, and whether the keys open them (exit 1 when not).
+
+    A key may leave VISITSVC_DATA_KEYS once it seals none; after a restore, run this first.
+    """
     cfg = _settings()
     usage = keys.key_usage(_units(cfg))
     active = crypto.current().active
     if as_json:
-        click.echo(json.dumps({"active_key": active, "values_by_key": dict(sorted(usage.items()))}))
-        return
-    click.echo(f"active key: {active}")
-    for kid, count in sorted(usage.items()):
-        click.echo(f"  {kid}: {count} values")
+        body = {
+            "active_key": active,
+            "values_by_key": {u.key_id: u.values for u in usage},
+            "problems": {u.key_id: u.problem for u in usage if u.problem},
+        }
+        click.echo(json.dumps(body, ensure_ascii=False))
+    else:
+        click.echo(f"active key: {active}")
+        for u in usage:
+            click.echo(f"  {u.key_id}: {u.values} values" + (f" - {u.problem}" if u.problem else ", open"))
+    if any(u.problem for u in usage):
+        sys.exit(1)
 
 
 @keys_group.command("rotate")

@@ -112,7 +112,11 @@ def test_rotate_moves_every_value_to_the_new_key_and_the_old_key_can_then_go(
     }
     assert _raw_key_ids(uow) == {"k2"}
     status = runner.invoke(main, ["keys", "status", "--json"])
-    assert json.loads(status.stdout) == {"active_key": "k2", "values_by_key": {"k2": 3 * len(before) + 5}}
+    assert json.loads(status.stdout) == {
+        "active_key": "k2",
+        "values_by_key": {"k2": 3 * len(before) + 5},
+        "problems": {},
+    }
     _use(f"k2:{NEW_KEY}")  # the old key removed
     assert _plain(uow) == before
     with uow:
@@ -214,3 +218,19 @@ def test_rotate_never_overwrites_an_edit_made_while_it_runs(
     after = _plain(uow)
     assert after[edited][2] == "13955556666"
     assert {k: v for k, v in after.items() if k != edited} == {k: v for k, v in before.items() if k != edited}
+
+
+def test_status_says_which_stored_values_the_keys_do_not_open(
+    register: tuple[UnitOfWork, District, dict[int, tuple[object, ...]]],
+    runner: CliRunner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a restore with the wrong keys, the operator learns it before the service does."""
+    monkeypatch.setenv("VISITSVC_DATA_KEYS", f"t1:{crypto.generate_key()}")  # right id, wrong key
+
+    result = runner.invoke(main, ["keys", "status", "--json"])
+
+    assert result.exit_code == 1
+    body = json.loads(result.stdout)
+    assert list(body["values_by_key"]) == ["t1"]
+    assert "does not open under key id 't1' (wrong key" in body["problems"]["t1"]

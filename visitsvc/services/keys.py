@@ -156,14 +156,37 @@ def count_stale(make_uow: Callable[[], UnitOfWork]) -> dict[str, int]:
     return counts
 
 
-def key_usage(make_uow: Callable[[], UnitOfWork]) -> Counter[str]:
-    """How many stored values each key id seals: an old key may be removed once it seals none."""
+@dataclass(frozen=True, slots=True)
+class KeyUse:
+    key_id: str
+    values: int  # stored values it seals
+    problem: str | None  # why a sample of them does not open (a missing or wrong key); None: they open
+
+
+def key_usage(make_uow: Callable[[], UnitOfWork]) -> list[KeyUse]:
+    """How many stored values each key id seals, and whether the keyring opens them (one sample each): an
+    old key may leave once it seals none; after a restore, every key must open."""
+    keyring = crypto.current()
     usage: Counter[str] = Counter()
+    samples: dict[str, tuple[str, str]] = {}
     with make_uow() as uow:
-        for table, columns in ENCRYPTED.values():
+        for name, (table, columns) in ENCRYPTED.items():
             for row in uow.session.execute(select(*(table.c[c] for c in columns))):
-                usage.update(crypto.key_id(v) for v in row if v is not None)
-    return usage
+                for column, value in zip(columns, row, strict=True):
+                    if value is None:
+                        continue
+                    kid = crypto.key_id(value)
+                    usage[kid] += 1
+                    samples.setdefault(kid, (value, f"{name}.{column}"))
+    return [KeyUse(kid, count, _problem(keyring, *samples[kid])) for kid, count in sorted(usage.items())]
+
+
+def _problem(keyring: crypto.Keyring, value: str, context: str) -> str | None:
+    try:
+        keyring.decrypt(value, context)
+    except crypto.CryptoError as exc:
+        return str(exc)
+    return None
 
 
 def reindex(
