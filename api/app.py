@@ -27,6 +27,7 @@ from api.views import (
     review,
     workers,
 )
+from visitsvc import crypto
 from visitsvc.clock import Clock, SystemClock
 from visitsvc.config import ConfigError, Settings, load_settings
 from visitsvc.services import auth as auth_service
@@ -43,6 +44,8 @@ def create_app(
 ) -> Flask:
     settings = settings or load_settings()
     settings.validate()
+    if settings.data_keys:  # else the keyring the process installed (docs/adr/0013)
+        crypto.install(settings.keyring())
     app = Flask("visitsvc")
     app.config.update(
         SECRET_KEY=settings.secret_key,

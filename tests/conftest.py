@@ -15,12 +15,20 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from visitsvc import db
+from visitsvc import crypto, db
 from visitsvc.clock import SHANGHAI, FixedClock
 from visitsvc.uow import UnitOfWork, make_engine
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
+# Fixed test keys (docs/adr/0013), installed before anything reads or writes the register.
+TEST_DATA_KEYS = "t1:" + "dGVzdC1kYXRhLWtleS0xLXRoaXJ0eS10d28tYnl0ZXM="
+TEST_INDEX_KEY = "dGVzdC1pbmRleC1rZXktdGhpcnR5LXR3by1ieXRlcyE="
+TEST_KEYRING = crypto.Keyring.parse(TEST_DATA_KEYS, TEST_INDEX_KEY)
+crypto.install(TEST_KEYRING)
+# The commands a test runs (CliRunner, subprocesses) read the same keys from the environment.
+os.environ.setdefault("VISITSVC_DATA_KEYS", TEST_DATA_KEYS)
+os.environ.setdefault("VISITSVC_INDEX_KEY", TEST_INDEX_KEY)
 
 
 def backend() -> str:
@@ -56,6 +64,14 @@ def sessions(engine: Engine) -> Iterator[sessionmaker[Session]]:
     finally:
         outer.rollback()
         connection.close()
+
+
+@pytest.fixture(autouse=True)
+def test_keyring() -> Iterator[crypto.Keyring]:
+    """Every test starts and ends with the test keys, whatever keyring a test installed meanwhile."""
+    crypto.install(TEST_KEYRING)
+    yield TEST_KEYRING
+    crypto.install(TEST_KEYRING)
 
 
 @pytest.fixture

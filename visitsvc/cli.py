@@ -12,8 +12,9 @@ from typing import Any
 
 import click
 
-from visitsvc import db, scheduler, tracebacks
+from visitsvc import crypto, db, scheduler, tracebacks
 from visitsvc import simulate as simulation
+from visitsvc.cli_keys import keys_group
 from visitsvc.clock import SystemClock
 from visitsvc.config import ConfigError, Settings, load_settings
 from visitsvc.errors import DomainError
@@ -33,7 +34,9 @@ from visitsvc.uow import UnitOfWork, make_engine, session_factory
 
 def settings() -> Settings:
     try:
-        return load_settings()
+        cfg = load_settings()
+        crypto.install(cfg.keyring())  # the keys of the encrypted columns (docs/adr/0013)
+        return cfg
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -449,3 +452,6 @@ def simulate_command(
         return
     for line in describe(report):
         click.echo(line)
+
+
+main.add_command(keys_group)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from visitsvc import crypto
 from visitsvc.field_rules import FieldRules
 from visitsvc.retention import RetentionRules
 
 DEV_SECRET_FILE = Path("var/secret_key")
+DEV_DATA_KEYS_FILE = Path("var/data_keys")  # generated in development like the secret key (docs/adr/0013)
+DEV_INDEX_KEY_FILE = Path("var/index_key")
 DEFAULT_DATABASE_URL = "sqlite:///var/visitsvc.db"
 _KNOWN_WEAK_SECRETS = frozenset({"", "dev", "secret", "changeme", "change-me", "visitsvc"})
 # Spelled exactly: a typo ("Production", "prod") must stop the service, not run it as development.
@@ -31,6 +34,10 @@ class Settings:
     refresh_token_seconds: int = 30 * 24 * 3600
     trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For is believed; 0 = none
     max_import_bytes: int = 20 * 1024 * 1024
+    # Encryption at rest (docs/adr/0013): `k2:<base64 32 bytes>,k1:<base64>`, the first seals new values;
+    # the blind-index key as base64. Empty: whatever keyring the process installed (tests).
+    data_keys: str = field(default="", repr=False)
+    index_key: str = field(default="", repr=False)
     field_rules: FieldRules = field(default_factory=FieldRules)  # VISITSVC_FIELD_*
     retention: RetentionRules = field(default_factory=RetentionRules)  # VISITSVC_*RETENTION_*
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -47,6 +54,19 @@ class Settings:
             )
         if self.trusted_proxies < 0:
             raise ConfigError("VISITSVC_TRUSTED_PROXIES must be 0 or more")
+        if self.is_production and not (self.data_keys and self.index_key):
+            raise ConfigError(
+                "VISITSVC_DATA_KEYS and VISITSVC_INDEX_KEY must be set in production "
+                "(`visitsvc keys generate` makes a key; keep a copy apart from the database backups)"
+            )
+        if self.data_keys or self.index_key:
+            self.keyring()
+
+    def keyring(self) -> crypto.Keyring:
+        try:
+            return crypto.Keyring.parse(self.data_keys, self.index_key)
+        except crypto.KeySettingError as exc:
+            raise ConfigError(str(exc)) from None
 
 
 def _check_environment(value: str) -> None:
@@ -75,6 +95,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     secret = env.get("VISITSVC_SECRET_KEY", "")
     if not secret and environment != "production":
         secret = _dev_secret()
+    data_keys = env.get("VISITSVC_DATA_KEYS", "")
+    index_key = env.get("VISITSVC_INDEX_KEY", "")
+    if environment != "production":
+        data_keys = data_keys or _dev_file(DEV_DATA_KEYS_FILE, lambda: f"k1:{crypto.generate_key()}")
+        index_key = index_key or _dev_file(DEV_INDEX_KEY_FILE, crypto.generate_key)
     settings = Settings(
         database_url=env.get("VISITSVC_DATABASE_URL", DEFAULT_DATABASE_URL),
         secret_key=secret,
@@ -84,6 +109,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         refresh_token_seconds=_int(env, "VISITSVC_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600),
         trusted_proxies=_int(env, "VISITSVC_TRUSTED_PROXIES", 0),
         max_import_bytes=_int(env, "VISITSVC_MAX_IMPORT_BYTES", 20 * 1024 * 1024),
+        data_keys=data_keys,
+        index_key=index_key,
         field_rules=_field_rules(env),
         retention=_retention(env),
         extra={k: v for k, v in env.items() if k.startswith("VISITSVC_")},
@@ -109,10 +136,17 @@ def _retention(env: Mapping[str, str]) -> RetentionRules:
 def _dev_secret() -> str:
     import secrets
 
-    if DEV_SECRET_FILE.exists():
-        return DEV_SECRET_FILE.read_text().strip()
-    DEV_SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(48)
-    DEV_SECRET_FILE.write_text(value + "\n")
-    DEV_SECRET_FILE.chmod(0o600)
+    return _dev_file(DEV_SECRET_FILE, lambda: secrets.token_urlsafe(48))
+
+
+def _dev_file(path: Path, make: Callable[[], str]) -> str:
+    """A development value read from var/, or generated into it (readable by its owner only)."""
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = make()
+    # Created 0600 from the first byte, not chmod-ed after being written world-readable.
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+        out.write(value + "\n")
+    path.chmod(0o600)
     return value

@@ -10,6 +10,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, create_engine, inspect, make_url, text
+from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -24,7 +25,35 @@ def alembic_config(url: str = "", connection: Connection | None = None) -> Confi
 
 
 def upgrade(url: str = "", *, connection: Connection | None = None, revision: str = "head") -> None:
-    command.upgrade(alembic_config(url, connection), revision)
+    cfg = alembic_config(url, connection)
+    command.upgrade(cfg, revision)
+    _vacuum_if_asked(cfg, url, connection)
+
+
+def _vacuum_if_asked(cfg: Config, url: str, connection: Connection | None) -> None:
+    """After a migration that rewrote personal numbers (0007), SQLite is vacuumed and its WAL emptied, so
+    the old plain values stay neither in free pages nor in the log. A handed-in connection is the caller's
+    transaction: the caller vacuums (see `vacuum_sqlite`)."""
+    if cfg.attributes.get("vacuum_sqlite") and connection is None and url.startswith("sqlite"):
+        vacuum_sqlite(url)
+
+
+def vacuum_sqlite(url: str) -> None:
+    """VACUUM (outside any transaction) and a truncating WAL checkpoint of the SQLite file at `url`."""
+    from visitsvc.uow import make_engine
+
+    engine = make_engine(url, poolclass=NullPool)
+    try:
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()  # isolation_level None (uow._configure_sqlite): no implicit BEGIN
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.close()
+        finally:
+            raw.close()
+    finally:
+        engine.dispose()
 
 
 def is_empty(connection: Connection) -> bool:
@@ -32,7 +61,13 @@ def is_empty(connection: Connection) -> bool:
 
 
 def downgrade_to_base(url: str) -> None:
-    command.downgrade(alembic_config(url), "base")
+    downgrade(url, "base")
+
+
+def downgrade(url: str, revision: str) -> None:
+    cfg = alembic_config(url)
+    command.downgrade(cfg, revision)
+    _vacuum_if_asked(cfg, url, None)
 
 
 def has_register_data(url: str) -> bool:

@@ -47,6 +47,7 @@ from visitsvc.model import (
     VisitRecord,
     Worker,
 )
+from visitsvc.model.elder import id_number_index
 from visitsvc.scoping import ROOT_PATH, Scope
 
 MAX_ID = 2**31 - 1  # INTEGER primary keys
@@ -130,12 +131,13 @@ class ElderRepository:
 
     def find_by_id_number(self, id_number: str) -> Elder | None:
         """Unscoped on purpose: one person is registered once, wherever it was."""
-        return self.session.scalar(select(Elder).where(Elder.id_number == id_number))
+        return self.session.scalar(select(Elder).where(Elder.id_number_index == id_number_index(id_number)))
 
     def by_id_numbers(self, numbers: Iterable[str]) -> dict[str, Elder]:
+        """By the blind index: the numbers themselves are stored encrypted (docs/adr/0013)."""
         found: dict[str, Elder] = {}
-        for chunk in _chunks(sorted(set(numbers))):
-            rows = self.session.scalars(select(Elder).where(Elder.id_number.in_(chunk)))
+        for chunk in _chunks(sorted({id_number_index(n) for n in numbers})):
+            rows = self.session.scalars(select(Elder).where(Elder.id_number_index.in_(chunk)))
             found.update({e.id_number: e for e in rows})
         return found
 
@@ -156,7 +158,7 @@ class ElderRepository:
         if flt.name_contains:
             query = query.where(Elder.name.contains(flt.name_contains, autoescape=True))
         if flt.id_number is not None:
-            query = query.where(Elder.id_number == flt.id_number)
+            query = query.where(Elder.id_number_index == id_number_index(flt.id_number))
         return query
 
     def page(self, scope: Scope, flt: ElderFilter, *, limit: int, after_id: int | None = None) -> list[Elder]:

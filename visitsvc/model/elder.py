@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from visitsvc import crypto
 from visitsvc.idnumber import age_on
 from visitsvc.model.area import Area
 from visitsvc.model.base import Base, enum_column
+from visitsvc.model.encrypted import EncryptedDate, EncryptedString
 from visitsvc.model.enums import (
     AbilityLevel,
     Category,
@@ -20,6 +22,12 @@ from visitsvc.model.enums import (
 )
 
 VERY_OLD_AGE = 80  # 高龄 is a category the register derives, never one typed in
+ID_NUMBER = "elders.id_number"
+
+
+def id_number_index(value: str) -> str:
+    """The blind index of a (normalised) ID number: what exact lookup and uniqueness compare."""
+    return crypto.blind_index(value, ID_NUMBER)
 
 
 class ElderCategory(Base):
@@ -34,11 +42,13 @@ class Elder(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(50))
+    # Encrypted at rest (docs/adr/0013); lookup and uniqueness by the blind index, kept in step below.
+    id_number: Mapped[str] = mapped_column(EncryptedString(ID_NUMBER))
     # One record per person: re-registration is a status change, so the number is unique outright.
-    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    id_number_index: Mapped[str] = mapped_column(String(64), unique=True)
     sex: Mapped[Sex] = mapped_column(enum_column(Sex))
-    birth_date: Mapped[date]
-    phone: Mapped[str | None] = mapped_column(String(20))
+    birth_date: Mapped[date] = mapped_column(EncryptedDate("elders.birth_date"))
+    phone: Mapped[str | None] = mapped_column(EncryptedString("elders.phone"))
     address: Mapped[str] = mapped_column(String(200))
     lon: Mapped[float | None]  # WGS-84
     lat: Mapped[float | None]
@@ -47,7 +57,7 @@ class Elder(Base):
     ability_level: Mapped[AbilityLevel | None] = mapped_column(enum_column(AbilityLevel))
     disability_grade: Mapped[DisabilityGrade | None] = mapped_column(enum_column(DisabilityGrade))
     emergency_contact: Mapped[str | None] = mapped_column(String(50))
-    emergency_phone: Mapped[str | None] = mapped_column(String(20))
+    emergency_phone: Mapped[str | None] = mapped_column(EncryptedString("elders.emergency_phone"))
     willingness: Mapped[Willingness] = mapped_column(enum_column(Willingness), default=Willingness.HOME)
     preferred_start: Mapped[time | None]
     preferred_end: Mapped[time | None]
@@ -74,6 +84,12 @@ class Elder(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declared mapping
+
+    @validates("id_number")
+    def _index_id_number(self, _key: str, value: str) -> str:
+        # Whoever sets the number (a service, the import, the retention helper) sets its index with it.
+        self.id_number_index = id_number_index(value)
+        return value
 
     @property
     def categories(self) -> frozenset[Category]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from visitsvc.model.area import Area
 from visitsvc.model.base import Base, enum_column
+from visitsvc.model.encrypted import EncryptedString
 from visitsvc.model.enums import Role, TravelMode
 
 DEFAULT_WORK_START = time(8, 30)
@@ -28,7 +29,7 @@ class Worker(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     account: Mapped[str] = mapped_column(String(50), unique=True)
     name: Mapped[str] = mapped_column(String(50))
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(EncryptedString("workers.phone"))  # docs/adr/0013
     role: Mapped[Role] = mapped_column(enum_column(Role))
     # A supervisor's or an admin's node; they see its whole subtree. Grid workers are scoped by `grids`.
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)

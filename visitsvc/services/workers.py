@@ -161,7 +161,7 @@ def write_fields(
             value = value.strip()
         old = getattr(worker, name, None)
         if old != value:
-            changes[name] = [_plain(old), _plain(value)]
+            changes[name] = [_plain(old, name), _plain(value, name)]
             setattr(worker, name, value)
     current: Area | None = getattr(worker, "area", None)
     old_area = current.code if current is not None else None
@@ -181,7 +181,9 @@ def unseen_grids(caller: Caller, worker: Worker) -> frozenset[str]:
     return frozenset(g.code for g in worker.grids if not caller.scope.covers(g.path))
 
 
-def _plain(value: Any) -> Any:
+def _plain(value: Any, name: str = "") -> Any:
+    if name == "phone" and value:  # stored encrypted, so the audit log keeps it masked (docs/adr/0013)
+        return phone.mask_phone(value)
     if isinstance(value, time):
         return value.strftime("%H:%M")
     return value.value if hasattr(value, "value") else value
