@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import stat
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from visitsvc.config import ConfigError, Settings, load_settings
 from visitsvc.crypto import generate_key
 
 KEYS = {"VISITSVC_DATA_KEYS": f"k1:{generate_key()}", "VISITSVC_INDEX_KEY": generate_key()}
+# Parameters must be the same in every test worker (xdist compares the collected ids): fixed keys here.
+KEY_A, KEY_B = base64.b64encode(b"a" * 32).decode(), base64.b64encode(b"b" * 32).decode()
 
 
 @pytest.mark.parametrize("secret", [None, "", "changeme", "short-but-not-default"])
@@ -39,7 +42,7 @@ def test_production_refuses_to_start_without_the_encryption_keys(missing: str) -
         ("k1", "key_id:base64key"),
         ("k1:not base64!", "not base64"),
         ("k1:c2hvcnQ=", "must be 32 bytes"),
-        (f"k1:{generate_key()},k1:{generate_key()}", "twice"),
+        (f"k1:{KEY_A},k1:{KEY_B}", "twice"),
     ],
 )
 def test_a_malformed_key_is_a_clear_error(data_keys: str, message: str) -> None:
