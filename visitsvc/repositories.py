@@ -277,11 +277,16 @@ class AuditRepository:
         )
         return {r for r in self.session.scalars(query) if r is not None}
 
-    def count_since(self, actor_id: int, action: str, since: datetime) -> tuple[int, datetime | None]:
-        """How many entries of one action one actor has had since a moment, and the oldest one's time."""
+    def count_since(
+        self, actor_id: int, action: str, since: datetime, *, misses_only: bool = False
+    ) -> tuple[int, datetime | None]:
+        """How many entries of one action one actor has had since a moment, and the oldest one's time;
+        `misses_only`: only those naming no record."""
         query = select(func.count(AuditEntry.id), func.min(AuditEntry.at)).where(
             AuditEntry.actor_id == actor_id, AuditEntry.action == action, AuditEntry.at >= since
         )
+        if misses_only:
+            query = query.where(AuditEntry.record_id.is_(None))
         count, oldest = self.session.execute(query).one()
         return count, oldest
 
