@@ -77,7 +77,7 @@ def create_app(
         # Only the hops we run are believed: X-Forwarded-For's last n entries, added by our n proxies.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
 
-    api = errors.VisitApi(app)
+    api = errors.VisitApi(app, spec_kwargs={"extra_plugins": [errors.PasswordChangeRequired()]})
     for module in (
         health,
         auth,

@@ -84,6 +84,7 @@ class Elders(MethodView):
 class ElderLookup(MethodView):
     @blp.arguments(ElderLookupSchema)
     @blp.response(200, ElderPageSchema)
+    @blp.alt_response(403, description="`forbidden`：网格员不按身份证号查询")
     @blp.alt_response(429, description=MISS_LIMIT)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Find who holds an ID number, within the caller's area (supervisors and admins); audited, found or
