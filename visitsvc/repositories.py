@@ -215,6 +215,11 @@ class WorkerRepository:
             raise NotFound("人员不存在")
         return worker
 
+    def lock(self, worker_id: int) -> None:
+        """Hold the worker's row until the transaction ends (PostgreSQL; SQLite runs one writer at a time
+        anyway): one of their counted lookups at a time."""
+        self.session.execute(select(Worker.id).where(Worker.id == worker_id).with_for_update())
+
     def find_by_account_id(self, worker_id: int) -> Worker | None:
         """Unscoped: the account behind a token."""
         return self.session.get(Worker, worker_id)

@@ -251,7 +251,7 @@ def list_elders(
         require_role(caller, Role.SUPERVISOR, Role.ADMIN, action="按身份证号查询")
     with uow:
         if flt.id_number is not None:
-            lookups.refuse_when_spent(uow, caller, lookups.SEARCH_MISSES)
+            lookups.before_search(uow, caller)
             flt = replace(flt, id_number=idnumber.normalize(flt.id_number))
         if area_code is not None:
             flt = replace(flt, area_path=uow.areas.get_by_code(caller.scope, area_code).path)

@@ -82,6 +82,15 @@ def refuse_when_spent(uow: UnitOfWork, caller: Caller, allowance: Allowance = EL
         raise TooManyAttempts(allowance.message, retry_after=retry_after)
 
 
+def before_search(uow: UnitOfWork, caller: Caller) -> None:
+    """Before a search by ID number: the caller's searches run one at a time (each holds the caller's row
+    until it commits its audit entry), so searches sent at once cannot all read the same count; then refused
+    when the misses are spent."""
+    if caller.worker_id is not None:
+        uow.workers.lock(caller.worker_id)
+    refuse_when_spent(uow, caller, SEARCH_MISSES)
+
+
 def answer(uow: UnitOfWork, caller: Caller, hits: Sequence[tuple[str, int | None]], *, route: Route) -> None:
     """Audit `registered_elsewhere` answers (id number, spreadsheet row or None) and keep them even though the
     request fails: whatever else the unit of work held is rolled back first, the entries are committed.
