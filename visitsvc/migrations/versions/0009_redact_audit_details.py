@@ -171,6 +171,11 @@ def _rewrite(
     by batch, a row only when its value changed."""
     bind = op.get_bind()
     t = sa.table(table, sa.column("id", sa.Integer()), sa.column(column, sa.JSON()), sa.column("outcome"))
+    write = (
+        sa.update(t)
+        .where(t.c.id == sa.bindparam("row_id"))
+        .values({column: sa.bindparam("value", type_=sa.JSON())})
+    )
     last = 0
     while True:
         query = sa.select(t.c.id, t.c[column]).where(t.c.id > last).order_by(t.c.id).limit(BATCH)
@@ -179,9 +184,13 @@ def _rewrite(
         rows = bind.execute(query).all()
         if not rows:
             return
-        for row_id, value in rows:
-            if isinstance(value, dict) and (new := change(value)) != value:
-                bind.execute(sa.update(t).where(t.c.id == row_id).values({column: new}))
+        changed = [
+            {"row_id": row_id, "value": new}
+            for row_id, value in rows
+            if isinstance(value, dict) and (new := change(value)) != value
+        ]
+        if changed:
+            bind.execute(write, changed)
         last = rows[-1][0]
 
 
