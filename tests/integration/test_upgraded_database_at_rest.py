@@ -30,6 +30,7 @@ from tests.integration.test_encryption_at_rest import (
     idnumber_of,
 )
 from visitsvc import db
+from visitsvc.tracebacks import describe, safe_traceback
 from visitsvc.uow import make_engine
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
@@ -105,6 +106,14 @@ def _old_audit_details() -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
+def _failed_run_summary_as_now() -> dict[str, Any]:
+    """A failed job's summary as the scheduler keeps it now (visitsvc.tracebacks): 0009 leaves it alone."""
+    try:
+        raise ValueError(f"no elder {PEOPLE[0][0]}")
+    except ValueError as exc:
+        return {"error": describe(exc), "trace": safe_traceback(exc, limit=5)}
+
+
 def _failed_run_summary() -> dict[str, Any]:
     """A failed job's summary as the scheduler kept it before tracebacks.py: `str(exc)` and the formatted
     traceback, from an engine that did not hide its parameters (as none did then)."""
@@ -173,6 +182,12 @@ def _seed_at_0006(url: str) -> None:
         )  # fmt: skip
         conn.execute(
             insert(runs).values(
+                job="replan-nightly", period="2026-11-25", started_at=NOW, finished_at=NOW, outcome="failed",
+                summary=_failed_run_summary_as_now(),
+            )
+        )  # fmt: skip
+        conn.execute(
+            insert(runs).values(
                 job="plan-next-month", period="2026-12", started_at=NOW, finished_at=NOW,
                 outcome="succeeded", summary={"month": "2026-12", "created": True, "planned": 12},
             )
@@ -185,7 +200,7 @@ def _stored(conn: Connection) -> tuple[list[dict[str, Any]], dict[str, dict[str,
     tables.reflect(conn, only=["audit_log", "job_runs"])
     audit, runs = tables.tables["audit_log"], tables.tables["job_runs"]
     details = list(conn.execute(select(audit.c.details).order_by(audit.c.id)).scalars())
-    summaries = {row.outcome: row.summary for row in conn.execute(select(runs.c.outcome, runs.c.summary))}
+    summaries = {row.period: row.summary for row in conn.execute(select(runs.c.period, runs.c.summary))}
     return details, summaries
 
 
@@ -210,12 +225,13 @@ def _assert_redacted_and_kept(url: str) -> None:
     assert details[3]["changes"]["birth_date"] == ["1940-**-**", "1940-**-**"]
     assert details[-3]["changes"] == {"account": [None, "w1"], "phone": [None, "137****1111"]}
     assert details[-1] == _old_audit_details()[-1][2]  # an import's counts carry no number
-    failed = summaries["failed"]
+    failed = summaries["2026-11-24"]
     assert failed["error"] == "sqlalchemy.exc.IntegrityError"
     assert 'File "' in failed["trace"]
     assert "sqlalchemy.exc.IntegrityError (message withheld" in failed["trace"]
     assert "[parameters" not in failed["trace"]
-    assert summaries["succeeded"] == {"month": "2026-12", "created": True, "planned": 12}
+    assert summaries["2026-11-25"] == _failed_run_summary_as_now()  # written without the text already
+    assert summaries["2026-12"] == {"month": "2026-12", "created": True, "planned": 12}
 
 
 def test_an_upgraded_sqlite_file_holds_no_id_number_birth_date_or_phone_from_before(tmp_path: Path) -> None:
