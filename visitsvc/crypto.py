@@ -57,9 +57,9 @@ def _decode_key(name: str, text: str) -> bytes:
 class Keyring:
     """Data keys by key id (the first is the active one, which seals new values) and the blind-index key."""
 
-    data_keys: dict[str, bytes]
+    data_keys: dict[str, bytes] = field(repr=False)  # never in a log or a traceback's locals
     active: str
-    index_key: bytes
+    index_key: bytes = field(repr=False)
     _ciphers: dict[str, AESGCM] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

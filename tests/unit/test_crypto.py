@@ -99,3 +99,10 @@ def test_an_encrypted_column_refuses_to_be_compared_in_sql() -> None:
         _ = Elder.id_number == NUMBER
     with pytest.raises(TypeError, match="blind index"):
         _ = Elder.phone.in_(["13800138000"])
+
+
+def test_a_keyring_shows_no_key_when_printed_or_logged(keyring: Keyring) -> None:
+    shown = repr(keyring) + str(keyring)
+    for key in (*keyring.data_keys.values(), keyring.index_key):
+        assert repr(key) not in shown
+        assert base64.b64encode(key).decode() not in shown
