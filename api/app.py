@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api import compression, console, errors, limits
+from api.ids import IdConverter
 from api.runtime import Runtime
 from api.views import (
     absences,
@@ -77,6 +78,7 @@ def create_app(
         # Only the hops we run are believed: X-Forwarded-For's last n entries, added by our n proxies.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
 
+    app.url_map.converters["id"] = IdConverter  # before any route uses <id:...>
     api = errors.VisitApi(app)
     for module in (
         health,

@@ -8,6 +8,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from api.ids import MAX_ID
+
 MAX_LIMIT = 200
 
 
@@ -34,7 +36,7 @@ class Cursor(fields.Field):  # type: ignore[type-arg]
             number = int(raw[1:])
         except (ValueError, binascii.Error, UnicodeDecodeError):
             raise ValidationError("无效的分页游标") from None
-        if number < 0:
+        if not 0 <= number <= MAX_ID:  # an id: beyond the database's INTEGER no query may see it
             raise ValidationError("无效的分页游标")
         return number
 

@@ -94,7 +94,7 @@ class ElderLookup(MethodView):
         return {"items": items, "next_cursor": next_id}
 
 
-@blp.route("/<int:elder_id>")
+@blp.route("/<id:elder_id>")
 class ElderItem(MethodView):
     @blp.arguments(UnmaskQuery, location="query")
     @blp.response(200, ElderSchema)
@@ -112,7 +112,7 @@ class ElderItem(MethodView):
         )
 
 
-@blp.route("/<int:elder_id>/status")
+@blp.route("/<id:elder_id>/status")
 class ElderStatus(MethodView):
     @blp.arguments(StatusInSchema)
     @blp.response(201, StatusChangeSchema)
@@ -124,7 +124,7 @@ class ElderStatus(MethodView):
         )  # fmt: skip
 
 
-@blp.route("/<int:elder_id>/history")
+@blp.route("/<id:elder_id>/history")
 class ElderHistory(MethodView):
     @blp.response(200, StatusChangeSchema(many=True))
     def get(self, elder_id: int) -> list[StatusChangeRead]:

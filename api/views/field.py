@@ -73,7 +73,7 @@ class Visits(MethodView):
         return recorded.visit, 201 if recorded.created else 200
 
 
-@blp.route("/visits/<int:visit_id>")
+@blp.route("/visits/<id:visit_id>")
 class VisitItem(MethodView):
     @blp.response(200, VisitOutSchema)
     def get(self, visit_id: int) -> VisitRead:
@@ -81,7 +81,7 @@ class VisitItem(MethodView):
         return visits.get_visit(uow(), caller=caller(), visit_id=visit_id)
 
 
-@blp.route("/visits/<int:visit_id>/photos")
+@blp.route("/visits/<id:visit_id>/photos")
 class VisitPhotos(MethodView):
     @blp.arguments(PhotoFileSchema, location="files")
     @blp.response(201, PhotoOutSchema)

@@ -50,7 +50,7 @@ class Flags(MethodView):
         return {"items": items, "next_cursor": next_id}
 
 
-@blp.route("/flags/<int:flag_id>/accept")
+@blp.route("/flags/<id:flag_id>/accept")
 class FlagAccept(MethodView):
     @blp.response(200, FlagSchema)
     def post(self, flag_id: int) -> FlagRead:
@@ -58,7 +58,7 @@ class FlagAccept(MethodView):
         return review.accept_location(uow(), caller=caller(), flag_id=flag_id)
 
 
-@blp.route("/flags/<int:flag_id>/dismiss")
+@blp.route("/flags/<id:flag_id>/dismiss")
 class FlagDismiss(MethodView):
     @blp.response(200, FlagSchema)
     def post(self, flag_id: int) -> FlagRead:
@@ -79,7 +79,7 @@ class FollowUps(MethodView):
         return {"items": items, "next_cursor": after}
 
 
-@blp.route("/followups/<int:follow_up_id>")
+@blp.route("/followups/<id:follow_up_id>")
 class FollowUpItemView(MethodView):
     @blp.arguments(FollowUpPatchSchema)
     @blp.response(200, FollowUpSchema)
@@ -103,7 +103,7 @@ class Proposals(MethodView):
         return {"items": items, "next_cursor": next_id}
 
 
-@blp.route("/status-proposals/<int:proposal_id>/confirm")
+@blp.route("/status-proposals/<id:proposal_id>/confirm")
 class ProposalConfirm(MethodView):
     @blp.arguments(ConfirmSchema)
     @blp.response(200, ProposalSchema)
@@ -115,7 +115,7 @@ class ProposalConfirm(MethodView):
         )  # fmt: skip
 
 
-@blp.route("/status-proposals/<int:proposal_id>/reject")
+@blp.route("/status-proposals/<id:proposal_id>/reject")
 class ProposalReject(MethodView):
     @blp.arguments(NoteSchema)
     @blp.response(200, ProposalSchema)
@@ -136,7 +136,7 @@ class Quarantine(MethodView):
         return {"items": items, "next_cursor": next_id}
 
 
-@blp.route("/quarantine/<int:visit_id>/accept")
+@blp.route("/quarantine/<id:visit_id>/accept")
 class QuarantineAccept(MethodView):
     @blp.arguments(NoteSchema)
     @blp.response(200, RecordSchema)
@@ -145,7 +145,7 @@ class QuarantineAccept(MethodView):
         return decisions.accept_quarantined(uow(), caller=caller(), visit_id=visit_id, note=body["note"])
 
 
-@blp.route("/quarantine/<int:visit_id>/reject")
+@blp.route("/quarantine/<id:visit_id>/reject")
 class QuarantineReject(MethodView):
     @blp.arguments(NoteSchema)
     @blp.response(200, RecordSchema)
@@ -154,7 +154,7 @@ class QuarantineReject(MethodView):
         return decisions.reject_quarantined(uow(), caller=caller(), visit_id=visit_id, note=body["note"])
 
 
-@blp.route("/visits/<int:visit_id>/void")
+@blp.route("/visits/<id:visit_id>/void")
 class VisitVoid(MethodView):
     @blp.arguments(VoidSchema)
     @blp.response(200, RecordSchema)
@@ -163,7 +163,7 @@ class VisitVoid(MethodView):
         return decisions.void_visit(uow(), caller=caller(), visit_id=visit_id, reason=body["reason"])
 
 
-@blp.route("/elders/<int:elder_id>/refuses-contact")
+@blp.route("/elders/<id:elder_id>/refuses-contact")
 class RefusesContact(MethodView):
     @blp.arguments(RefusalInSchema)
     @blp.response(201, RefusalSchema)
