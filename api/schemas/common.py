@@ -63,3 +63,7 @@ class ErrorSchema(Schema):
 def text(*, max_length: int, min_length: int = 0, **kwargs: Any) -> fields.String:
     """A string with its length bounded, so no column can be overflowed from outside."""
     return fields.String(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+# A file answer's body in the OpenAPI document (a Response passes through flask-smorest undumped).
+FILE: dict[str, str] = {"type": "string", "format": "binary"}

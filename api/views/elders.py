@@ -8,10 +8,10 @@ from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
-from marshmallow import RAISE, fields
+from marshmallow import RAISE
 
 from api.runtime import caller, uow
-from api.schemas.common import StrictSchema
+from api.schemas.common import FILE, StrictSchema
 from api.schemas.register import (
     ElderInSchema,
     ElderLookupSchema,
@@ -154,7 +154,8 @@ class ElderImport(MethodView):
 @blp.route("/export")
 class ElderExport(MethodView):
     @blp.arguments(ExportQuery, location="query")
-    @blp.response(200, fields.Raw(), content_type="application/octet-stream")
+    @blp.response(200, FILE, content_type=ledger.XLSX, description="XLSX, or CSV with format=csv")
+    @blp.doc(responses={200: {"content": {"text/csv": {"schema": FILE}}}})
     def get(self, query: dict[str, Any]) -> Response:
         """The register as XLSX or CSV in the import's columns; masked unless an admin asks (audited)."""
         export = ledger.export_elders(

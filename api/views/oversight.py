@@ -7,9 +7,9 @@ from typing import Any
 from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields
 
 from api.runtime import caller, uow
+from api.schemas.common import FILE
 from api.schemas.oversight import (
     CoverageQuery,
     CoverageSchema,
@@ -74,7 +74,7 @@ class Moves(MethodView):
 @blp.route("/reports/monthly.xlsx")
 class MonthlyReport(MethodView):
     @blp.arguments(ReportQuery, location="query")
-    @blp.response(200, fields.Raw(), content_type=monthly_report.XLSX)
+    @blp.response(200, FILE, content_type=monthly_report.XLSX)
     def get(self, query: dict[str, Any]) -> Response:
         """The month's statistics as XLSX: 覆盖率, 未覆盖名单 (masked), 核查标记, 跟进事项. Audited."""
         report = monthly_report.monthly_report(
