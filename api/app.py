@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import compression, console, errors, limits
+from api import compression, console, errors, limits, openapi
 from api.ids import IdConverter
 from api.runtime import Runtime
 from api.views import (
@@ -79,7 +79,7 @@ def create_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
 
     app.url_map.converters["id"] = IdConverter  # before any route uses <id:...>
-    api = errors.VisitApi(app)
+    api = errors.VisitApi(app, spec_kwargs={"extra_plugins": [openapi.CommonResponses()]})
     for module in (
         health,
         auth,

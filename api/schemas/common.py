@@ -67,3 +67,7 @@ def text(*, max_length: int, min_length: int = 0, **kwargs: Any) -> fields.Strin
 
 # A file answer's body in the OpenAPI document (a Response passes through flask-smorest undumped).
 FILE: dict[str, str] = {"type": "string", "format": "binary"}
+# Every 429 says how long to wait.
+RETRY_AFTER = {
+    "Retry-After": {"description": "再试之前须等待的秒数", "schema": {"type": "integer", "minimum": 1}}
+}

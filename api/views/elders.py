@@ -11,7 +11,7 @@ from flask_smorest.fields import Upload
 from marshmallow import RAISE
 
 from api.runtime import caller, uow
-from api.schemas.common import FILE, StrictSchema
+from api.schemas.common import FILE, RETRY_AFTER, ErrorSchema, StrictSchema
 from api.schemas.register import (
     ElderInSchema,
     ElderLookupSchema,
@@ -72,7 +72,7 @@ class Elders(MethodView):
 
     @blp.arguments(ElderInSchema)
     @blp.response(201, ElderSchema)
-    @blp.alt_response(429, description=LOOKUP_LIMIT)
+    @blp.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER, description=LOOKUP_LIMIT)
     def post(self, body: dict[str, Any]) -> ElderRead:
         """Register a person (supervisor or admin, in a grid of their area)."""
         return elders.create_elder(uow(), caller=caller(), data=ElderData(**_typed(body)))
@@ -103,7 +103,7 @@ class ElderItem(MethodView):
 
     @blp.arguments(ElderPatchSchema(partial=True))
     @blp.response(200, ElderSchema)
-    @blp.alt_response(429, description=LOOKUP_LIMIT)
+    @blp.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER, description=LOOKUP_LIMIT)
     def patch(self, body: dict[str, Any], elder_id: int) -> ElderRead:
         """Correct register data; a new grid is a transfer. Send `version` to refuse a stale edit (409)."""
         version = body.pop("version", None)
@@ -136,8 +136,12 @@ class ElderImport(MethodView):
     @blp.arguments(ImportQuery, location="query")
     @blp.arguments(FileSchema, location="files")
     @blp.response(200, ImportResultSchema)
-    @blp.alt_response(422, description="文件中有错误：rows 列出每一处 {row, column, message}，未写入任何数据")
-    @blp.alt_response(429, description=LOOKUP_LIMIT)
+    @blp.alt_response(
+        422,
+        schema=ErrorSchema,
+        description="文件中有错误：rows 列出每一处 {row, column, message}，未写入任何数据",
+    )
+    @blp.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER, description=LOOKUP_LIMIT)
     def post(self, query: dict[str, Any], files: dict[str, Any]) -> ledger.ImportResult:
         """Import a 台账 file of elders (CSV or XLSX): all rows or none."""
         who = caller()

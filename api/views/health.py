@@ -12,7 +12,9 @@ blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="�
 
 @blp.route("")
 class Health(MethodView):
+    @blp.doc(security=[])
     @blp.response(200)
+    @blp.alt_response(503, description="数据库不可达：{status: degraded, database: unreachable}")
     def get(self) -> tuple[dict[str, str], int]:
         """Liveness and database reachability, for load balancers and monitoring (no login)."""
         try:

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.runtime import caller, uow
-from api.schemas.common import FILE
+from api.schemas.common import FILE, ErrorSchema
 from api.schemas.oversight import (
     CoverageQuery,
     CoverageSchema,
@@ -58,7 +58,11 @@ class Missed(MethodView):
 class Moves(MethodView):
     @blp.arguments(MovesInSchema)
     @blp.response(201, MovesOutSchema)
-    @blp.alt_response(409, description="接收人当日无法完成（工时、工作时间、请假、探访期限），或计划正在生成")
+    @blp.alt_response(
+        409,
+        schema=ErrorSchema,
+        description="接收人当日无法完成（工时、工作时间、请假、探访期限），或计划正在生成",
+    )
     def post(self, body: dict[str, Any], month: str) -> MovesRead:
         """Move planned visits to another worker or day, or all of a worker's remaining visits to another
         worker. Checked by the routing checker and written as a new plan version whose moved visits are

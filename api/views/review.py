@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.runtime import caller, uow
+from api.schemas.common import ErrorSchema
 from api.schemas.review import (
     ConfirmSchema,
     FlagPageSchema,
@@ -83,7 +84,11 @@ class FollowUps(MethodView):
 class FollowUpItemView(MethodView):
     @blp.arguments(FollowUpPatchSchema)
     @blp.response(200, FollowUpSchema)
-    @blp.alt_response(409, description="不允许的状态变化（只能 open → in_progress → closed，关闭后不能再变）")
+    @blp.alt_response(
+        409,
+        schema=ErrorSchema,
+        description="不允许的状态变化（只能 open → in_progress → closed，关闭后不能再变）",
+    )
     def patch(self, body: dict[str, Any], follow_up_id: int) -> FollowUpItem:
         return review.update_follow_up(
             uow(), caller=caller(), follow_up_id=follow_up_id, status=body["status"], note=body["note"]
