@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
+from collections.abc import Mapping
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from api.ids import MAX_ID
 
@@ -14,10 +16,61 @@ MAX_LIMIT = 200
 
 
 class StrictSchema(Schema):
-    """Unknown fields are an error (a typo must not be silently ignored)."""
+    """Unknown fields are an error (a typo must not be silently ignored), and so is text that is not
+    Unicode."""
 
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def _refuse_invalid_text(self, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data  # not an object: marshmallow refuses it
+        # A nested schema checks its own part when it is loaded: a sync batch rejects only the bad record.
+        own = {f.data_key or name for name, f in self.load_fields.items() if _nested(f)}
+        errors: dict[str, Any] = {}
+        for key, value in data.items():
+            name = _INVALID.sub("\ufffd", str(key))
+            if name != key:
+                errors[name] = [INVALID_TEXT]
+            elif key not in own and (inner := _invalid_text(value)):
+                errors[name] = inner
+        if errors:
+            raise ValidationError(errors)
+        return data
+
+
+INVALID_TEXT = "含有无效字符（NUL 或不成对的 UTF-16 代理项）"
+# NUL: PostgreSQL stores no text with it. A lone surrogate (JSON's "\\ud800" alone): Python keeps it in a str
+# that neither a database driver nor the answer's encoder can encode.
+_INVALID = re.compile(r"[\x00\ud800-\udfff]")
+
+
+def has_invalid_text(text: str) -> bool:
+    return _INVALID.search(text) is not None
+
+
+def _nested(field: fields.Field) -> bool:  # type: ignore[type-arg]
+    inner = field.inner if isinstance(field, fields.List) else field
+    return isinstance(inner, fields.Nested)
+
+
+def _invalid_text(data: Any) -> Any:
+    """Where text holds a character no database or answer can hold (a 500 before): [message] or {key: ...}
+    nested like the data; a key is named with U+FFFD in its place, since the answer repeats it."""
+    if isinstance(data, str):
+        return [INVALID_TEXT] if has_invalid_text(data) else None
+    if isinstance(data, Mapping):
+        found: dict[str, Any] = {}
+        for key, value in data.items():
+            name = _INVALID.sub("\ufffd", str(key))
+            if inner := [INVALID_TEXT] if name != key else _invalid_text(value):
+                found[name] = inner
+        return found or None
+    if isinstance(data, list):
+        listed = {str(i): inner for i, value in enumerate(data) if (inner := _invalid_text(value))}
+        return listed or None
+    return None
 
 
 class Cursor(fields.Field):  # type: ignore[type-arg]

@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import fields, validate
 
+from api.ids import ID_RANGE
 from api.schemas.common import PageArgs, StrictSchema, page_of, text
 from visitsvc.geo import Datum
 from visitsvc.model import (
@@ -234,7 +235,7 @@ class AuditSchema(StrictSchema):
 
 
 class AuditQuery(PageArgs):
-    actor_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    actor_id = fields.Integer(load_default=None, validate=ID_RANGE)
     action = text(max_length=100, load_default=None)
     record_type = text(max_length=50, load_default=None)
     record_id = text(max_length=50, load_default=None)

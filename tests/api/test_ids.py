@@ -77,3 +77,12 @@ def test_the_schema_documents_the_range_of_a_path_id(app: Flask) -> None:
     spec = app.test_client().get("/openapi.json").json
     (elder_id,) = spec["paths"]["/api/v1/elders/{elder_id}"]["parameters"]
     assert elder_id["schema"] == {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+@pytest.mark.parametrize("number", TOO_LARGE)
+def test_an_audit_actor_beyond_the_database_integer_is_refused_by_name(
+    client: FlaskClient, district: District, login: Callable[[str], Headers], number: int
+) -> None:
+    response = client.get("/api/v1/audit", query_string={"actor_id": number}, headers=login("admin"))
+    assert response.status_code == 422
+    assert list(response.json["errors"]) == ["actor_id"]
