@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -71,6 +72,19 @@ def _invalid_text(data: Any) -> Any:
         listed = {str(i): inner for i, value in enumerate(data) if (inner := _invalid_text(value))}
         return listed or None
     return None
+
+
+class Instant(fields.AwareDateTime):
+    """An aware date-time that has a UTC time, as the database stores it: 0001-01-01T00:00+14:00 has none (the
+    conversion overflowed into a 500)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.datetime:
+        moment: dt.datetime = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment.astimezone(dt.UTC)
+        except OverflowError:
+            raise ValidationError("时间超出范围") from None
+        return moment
 
 
 class Cursor(fields.Field):  # type: ignore[type-arg]

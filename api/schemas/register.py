@@ -7,7 +7,7 @@ from typing import Any
 from marshmallow import fields, validate
 
 from api.ids import ID_RANGE
-from api.schemas.common import PageArgs, StrictSchema, page_of, text
+from api.schemas.common import Instant, PageArgs, StrictSchema, page_of, text
 from visitsvc.geo import Datum
 from visitsvc.model import (
     AbilityLevel,
@@ -239,8 +239,8 @@ class AuditQuery(PageArgs):
     action = text(max_length=100, load_default=None)
     record_type = text(max_length=50, load_default=None)
     record_id = text(max_length=50, load_default=None)
-    since = fields.AwareDateTime(load_default=None)
-    until = fields.AwareDateTime(load_default=None)
+    since = Instant(load_default=None)
+    until = Instant(load_default=None)
 
 
 WorkerPageSchema = page_of(WorkerSchema)

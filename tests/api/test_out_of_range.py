@@ -1,5 +1,6 @@
-"""Ids beyond the database's INTEGER (found by schemathesis): a path id answers 404 like a missing record, a
-cursor 422 naming the field; never a 500 from the driver (SQLite past 64 bits, PostgreSQL past 32)."""
+"""Values the database cannot hold (found by schemathesis): an id beyond its INTEGER answers 404 in a path,
+like a missing record, and 422 naming the field in a query or cursor; a time with no UTC time 422; never a 500
+from the driver (SQLite past 64 bits, PostgreSQL past 32) or from the conversion."""
 
 from __future__ import annotations
 
@@ -86,3 +87,14 @@ def test_an_audit_actor_beyond_the_database_integer_is_refused_by_name(
     response = client.get("/api/v1/audit", query_string={"actor_id": number}, headers=login("admin"))
     assert response.status_code == 422
     assert list(response.json["errors"]) == ["actor_id"]
+
+
+@pytest.mark.parametrize(
+    ("field", "moment"), [("since", "0001-01-01T00:00:00+14:00"), ("until", "9999-12-31T23:59:59-14:00")]
+)
+def test_an_audit_time_with_no_utc_time_is_refused_by_name(
+    client: FlaskClient, district: District, login: Callable[[str], Headers], field: str, moment: str
+) -> None:
+    response = client.get("/api/v1/audit", query_string={field: moment}, headers=login("admin"))
+    assert response.status_code == 422
+    assert response.json["errors"] == {field: ["时间超出范围"]}
