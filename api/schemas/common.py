@@ -29,15 +29,9 @@ class StrictSchema(Schema):
             return data  # not an object: marshmallow refuses it
         # A nested schema checks its own part when it is loaded: a sync batch rejects only the bad record.
         own = {f.data_key or name for name, f in self.load_fields.items() if _nested(f)}
-        errors: dict[str, Any] = {}
-        for key, value in data.items():
-            name = _INVALID.sub("\ufffd", str(key))
-            if name != key:
-                errors[name] = [INVALID_TEXT]
-            elif key not in own and (inner := _invalid_text(value)):
-                errors[name] = inner
-        if errors:
-            raise ValidationError(errors)
+        paths = _invalid_paths({key: value for key, value in data.items() if key not in own})
+        if paths:
+            raise ValidationError(_nest(paths))
         return data
 
 
@@ -45,6 +39,8 @@ INVALID_TEXT = "含有无效字符（NUL 或不成对的 UTF-16 代理项）"
 # NUL: PostgreSQL stores no text with it. A lone surrogate (JSON's "\\ud800" alone): Python keeps it in a str
 # that neither a database driver nor the answer's encoder can encode.
 _INVALID = re.compile(r"[\x00\ud800-\udfff]")
+# JSON nests as deep as its parser allows: a message names at most this many levels.
+_NAMED_LEVELS = 10
 
 
 def has_invalid_text(text: str) -> bool:
@@ -56,22 +52,40 @@ def _nested(field: fields.Field) -> bool:  # type: ignore[type-arg]
     return isinstance(inner, fields.Nested)
 
 
-def _invalid_text(data: Any) -> Any:
-    """Where text holds a character no database or answer can hold (a 500 before): [message] or {key: ...}
-    nested like the data; a key is named with U+FFFD in its place, since the answer repeats it."""
-    if isinstance(data, str):
-        return [INVALID_TEXT] if has_invalid_text(data) else None
-    if isinstance(data, Mapping):
-        found: dict[str, Any] = {}
-        for key, value in data.items():
-            name = _INVALID.sub("\ufffd", str(key))
-            if inner := [INVALID_TEXT] if name != key else _invalid_text(value):
-                found[name] = inner
-        return found or None
-    if isinstance(data, list):
-        listed = {str(i): inner for i, value in enumerate(data) if (inner := _invalid_text(value))}
-        return listed or None
-    return None
+def _invalid_paths(data: Mapping[Any, Any]) -> set[tuple[str, ...]]:
+    """The paths to every text (key or value) holding a character no database or answer can hold (a 500
+    before), a key named with U+FFFD in its place since the answer repeats it; walked without recursion."""
+    found: set[tuple[str, ...]] = set()
+    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if has_invalid_text(value):
+                found.add(path[:_NAMED_LEVELS])
+        elif isinstance(value, Mapping):
+            for key, inner in value.items():
+                name = _INVALID.sub("\ufffd", str(key))
+                if name != key:
+                    found.add((*path, name)[:_NAMED_LEVELS])
+                else:
+                    stack.append(((*path, name), inner))
+        elif isinstance(value, list):
+            stack.extend(((*path, str(index)), inner) for index, inner in enumerate(value))
+    return found
+
+
+def _nest(paths: set[tuple[str, ...]]) -> dict[str, Any]:
+    """{"a": {"0": {"b": [message]}}} for ("a", "0", "b"), as marshmallow nests its messages."""
+    errors: dict[str, Any] = {}
+    for path in sorted(paths, key=len):
+        node = errors
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                break  # a shorter path already names this part
+        else:
+            node.setdefault(path[-1], [INVALID_TEXT])
+    return errors
 
 
 class Instant(fields.AwareDateTime):

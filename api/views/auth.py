@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.blueprint import Blueprint
 from api.runtime import bearer_token, client_address, runtime, uow
 from api.schemas.auth import LoginSchema, PasswordChangeSchema, RefreshSchema, TokenSchema
 from api.schemas.common import RETRY_AFTER, ErrorSchema

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 from marshmallow import RAISE
 
+from api.blueprint import Blueprint
 from api.runtime import caller, uow
 from api.schemas.common import FILE, RETRY_AFTER, ErrorSchema, StrictSchema
 from api.schemas.register import (

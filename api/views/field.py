@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
+from api.blueprint import Blueprint
 from api.runtime import caller, runtime, uow
 from api.schemas.common import ErrorSchema, StrictSchema
 from api.schemas.route import DayRouteSchema, RouteQuery

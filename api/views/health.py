@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from api.blueprint import Blueprint
 from api.runtime import runtime
 
 blp = Blueprint("health", __name__, url_prefix="/api/v1/health", description="运行状态")

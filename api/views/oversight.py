@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.blueprint import Blueprint
 from api.runtime import caller, uow
 from api.schemas.common import FILE, ErrorSchema
 from api.schemas.oversight import (

@@ -2,7 +2,7 @@
 register and the auth endpoints with a supervisor's, never answer 5xx and every answer matches its documented
 status, content type and schema. Kept small and derandomized; a larger exploratory run (every operation but
 the console's, three roles, 50 cases each way, SQLite and PostgreSQL) found what test_out_of_range.py,
-test_unicode_input.py and test_openapi.py pin."""
+test_hostile_json.py and test_openapi.py pin."""
 
 from __future__ import annotations
 

@@ -1,7 +1,11 @@
-"""Characters no text column can hold: a lone UTF-16 surrogate (JSON may spell "\\ud800" alone; Python keeps
-it in a str that no database driver or answer can encode) and NUL (PostgreSQL refuses it). Every body and
-query refuses them with 422 naming the field, never 500. schemathesis found NUL on PostgreSQL (a login, a
-report's area); lone surrogates, which it never generates, were tried by hand after it."""
+"""JSON that Python parses but nothing behind it can hold, answered 4xx naming the field, never 500:
+
+- a lone UTF-16 surrogate (JSON may spell "\\ud800" alone; Python keeps it in a str that no database driver or
+  answer can encode) or a NUL (PostgreSQL refuses it), in a body or a query: 422;
+- nesting deeper than the parser can follow (RecursionError): 400, like any JSON it cannot read.
+
+schemathesis found NUL on PostgreSQL (a login, a report's area); lone surrogates, which it never generates,
+and deep nesting were tried by hand after it."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from api.blueprint import TOO_DEEP
 from api.schemas.common import INVALID_TEXT
 from tests.api.conftest import Headers
 from tests.factories import District
@@ -125,3 +130,27 @@ def test_a_synced_record_with_a_lone_surrogate_is_rejected_alone_and_the_batch_g
     assert second["errors"] == {"findings.daily_care.note": [INVALID_TEXT]}
     assert (third["client_id"], third["status"]) == (None, "rejected")
     assert third["errors"] == {"client_id": [INVALID_TEXT]}
+
+
+@pytest.mark.parametrize(
+    "body", ["[" * 100_000 + "]" * 100_000, '{"id_number": ' + "[" * 100_000 + "]" * 100_000 + "}"]
+)
+def test_json_nested_deeper_than_the_parser_follows_is_a_bad_request(
+    client: FlaskClient, district: District, login: Callable[[str], Headers], body: str
+) -> None:
+    response = client.post(
+        "/api/v1/elders/lookup", data=body, content_type="application/json", headers=login("sup_a")
+    )
+    assert response.status_code == 400
+    assert response.json["errors"] == {"_schema": [TOO_DEEP]}
+
+
+def test_a_lone_surrogate_deep_in_a_field_is_named_ten_levels_down(
+    client: FlaskClient, district: District, login: Callable[[str], Headers]
+) -> None:
+    deep: Any = LONE
+    for _ in range(500):
+        deep = [deep]
+    response = post_json(client, "post", "/api/v1/elders/lookup", {"id_number": deep}, login("sup_a"))
+    assert response.status_code == 422
+    assert response.json["errors"] == {"id_number" + ".0" * 9: [INVALID_TEXT]}
