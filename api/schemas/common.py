@@ -47,6 +47,11 @@ def has_invalid_text(text: str) -> bool:
     return _INVALID.search(text) is not None
 
 
+def clean_name(name: str) -> str:
+    """A field name as an answer may repeat it: U+FFFD for each character it could not hold."""
+    return _INVALID.sub("\ufffd", name)
+
+
 def _nested(field: fields.Field) -> bool:  # type: ignore[type-arg]
     inner = field.inner if isinstance(field, fields.List) else field
     return isinstance(inner, fields.Nested)
@@ -64,7 +69,7 @@ def _invalid_paths(data: Mapping[Any, Any]) -> set[tuple[str, ...]]:
                 found.add(path[:_NAMED_LEVELS])
         elif isinstance(value, Mapping):
             for key, inner in value.items():
-                name = _INVALID.sub("\ufffd", str(key))
+                name = clean_name(str(key))
                 if name != key:
                     found.add((*path, name)[:_NAMED_LEVELS])
                 else:

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from api.blueprint import TOO_DEEP
 from api.schemas.common import INVALID_TEXT
 from tests.api.conftest import Headers
+from tests.api.console import Console
 from tests.factories import District
 from tests.fieldwork import at, plan_day, visit_body
 from visitsvc.uow import UnitOfWork
@@ -154,3 +155,15 @@ def test_a_lone_surrogate_deep_in_a_field_is_named_ten_levels_down(
     response = post_json(client, "post", "/api/v1/elders/lookup", {"id_number": deep}, login("sup_a"))
     assert response.status_code == 422
     assert response.json["errors"] == {"id_number" + ".0" * 9: [INVALID_TEXT]}
+
+
+def test_a_console_login_with_a_nul_is_the_invalid_page(client: FlaskClient, district: District) -> None:
+    assert Console(client).login("sup_a\x00").status_code == 422
+
+
+def test_a_console_query_with_a_nul_is_the_invalid_page(client: FlaskClient, district: District) -> None:
+    console = Console(client)
+    console.login("sup_a")
+    page = console.get("/console/missed", area="330106\x00")
+    assert page.status_code == 422
+    assert INVALID_TEXT in page.text
