@@ -79,7 +79,8 @@ def create_app(
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
 
     app.url_map.converters["id"] = IdConverter  # before any route uses <id:...>
-    api = errors.VisitApi(app, spec_kwargs={"extra_plugins": [openapi.CommonResponses()]})
+    plugins = [errors.PasswordChangeRequired(), openapi.CommonResponses()]
+    api = errors.VisitApi(app, spec_kwargs={"extra_plugins": plugins})
     for module in (
         health,
         auth,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from apispec import APISpec, BasePlugin
 from flask import Flask, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Rule
 
 from api.schemas.common import ErrorSchema
 from visitsvc.errors import (
@@ -97,6 +99,40 @@ class VisitApi(Api):  # type: ignore[misc]
                 errors.update(_flatten(location_messages))
         message = data.get("message") or _MESSAGES.get(status) or error.name
         return payload(_HTTP_CODES.get(status, "error"), message, errors), status, data.get("headers", {})
+
+
+class PasswordChangeRequired(BasePlugin):
+    """Documents once, for every operation that needs a login, the 403 `password_change_required` that
+    `visitsvc.services.auth.authenticate` answers until an admin-set password is replaced: an apispec plugin
+    (`Api(spec_kwargs={"extra_plugins": ...})`), so no view repeats it."""
+
+    RESPONSE = "PASSWORD_CHANGE_REQUIRED"
+    DESCRIPTION = (
+        "`password_change_required`：管理员设置的密码须先由本人修改（POST /api/v1/me/password），"
+        "此前除修改密码、刷新令牌和退出外，每个需登录的操作都如此答复"
+    )
+    # What works before the password is changed: health (no login) and auth (log in, refresh, log out, change
+    # it). A blueprint per rule, so that a new view inherits its blueprint's answer.
+    EXEMPT_BLUEPRINTS = frozenset({"health", "auth"})
+
+    def init_spec(self, spec: APISpec) -> None:
+        response = {"description": self.DESCRIPTION, "content": {"application/json": {"schema": ErrorSchema}}}
+        spec.components.response(self.RESPONSE, response, lazy=True)
+
+    def operation_helper(
+        self, path: str | None = None, operations: dict[str, Any] | None = None, **kwargs: Any
+    ) -> None:
+        rule: Rule | None = kwargs.get("rule")
+        if rule is None or operations is None or rule.endpoint.partition(".")[0] in self.EXEMPT_BLUEPRINTS:
+            return
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            own = next((key for key in responses if str(key) == "403"), None)
+            if own is None:
+                responses[403] = self.RESPONSE
+            elif isinstance(responses[own], dict):  # a view's own 403 (a role): both reasons in one answer
+                responses[own]["description"] = f"{responses[own]['description']}；或 {self.DESCRIPTION}"
+                responses[own].setdefault("content", {"application/json": {"schema": "Error"}})
 
 
 def register(app: Flask) -> None:

@@ -31,8 +31,9 @@ def upgrade(url: str = "", *, connection: Connection | None = None, revision: st
 
 
 def _vacuum_if_asked(cfg: Config, url: str, connection: Connection | None) -> None:
-    """After a migration that rewrote personal numbers (0007), SQLite is vacuumed and its WAL emptied, so
-    the old plain values stay neither in free pages nor in the log. A handed-in connection is the caller's
+    """After a migration that rewrote personal numbers (0007 sealed them, 0009 masked audit details and job
+    runs' error text), SQLite is vacuumed and its WAL emptied, so the old plain values stay neither in free
+    pages nor in the log. A handed-in connection is the caller's
     transaction: the caller vacuums (see `vacuum_sqlite`)."""
     if cfg.attributes.get("vacuum_sqlite") and connection is None and url.startswith("sqlite"):
         vacuum_sqlite(url)

@@ -215,6 +215,11 @@ class WorkerRepository:
             raise NotFound("人员不存在")
         return worker
 
+    def lock(self, worker_id: int) -> None:
+        """Hold the worker's row until the transaction ends (PostgreSQL; SQLite runs one writer at a time
+        anyway): one of their counted lookups at a time."""
+        self.session.execute(select(Worker.id).where(Worker.id == worker_id).with_for_update())
+
     def find_by_account_id(self, worker_id: int) -> Worker | None:
         """Unscoped: the account behind a token."""
         return self.session.get(Worker, worker_id)
@@ -277,11 +282,16 @@ class AuditRepository:
         )
         return {r for r in self.session.scalars(query) if r is not None}
 
-    def count_since(self, actor_id: int, action: str, since: datetime) -> tuple[int, datetime | None]:
-        """How many entries of one action one actor has had since a moment, and the oldest one's time."""
+    def count_since(
+        self, actor_id: int, action: str, since: datetime, *, misses_only: bool = False
+    ) -> tuple[int, datetime | None]:
+        """How many entries of one action one actor has had since a moment, and the oldest one's time;
+        `misses_only`: only those naming no record."""
         query = select(func.count(AuditEntry.id), func.min(AuditEntry.at)).where(
             AuditEntry.actor_id == actor_id, AuditEntry.action == action, AuditEntry.at >= since
         )
+        if misses_only:
+            query = query.where(AuditEntry.record_id.is_(None))
         count, oldest = self.session.execute(query).one()
         return count, oldest
 

@@ -48,6 +48,8 @@ def _typed(body: dict[str, Any]) -> dict[str, Any]:
 
 # An ID number registered in another area is a lookup across areas: audited, and limited per caller.
 LOOKUP_LIMIT = f"一小时内已有 {lookups.LOOKUPS_PER_HOUR} 次“已在其他地区登记”的结果；Retry-After 秒后再试"
+# A search by ID number that finds nobody is a guess as far as the limit knows (visitsvc.services.lookups).
+MISS_LIMIT = f"一小时内已有 {lookups.MISSES_PER_HOUR} 次按身份证号查无此人；Retry-After 秒后再试"
 
 
 @blp.route("")
@@ -82,8 +84,11 @@ class Elders(MethodView):
 class ElderLookup(MethodView):
     @blp.arguments(ElderLookupSchema)
     @blp.response(200, ElderPageSchema)
+    @blp.alt_response(403, schema=ErrorSchema, description="`forbidden`：网格员不按身份证号查询")
+    @blp.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER, description=MISS_LIMIT)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Find who holds an ID number, within the caller's area; audited, found or not.
+        """Find who holds an ID number, within the caller's area (supervisors and admins); audited, found or
+        not. Searches that find nobody are limited per caller; once they are spent every search answers 429.
 
         A POST so that the number never stands in a URL (access logs, proxies, browser history).
         """

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -152,26 +153,24 @@ def failed_login_through_a_proxy(app: Flask) -> None:
     )
 
 
-def test_behind_one_trusted_proxy_the_last_forwarded_hop_is_the_client(
+@pytest.mark.parametrize(
+    ("proxies", "client_address"),
+    [
+        pytest.param(1, "1.2.3.4", id="behind one trusted proxy the last forwarded hop is the client"),
+        pytest.param(0, "10.0.0.2", id="with no trusted proxy forwarded headers are ignored"),
+    ],
+)
+def test_the_client_address_is_read_behind_the_configured_proxies(
     settings: Settings,
     sessions: sessionmaker[Session],
     clock: FixedClock,
     district: District,
     uow: UnitOfWork,
+    proxies: int,
+    client_address: str,
 ) -> None:
-    failed_login_through_a_proxy(proxied_app(settings, sessions, clock, proxies=1))
-    assert attempts(uow) == [("w_a1", "1.2.3.4", AttemptOutcome.FAILED)]
-
-
-def test_with_no_trusted_proxy_forwarded_headers_are_ignored(
-    settings: Settings,
-    sessions: sessionmaker[Session],
-    clock: FixedClock,
-    district: District,
-    uow: UnitOfWork,
-) -> None:
-    failed_login_through_a_proxy(proxied_app(settings, sessions, clock, proxies=0))
-    assert attempts(uow) == [("w_a1", "10.0.0.2", AttemptOutcome.FAILED)]
+    failed_login_through_a_proxy(proxied_app(settings, sessions, clock, proxies=proxies))
+    assert attempts(uow) == [("w_a1", client_address, AttemptOutcome.FAILED)]
 
 
 def test_an_overlong_account_name_in_the_console_form_is_a_wrong_login_not_an_error(

@@ -303,6 +303,17 @@ def test_entries_written_before_masking_are_masked_when_read(
     assert "1940-**-**" in page.text
 
 
+def test_a_phone_number_is_no_account_name(client: FlaskClient, district: District, login: Login) -> None:
+    """Account names are stored in clear (logins as typed, audit entries): a phone there would be a phone
+    in clear."""
+    body = {"account": "13812345678", "name": "新网格员", "role": "grid_worker"}
+    response = client.post(
+        "/api/v1/workers", json={**body, "grid_codes": [district.codes["grid_a1"]]}, headers=login("admin")
+    )
+    assert response.status_code == 422, response.json
+    assert response.json["errors"] == {"account": ["账号不能用手机号、电话号码或身份证号"]}
+
+
 # -- the console profile ---------------------------------------------------------------------------------
 
 

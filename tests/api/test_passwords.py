@@ -16,6 +16,7 @@ from api.app import create_app
 from seed.load import _set_passwords
 from tests.api.conftest import Headers
 from tests.api.console import Console
+from tests.conftest import TEST_DATA_KEYS, TEST_INDEX_KEY
 from tests.factories import PASSWORD, District
 from visitsvc.clock import FixedClock
 from visitsvc.config import ConfigError, Settings
@@ -209,7 +210,13 @@ ProductionApp = Callable[[], object]
 
 @pytest.fixture
 def production_app(sessions: sessionmaker[Session], clock: FixedClock) -> ProductionApp:
-    settings = Settings(database_url="unused://", secret_key="p" * 48, environment="production")
+    settings = Settings(
+        database_url="unused://",
+        secret_key="p" * 48,
+        environment="production",
+        data_keys=TEST_DATA_KEYS,
+        index_key=TEST_INDEX_KEY,
+    )
     return lambda: create_app(settings, sessions=sessions, clock=clock)
 
 

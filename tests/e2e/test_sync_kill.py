@@ -28,6 +28,8 @@ pytestmark = pytest.mark.slow
 BATCH = 60
 IN_FLIGHT = 200  # the largest batch: the longest window to be killed in
 ACKED_BEFORE_KILL = 3
+# As `make run` starts it: the one config (an access log that names no query string), the log written.
+CONFIG = ("-c", "api/gunicorn.conf.py", "--access-logfile", "-")
 
 
 class Server:
@@ -43,9 +45,10 @@ class Server:
         }
         self.port = port
         self.process = subprocess.Popen(
-            [str(gunicorn), "--workers", "1", "--bind", f"127.0.0.1:{port}", "api.wsgi:app"],
+            [str(gunicorn), *CONFIG, "--workers", "1", "--bind", f"127.0.0.1:{port}", "api.wsgi:app"],
             cwd=Path(__file__).parents[2],
             env=env,
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
             start_new_session=True,

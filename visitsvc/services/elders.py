@@ -19,12 +19,13 @@ from visitsvc.model import (
     DisabilityGrade,
     Elder,
     ElderStatus,
+    Role,
     Sex,
     StatusChange,
     Willingness,
 )
 from visitsvc.repositories import ElderFilter
-from visitsvc.scoping import Caller, require_register_writer
+from visitsvc.scoping import Caller, require_register_writer, require_role
 from visitsvc.services import audit, lookups
 from visitsvc.uow import UnitOfWork
 
@@ -245,11 +246,15 @@ def list_elders(
     unmask: bool = False,
 ) -> tuple[list[ElderRead], int | None]:
     _check_unmask(caller, unmask)
+    if flt.id_number is not None:
+        # Grid workers find their people on their route and by name; a full number is the register's key.
+        require_role(caller, Role.SUPERVISOR, Role.ADMIN, action="按身份证号查询")
     with uow:
+        if flt.id_number is not None:
+            lookups.before_search(uow, caller)
+            flt = replace(flt, id_number=idnumber.normalize(flt.id_number))
         if area_code is not None:
             flt = replace(flt, area_path=uow.areas.get_by_code(caller.scope, area_code).path)
-        if flt.id_number is not None:
-            flt = replace(flt, id_number=idnumber.normalize(flt.id_number))
         rows = uow.elders.page(caller.scope, flt, limit=min(limit, MAX_PAGE) + 1, after_id=after_id)
         page = rows[:limit]
         if flt.id_number is not None:
@@ -257,7 +262,7 @@ def list_elders(
             audit.record(
                 uow,
                 caller,
-                action="elder.search_id_number",
+                action=lookups.SEARCH_ACTION,
                 record_type="elder",
                 record_id=page[0].id if page else None,
                 area_path=page[0].grid.path

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, time
 from typing import Any
 
-from visitsvc import geo, phone
+from visitsvc import geo, idnumber, phone
 from visitsvc.errors import Conflict, Forbidden, Invalid
 from visitsvc.model import Area, AreaLevel, Role, TravelMode, Worker
 from visitsvc.model.worker import DEFAULT_WORK_END, DEFAULT_WORK_START
@@ -80,11 +80,25 @@ def to_read(w: Worker) -> WorkerRead:
     )
 
 
+def is_personal_number(account: str) -> bool:
+    """A phone or ID number as an account name: refused, because account names are stored in clear (the
+    account, every login attempt as typed, audit entries) where the phone itself is sealed (docs/adr/0013)."""
+    if idnumber.is_valid(account):
+        return True
+    try:
+        phone.normalize_phone(account)
+    except ValueError:
+        return False
+    return True
+
+
 def validate_worker(data: WorkerData) -> dict[str, list[str]]:
     """Rules for an account that need no database; shared with the 台账 import."""
     errors: dict[str, list[str]] = {}
     if not ACCOUNT.match(data.account):
         errors["account"] = ["账号须为 2-50 位字母、数字或 _ . -"]
+    elif is_personal_number(data.account):
+        errors["account"] = ["账号不能用手机号、电话号码或身份证号"]
     if not 1 <= len(data.name.strip()) <= 50:
         errors["name"] = ["姓名须为 1-50 个字符"]
     if data.phone:
