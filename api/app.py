@@ -10,7 +10,8 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import compression, console, errors, limits
+from api import compression, console, errors, limits, openapi
+from api.ids import IdConverter
 from api.runtime import Runtime
 from api.views import (
     absences,
@@ -77,7 +78,9 @@ def create_app(
         # Only the hops we run are believed: X-Forwarded-For's last n entries, added by our n proxies.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies)  # type: ignore[method-assign]
 
-    api = errors.VisitApi(app, spec_kwargs={"extra_plugins": [errors.PasswordChangeRequired()]})
+    app.url_map.converters["id"] = IdConverter  # before any route uses <id:...>
+    plugins = [errors.PasswordChangeRequired(), openapi.CommonResponses()]
+    api = errors.VisitApi(app, spec_kwargs={"extra_plugins": plugins})
     for module in (
         health,
         auth,

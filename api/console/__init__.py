@@ -14,7 +14,9 @@ from api.console.blueprint import blp
 from api.console.settings import ConsoleSettings, console_settings
 from api.console.views import admin, auth, elders, ledger, missed, overview, queues, routes
 from api.console.web import caller
+from api.schemas.common import INVALID_TEXT, clean_name, has_invalid_text
 from visitsvc.config import Settings
+from visitsvc.errors import Invalid
 from visitsvc.services.review import require_supervisor
 
 csrf = CSRFProtect()
@@ -47,7 +49,16 @@ def init_app(app: Flask, settings: Settings) -> None:
 @blp.before_request
 def _guard() -> None:
     """Every form is checked for its CSRF token; every page but the login is for supervisors and admins,
-    decided by the same rule the supervisor services apply (a grid worker gets the 403 page)."""
+    decided by the same rule the supervisor services apply (a grid worker gets the 403 page). A query or
+    form with a NUL or a lone surrogate (no database holds them) is the 422 page before anything reads it."""
+    invalid = {
+        clean_name(name): [INVALID_TEXT]
+        for source in (request.args, request.form)
+        for name, value in source.items(multi=True)
+        if has_invalid_text(name) or has_invalid_text(value)
+    }
+    if invalid:
+        raise Invalid("输入有误", errors=invalid)
     if request.method not in SAFE_METHODS:
         csrf.protect()
     if request.endpoint in OPEN_ENDPOINTS or request.endpoint in ("console.logout", "console.password"):

@@ -6,7 +6,8 @@ from typing import Any
 
 from marshmallow import fields, validate
 
-from api.schemas.common import PageArgs, StrictSchema, page_of, text
+from api.ids import ID_RANGE
+from api.schemas.common import Instant, PageArgs, StrictSchema, page_of, text
 from visitsvc.geo import Datum
 from visitsvc.model import (
     AbilityLevel,
@@ -234,12 +235,12 @@ class AuditSchema(StrictSchema):
 
 
 class AuditQuery(PageArgs):
-    actor_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    actor_id = fields.Integer(load_default=None, validate=ID_RANGE)
     action = text(max_length=100, load_default=None)
     record_type = text(max_length=50, load_default=None)
     record_id = text(max_length=50, load_default=None)
-    since = fields.AwareDateTime(load_default=None)
-    until = fields.AwareDateTime(load_default=None)
+    since = Instant(load_default=None)
+    until = Instant(load_default=None)
 
 
 WorkerPageSchema = page_of(WorkerSchema)

@@ -9,7 +9,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from marshmallow.utils import is_collection
 
 from api.errors import _flatten
-from api.schemas.common import StrictSchema, text
+from api.schemas.common import StrictSchema, has_invalid_text, text
 from api.schemas.register import LAT, LON, enum
 from visitsvc.model import ElderStatus, FlagKind, RecordState, VisitKind, VisitOutcome
 from visitsvc.outcomes import Advice
@@ -132,7 +132,8 @@ class SyncRecords(fields.List):  # type: ignore[type-arg]
 
 def _client_id_of(raw: Any) -> str | None:
     value = raw.get("client_id") if isinstance(raw, dict) else None
-    return value if isinstance(value, str) and len(value) <= 64 else None
+    # Repeated in the answer: only if it can be encoded.
+    return value if isinstance(value, str) and len(value) <= 64 and not has_invalid_text(value) else None
 
 
 class SyncInSchema(StrictSchema):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.blueprint import Blueprint
 from api.runtime import caller, uow
 from api.schemas.absences import AbsenceInSchema, AbsenceSchema
 from visitsvc.errors import Forbidden
@@ -16,7 +16,7 @@ from visitsvc.services.absences import AbsenceRead
 blp = Blueprint("absences", __name__, url_prefix="/api/v1", description="请假、病假与培训")
 
 
-@blp.route("/workers/<int:worker_id>/absences")
+@blp.route("/workers/<id:worker_id>/absences")
 class WorkerAbsences(MethodView):
     @blp.response(200, AbsenceSchema(many=True))
     def get(self, worker_id: int) -> list[AbsenceRead]:
@@ -29,7 +29,7 @@ class WorkerAbsences(MethodView):
         return absences.add_absence(uow(), caller=caller(), worker_id=worker_id, **body)
 
 
-@blp.route("/workers/<int:worker_id>/absences/<int:absence_id>")
+@blp.route("/workers/<id:worker_id>/absences/<id:absence_id>")
 class WorkerAbsence(MethodView):
     @blp.response(204)
     def delete(self, worker_id: int, absence_id: int) -> None:

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.blueprint import Blueprint
 from api.runtime import caller, uow
 from api.schemas.register import AuditPageSchema, AuditQuery
 from visitsvc.repositories import AuditFilter

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.blueprint import Blueprint
 from api.runtime import bearer_token, client_address, runtime, uow
 from api.schemas.auth import LoginSchema, PasswordChangeSchema, RefreshSchema, TokenSchema
+from api.schemas.common import RETRY_AFTER, ErrorSchema
 from visitsvc.services import auth
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录、令牌与本人密码")
@@ -16,10 +17,16 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录、�
 
 @blp.route("/auth/token")
 class Token(MethodView):
+    @blp.doc(security=[])
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenSchema)
-    @blp.alt_response(401, description="账号或密码错误")
-    @blp.alt_response(429, description="失败过多：同一账号在同一地址失败 5 次后须等待（1 秒起逐次加倍）")
+    @blp.alt_response(401, schema=ErrorSchema, description="账号或密码错误")
+    @blp.alt_response(
+        429,
+        schema=ErrorSchema,
+        headers=RETRY_AFTER,
+        description="失败过多：同一账号在同一地址失败 5 次后须等待（1 秒起逐次加倍）",
+    )
     def post(self, body: dict[str, Any]) -> auth.TokenPair:
         """Log in with account and password; gives a bearer token and a refresh token."""
         return auth.login(
@@ -33,8 +40,10 @@ class Token(MethodView):
 
 @blp.route("/auth/refresh")
 class Refresh(MethodView):
+    @blp.doc(security=[])
     @blp.arguments(RefreshSchema)
     @blp.response(200, TokenSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="刷新令牌无效、已过期、已使用或已撤销")
     def post(self, body: dict[str, Any]) -> auth.TokenPair:
         """Exchange a refresh token (single use) for a new pair."""
         return auth.refresh(uow(), settings=runtime().settings, refresh_token=body["refresh_token"])
@@ -52,8 +61,8 @@ class Logout(MethodView):
 class MyPassword(MethodView):
     @blp.arguments(PasswordChangeSchema)
     @blp.response(204)
-    @blp.alt_response(422, description="当前密码不正确，或新密码不合要求")
-    @blp.alt_response(429, description="失败过多，请稍后再试")
+    @blp.alt_response(422, schema=ErrorSchema, description="当前密码不正确，或新密码不合要求")
+    @blp.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER, description="失败过多，请稍后再试")
     def post(self, body: dict[str, Any]) -> None:
         """Change one's own password (at least 10 characters, not the account name, not a common one);
         every other session ends, this one goes on."""

@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
-from marshmallow import RAISE, fields
+from marshmallow import RAISE
 
+from api.blueprint import Blueprint
 from api.runtime import caller, uow
-from api.schemas.common import StrictSchema
+from api.schemas.common import FILE, RETRY_AFTER, ErrorSchema, StrictSchema
 from api.schemas.register import (
     ElderInSchema,
     ElderLookupSchema,
@@ -74,7 +74,7 @@ class Elders(MethodView):
 
     @blp.arguments(ElderInSchema)
     @blp.response(201, ElderSchema)
-    @blp.alt_response(429, description=LOOKUP_LIMIT)
+    @blp.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER, description=LOOKUP_LIMIT)
     def post(self, body: dict[str, Any]) -> ElderRead:
         """Register a person (supervisor or admin, in a grid of their area)."""
         return elders.create_elder(uow(), caller=caller(), data=ElderData(**_typed(body)))
@@ -84,8 +84,8 @@ class Elders(MethodView):
 class ElderLookup(MethodView):
     @blp.arguments(ElderLookupSchema)
     @blp.response(200, ElderPageSchema)
-    @blp.alt_response(403, description="`forbidden`：网格员不按身份证号查询")
-    @blp.alt_response(429, description=MISS_LIMIT)
+    @blp.alt_response(403, schema=ErrorSchema, description="`forbidden`：网格员不按身份证号查询")
+    @blp.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER, description=MISS_LIMIT)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Find who holds an ID number, within the caller's area (supervisors and admins); audited, found or
         not. Searches that find nobody are limited per caller; once they are spent every search answers 429.
@@ -99,7 +99,7 @@ class ElderLookup(MethodView):
         return {"items": items, "next_cursor": next_id}
 
 
-@blp.route("/<int:elder_id>")
+@blp.route("/<id:elder_id>")
 class ElderItem(MethodView):
     @blp.arguments(UnmaskQuery, location="query")
     @blp.response(200, ElderSchema)
@@ -108,7 +108,7 @@ class ElderItem(MethodView):
 
     @blp.arguments(ElderPatchSchema(partial=True))
     @blp.response(200, ElderSchema)
-    @blp.alt_response(429, description=LOOKUP_LIMIT)
+    @blp.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER, description=LOOKUP_LIMIT)
     def patch(self, body: dict[str, Any], elder_id: int) -> ElderRead:
         """Correct register data; a new grid is a transfer. Send `version` to refuse a stale edit (409)."""
         version = body.pop("version", None)
@@ -117,7 +117,7 @@ class ElderItem(MethodView):
         )
 
 
-@blp.route("/<int:elder_id>/status")
+@blp.route("/<id:elder_id>/status")
 class ElderStatus(MethodView):
     @blp.arguments(StatusInSchema)
     @blp.response(201, StatusChangeSchema)
@@ -129,7 +129,7 @@ class ElderStatus(MethodView):
         )  # fmt: skip
 
 
-@blp.route("/<int:elder_id>/history")
+@blp.route("/<id:elder_id>/history")
 class ElderHistory(MethodView):
     @blp.response(200, StatusChangeSchema(many=True))
     def get(self, elder_id: int) -> list[StatusChangeRead]:
@@ -141,8 +141,12 @@ class ElderImport(MethodView):
     @blp.arguments(ImportQuery, location="query")
     @blp.arguments(FileSchema, location="files")
     @blp.response(200, ImportResultSchema)
-    @blp.alt_response(422, description="文件中有错误：rows 列出每一处 {row, column, message}，未写入任何数据")
-    @blp.alt_response(429, description=LOOKUP_LIMIT)
+    @blp.alt_response(
+        422,
+        schema=ErrorSchema,
+        description="文件中有错误：rows 列出每一处 {row, column, message}，未写入任何数据",
+    )
+    @blp.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER, description=LOOKUP_LIMIT)
     def post(self, query: dict[str, Any], files: dict[str, Any]) -> ledger.ImportResult:
         """Import a 台账 file of elders (CSV or XLSX): all rows or none."""
         who = caller()
@@ -159,7 +163,8 @@ class ElderImport(MethodView):
 @blp.route("/export")
 class ElderExport(MethodView):
     @blp.arguments(ExportQuery, location="query")
-    @blp.response(200, fields.Raw(), content_type="application/octet-stream")
+    @blp.response(200, FILE, content_type=ledger.XLSX, description="XLSX, or CSV with format=csv")
+    @blp.doc(responses={200: {"content": {"text/csv": {"schema": FILE}}}})
     def get(self, query: dict[str, Any]) -> Response:
         """The register as XLSX or CSV in the import's columns; masked unless an admin asks (audited)."""
         export = ledger.export_elders(

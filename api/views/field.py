@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from flask_smorest.fields import Upload
 
+from api.blueprint import Blueprint
 from api.runtime import caller, runtime, uow
-from api.schemas.common import StrictSchema
+from api.schemas.common import ErrorSchema, StrictSchema
 from api.schemas.route import DayRouteSchema, RouteQuery
 from api.schemas.visits import (
     PhotoOutSchema,
@@ -64,7 +64,7 @@ class Visits(MethodView):
     @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     @blp.response(201, VisitOutSchema)
     @blp.alt_response(200, schema=VisitOutSchema, description="已记录过（同一 client_id、同一内容）：原结果")
-    @blp.alt_response(409, description="同一 client_id 已用于内容不同的记录")
+    @blp.alt_response(409, schema=ErrorSchema, description="同一 client_id 已用于内容不同的记录")
     def post(self, body: dict[str, Any]) -> tuple[VisitRead, int]:
         """Record an outcome, exactly once per client_id (or Idempotency-Key header)."""
         visit = to_input(body, _client_id(body))
@@ -73,7 +73,7 @@ class Visits(MethodView):
         return recorded.visit, 201 if recorded.created else 200
 
 
-@blp.route("/visits/<int:visit_id>")
+@blp.route("/visits/<id:visit_id>")
 class VisitItem(MethodView):
     @blp.response(200, VisitOutSchema)
     def get(self, visit_id: int) -> VisitRead:
@@ -81,12 +81,12 @@ class VisitItem(MethodView):
         return visits.get_visit(uow(), caller=caller(), visit_id=visit_id)
 
 
-@blp.route("/visits/<int:visit_id>/photos")
+@blp.route("/visits/<id:visit_id>/photos")
 class VisitPhotos(MethodView):
     @blp.arguments(PhotoFileSchema, location="files")
     @blp.response(201, PhotoOutSchema)
     @blp.alt_response(200, schema=PhotoOutSchema, description="同一张照片已上传过")
-    @blp.alt_response(413, description="照片过大")
+    @blp.alt_response(413, schema=ErrorSchema, description="照片过大")
     def post(self, files: dict[str, Any], visit_id: int) -> tuple[PhotoRead, int]:
         """Add a JPEG, PNG or WebP photo (checked by its bytes) to one of the caller's records."""
         rules = runtime().settings.field_rules

@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import fields
 
+from api.blueprint import Blueprint
 from api.runtime import caller, uow
 from api.schemas.common import PageArgs, StrictSchema, page_of
 from visitsvc.services import jobs

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
-from marshmallow import fields
 
+from api.blueprint import Blueprint
 from api.runtime import caller, uow
+from api.schemas.common import FILE, ErrorSchema
 from api.schemas.oversight import (
     CoverageQuery,
     CoverageSchema,
@@ -58,7 +58,11 @@ class Missed(MethodView):
 class Moves(MethodView):
     @blp.arguments(MovesInSchema)
     @blp.response(201, MovesOutSchema)
-    @blp.alt_response(409, description="接收人当日无法完成（工时、工作时间、请假、探访期限），或计划正在生成")
+    @blp.alt_response(
+        409,
+        schema=ErrorSchema,
+        description="接收人当日无法完成（工时、工作时间、请假、探访期限），或计划正在生成",
+    )
     def post(self, body: dict[str, Any], month: str) -> MovesRead:
         """Move planned visits to another worker or day, or all of a worker's remaining visits to another
         worker. Checked by the routing checker and written as a new plan version whose moved visits are
@@ -74,7 +78,7 @@ class Moves(MethodView):
 @blp.route("/reports/monthly.xlsx")
 class MonthlyReport(MethodView):
     @blp.arguments(ReportQuery, location="query")
-    @blp.response(200, fields.Raw(), content_type=monthly_report.XLSX)
+    @blp.response(200, FILE, content_type=monthly_report.XLSX)
     def get(self, query: dict[str, Any]) -> Response:
         """The month's statistics as XLSX: 覆盖率, 未覆盖名单 (masked), 核查标记, 跟进事项. Audited."""
         report = monthly_report.monthly_report(

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.blueprint import Blueprint
 from api.runtime import caller, uow
+from api.schemas.common import ErrorSchema
 from api.schemas.replan import ReplanQuery, ReplanSchema
 from visitsvc.services import replanning
 from visitsvc.services.replanning import ReplanOutcome
@@ -17,7 +18,7 @@ blp = Blueprint("replan", __name__, url_prefix="/api/v1/replan", description="�
 class Replan(MethodView):
     @blp.arguments(ReplanQuery, location="query")
     @blp.response(200, ReplanSchema)
-    @blp.alt_response(409, description="本月计划正在生成，请稍后重试")
+    @blp.alt_response(409, schema=ErrorSchema, description="本月计划正在生成，请稍后重试")
     def post(self, query: dict[str, Any]) -> ReplanOutcome:
         """An absence announced this morning: the worker's visits of today that were not made, and the rest
         of their month, go to later days or to colleagues at once. Today's other routes and the days before

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.blueprint import Blueprint
 from api.runtime import caller, uow
+from api.schemas.common import ErrorSchema
 from api.schemas.review import (
     ConfirmSchema,
     FlagPageSchema,
@@ -50,7 +51,7 @@ class Flags(MethodView):
         return {"items": items, "next_cursor": next_id}
 
 
-@blp.route("/flags/<int:flag_id>/accept")
+@blp.route("/flags/<id:flag_id>/accept")
 class FlagAccept(MethodView):
     @blp.response(200, FlagSchema)
     def post(self, flag_id: int) -> FlagRead:
@@ -58,7 +59,7 @@ class FlagAccept(MethodView):
         return review.accept_location(uow(), caller=caller(), flag_id=flag_id)
 
 
-@blp.route("/flags/<int:flag_id>/dismiss")
+@blp.route("/flags/<id:flag_id>/dismiss")
 class FlagDismiss(MethodView):
     @blp.response(200, FlagSchema)
     def post(self, flag_id: int) -> FlagRead:
@@ -79,11 +80,15 @@ class FollowUps(MethodView):
         return {"items": items, "next_cursor": after}
 
 
-@blp.route("/followups/<int:follow_up_id>")
+@blp.route("/followups/<id:follow_up_id>")
 class FollowUpItemView(MethodView):
     @blp.arguments(FollowUpPatchSchema)
     @blp.response(200, FollowUpSchema)
-    @blp.alt_response(409, description="不允许的状态变化（只能 open → in_progress → closed，关闭后不能再变）")
+    @blp.alt_response(
+        409,
+        schema=ErrorSchema,
+        description="不允许的状态变化（只能 open → in_progress → closed，关闭后不能再变）",
+    )
     def patch(self, body: dict[str, Any], follow_up_id: int) -> FollowUpItem:
         return review.update_follow_up(
             uow(), caller=caller(), follow_up_id=follow_up_id, status=body["status"], note=body["note"]
@@ -103,7 +108,7 @@ class Proposals(MethodView):
         return {"items": items, "next_cursor": next_id}
 
 
-@blp.route("/status-proposals/<int:proposal_id>/confirm")
+@blp.route("/status-proposals/<id:proposal_id>/confirm")
 class ProposalConfirm(MethodView):
     @blp.arguments(ConfirmSchema)
     @blp.response(200, ProposalSchema)
@@ -115,7 +120,7 @@ class ProposalConfirm(MethodView):
         )  # fmt: skip
 
 
-@blp.route("/status-proposals/<int:proposal_id>/reject")
+@blp.route("/status-proposals/<id:proposal_id>/reject")
 class ProposalReject(MethodView):
     @blp.arguments(NoteSchema)
     @blp.response(200, ProposalSchema)
@@ -136,7 +141,7 @@ class Quarantine(MethodView):
         return {"items": items, "next_cursor": next_id}
 
 
-@blp.route("/quarantine/<int:visit_id>/accept")
+@blp.route("/quarantine/<id:visit_id>/accept")
 class QuarantineAccept(MethodView):
     @blp.arguments(NoteSchema)
     @blp.response(200, RecordSchema)
@@ -145,7 +150,7 @@ class QuarantineAccept(MethodView):
         return decisions.accept_quarantined(uow(), caller=caller(), visit_id=visit_id, note=body["note"])
 
 
-@blp.route("/quarantine/<int:visit_id>/reject")
+@blp.route("/quarantine/<id:visit_id>/reject")
 class QuarantineReject(MethodView):
     @blp.arguments(NoteSchema)
     @blp.response(200, RecordSchema)
@@ -154,7 +159,7 @@ class QuarantineReject(MethodView):
         return decisions.reject_quarantined(uow(), caller=caller(), visit_id=visit_id, note=body["note"])
 
 
-@blp.route("/visits/<int:visit_id>/void")
+@blp.route("/visits/<id:visit_id>/void")
 class VisitVoid(MethodView):
     @blp.arguments(VoidSchema)
     @blp.response(200, RecordSchema)
@@ -163,7 +168,7 @@ class VisitVoid(MethodView):
         return decisions.void_visit(uow(), caller=caller(), visit_id=visit_id, reason=body["reason"])
 
 
-@blp.route("/elders/<int:elder_id>/refuses-contact")
+@blp.route("/elders/<id:elder_id>/refuses-contact")
 class RefusesContact(MethodView):
     @blp.arguments(RefusalInSchema)
     @blp.response(201, RefusalSchema)

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from api.blueprint import Blueprint
 from api.runtime import caller, uow
 from api.schemas.register import (
     WorkerInSchema,
@@ -39,7 +39,7 @@ class Workers(MethodView):
         return workers.create_worker(uow(), caller=caller(), data=WorkerData(**body), password=password)
 
 
-@blp.route("/<int:worker_id>")
+@blp.route("/<id:worker_id>")
 class WorkerItem(MethodView):
     @blp.response(200, WorkerSchema)
     def get(self, worker_id: int) -> WorkerRead:

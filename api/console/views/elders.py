@@ -13,12 +13,12 @@ from visitsvc.month import Month
 from visitsvc.services import elder_activity, elders
 
 
-@blp.get("/elders/<int:elder_id>")
+@blp.get("/elders/<id:elder_id>")
 def elder(elder_id: int) -> ResponseReturnValue:
     return _profile(elder_id, unmask=False)
 
 
-@blp.post("/elders/<int:elder_id>/unmask")
+@blp.post("/elders/<id:elder_id>/unmask")
 def elder_unmasked(elder_id: int) -> ResponseReturnValue:
     """A POST, so that the unmasked page is never a bookmark, a history entry or a log line."""
     return _profile(elder_id, unmask=True)

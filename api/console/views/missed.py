@@ -57,7 +57,7 @@ def missed() -> ResponseReturnValue:
     )
 
 
-@blp.get("/elders/<int:elder_id>/move")
+@blp.get("/elders/<id:elder_id>/move")
 def move_form(elder_id: int) -> ResponseReturnValue:
     """The person's plan entries of the month, each with a form to hand it to another worker or day."""
     who = caller()
@@ -89,7 +89,7 @@ def move() -> ResponseReturnValue:
     )
 
 
-@blp.post("/elders/<int:elder_id>/refuses-contact")
+@blp.post("/elders/<id:elder_id>/refuses-contact")
 def refuses_contact(elder_id: int) -> ResponseReturnValue:
     try:
         decisions.mark_refuses_contact(

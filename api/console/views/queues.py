@@ -86,7 +86,7 @@ def _decide(run: Callable[[], object], message: str) -> Response:
     return done(message, "console.queues")
 
 
-@blp.post("/followups/<int:item_id>")
+@blp.post("/followups/<id:item_id>")
 def follow_up_update(item_id: int) -> ResponseReturnValue:
     status = need(enum_arg("status", FollowUpStatus), "status")
     return _decide(
@@ -97,13 +97,13 @@ def follow_up_update(item_id: int) -> ResponseReturnValue:
     )
 
 
-@blp.post("/flags/<int:item_id>/<any(accept, dismiss):decision>")
+@blp.post("/flags/<id:item_id>/<any(accept, dismiss):decision>")
 def flag_decide(item_id: int, decision: str) -> ResponseReturnValue:
     decide = review.accept_location if decision == "accept" else review.dismiss_flag
     return _decide(lambda: decide(uow(), caller=caller(), flag_id=item_id), "核查标记已处理")
 
 
-@blp.post("/proposals/<int:item_id>/<any(confirm, reject):decision>")
+@blp.post("/proposals/<id:item_id>/<any(confirm, reject):decision>")
 def proposal_decide(item_id: int, decision: str) -> ResponseReturnValue:
     who, note = caller(), arg("note")
     if decision == "reject":
@@ -119,7 +119,7 @@ def proposal_decide(item_id: int, decision: str) -> ResponseReturnValue:
     )
 
 
-@blp.post("/quarantine/<int:item_id>/<any(accept, reject):decision>")
+@blp.post("/quarantine/<id:item_id>/<any(accept, reject):decision>")
 def quarantine_decide(item_id: int, decision: str) -> ResponseReturnValue:
     decide = decisions.accept_quarantined if decision == "accept" else decisions.reject_quarantined
     return _decide(
