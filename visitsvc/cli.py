@@ -13,7 +13,6 @@ from typing import Any
 import click
 
 from visitsvc import crypto, db, scheduler, tracebacks
-from visitsvc import simulate as simulation
 from visitsvc.cli_keys import keys_group
 from visitsvc.clock import SystemClock
 from visitsvc.config import ConfigError, Settings, load_settings
@@ -23,11 +22,12 @@ from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.scoping import Caller
 from visitsvc.services import calendar, ledger, planning, replanning, retention, workers
-from visitsvc.sim_copy import CopyError
-from visitsvc.sim_draws import Rates
-from visitsvc.sim_field import SimulationDefect
-from visitsvc.sim_report import describe
-from visitsvc.simulate import SOLUTIONS, SimulationSettings
+from visitsvc.simulation import play as simulation
+from visitsvc.simulation.draws import Rates
+from visitsvc.simulation.field import SimulationDefect
+from visitsvc.simulation.play import SOLUTIONS, SimulationSettings
+from visitsvc.simulation.register_copy import CopyError
+from visitsvc.simulation.report import describe
 from visitsvc.spreadsheet import read_table
 from visitsvc.uow import UnitOfWork, make_engine, session_factory
 

@@ -28,9 +28,9 @@ from visitsvc.model import Category, Willingness
 from visitsvc.month import Month
 from visitsvc.plan_problems import PlanningSettings
 from visitsvc.services import elders
-from visitsvc.sim_draws import Rates
-from visitsvc.sim_report import Report
-from visitsvc.simulate import SimulationSettings, run
+from visitsvc.simulation.draws import Rates
+from visitsvc.simulation.play import SimulationSettings, run
+from visitsvc.simulation.report import Report
 from visitsvc.uow import UnitOfWork, make_engine, session_factory
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]

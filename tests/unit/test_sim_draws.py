@@ -15,7 +15,7 @@ from visitsvc.geo import haversine_m
 from visitsvc.model.enums import VisitKind
 from visitsvc.model.visit import VisitOutcome
 from visitsvc.proof import proof_of_visit
-from visitsvc.sim_draws import Draws, Rates
+from visitsvc.simulation.draws import Draws, Rates
 from visitsvc.visit_input import Position
 
 TODAY = date(2026, 12, 3)

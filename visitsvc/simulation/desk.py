@@ -15,7 +15,7 @@ from visitsvc.scoping import Caller
 from visitsvc.services import areas, auth, elders, review, workers
 from visitsvc.services.elders import ElderRead
 from visitsvc.services.workers import WorkerRead
-from visitsvc.sim_draws import Draws
+from visitsvc.simulation.draws import Draws
 from visitsvc.uow import UnitOfWork
 
 SYSTEM = Caller.system()

@@ -23,7 +23,7 @@ from visitsvc.scoping import Caller
 from visitsvc.services import route as route_service
 from visitsvc.services import visits
 from visitsvc.services.visits import SyncStatus
-from visitsvc.sim_draws import Draws
+from visitsvc.simulation.draws import Draws
 from visitsvc.uow import UnitOfWork
 from visitsvc.visit_input import Position, VisitInput
 

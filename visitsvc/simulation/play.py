@@ -3,12 +3,12 @@
 
 Every day as the scheduler runs it: the nightly re-plan at 01:00 and the at-risk evaluation at 06:00. Every
 working day: sick days arrive as same-morning absences and that worker's day is re-planned at once; workers
-follow their routes and record what happened (`sim_field`); supervisors confirm the status changes visits
-reported, record discharges and register newcomers (`sim_desk`). Time is a `FixedClock` moved forward step
-by step; chance is one seeded `random.Random` (`sim_draws`); solves stop on solution limits, not on time.
+follow their routes and record what happened (`field`); supervisors confirm the status changes visits
+reported, record discharges and register newcomers (`desk`). Time is a `FixedClock` moved forward step
+by step; chance is one seeded `random.Random` (`draws`); solves stop on solution limits, not on time.
 The month's coverage is then read from the coverage service, as the API does.
 
-Run it on a copy only (`sim_copy`): it writes outcomes that never happened.
+Run it on a copy only (`register_copy`): it writes outcomes that never happened.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import event
 
-from visitsvc import db, scheduler, sim_copy, sim_desk
+from visitsvc import db, scheduler
 from visitsvc.clock import SHANGHAI, FixedClock
 from visitsvc.errors import NotFound
 from visitsvc.model import AbsenceKind
@@ -30,10 +30,11 @@ from visitsvc.plan_problems import PlanningSettings
 from visitsvc.scoping import Caller
 from visitsvc.services import absences, at_risk, auth, planning, plans, replanning
 from visitsvc.services.coverage import month_coverage
-from visitsvc.sim_desk import Cast, DeskLog
-from visitsvc.sim_draws import Draws, Rates
-from visitsvc.sim_field import FieldLog, FieldWorker, play_day
-from visitsvc.sim_report import Events, Report, build_report
+from visitsvc.simulation import desk, register_copy
+from visitsvc.simulation.desk import Cast, DeskLog
+from visitsvc.simulation.draws import Draws, Rates
+from visitsvc.simulation.field import FieldLog, FieldWorker, play_day
+from visitsvc.simulation.report import Events, Report, build_report
 from visitsvc.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.workdays import WorkCalendar
 
@@ -79,9 +80,10 @@ def run(
     before planning day; the copy is removed afterwards unless `keep` names where to leave it."""
     month = settings.month
     if source_url is None:
-        place = sim_copy.demo_database(as_of=month.previous().first.replace(day=DEMO_SEEDED_ON), keep=keep)
+        seeded_on = month.previous().first.replace(day=DEMO_SEEDED_ON)
+        place = register_copy.demo_database(as_of=seeded_on, keep=keep)
     else:
-        place = sim_copy.scratch_copy(source_url, keep=keep)
+        place = register_copy.scratch_copy(source_url, keep=keep)
     with place as url:
         db.upgrade(url)  # the copy's schema, never the live one's
         engine = make_engine(url)
@@ -112,7 +114,7 @@ def simulate(
     clock.set(datetime.combine(month.first, time(0, 5), SHANGHAI))
     with uow:
         workdays = WorkCalendar(uow.plans.calendar()).workdays(month)
-    state = _Month(settings, sim_desk.read_cast(uow), workdays, Draws(settings.seed, settings.rates))
+    state = _Month(settings, desk.read_cast(uow), workdays, Draws(settings.seed, settings.rates))
     days = month.days()
     for done, day in enumerate(days, start=1):
         _play(uow, clock, state, day)
@@ -175,14 +177,14 @@ def _play(uow: UnitOfWork, clock: FixedClock, state: _Month, day: date) -> None:
         ]
         play_day(uow, clock, state.draws, crew, day, state.fieldwork)
         clock.set(at(18, 45))
-        sim_desk.register_newcomers(uow, state.cast, state.draws, day, len(state.workdays), state.desk)
+        desk.register_newcomers(uow, state.cast, state.draws, day, len(state.workdays), state.desk)
     clock.set(at(19, 0))
-    confirmed = sim_desk.confirm_proposals(
+    confirmed = desk.confirm_proposals(
         uow, state.cast, state.desk, state.draws, state.fieldwork.seen, state.settings.month.first
     )
     for elder_id in confirmed:
         state.discharges[day + timedelta(days=state.draws.stay_days())].append(elder_id)
-    sim_desk.discharge(uow, state.cast, state.discharges.pop(day, []), day, state.desk)
+    desk.discharge(uow, state.cast, state.discharges.pop(day, []), day, state.desk)
 
 
 def _sick_mornings(uow: UnitOfWork, state: _Month, day: date) -> set[int]:
