@@ -10,18 +10,17 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
 from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, Table, make_url, select, text
+from sqlalchemy import MetaData, Table, select, text
 
 from seed.district import DEMO_PASSWORD, Ledger, generate
 from seed.load import load
-from tests import pg_available
+from tests.at_rest import checkpointed_sqlite_bytes, dumpable_database, idnumber_of, leaks, pg_dump
 from tests.conftest import DEFAULT_PG_URL, TEST_DATA_KEYS, TEST_INDEX_KEY, backend
 from tests.factories import SYSTEM, make_district
 from visitsvc import crypto, db, idnumber
@@ -63,17 +62,6 @@ def _seed(url: str, ledger: Ledger) -> None:
     engine.dispose()
 
 
-def _leaks(blob: bytes, secrets: set[str]) -> list[str]:
-    return sorted(s for s in secrets if s.encode() in blob)
-
-
-def _checkpointed_sqlite_bytes(path: Path) -> bytes:
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    wal = path.with_name(path.name + "-wal")
-    return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
-
-
 def test_the_seeded_sqlite_file_holds_no_id_number_birth_date_or_phone(
     tmp_path: Path, small_district: Ledger
 ) -> None:
@@ -82,33 +70,17 @@ def test_the_seeded_sqlite_file_holds_no_id_number_birth_date_or_phone(
     secrets = _secrets(small_district)
     assert len(secrets) > 3 * ELDERS  # the search is for real values
 
-    assert _leaks(_checkpointed_sqlite_bytes(path), secrets) == []
-
-
-def _pg_dump() -> str:
-    found = shutil.which("pg_dump")
-    if found is None:
-        pytest.skip("pg_dump is not installed")
-    return found
+    assert leaks(checkpointed_sqlite_bytes(path), secrets) == []
 
 
 def test_a_pg_dump_of_the_seeded_district_holds_no_id_number_birth_date_or_phone(
     small_district: Ledger,
 ) -> None:
-    dump = _pg_dump()
-    if pg_available.main() != 0:
-        pytest.skip("no PostgreSQL server for the tests (VISITSVC_TEST_PG_URL)")
-    server = os.environ.get("VISITSVC_TEST_PG_URL", DEFAULT_PG_URL)
-    with db.throwaway_database(server, "visitsvc_dump") as url:
+    with dumpable_database("visitsvc_dump") as url:
         _seed(url, small_district)
-        target = make_url(url).set(drivername="postgresql")
-        out = subprocess.run(
-            [dump, "--no-owner", target.render_as_string(hide_password=False)],
-            check=True,
-            capture_output=True,
-        ).stdout
+        out = pg_dump(url)
     assert b"COPY public.elders" in out
-    assert _leaks(out, _secrets(small_district)) == []
+    assert leaks(out, _secrets(small_district)) == []
 
 
 def test_no_row_s_plain_columns_give_back_the_birth_date_an_id_number_is_built_from(
@@ -303,7 +275,7 @@ def _migration_round_trip(url: str, path: Path | None) -> None:
     if path is not None:  # vacuumed: no free page keeps an old plain value, nor does the WAL
         with closing(sqlite3.connect(path)) as conn:
             assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)
-        assert _leaks(_checkpointed_sqlite_bytes(path), plain) == []
+        assert leaks(checkpointed_sqlite_bytes(path), plain) == []
 
     db.downgrade(url, "0005")
 
@@ -315,11 +287,6 @@ def _migration_round_trip(url: str, path: Path | None) -> None:
         assert conn.execute(select(births).order_by(text("id"))).scalars().all() == [p[1] for p in people]
         assert conn.execute(text("SELECT phone FROM workers")).scalar_one() == "13700001111"
     engine.dispose()
-
-
-def idnumber_of(birth: date, seq: int) -> str:
-    first17 = f"330106{birth:%Y%m%d}{seq:03d}"
-    return first17 + idnumber.check_character(first17)
 
 
 def test_a_corrected_id_number_takes_its_blind_index_with_it(uow: UnitOfWork) -> None:

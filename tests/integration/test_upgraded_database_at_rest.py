@@ -9,26 +9,16 @@ parameters repeat an ID number. Then it is upgraded to head and searched for eve
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
 import traceback
 from contextlib import closing
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
-import pytest
-from sqlalchemy import Connection, MetaData, create_engine, insert, make_url, select, text
+from sqlalchemy import Connection, MetaData, create_engine, insert, select, text
 
-from tests import pg_available
-from tests.conftest import DEFAULT_PG_URL
-from tests.integration.test_encryption_at_rest import (
-    _checkpointed_sqlite_bytes,
-    _leaks,
-    _pg_dump,
-    idnumber_of,
-)
+from tests.at_rest import checkpointed_sqlite_bytes, dumpable_database, idnumber_of, leaks, pg_dump
 from visitsvc import db
 from visitsvc.tracebacks import describe, safe_traceback
 from visitsvc.uow import make_engine
@@ -239,34 +229,25 @@ def test_an_upgraded_sqlite_file_holds_no_id_number_birth_date_or_phone_from_bef
     url = f"sqlite:///{path}"
     _seed_at_0006(url)
     secrets = _secrets()
-    assert _leaks(_checkpointed_sqlite_bytes(path), secrets) == sorted(secrets)  # the search is for real
+    assert leaks(checkpointed_sqlite_bytes(path), secrets) == sorted(secrets)  # the search is for real
 
     db.upgrade(url)
 
-    assert _leaks(_checkpointed_sqlite_bytes(path), secrets) == []
+    assert leaks(checkpointed_sqlite_bytes(path), secrets) == []
     with closing(sqlite3.connect(path)) as conn:  # vacuumed: no free page keeps an old value
         assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)
     _assert_redacted_and_kept(url)
 
 
 def test_a_pg_dump_of_an_upgraded_database_holds_no_id_number_birth_date_or_phone_written_before() -> None:
-    dump = _pg_dump()
-    if pg_available.main() != 0:
-        pytest.skip("no PostgreSQL server for the tests (VISITSVC_TEST_PG_URL)")
-    server = os.environ.get("VISITSVC_TEST_PG_URL", DEFAULT_PG_URL)
-    with db.throwaway_database(server, "visitsvc_upg") as url:
+    with dumpable_database("visitsvc_upg") as url:
         _seed_at_0006(url)
         db.upgrade(url)
         _assert_redacted_and_kept(url)
-        target = make_url(url).set(drivername="postgresql")
-        out = subprocess.run(
-            [dump, "--no-owner", target.render_as_string(hide_password=False)],
-            check=True,
-            capture_output=True,
-        ).stdout
+        out = pg_dump(url)
     assert b"COPY public.audit_log" in out
     assert b"COPY public.job_runs" in out
-    assert _leaks(out, _secrets()) == []
+    assert leaks(out, _secrets()) == []
 
 
 def test_the_redaction_stays_when_the_database_goes_back_to_0008(tmp_path: Path) -> None:
