@@ -28,11 +28,11 @@ from api.views import (
     review,
     workers,
 )
-from visitsvc import crypto
-from visitsvc.clock import Clock, SystemClock
+from visitsvc.accounts import auth as auth_service
 from visitsvc.config import ConfigError, Settings, load_settings
-from visitsvc.services import auth as auth_service
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.kernel import crypto
+from visitsvc.kernel.clock import Clock, SystemClock
 
 SWAGGER_UI_URL = "/swagger-ui/"
 

@@ -12,7 +12,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 
 from api.schemas.common import ErrorSchema
-from visitsvc.errors import (
+from visitsvc.infrastructure.tracebacks import describe, safe_traceback
+from visitsvc.kernel.errors import (
     Conflict,
     DomainError,
     Forbidden,
@@ -22,7 +23,6 @@ from visitsvc.errors import (
     TooManyAttempts,
     Unauthenticated,
 )
-from visitsvc.tracebacks import describe, safe_traceback
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ class VisitApi(Api):  # type: ignore[misc]
 
 class PasswordChangeRequired(BasePlugin):
     """Documents once, for every operation that needs a login, the 403 `password_change_required` that
-    `visitsvc.services.auth.authenticate` answers until an admin-set password is replaced: an apispec plugin
+    `visitsvc.accounts.auth.authenticate` answers until an admin-set password is replaced: an apispec plugin
     (`Api(spec_kwargs={"extra_plugins": ...})`), so no view repeats it."""
 
     RESPONSE = "PASSWORD_CHANGE_REQUIRED"

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from flask import current_app, g, request
 from sqlalchemy.orm import Session, sessionmaker
 
-from visitsvc.clock import Clock, SystemClock
+from visitsvc.access.scoping import Caller
+from visitsvc.accounts import auth
 from visitsvc.config import Settings
-from visitsvc.errors import Unauthenticated
-from visitsvc.scoping import Caller
-from visitsvc.services import auth
-from visitsvc.uow import UnitOfWork
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import Clock, SystemClock
+from visitsvc.kernel.errors import Unauthenticated
 
 
 @dataclass(frozen=True, slots=True)

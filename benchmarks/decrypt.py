@@ -13,7 +13,7 @@ from datetime import date
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, insert, select
 
-from visitsvc import crypto
+from visitsvc.kernel import crypto
 from visitsvc.model.encrypted import EncryptedDate, EncryptedString
 
 

@@ -23,9 +23,9 @@ from typing import Any
 from api.app import create_app
 from seed.district import DEMO_PASSWORD, generate
 from seed.load import load
-from visitsvc import db
 from visitsvc.config import Settings
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.infrastructure import db
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

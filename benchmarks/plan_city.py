@@ -23,13 +23,13 @@ from sqlalchemy import func, select
 from benchmarks import Reporter
 from benchmarks.city import PeakMemory
 from benchmarks.field_server import REPO, environment, fresh_database
-from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.access.scoping import Caller
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
+from visitsvc.kernel.month import Month
 from visitsvc.model import Role, Worker
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.scoping import Caller
-from visitsvc.services import planning
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.planning import month_plan
+from visitsvc.planning.route_problems import PlanningSettings
 
 
 def main() -> None:
@@ -70,7 +70,7 @@ def plan(url: str, month: Month, time_per_worker: float, executor: str, out: Rep
     uow = UnitOfWork(session_factory(engine), clock)
     started = time.perf_counter()
     with PeakMemory() as memory:
-        outcome = planning.plan_month(
+        outcome = month_plan.plan_month(
             uow,
             caller=Caller.system(),
             month=month,

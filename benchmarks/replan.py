@@ -23,16 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import REPO, Reporter, parser
-from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.access.scoping import Caller, caller_for
+from visitsvc.field import visits
+from visitsvc.field.visit_input import VisitInput
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
+from visitsvc.kernel.month import Month
 from visitsvc.model import PlannedVisit, VisitKind, VisitOutcome
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.scoping import Caller, caller_for
-from visitsvc.services import visits
-from visitsvc.services.planning import plan_month
-from visitsvc.services.replanning import replan
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
-from visitsvc.visit_input import VisitInput
+from visitsvc.planning.month_plan import plan_month
+from visitsvc.planning.replanning import replan
+from visitsvc.planning.route_problems import PlanningSettings
 
 PLANNED_ON = date(2026, 11, 25)
 DAY = date(2026, 12, 1)

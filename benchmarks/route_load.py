@@ -25,10 +25,10 @@ from sqlalchemy import func, select
 
 from benchmarks.field_server import fresh_database, gunicorn, login, percentiles, request, seed_demo
 from seed.district import DEMO_PASSWORD
-from visitsvc.clock import SystemClock
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.kernel.clock import SystemClock
+from visitsvc.kernel.month import Month
 from visitsvc.model import PlannedVisit, Role, Worker
-from visitsvc.month import Month
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
 
 
 @dataclass

@@ -25,8 +25,8 @@ from sqlalchemy import func, select
 
 from benchmarks.field_server import fresh_database, gunicorn, login, percentiles, request, seed_demo
 from seed.district import DEMO_PASSWORD
+from visitsvc.infrastructure.uow import make_engine, session_factory
 from visitsvc.model import Elder, ElderStatus, Role, VisitRecord, Worker, worker_grids
-from visitsvc.uow import make_engine, session_factory
 
 OUTCOMES = ["visited"] * 16 + ["not_home", "not_home", "refused", "hospitalized"]
 

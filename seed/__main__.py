@@ -15,13 +15,13 @@ import click
 
 from seed.district import DEMO_PASSWORD, PROFILES, generate, write_csv
 from seed.load import load
-from visitsvc import db
-from visitsvc.cli import progress_bar
-from visitsvc.clock import SHANGHAI, Clock, FixedClock, SystemClock
+from visitsvc.access.scoping import Scope
+from visitsvc.cli.main import progress_bar
 from visitsvc.config import ConfigError, load_settings
+from visitsvc.infrastructure import db
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.kernel.clock import SHANGHAI, Clock, FixedClock, SystemClock
 from visitsvc.model import Role
-from visitsvc.scoping import Scope
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
 
 NINE = clock_time(9, 0)
 

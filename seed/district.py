@@ -16,7 +16,7 @@ from pathlib import Path
 from seed import geography
 from seed.geography import Grid, Shape
 from seed.people import ELDER_COLUMNS, ElderMaker, Names, mobile
-from visitsvc import ledger_format
+from visitsvc.register import ledger_format
 
 __all__ = [
     "AREA_COLUMNS",

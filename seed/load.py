@@ -6,15 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from seed.district import Ledger
-from visitsvc.ledger_format import ELDER_COLUMNS, ELDER_OPTIONAL, LedgerKind
+from visitsvc.access.scoping import Caller
+from visitsvc.accounts.auth import hash_password
+from visitsvc.infrastructure.spreadsheet import Table
+from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.model import Role
-from visitsvc.scoping import Caller
-from visitsvc.services import ledger as ledger_service
-from visitsvc.services import workers
-from visitsvc.services.auth import hash_password
-from visitsvc.services.workers import WorkerData
-from visitsvc.spreadsheet import Table
-from visitsvc.uow import UnitOfWork
+from visitsvc.register import ledger as ledger_service
+from visitsvc.register import workers
+from visitsvc.register.ledger_format import ELDER_COLUMNS, ELDER_OPTIONAL, LedgerKind
+from visitsvc.register.workers import WorkerData
 
 Progress = Callable[[int, int], None]
 

@@ -18,7 +18,8 @@ from faker import Faker
 
 from seed import vocab
 from seed.geography import DISTRICT_CODE, Grid, Spot, offset
-from visitsvc import geo, idnumber, ledger_format
+from visitsvc.kernel import geo, idnumber
+from visitsvc.register import ledger_format
 
 ELDER_COLUMNS = (*ledger_format.ELDER_COLUMNS, *ledger_format.ELDER_OPTIONAL)
 

@@ -16,7 +16,8 @@ from sqlalchemy import make_url
 
 from tests import pg_available
 from tests.conftest import DEFAULT_PG_URL
-from visitsvc import db, idnumber
+from visitsvc.infrastructure import db
+from visitsvc.kernel import idnumber
 
 
 def idnumber_of(birth: date, seq: int) -> str:

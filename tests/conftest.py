@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from visitsvc import crypto, db
-from visitsvc.clock import SHANGHAI, FixedClock
-from visitsvc.uow import UnitOfWork, make_engine
+from visitsvc.infrastructure import db
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine
+from visitsvc.kernel import crypto
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)

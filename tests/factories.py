@@ -12,9 +12,11 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from visitsvc import idnumber
-from visitsvc.clock import SHANGHAI
-from visitsvc.elder_rules import ElderData
+from visitsvc.access.scoping import Caller
+from visitsvc.accounts.auth import hash_password
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel import idnumber
+from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.model import (
     AreaLevel,
     Category,
@@ -33,11 +35,9 @@ from visitsvc.model import (
     VisitRecord,
     Worker,
 )
-from visitsvc.scoping import Caller
-from visitsvc.services import areas, elders, workers
-from visitsvc.services.auth import hash_password
-from visitsvc.services.workers import WorkerData
-from visitsvc.uow import UnitOfWork
+from visitsvc.register import areas, elders, workers
+from visitsvc.register.elder_validation import ElderData
+from visitsvc.register.workers import WorkerData
 
 PASSWORD = "test-pass-1234"
 SYSTEM = Caller.system()

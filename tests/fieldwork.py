@@ -10,9 +10,9 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from visitsvc.clock import SHANGHAI
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.model import Elder, PlannedVisit, PlanVersion, VisitKind
-from visitsvc.uow import UnitOfWork
 
 HOME = (120.1201, 30.2801)  # where tests.factories puts every elder
 

@@ -7,9 +7,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from visitsvc import crypto
-from visitsvc.field_rules import FieldRules
-from visitsvc.retention import RetentionRules
+from visitsvc.field.thresholds import FieldRules
+from visitsvc.kernel import crypto
+from visitsvc.register.retention_rules import RetentionRules
 
 DEV_SECRET_FILE = Path("var/secret_key")
 DEV_DATA_KEYS_FILE = Path("var/data_keys")  # generated in development like the secret key (docs/adr/0013)
@@ -150,3 +150,8 @@ def _dev_file(path: Path, make: Callable[[], str]) -> str:
         out.write(value + "\n")
     path.chmod(0o600)
     return value
+
+
+# Code that seals or opens a value without an entry point having installed a keyring (a migration run by
+# Alembic, a script) takes the one these settings name: the kernel cannot import the settings itself.
+crypto.load_when_not_installed(lambda: load_settings().keyring())

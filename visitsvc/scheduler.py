@@ -18,15 +18,17 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from visitsvc.errors import NotFound
+from visitsvc.access.scoping import Caller
+from visitsvc.infrastructure.tracebacks import describe, safe_traceback
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.errors import NotFound
+from visitsvc.kernel.month import Month
 from visitsvc.model import JobRun
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.retention import RetentionRules
-from visitsvc.scoping import Caller
-from visitsvc.services import at_risk, planning, replanning, retention
-from visitsvc.tracebacks import describe, safe_traceback
-from visitsvc.uow import UnitOfWork
+from visitsvc.oversight import at_risk
+from visitsvc.planning import month_plan, replanning
+from visitsvc.planning.route_problems import PlanningSettings
+from visitsvc.register import retention
+from visitsvc.register.retention_rules import RetentionRules
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ def _nightly_due(hour: int) -> Callable[[datetime], str | None]:
 
 
 def _plan(uow: UnitOfWork, period: str, trigger: str, month: Month) -> dict[str, Any]:
-    outcome = planning.plan_month(
+    outcome = month_plan.plan_month(
         uow, caller=Caller.system(), month=month, trigger=trigger, settings=PlanningSettings()
     )
     return {"month": str(month), **outcome.as_json(), "created": outcome.created}

@@ -15,9 +15,9 @@ from api.console.settings import ConsoleSettings, console_settings
 from api.console.views import admin, auth, elders, ledger, missed, overview, queues, routes
 from api.console.web import caller
 from api.schemas.common import INVALID_TEXT, clean_name, has_invalid_text
+from visitsvc.access.scoping import require_supervisor
 from visitsvc.config import Settings
-from visitsvc.errors import Invalid
-from visitsvc.services.review import require_supervisor
+from visitsvc.kernel.errors import Invalid
 
 csrf = CSRFProtect()
 OPEN_ENDPOINTS = frozenset({"console.login", "console.static"})

@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 from api.console.blueprint import blp
 from api.console.web import LoginRequired, PasswordChangeRequired
 from api.errors import STATUS, log_unexpected
-from visitsvc.errors import DomainError, NotFound
+from visitsvc.kernel.errors import DomainError, NotFound
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ from enum import Enum
 
 from flask import Flask
 
-from visitsvc.clock import SHANGHAI
+from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.model.enums import LabelledEnum
 
 LABELS: dict[str, str] = {
-    # why a coverable person is not yet covered (visitsvc.coverage.Missing)
+    # why a coverable person is not yet covered (visitsvc.planning.coverage.Missing)
     "capacity": "工时不足",
     "no_working_day": "无工作日",
     "unreachable_window": "时段无法安排",

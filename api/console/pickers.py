@@ -4,11 +4,11 @@ the same services as the API's lists."""
 from __future__ import annotations
 
 from api.runtime import uow
+from visitsvc.access.scoping import Caller
 from visitsvc.model import Role
-from visitsvc.scoping import Caller
-from visitsvc.services import areas, workers
-from visitsvc.services.areas import AreaRead
-from visitsvc.services.workers import WorkerRead
+from visitsvc.register import areas, workers
+from visitsvc.register.areas import AreaRead
+from visitsvc.register.workers import WorkerRead
 
 PAGE = 200
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from visitsvc.config import ConfigError, Settings
-from visitsvc.geo import Datum, parse_datum
+from visitsvc.kernel.geo import Datum, parse_datum
 
 _PLACEHOLDERS = ("{z}", "{x}", "{y}")
 

@@ -11,10 +11,10 @@ from flask import flash, g, redirect, request, session, url_for
 from werkzeug.wrappers import Response
 
 from api.runtime import uow
-from visitsvc.errors import Conflict, Forbidden, Invalid, Unauthenticated, invalid_field
-from visitsvc.month import Month
-from visitsvc.scoping import Caller
-from visitsvc.services import auth
+from visitsvc.access.scoping import Caller
+from visitsvc.accounts import auth
+from visitsvc.kernel.errors import Conflict, Forbidden, Invalid, Unauthenticated, invalid_field
+from visitsvc.kernel.month import Month
 
 TOKEN = "token"  # noqa: S105 - the session's access token: the same token an API login gives, revoked on logout
 E = TypeVar("E", bound=StrEnum)

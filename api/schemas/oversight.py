@@ -9,8 +9,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from api.schemas.common import Cursor, PageArgs, StrictSchema, text
 from api.schemas.plans import MonthField
 from api.schemas.register import enum
-from visitsvc.coverage import AtRisk, Missing
 from visitsvc.model import AreaLevel, Category, VisitKind, VisitOutcome
+from visitsvc.planning.coverage import AtRisk, Missing
 
 _ID = validate.Range(min=1, max=2**31 - 1)
 MAX_MOVES = 200

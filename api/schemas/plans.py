@@ -5,7 +5,7 @@ from typing import Any
 from marshmallow import ValidationError, fields, validate
 
 from api.schemas.common import StrictSchema, text
-from visitsvc.month import Month
+from visitsvc.kernel.month import Month
 
 
 class MonthField(fields.Field):  # type: ignore[type-arg]

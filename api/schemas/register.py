@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 
 from api.ids import ID_RANGE
 from api.schemas.common import Instant, PageArgs, StrictSchema, page_of, text
-from visitsvc.geo import Datum
+from visitsvc.kernel.geo import Datum
 from visitsvc.model import (
     AbilityLevel,
     AreaLevel,

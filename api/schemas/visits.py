@@ -11,11 +11,9 @@ from marshmallow.utils import is_collection
 from api.errors import _flatten
 from api.schemas.common import StrictSchema, has_invalid_text, text
 from api.schemas.register import LAT, LON, enum
-from visitsvc.model import ElderStatus, FlagKind, RecordState, VisitKind, VisitOutcome
-from visitsvc.outcomes import Advice
-from visitsvc.photos import ALLOWED_TYPES
-from visitsvc.services.visits import Rejected, SyncStatus
-from visitsvc.visit_input import (
+from visitsvc.field.outcomes import Advice
+from visitsvc.field.photo_files import ALLOWED_TYPES
+from visitsvc.field.visit_input import (
     Finding,
     FindingArea,
     FindingStatus,
@@ -24,6 +22,8 @@ from visitsvc.visit_input import (
     Position,
     VisitInput,
 )
+from visitsvc.field.visits import Rejected, SyncStatus
+from visitsvc.model import ElderStatus, FlagKind, RecordState, VisitKind, VisitOutcome
 
 MAX_SYNC = 200
 _ID = validate.Range(min=1, max=2**31 - 1)

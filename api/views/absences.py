@@ -9,9 +9,9 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.runtime import caller, uow
 from api.schemas.absences import AbsenceInSchema, AbsenceSchema
-from visitsvc.errors import Forbidden
-from visitsvc.services import absences
-from visitsvc.services.absences import AbsenceRead
+from visitsvc.kernel.errors import Forbidden
+from visitsvc.register import absences
+from visitsvc.register.absences import AbsenceRead
 
 blp = Blueprint("absences", __name__, url_prefix="/api/v1", description="请假、病假与培训")
 

@@ -7,8 +7,8 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.runtime import caller, uow
 from api.schemas.register import AreaQuery, AreaSchema
-from visitsvc.services import areas
-from visitsvc.services.areas import AreaRead
+from visitsvc.register import areas
+from visitsvc.register.areas import AreaRead
 
 blp = Blueprint(
     "areas", __name__, url_prefix="/api/v1/areas", description="区划（区县 > 街道 > 社区 > 网格）"

@@ -7,8 +7,8 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.runtime import caller, uow
 from api.schemas.register import AuditPageSchema, AuditQuery
-from visitsvc.repositories import AuditFilter
-from visitsvc.services import audit
+from visitsvc.accounts import audit
+from visitsvc.infrastructure.repositories import AuditFilter
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="审计日志（管理员）")
 

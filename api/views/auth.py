@@ -10,7 +10,7 @@ from api.blueprint import Blueprint
 from api.runtime import bearer_token, client_address, runtime, uow
 from api.schemas.auth import LoginSchema, PasswordChangeSchema, RefreshSchema, TokenSchema
 from api.schemas.common import RETRY_AFTER, ErrorSchema
-from visitsvc.services import auth
+from visitsvc.accounts import auth
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1", description="登录、令牌与本人密码")
 

@@ -26,12 +26,12 @@ from api.schemas.register import (
     StatusInSchema,
     UnmaskQuery,
 )
-from visitsvc.elder_rules import ElderData
-from visitsvc.errors import invalid_field
-from visitsvc.ledger_format import LedgerKind
-from visitsvc.repositories import ElderFilter
-from visitsvc.services import elders, ledger, lookups
-from visitsvc.services.elders import ElderRead, StatusChangeRead
+from visitsvc.infrastructure.repositories import ElderFilter
+from visitsvc.kernel.errors import invalid_field
+from visitsvc.register import elders, id_lookups, ledger
+from visitsvc.register.elder_validation import ElderData
+from visitsvc.register.elders import ElderRead, StatusChangeRead
+from visitsvc.register.ledger_format import LedgerKind
 
 blp = Blueprint("elders", __name__, url_prefix="/api/v1/elders", description="老年人台账")
 
@@ -47,9 +47,9 @@ def _typed(body: dict[str, Any]) -> dict[str, Any]:
 
 
 # An ID number registered in another area is a lookup across areas: audited, and limited per caller.
-LOOKUP_LIMIT = f"一小时内已有 {lookups.LOOKUPS_PER_HOUR} 次“已在其他地区登记”的结果；Retry-After 秒后再试"
-# A search by ID number that finds nobody is a guess as far as the limit knows (visitsvc.services.lookups).
-MISS_LIMIT = f"一小时内已有 {lookups.MISSES_PER_HOUR} 次按身份证号查无此人；Retry-After 秒后再试"
+LOOKUP_LIMIT = f"一小时内已有 {id_lookups.LOOKUPS_PER_HOUR} 次“已在其他地区登记”的结果；Retry-After 秒后再试"
+# A search by ID number that finds nobody is a guess as far as the limit knows (visitsvc.register.id_lookups).
+MISS_LIMIT = f"一小时内已有 {id_lookups.MISSES_PER_HOUR} 次按身份证号查无此人；Retry-After 秒后再试"
 
 
 @blp.route("")

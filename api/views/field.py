@@ -21,11 +21,11 @@ from api.schemas.visits import (
     VisitOutSchema,
     to_input,
 )
-from visitsvc.errors import Invalid
-from visitsvc.services import route, visit_photos, visits
-from visitsvc.services.route import DayRoute
-from visitsvc.services.visit_photos import PhotoRead
-from visitsvc.services.visits import VisitRead
+from visitsvc.field import todays_route, visit_photos, visits
+from visitsvc.field.todays_route import DayRoute
+from visitsvc.field.visit_photos import PhotoRead
+from visitsvc.field.visits import VisitRead
+from visitsvc.kernel.errors import Invalid
 
 blp = Blueprint("field", __name__, url_prefix="/api/v1", description="外勤：当日路线、探访记录、离线同步")
 
@@ -54,7 +54,7 @@ class MyRoute(MethodView):
         Send the last ETag in If-None-Match: an unchanged route answers 304 with no body. The answer is
         never stored by a cache (no-store: names, addresses, phones); the app keeps its own copy.
         """
-        day = route.day_route(uow(), caller=caller(), day=query["date"])
+        day = todays_route.day_route(uow(), caller=caller(), day=query["date"])
         return day, 200, {"Cache-Control": "no-store"}
 
 

@@ -19,11 +19,12 @@ from api.schemas.oversight import (
     MovesOutSchema,
     ReportQuery,
 )
-from visitsvc.errors import invalid_field
-from visitsvc.month import Month
-from visitsvc.services import monthly_report, moves, oversight
-from visitsvc.services.moves import Move, MoveAll, MovesRead
-from visitsvc.services.oversight import CoverageRead, MissedFilter, MissedPage
+from visitsvc.kernel.errors import invalid_field
+from visitsvc.kernel.month import Month
+from visitsvc.oversight import coverage_tables, monthly_report
+from visitsvc.oversight.coverage_tables import CoverageRead, MissedFilter, MissedPage
+from visitsvc.planning import moves
+from visitsvc.planning.moves import Move, MoveAll, MovesRead
 
 blp = Blueprint(
     "oversight", __name__, url_prefix="/api/v1", description="督导：覆盖率、未覆盖名单、调整计划、月报"
@@ -37,7 +38,9 @@ class Coverage(MethodView):
     def get(self, query: dict[str, Any]) -> CoverageRead:
         """Coverage of a month per child area (streets of a district, communities of a street, grids of a
         community), per category and in total, with the reasons of everyone not covered or not coverable."""
-        return oversight.coverage_table(uow(), caller=caller(), month=query["month"], area_code=query["area"])
+        return coverage_tables.coverage_table(
+            uow(), caller=caller(), month=query["month"], area_code=query["area"]
+        )
 
 
 @blp.route("/missed")
@@ -48,7 +51,7 @@ class Missed(MethodView):
         """Every coverable person not yet covered this month: reason, at-risk flag, working days left, the
         next planned date and worker, the attempts so far. Ordered by elder id; pass `next_cursor` back."""
         flt = MissedFilter(query["category"], query["worker"], query["reason"], query["at_risk"])
-        return oversight.missed(
+        return coverage_tables.missed(
             uow(), caller=caller(), month=query["month"], area_code=query["area"], flt=flt,
             limit=query["limit"], after_id=query["cursor"],
         )  # fmt: skip

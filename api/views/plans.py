@@ -7,10 +7,10 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.runtime import caller, uow
 from api.schemas.plans import DiffQuery, PlanQuery, ShortfallQuery, ShortfallSchema, VersionSchema
-from visitsvc.errors import invalid_field
-from visitsvc.month import Month
-from visitsvc.services import plans
-from visitsvc.services.plans import VersionRead
+from visitsvc.kernel.errors import invalid_field
+from visitsvc.kernel.month import Month
+from visitsvc.planning import plan_reports
+from visitsvc.planning.plan_reports import VersionRead
 
 blp = Blueprint("plans", __name__, url_prefix="/api/v1/plans", description="月度探访计划")
 
@@ -21,7 +21,7 @@ class Plans(MethodView):
     @blp.response(200, VersionSchema(many=True))
     def get(self, query: dict[str, Any]) -> list[VersionRead]:
         """The month's plan versions, oldest first; the last is the current one."""
-        return plans.list_versions(uow(), caller=caller(), month=query["month"])
+        return plan_reports.list_versions(uow(), caller=caller(), month=query["month"])
 
 
 @blp.route("/<month>/shortfall")
@@ -30,7 +30,7 @@ class Shortfall(MethodView):
     @blp.response(200, ShortfallSchema)
     def get(self, query: dict[str, Any], month: str) -> dict[str, Any]:
         """What the newest plan could not fit, per grid of the caller's area, with reasons."""
-        return plans.shortfall(uow(), caller=caller(), month=_month(month), area_code=query["area"])
+        return plan_reports.shortfall(uow(), caller=caller(), month=_month(month), area_code=query["area"])
 
 
 @blp.route("/<month>/diff")
@@ -39,7 +39,7 @@ class Diff(MethodView):
     @blp.response(200)
     def get(self, query: dict[str, Any], month: str) -> dict[str, Any]:
         """Owed visits added, removed or moved (worker, day or kind) between two versions."""
-        return plans.diff(
+        return plan_reports.diff(
             uow(), caller=caller(), month=_month(month), from_number=query["from_"], to_number=query["to"]
         )
 

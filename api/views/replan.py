@@ -8,8 +8,8 @@ from api.blueprint import Blueprint
 from api.runtime import caller, uow
 from api.schemas.common import ErrorSchema
 from api.schemas.replan import ReplanQuery, ReplanSchema
-from visitsvc.services import replanning
-from visitsvc.services.replanning import ReplanOutcome
+from visitsvc.planning import replanning
+from visitsvc.planning.replanning import ReplanOutcome
 
 blp = Blueprint("replan", __name__, url_prefix="/api/v1/replan", description="当日重新规划")
 

@@ -1,4 +1,4 @@
-"""A supervisor's queues and decisions over HTTP; every rule is in visitsvc.services.review/decisions."""
+"""A supervisor's queues and decisions over HTTP; every rule is in oversight.review_queues/decisions."""
 
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ from api.schemas.review import (
     RefusalSchema,
     VoidSchema,
 )
-from visitsvc.services import decisions, review
-from visitsvc.services.decisions import RecordItem, RefusalRead
-from visitsvc.services.review import FlagRead, FollowUpItem, ProposalItem
+from visitsvc.oversight import decisions, review_queues
+from visitsvc.oversight.decisions import RecordItem, RefusalRead
+from visitsvc.oversight.review_queues import FlagRead, FollowUpItem, ProposalItem
 
 blp = Blueprint(
     "review", __name__, url_prefix="/api/v1", description="督导：核查标记、跟进事项、状态变更与其他决定"
@@ -44,7 +44,7 @@ class Flags(MethodView):
     @blp.response(200, FlagPageSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Proof-of-visit flags of the area: too far, poor accuracy, too short, a proposed location."""
-        items, next_id = review.list_flags(
+        items, next_id = review_queues.list_flags(
             uow(), caller=caller(), month=query["month"], area_code=query["area"], state=query["state"],
             limit=query["limit"], after_id=query["cursor"],
         )  # fmt: skip
@@ -56,7 +56,7 @@ class FlagAccept(MethodView):
     @blp.response(200, FlagSchema)
     def post(self, flag_id: int) -> FlagRead:
         """Take a proposed home location: it becomes the elder's verified location (audited)."""
-        return review.accept_location(uow(), caller=caller(), flag_id=flag_id)
+        return review_queues.accept_location(uow(), caller=caller(), flag_id=flag_id)
 
 
 @blp.route("/flags/<id:flag_id>/dismiss")
@@ -64,7 +64,7 @@ class FlagDismiss(MethodView):
     @blp.response(200, FlagSchema)
     def post(self, flag_id: int) -> FlagRead:
         """Close a flag after looking into it; a visit found false is voided instead."""
-        return review.dismiss_flag(uow(), caller=caller(), flag_id=flag_id)
+        return review_queues.dismiss_flag(uow(), caller=caller(), flag_id=flag_id)
 
 
 @blp.route("/followups")
@@ -73,7 +73,7 @@ class FollowUps(MethodView):
     @blp.response(200, FollowUpPageSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Follow-ups, urgent first, then oldest first; without `status`, the open and in-progress ones."""
-        items, after = review.list_follow_ups(
+        items, after = review_queues.list_follow_ups(
             uow(), caller=caller(), area_code=query["area"], status=query["status"], month=query["month"],
             limit=query["limit"], after=query["cursor"],
         )  # fmt: skip
@@ -90,7 +90,7 @@ class FollowUpItemView(MethodView):
         description="不允许的状态变化（只能 open → in_progress → closed，关闭后不能再变）",
     )
     def patch(self, body: dict[str, Any], follow_up_id: int) -> FollowUpItem:
-        return review.update_follow_up(
+        return review_queues.update_follow_up(
             uow(), caller=caller(), follow_up_id=follow_up_id, status=body["status"], note=body["note"]
         )
 
@@ -101,7 +101,7 @@ class Proposals(MethodView):
     @blp.response(200, ProposalPageSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
         """Status changes proposed by visits (hospitalised, deceased, moved out); default: pending."""
-        items, next_id = review.list_proposals(
+        items, next_id = review_queues.list_proposals(
             uow(), caller=caller(), area_code=query["area"], state=query["state"], limit=query["limit"],
             after_id=query["cursor"],
         )  # fmt: skip
@@ -114,7 +114,7 @@ class ProposalConfirm(MethodView):
     @blp.response(200, ProposalSchema)
     def post(self, body: dict[str, Any], proposal_id: int) -> ProposalItem:
         """Apply the proposed status from the effective date the supervisor decides (history, audit)."""
-        return review.confirm_proposal(
+        return review_queues.confirm_proposal(
             uow(), caller=caller(), proposal_id=proposal_id, effective_date=body["effective_date"],
             note=body["note"],
         )  # fmt: skip
@@ -125,7 +125,9 @@ class ProposalReject(MethodView):
     @blp.arguments(NoteSchema)
     @blp.response(200, ProposalSchema)
     def post(self, body: dict[str, Any], proposal_id: int) -> ProposalItem:
-        return review.reject_proposal(uow(), caller=caller(), proposal_id=proposal_id, note=body["note"])
+        return review_queues.reject_proposal(
+            uow(), caller=caller(), proposal_id=proposal_id, note=body["note"]
+        )
 
 
 @blp.route("/quarantine")

@@ -13,8 +13,8 @@ from api.schemas.register import (
     WorkerQuery,
     WorkerSchema,
 )
-from visitsvc.services import workers
-from visitsvc.services.workers import WorkerData, WorkerRead
+from visitsvc.register import workers
+from visitsvc.register.workers import WorkerData, WorkerRead
 
 blp = Blueprint("workers", __name__, url_prefix="/api/v1/workers", description="网格员、督导与管理员账号")
 

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
 from tests.factories import PASSWORD, District, make_district
-from visitsvc.clock import FixedClock
 from visitsvc.config import Settings
-from visitsvc.uow import UnitOfWork
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
 
 Headers = dict[str, str]
 

@@ -18,10 +18,11 @@ from datetime import date, datetime
 
 from tests.factories import SYSTEM, District, elder_data, make_plan, make_record
 from tests.fieldwork import set_elder
-from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.model import Category, VisitKind, VisitOutcome
-from visitsvc.services import decisions, elders
-from visitsvc.uow import UnitOfWork
+from visitsvc.oversight import decisions
+from visitsvc.register import elders
 
 TODAY = date(2026, 12, 10)
 NOW = datetime(2026, 12, 10, 15, 0, tzinfo=SHANGHAI)

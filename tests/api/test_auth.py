@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask.testing import FlaskClient
 
 from tests.factories import PASSWORD, District
-from visitsvc.clock import FixedClock
+from visitsvc.kernel.clock import FixedClock
 
 
 def token(client: FlaskClient, account: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]

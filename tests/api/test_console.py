@@ -19,10 +19,10 @@ from tests.api.console import Console, figures
 from tests.api.december import December, december
 from tests.api.test_ledger import count, csv_of, row
 from tests.factories import District, make_follow_up
-from visitsvc import nav
-from visitsvc.clock import FixedClock
 from visitsvc.config import Settings
-from visitsvc.uow import UnitOfWork
+from visitsvc.field import navigation
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
 
 Login = Callable[[str], Headers]
 PAGES = [
@@ -425,5 +425,5 @@ def test_with_gcj02_tiles_the_map_gets_shifted_points_and_the_policy_their_host(
     assert "img-src 'self' data: https://*.is.autonavi.com;" in page.headers["Content-Security-Policy"]
     data = json.loads(re.search(r'id="map-data">(.*?)</script>', page.text, re.S).group(1))  # type: ignore[union-attr]
     assert data["tiles"] == tiles
-    glon, glat = nav.gcj02(120.1201, 30.2801)  # the factory's elder, stored in WGS-84
+    glon, glat = navigation.gcj02(120.1201, 30.2801)  # the factory's elder, stored in WGS-84
     assert data["stops"][0]["at"] == [glat, glon]

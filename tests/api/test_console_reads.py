@@ -11,13 +11,15 @@ import pytest
 from tests.api.december import December, december
 from tests.factories import District, make_flag, make_follow_up, make_plan, make_proposal, make_record
 from tests.fieldwork import set_elder
-from visitsvc.clock import FixedClock
-from visitsvc.errors import Forbidden, NotFound
+from visitsvc.access.scoping import Caller
+from visitsvc.accounts import audit, auth
+from visitsvc.field import todays_route
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
+from visitsvc.kernel.errors import Forbidden, NotFound
+from visitsvc.kernel.month import Month
 from visitsvc.model import ElderStatus, FlagKind, RecordState, VisitKind, VisitOutcome
-from visitsvc.month import Month
-from visitsvc.scoping import Caller
-from visitsvc.services import audit, auth, elder_activity, progress, queues, route
-from visitsvc.uow import UnitOfWork
+from visitsvc.oversight import elder_activity, progress, queue_counts
 
 DECEMBER = Month(2026, 12)
 
@@ -65,14 +67,14 @@ def test_queue_counts_match_what_the_lists_hold(uow: UnitOfWork, district: Distr
         state=RecordState.QUARANTINED,
     )  # fmt: skip
     make_follow_up(uow, late)
-    sup_a = queues.waiting(uow, caller=as_(uow, district, "sup_a"), month=DECEMBER)
+    sup_a = queue_counts.waiting(uow, caller=as_(uow, district, "sup_a"), month=DECEMBER)
     assert (sup_a.follow_ups, sup_a.flags, sup_a.proposals, sup_a.quarantined) == (1, 1, 1, 0)
-    admin = queues.waiting(uow, caller=as_(uow, district, "admin"), month=DECEMBER)
+    admin = queue_counts.waiting(uow, caller=as_(uow, district, "admin"), month=DECEMBER)
     assert (admin.follow_ups, admin.flags, admin.proposals, admin.quarantined) == (2, 1, 1, 1)
-    november = queues.waiting(uow, caller=as_(uow, district, "admin"), month=Month(2026, 11))
+    november = queue_counts.waiting(uow, caller=as_(uow, district, "admin"), month=Month(2026, 11))
     assert november.flags == 0, "flags count in the month of their visit"
     with pytest.raises(Forbidden):
-        queues.waiting(uow, caller=as_(uow, district, "w_a1"), month=DECEMBER)
+        queue_counts.waiting(uow, caller=as_(uow, district, "w_a1"), month=DECEMBER)
 
 
 def test_an_elders_activity_is_the_months_plan_their_visits_and_open_follow_ups(
@@ -97,7 +99,7 @@ def test_an_elders_activity_is_the_months_plan_their_visits_and_open_follow_ups(
 def test_a_supervisor_sees_a_workers_day_with_phones_masked(
     uow: UnitOfWork, district: District, month: December
 ) -> None:
-    day = route.worker_day_route(
+    day = todays_route.worker_day_route(
         uow, caller=as_(uow, district, "sup_a"), worker_id=district.accounts["w_a1"], day=date(2026, 12, 2)
     )
     assert (day.worker_name, day.hidden, day.route.plan_version) == ("张网格", 0, 1)
@@ -120,17 +122,19 @@ def test_a_workers_day_shows_only_the_callers_people_and_only_to_supervisors(
         [(month.people["elder_a1b"], w_a1, date(2026, 12, 16), VisitKind.HOME),
          (b1, w_a1, date(2026, 12, 16), VisitKind.HOME)],
     )  # fmt: skip
-    day = route.worker_day_route(
+    day = todays_route.worker_day_route(
         uow, caller=as_(uow, district, "sup_a"), worker_id=w_a1, day=date(2026, 12, 16)
     )
     assert [s.elder.id for s in day.route.stops] == [month.people["elder_a1b"]]
     assert day.hidden == 1, "street B's person handed to street A's worker is not street A's to see"
     with pytest.raises(NotFound):
-        route.worker_day_route(
+        todays_route.worker_day_route(
             uow, caller=as_(uow, district, "sup_b"), worker_id=w_a1, day=date(2026, 12, 16)
         )
     with pytest.raises(Forbidden):
-        route.worker_day_route(uow, caller=as_(uow, district, "w_a1"), worker_id=w_a1, day=date(2026, 12, 16))
+        todays_route.worker_day_route(
+            uow, caller=as_(uow, district, "w_a1"), worker_id=w_a1, day=date(2026, 12, 16)
+        )
 
 
 def test_audit_actor_names_are_for_admins(uow: UnitOfWork, district: District) -> None:

@@ -15,7 +15,9 @@ from tests.api.conftest import Headers
 from tests.api.december import TODAY, December, december
 from tests.factories import SYSTEM, District, elder_data, make_record
 from tests.fieldwork import set_elder
-from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
+from visitsvc.kernel.month import Month
 from visitsvc.model import (
     Category,
     Elder,
@@ -27,11 +29,10 @@ from visitsvc.model import (
     VisitRecord,
     Willingness,
 )
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.services import decisions, elders
-from visitsvc.services.planning import plan_month
-from visitsvc.uow import UnitOfWork
+from visitsvc.oversight import decisions
+from visitsvc.planning.month_plan import plan_month
+from visitsvc.planning.route_problems import PlanningSettings
+from visitsvc.register import elders
 
 Login = Callable[[str], Headers]
 

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from tests.api.conftest import Headers
 from tests.api.december import December, december
 from tests.factories import District, make_flag, make_proposal, make_record
-from visitsvc.clock import FixedClock
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import AuditEntry, ElderStatus, FlagKind, RecordState, VisitOutcome
-from visitsvc.uow import UnitOfWork
 
 Login = Callable[[str], Headers]
 

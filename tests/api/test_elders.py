@@ -9,9 +9,9 @@ from flask.testing import FlaskClient
 
 from tests.api.conftest import Headers
 from tests.factories import SYSTEM, District, id_number
-from visitsvc.clock import FixedClock
-from visitsvc.services.retention import run_retention
-from visitsvc.uow import UnitOfWork
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
+from visitsvc.register.retention import run_retention
 
 Login = Callable[[str], Headers]
 

@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.api.conftest import Headers
 from tests.factories import District
 from tests.fieldwork import at, plan_day, visit_body
-from visitsvc.uow import UnitOfWork
+from visitsvc.infrastructure.uow import UnitOfWork
 
 FIELD_PATHS = r"^/api/v1/(me/route|me/sync|visits|health)"
 # The register with every operation that answers about an ID number, and the auth endpoints (not logout:

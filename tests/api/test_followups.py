@@ -13,9 +13,9 @@ from sqlalchemy import select
 from tests.api.conftest import Headers
 from tests.api.december import December, december
 from tests.factories import District, make_follow_up, make_record
-from visitsvc.clock import FixedClock
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import AuditEntry, VisitOutcome
-from visitsvc.uow import UnitOfWork
 
 Login = Callable[[str], Headers]
 

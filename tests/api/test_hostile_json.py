@@ -23,7 +23,7 @@ from tests.api.conftest import Headers
 from tests.api.console import Console
 from tests.factories import District
 from tests.fieldwork import at, plan_day, visit_body
-from visitsvc.uow import UnitOfWork
+from visitsvc.infrastructure.uow import UnitOfWork
 
 LONE = "\ud800"
 DAY = date(2026, 11, 25)

@@ -14,11 +14,11 @@ from flask.testing import FlaskClient
 
 from tests.api.conftest import Headers
 from tests.factories import SYSTEM, District, id_number
-from visitsvc.clock import FixedClock
-from visitsvc.repositories import ElderFilter
-from visitsvc.services import elders
-from visitsvc.services.lookups import MISSES_PER_HOUR, SEARCH_ACTION
-from visitsvc.uow import UnitOfWork
+from visitsvc.infrastructure.repositories import ElderFilter
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
+from visitsvc.register import elders
+from visitsvc.register.id_lookups import MISSES_PER_HOUR, SEARCH_ACTION
 
 Login = Callable[[str], Headers]
 

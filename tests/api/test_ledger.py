@@ -15,9 +15,9 @@ from tests.api.conftest import Headers
 from tests.api.console import Console
 from tests.factories import District, id_number
 from tests.hostile_files import broken_xml, sheet_xml, xlsx_padded
-from visitsvc import spreadsheet
-from visitsvc.ledger_format import ELDER_COLUMNS, EXPORT_COLUMNS, MASKED_EXPORT_COLUMNS
-from visitsvc.spreadsheet import MAX_COLUMNS, MAX_ROWS, write_csv, write_xlsx
+from visitsvc.infrastructure import spreadsheet
+from visitsvc.infrastructure.spreadsheet import MAX_COLUMNS, MAX_ROWS, write_csv, write_xlsx
+from visitsvc.register.ledger_format import ELDER_COLUMNS, EXPORT_COLUMNS, MASKED_EXPORT_COLUMNS
 
 Login = Callable[[str], Headers]
 

@@ -16,11 +16,11 @@ from werkzeug.test import TestResponse
 from api.app import create_app
 from tests.api.console import Console
 from tests.factories import PASSWORD, District, make_worker
-from visitsvc.clock import FixedClock
 from visitsvc.config import Settings
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import AttemptOutcome, LoginAttempt
-from visitsvc.services.workers import WorkerData
-from visitsvc.uow import UnitOfWork
+from visitsvc.register.workers import WorkerData
 
 ATTACKER, OWNER, OFFICE = "1.2.3.4", "5.6.7.8", "10.20.30.40"
 

@@ -13,8 +13,8 @@ from sqlalchemy import text
 from tests.api.conftest import Headers
 from tests.api.console import Console
 from tests.factories import District
-from visitsvc.services import elders
-from visitsvc.uow import UnitOfWork
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.register import elders
 
 Login = Callable[[str], Headers]
 NUMBER = "330106195001020090"

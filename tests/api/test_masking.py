@@ -25,12 +25,12 @@ from tests.api.console import Console
 from tests.api.test_elders import elder_body
 from tests.factories import PASSWORD, SYSTEM, District, elder_data, id_number
 from tests.fieldwork import plan_day
-from visitsvc import idnumber
-from visitsvc.clock import SHANGHAI, FixedClock
-from visitsvc.ledger_format import BIRTH_YEAR_COLUMN, EXPORT_COLUMNS, MASKED_EXPORT_COLUMNS
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel import idnumber
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.model import AuditEntry
-from visitsvc.services import elders
-from visitsvc.uow import UnitOfWork
+from visitsvc.register import elders
+from visitsvc.register.ledger_format import BIRTH_YEAR_COLUMN, EXPORT_COLUMNS, MASKED_EXPORT_COLUMNS
 
 Login = Callable[[str], Headers]
 BIRTH = date(1940, 5, 17)  # the factory's people

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from tests.api.conftest import Headers
 from tests.api.december import WORKDAYS_LEFT, December, december
 from tests.factories import District
-from visitsvc.clock import FixedClock
-from visitsvc.uow import UnitOfWork
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
 
 Login = Callable[[str], Headers]
 

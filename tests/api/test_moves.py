@@ -15,10 +15,10 @@ from flask.testing import FlaskClient
 from tests.api.conftest import Headers
 from tests.api.december import December, december
 from tests.factories import SYSTEM, District
-from visitsvc.clock import FixedClock
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import AbsenceKind
-from visitsvc.services import absences
-from visitsvc.uow import UnitOfWork
+from visitsvc.register import absences
 
 Login = Callable[[str], Headers]
 THURSDAY = date(2026, 12, 17)

@@ -14,7 +14,7 @@ from tests.api.console import Console
 from tests.api.test_photos import JPEG, post_photo, recorded
 from tests.factories import District
 from tests.fieldwork import plan_day
-from visitsvc.uow import UnitOfWork
+from visitsvc.infrastructure.uow import UnitOfWork
 
 Login = Callable[[str], Headers]
 NO_STORE = "no-store"

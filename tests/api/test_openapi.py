@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 
 from tests.api.conftest import Headers
 from tests.factories import District
+from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.model import Worker
-from visitsvc.uow import UnitOfWork
 
 
 @pytest.fixture

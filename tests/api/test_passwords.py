@@ -18,10 +18,10 @@ from tests.api.conftest import Headers
 from tests.api.console import Console
 from tests.conftest import TEST_DATA_KEYS, TEST_INDEX_KEY
 from tests.factories import PASSWORD, District
-from visitsvc.clock import FixedClock
 from visitsvc.config import ConfigError, Settings
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import AuditEntry, Worker
-from visitsvc.uow import UnitOfWork
 
 NEW = "桂花苑三幢二单元的雨天"  # eleven characters, not common
 HANDED_OUT = "handed-out-1"

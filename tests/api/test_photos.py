@@ -12,7 +12,7 @@ from tests.api.conftest import Headers
 from tests.factories import District
 from tests.fieldwork import at, visit_body
 from visitsvc.config import Settings
-from visitsvc.field_rules import FieldRules
+from visitsvc.field.thresholds import FieldRules
 
 Login = Callable[[str], Headers]
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 2000

@@ -8,12 +8,12 @@ from flask.testing import FlaskClient
 from tests.api.conftest import Headers
 from tests.factories import PASSWORD, SYSTEM, District
 from visitsvc import scheduler
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.month import Month
 from visitsvc.model import AbsenceKind
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.services import absences, workers
-from visitsvc.services.planning import plan_month
-from visitsvc.uow import UnitOfWork
+from visitsvc.planning.month_plan import plan_month
+from visitsvc.planning.route_problems import PlanningSettings
+from visitsvc.register import absences, workers
 
 Login = Callable[[str], Headers]
 REPRODUCIBLE = PlanningSettings(solution_limit=30)

@@ -14,11 +14,11 @@ from tests.api.conftest import Headers
 from tests.api.test_elders import elder_body
 from tests.api.test_ledger import csv_of, row
 from tests.factories import SYSTEM, District, elder_data
-from visitsvc import idnumber
-from visitsvc.clock import FixedClock
-from visitsvc.services import elders
-from visitsvc.services.lookups import ACTION, LOOKUPS_PER_HOUR
-from visitsvc.uow import UnitOfWork
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel import idnumber
+from visitsvc.kernel.clock import FixedClock
+from visitsvc.register import elders
+from visitsvc.register.id_lookups import ACTION, LOOKUPS_PER_HOUR
 
 Login = Callable[[str], Headers]
 

@@ -11,13 +11,13 @@ from flask.testing import FlaskClient
 from tests.api.conftest import Headers
 from tests.factories import SYSTEM, District, elder_data
 from tests.fieldwork import set_elder
-from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
+from visitsvc.kernel.month import Month
 from visitsvc.model import AbsenceKind, Category, PlannedVisit
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.services import absences, elders
-from visitsvc.services.planning import plan_month
-from visitsvc.uow import UnitOfWork
+from visitsvc.planning.month_plan import plan_month
+from visitsvc.planning.route_problems import PlanningSettings
+from visitsvc.register import absences, elders
 
 Login = Callable[[str], Headers]
 DECEMBER = Month(2026, 12)

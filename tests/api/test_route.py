@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from tests.api.conftest import Headers
 from tests.factories import SYSTEM, District, elder_data
 from tests.fieldwork import at, plan_day, set_elder, visit_body
-from visitsvc.clock import FixedClock
+from visitsvc.field.todays_route import PHONE_SHOWN
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import AbilityLevel, AuditEntry, Category, VisitKind
-from visitsvc.services import elders
-from visitsvc.services.route import PHONE_SHOWN
-from visitsvc.uow import UnitOfWork
+from visitsvc.register import elders
 
 Login = Callable[[str], Headers]
 TODAY = date(2026, 11, 25)

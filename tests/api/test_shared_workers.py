@@ -9,12 +9,12 @@ from flask.testing import FlaskClient
 
 from tests.api.conftest import Headers
 from tests.factories import SYSTEM, District, make_worker
-from visitsvc.ledger_format import WORKER_COLUMNS, LedgerKind
-from visitsvc.scoping import caller_for
-from visitsvc.services import ledger
-from visitsvc.services.workers import WorkerData
-from visitsvc.spreadsheet import Table
-from visitsvc.uow import UnitOfWork
+from visitsvc.access.scoping import caller_for
+from visitsvc.infrastructure.spreadsheet import Table
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.register import ledger
+from visitsvc.register.ledger_format import WORKER_COLUMNS, LedgerKind
+from visitsvc.register.workers import WorkerData
 
 Login = Callable[[str], Headers]
 

@@ -16,8 +16,8 @@ from tests.api.conftest import Headers
 from tests.conftest import NOW
 from tests.factories import District
 from tests.fieldwork import at, ok_findings, plan_day, visit_body
+from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.model import VisitRecord
-from visitsvc.uow import UnitOfWork
 
 Login = Callable[[str], Headers]
 TODAY = date(2026, 11, 25)

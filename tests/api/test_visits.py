@@ -14,9 +14,9 @@ from tests.api.conftest import Headers
 from tests.conftest import NOW
 from tests.factories import District
 from tests.fieldwork import at, ok_findings, plan_day, set_elder, visit_body
-from visitsvc.clock import FixedClock
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import Elder, ElderStatus, FollowUp, StatusProposal, VisitFlag, VisitRecord
-from visitsvc.uow import UnitOfWork
 
 Login = Callable[[str], Headers]
 TODAY = date(2026, 11, 25)

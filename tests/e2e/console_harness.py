@@ -24,7 +24,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from api.app import create_app
 from visitsvc.config import Settings
-from visitsvc.month import Month
+from visitsvc.kernel.month import Month
 
 ROOT = Path(__file__).parents[2]
 CHROMIUM = Path(os.environ.get("VISITSVC_E2E_CHROMIUM", "/usr/bin/chromium"))

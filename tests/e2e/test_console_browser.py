@@ -31,9 +31,9 @@ from tests.e2e.console_harness import (
     shared_demo,
 )
 from tests.factories import id_number
-from visitsvc.clock import SHANGHAI, SystemClock
-from visitsvc.ledger_format import ELDER_COLUMNS
-from visitsvc.spreadsheet import write_csv
+from visitsvc.infrastructure.spreadsheet import write_csv
+from visitsvc.kernel.clock import SHANGHAI, SystemClock
+from visitsvc.register.ledger_format import ELDER_COLUMNS
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -21,8 +21,8 @@ from typing import IO, Any
 import pytest
 
 from tests.factories import PASSWORD, make_district
-from visitsvc import db
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.infrastructure import db
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
 
 pytestmark = pytest.mark.slow
 BATCH = 60

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import DEFAULT_PG_URL, backend
-from visitsvc import db
-from visitsvc.uow import make_engine, session_factory
+from visitsvc.infrastructure import db
+from visitsvc.infrastructure.uow import make_engine, session_factory
 
 
 @pytest.fixture

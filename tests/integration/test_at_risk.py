@@ -7,15 +7,15 @@ import pytest
 
 from tests.api.december import TODAY, december
 from tests.factories import SYSTEM, make_district
-from visitsvc.clock import FixedClock
-from visitsvc.errors import Forbidden
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.scoping import caller_for
-from visitsvc.services import oversight
-from visitsvc.services.at_risk import evaluate_at_risk
-from visitsvc.services.replanning import replan
-from visitsvc.uow import UnitOfWork
+from visitsvc.access.scoping import caller_for
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
+from visitsvc.kernel.errors import Forbidden
+from visitsvc.kernel.month import Month
+from visitsvc.oversight import coverage_tables
+from visitsvc.oversight.at_risk import evaluate_at_risk
+from visitsvc.planning.replanning import replan
+from visitsvc.planning.route_problems import PlanningSettings
 
 
 def marks(uow: UnitOfWork, people: list[int]) -> set[tuple[int, str]]:
@@ -30,8 +30,12 @@ def test_marks_name_who_has_no_slot_left_as_the_missed_list_does(uow: UnitOfWork
     expected = {(month.people["elder_a2"], "no_slot_left"), (month.people["elder_b1"], "no_slot_left")}
     assert marks(uow, people) == expected
     assert (summary.at_risk, summary.by_reason, summary.covered) == (2, {"no_slot_left": 2}, 1)
-    page = oversight.missed(
-        uow, caller=SYSTEM, month=Month(2026, 12), area_code=None, flt=oversight.MissedFilter(at_risk=True)
+    page = coverage_tables.missed(
+        uow,
+        caller=SYSTEM,
+        month=Month(2026, 12),
+        area_code=None,
+        flt=coverage_tables.MissedFilter(at_risk=True),
     )
     assert {(item.elder_id, item.at_risk_reason) for item in page.items} == expected
 

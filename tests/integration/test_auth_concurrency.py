@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import NOW
 from tests.factories import PASSWORD, make_district
-from visitsvc.clock import FixedClock
+from visitsvc.accounts import auth
 from visitsvc.config import Settings
-from visitsvc.errors import DomainError
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
+from visitsvc.kernel.errors import DomainError
 from visitsvc.model import AttemptOutcome, LoginAttempt
-from visitsvc.services import auth
-from visitsvc.uow import UnitOfWork
 
 pytestmark = pytest.mark.db
 SETTINGS = Settings(database_url="unused://", secret_key="t" * 48, environment="test")

@@ -12,14 +12,14 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
 from tests.factories import SYSTEM, id_number, make_district, make_record
-from visitsvc.cli import main
-from visitsvc.clock import SHANGHAI, FixedClock
-from visitsvc.ledger_format import AREA_COLUMNS, ELDER_COLUMNS
+from visitsvc.cli.main import main
+from visitsvc.infrastructure.spreadsheet import write_csv
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
+from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model import AuditEntry, CalendarDay, Elder, ElderStatus, VisitPhoto
-from visitsvc.services import elders, workers
-from visitsvc.spreadsheet import write_csv
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
-from visitsvc.workdays import WorkCalendar
+from visitsvc.register import elders, workers
+from visitsvc.register.ledger_format import AREA_COLUMNS, ELDER_COLUMNS
 
 pytestmark = pytest.mark.db
 

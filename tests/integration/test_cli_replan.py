@@ -11,13 +11,13 @@ from click.testing import CliRunner
 
 from tests.conftest import NOW
 from tests.factories import SYSTEM, make_district
-from visitsvc import db
-from visitsvc.cli import main
-from visitsvc.clock import FixedClock
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.services.planning import plan_month
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.cli.main import main
+from visitsvc.infrastructure import db
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.kernel.clock import FixedClock
+from visitsvc.kernel.month import Month
+from visitsvc.planning.month_plan import plan_month
+from visitsvc.planning.route_problems import PlanningSettings
 
 pytestmark = pytest.mark.db
 

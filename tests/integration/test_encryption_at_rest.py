@@ -23,11 +23,12 @@ from seed.load import load
 from tests.at_rest import checkpointed_sqlite_bytes, dumpable_database, idnumber_of, leaks, pg_dump
 from tests.conftest import DEFAULT_PG_URL, TEST_DATA_KEYS, TEST_INDEX_KEY, backend
 from tests.factories import SYSTEM, id_number, make_district
-from visitsvc import crypto, db, idnumber
-from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.infrastructure import db
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.kernel import crypto, idnumber
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.model import Elder
-from visitsvc.services import elders
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.register import elders
 
 TODAY = date(2026, 11, 1)
 ELDERS = 300

@@ -8,9 +8,9 @@ from datetime import date, datetime
 import pytest
 
 from tests.factories import make_district, make_plan
-from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.model import VisitKind
-from visitsvc.uow import UnitOfWork
 
 
 def at(day: int, hour: int = 1) -> datetime:

@@ -15,14 +15,15 @@ from sqlalchemy import select, text, update
 
 from tests.conftest import DEFAULT_PG_URL, TEST_DATA_KEYS, TEST_INDEX_KEY, backend
 from tests.factories import SYSTEM, District, elder_data, make_district
-from visitsvc import crypto, db
-from visitsvc.cli import main
-from visitsvc.clock import FixedClock
+from visitsvc.access.scoping import Scope
+from visitsvc.cli.main import main
+from visitsvc.infrastructure import db, key_rotation
+from visitsvc.infrastructure.repositories import ElderFilter
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.kernel import crypto
+from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import Elder, Worker
-from visitsvc.repositories import ElderFilter
-from visitsvc.scoping import Scope
-from visitsvc.services import elders, keys
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.register import elders
 
 pytestmark = pytest.mark.db
 
@@ -197,7 +198,7 @@ def test_rotate_never_overwrites_an_edit_made_while_it_runs(
     uow, district, before = register
     _use(BOTH)
     edited = district.elders["elder_a2"]
-    reseal = keys._reseal_row
+    reseal = key_rotation._reseal_row
     edits: list[int] = []
 
     def reseal_while_someone_edits(*args: Any) -> dict[str, str | None]:
@@ -207,9 +208,9 @@ def test_rotate_never_overwrites_an_edit_made_while_it_runs(
             elders.update_elder(uow, caller=SYSTEM, elder_id=edited, changes={"phone": "13955556666"})
         return reseal(*args)
 
-    monkeypatch.setattr(keys, "_reseal_row", reseal_while_someone_edits)
+    monkeypatch.setattr(key_rotation, "_reseal_row", reseal_while_someone_edits)
 
-    result = keys.rotate(lambda: UnitOfWork(uow._factory), batch=2)
+    result = key_rotation.rotate(lambda: UnitOfWork(uow._factory), batch=2)
 
     assert edits == [edited]
     assert result.left == 0

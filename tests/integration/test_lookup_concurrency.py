@@ -12,13 +12,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.conftest import NOW, backend
 from tests.factories import id_number, make_district
 from tests.integration.test_auth_concurrency import all_at_once
-from visitsvc.clock import FixedClock
+from visitsvc.access.scoping import Caller, caller_for
+from visitsvc.infrastructure.repositories import ElderFilter
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import AuditEntry
-from visitsvc.repositories import ElderFilter
-from visitsvc.scoping import Caller, caller_for
-from visitsvc.services import elders
-from visitsvc.services.lookups import MISSES_PER_HOUR, SEARCH_ACTION
-from visitsvc.uow import UnitOfWork
+from visitsvc.register import elders
+from visitsvc.register.id_lookups import MISSES_PER_HOUR, SEARCH_ACTION
 
 pytestmark = [
     pytest.mark.db,

@@ -7,15 +7,16 @@ from datetime import date, time
 import pytest
 
 from tests.factories import SYSTEM, District, elder_data, make_district
+from visitsvc.access.scoping import caller_for
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.month import Month
+from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model import AbsenceKind, Category, PlannedVisit, VisitKind
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.policy import weeks
-from visitsvc.scoping import caller_for
-from visitsvc.services import absences, elders, plans, workers
-from visitsvc.services.planning import plan_month
-from visitsvc.uow import UnitOfWork
-from visitsvc.workdays import WorkCalendar
+from visitsvc.planning import plan_reports
+from visitsvc.planning.month_plan import plan_month
+from visitsvc.planning.policy import weeks
+from visitsvc.planning.route_problems import PlanningSettings
+from visitsvc.register import absences, elders, workers
 
 DECEMBER = Month(2026, 12)
 REPRODUCIBLE = PlanningSettings(solution_limit=30)
@@ -98,7 +99,7 @@ def test_a_failed_run_leaves_the_previous_version(
     def crash(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("solver process killed")
 
-    monkeypatch.setattr("visitsvc.services.planning.routing.solve_many", crash)
+    monkeypatch.setattr("visitsvc.planning.month_plan.routing.solve_many", crash)
     with pytest.raises(RuntimeError):
         plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=REPRODUCIBLE)
     with uow:
@@ -113,7 +114,7 @@ def test_the_shortfall_report_lists_the_grids_of_the_callers_area(
     plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=REPRODUCIBLE)
     with uow:
         supervisor = caller_for(uow.workers.find_by_account("sup_b"))  # type: ignore[arg-type]
-    report = plans.shortfall(uow, caller=supervisor, month=DECEMBER)
+    report = plan_reports.shortfall(uow, caller=supervisor, month=DECEMBER)
     assert [g["grid"] for g in report["grids"]] == [district.codes["grid_b1"]]
     assert report["grids"][0]["planned"] == report["grids"][0]["owed"]
 

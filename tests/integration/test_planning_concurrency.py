@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import NOW
 from tests.factories import SYSTEM, make_district
-from visitsvc.clock import FixedClock
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.services.planning import PlanOutcome, plan_month
-from visitsvc.uow import UnitOfWork
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
+from visitsvc.kernel.month import Month
+from visitsvc.planning.month_plan import PlanOutcome, plan_month
+from visitsvc.planning.route_problems import PlanningSettings
 
 pytestmark = pytest.mark.db
 

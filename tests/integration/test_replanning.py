@@ -11,17 +11,19 @@ import pytest
 
 from tests.factories import SYSTEM, District, elder_data, make_district, make_plan
 from tests.fieldwork import set_elder
-from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.access.scoping import Caller, caller_for
+from visitsvc.field import visits
+from visitsvc.field.visit_input import VisitInput
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
+from visitsvc.kernel.month import Month
+from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model import AbsenceKind, Category, PlannedVisit, VisitKind, VisitOutcome
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.scoping import Caller, caller_for
-from visitsvc.services import absences, elders, moves, visits, workers
-from visitsvc.services.planning import plan_month
-from visitsvc.services.replanning import replan
-from visitsvc.uow import UnitOfWork
-from visitsvc.visit_input import VisitInput
-from visitsvc.workdays import WorkCalendar
+from visitsvc.planning import moves
+from visitsvc.planning.month_plan import plan_month
+from visitsvc.planning.replanning import replan
+from visitsvc.planning.route_problems import PlanningSettings
+from visitsvc.register import absences, elders, workers
 
 DECEMBER = Month(2026, 12)
 REPRODUCIBLE = PlanningSettings(solution_limit=30)

@@ -23,8 +23,10 @@ from tests.factories import (
     make_plan,
     make_record,
 )
-from visitsvc.clock import SHANGHAI, FixedClock
-from visitsvc.errors import Conflict
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
+from visitsvc.kernel.errors import Conflict
+from visitsvc.kernel.month import Month
 from visitsvc.model import (
     AuditEntry,
     Elder,
@@ -37,11 +39,10 @@ from visitsvc.model import (
     VisitPhoto,
     VisitRecord,
 )
-from visitsvc.month import Month
-from visitsvc.retention import PSEUDONYM, RetentionRules
-from visitsvc.services import elders, ledger, oversight
-from visitsvc.services.retention import RetentionOutcome, run_retention
-from visitsvc.uow import UnitOfWork
+from visitsvc.oversight import coverage_tables
+from visitsvc.register import elders, ledger
+from visitsvc.register.retention import RetentionOutcome, run_retention
+from visitsvc.register.retention_rules import PSEUDONYM, RetentionRules
 
 TODAY = NOW.date()  # 2026-11-25
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 60
@@ -215,8 +216,8 @@ def test_their_history_visits_and_audit_keep_their_shape_without_their_personal_
 
 
 def test_the_statistics_of_a_past_month_are_unchanged(uow: UnitOfWork, register: Register) -> None:
-    def october() -> oversight.CoverageRead:
-        return oversight.coverage_table(uow, caller=SYSTEM, month=Month(2023, 10), area_code=None)
+    def october() -> coverage_tables.CoverageRead:
+        return coverage_tables.coverage_table(uow, caller=SYSTEM, month=Month(2023, 10), area_code=None)
 
     before = october()
     assert (before.total.coverable, before.total.covered > 0) == (5, True)  # something to lose

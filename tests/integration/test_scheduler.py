@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.conftest import NOW
 from tests.factories import SYSTEM, make_district
 from visitsvc import scheduler
-from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
+from visitsvc.kernel.month import Month
 from visitsvc.model import AuditEntry, Elder, ElderStatus
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.services.elders import change_status
-from visitsvc.services.planning import plan_month
-from visitsvc.services.retention import run_retention
-from visitsvc.uow import UnitOfWork
+from visitsvc.planning.month_plan import plan_month
+from visitsvc.planning.route_problems import PlanningSettings
+from visitsvc.register.elders import change_status
+from visitsvc.register.retention import run_retention
 
 pytestmark = pytest.mark.db
 

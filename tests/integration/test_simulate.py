@@ -21,17 +21,17 @@ from sqlalchemy import Engine, inspect, make_url, text
 
 from tests.conftest import DEFAULT_PG_URL, backend
 from tests.factories import SYSTEM, elder_data, make_district
-from visitsvc import db
-from visitsvc.cli import main
-from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.cli.main import main
+from visitsvc.infrastructure import db
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
+from visitsvc.kernel.month import Month
 from visitsvc.model import Category, Willingness
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.services import elders
+from visitsvc.planning.route_problems import PlanningSettings
+from visitsvc.register import elders
 from visitsvc.simulation.draws import Rates
 from visitsvc.simulation.play import SimulationSettings, run
 from visitsvc.simulation.report import Report
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 

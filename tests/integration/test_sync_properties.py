@@ -16,14 +16,15 @@ from sqlalchemy import func, select
 from tests.conftest import NOW
 from tests.factories import SYSTEM, District, elder_data, make_district
 from tests.fieldwork import at
-from visitsvc.clock import SHANGHAI, FixedClock
+from visitsvc.access.scoping import Caller, caller_for
+from visitsvc.field import visits
+from visitsvc.field.visit_input import VisitInput
+from visitsvc.field.visits import SyncStatus
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
+from visitsvc.kernel.month import Month
 from visitsvc.model import RecordState, VisitKind, VisitOutcome, VisitRecord
-from visitsvc.month import Month
-from visitsvc.scoping import Caller, caller_for
-from visitsvc.services import elders, visits
-from visitsvc.services.visits import SyncStatus
-from visitsvc.uow import UnitOfWork
-from visitsvc.visit_input import VisitInput
+from visitsvc.register import elders
 
 pytestmark = pytest.mark.db
 

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import Connection, MetaData, create_engine, insert, select, text
 
 from tests.at_rest import checkpointed_sqlite_bytes, dumpable_database, idnumber_of, leaks, pg_dump
-from visitsvc import db
-from visitsvc.tracebacks import describe, safe_traceback
-from visitsvc.uow import make_engine
+from visitsvc.infrastructure import db
+from visitsvc.infrastructure.tracebacks import describe, safe_traceback
+from visitsvc.infrastructure.uow import make_engine
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 GRID = "330106001001001"
@@ -97,7 +97,7 @@ def _old_audit_details() -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def _failed_run_summary_as_now() -> dict[str, Any]:
-    """A failed job's summary as the scheduler keeps it now (visitsvc.tracebacks): 0009 leaves it alone."""
+    """A failed job's summary as the scheduler keeps it now (tracebacks): 0009 leaves it alone."""
     try:
         raise ValueError(f"no elder {PEOPLE[0][0]}")
     except ValueError as exc:

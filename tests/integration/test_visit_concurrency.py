@@ -17,10 +17,10 @@ from api.app import create_app
 from tests.conftest import NOW
 from tests.factories import PASSWORD, make_district
 from tests.fieldwork import at, visit_body
-from visitsvc.clock import FixedClock
 from visitsvc.config import Settings
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import VisitRecord
-from visitsvc.uow import UnitOfWork
 
 pytestmark = pytest.mark.db
 THREADS = 50

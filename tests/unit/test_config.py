@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from visitsvc.config import ConfigError, Settings, load_settings
-from visitsvc.crypto import generate_key
+from visitsvc.kernel.crypto import generate_key
 
 KEYS = {"VISITSVC_DATA_KEYS": f"k1:{generate_key()}", "VISITSVC_INDEX_KEY": generate_key()}
 # Parameters must be the same in every test worker (xdist compares the collected ids): fixed keys here.

@@ -7,7 +7,7 @@ import pytest
 
 from api.console.settings import console_settings
 from visitsvc.config import ConfigError, Settings
-from visitsvc.geo import Datum
+from visitsvc.kernel.geo import Datum
 
 AMAP = "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}"
 

@@ -5,20 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from visitsvc.coverage import (
-    AtRisk,
-    Attempt,
-    ElderMonth,
-    Missing,
-    Slot,
-    evaluate,
-    tally,
-)
+from visitsvc.kernel.month import Month
+from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model.enums import AbilityLevel, Category, ElderStatus, VisitKind, Willingness
 from visitsvc.model.visit import VisitOutcome
-from visitsvc.month import Month
-from visitsvc.policy import ElderFacts, NotCoverable
-from visitsvc.workdays import WorkCalendar
+from visitsvc.planning.coverage import AtRisk, Attempt, ElderMonth, Missing, Slot, evaluate, tally
+from visitsvc.planning.policy import ElderFacts, NotCoverable
 
 NOVEMBER = Month(2026, 11)
 CALENDAR = WorkCalendar()

@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from visitsvc.crypto import CryptoError, Keyring, KeySettingError, generate_key, key_id
+from visitsvc.kernel.crypto import CryptoError, Keyring, KeySettingError, generate_key, key_id
 
 NUMBER = "110101194005170012"
 CONTEXT = "elders.id_number"

@@ -7,10 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from visitsvc.config import ConfigError, load_settings
-from visitsvc.field_rules import FieldRules
-from visitsvc.geo import bd09_to_gcj02, gcj02_to_wgs84, haversine_m
-from visitsvc.nav import nav_links
-from visitsvc.photos import sniff
+from visitsvc.field.navigation import nav_links
+from visitsvc.field.photo_files import sniff
+from visitsvc.field.thresholds import FieldRules
+from visitsvc.kernel.geo import bd09_to_gcj02, gcj02_to_wgs84, haversine_m
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"

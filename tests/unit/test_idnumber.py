@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from visitsvc import idnumber
+from visitsvc.kernel import idnumber
 
 REGIONS = st.sampled_from(["110101", "330106", "530521", "440305"])
 BIRTHS = st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from visitsvc.clock import SHANGHAI
-from visitsvc.login_throttle import Budget, Failures, LoginLimits, retry_after
+from visitsvc.access.login_throttle import Budget, Failures, LoginLimits, retry_after
+from visitsvc.kernel.clock import SHANGHAI
 
 NOW = datetime(2026, 12, 1, 8, 30, tzinfo=SHANGHAI)
 PAIR = LoginLimits().pair

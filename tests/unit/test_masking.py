@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from visitsvc.masking import age_this_year, mask_birth_date, mask_field, redact_details
+from visitsvc.kernel.masking import age_this_year, mask_birth_date, mask_field, redact_details
 
 NUMBER = "33010619400517069X"
 

@@ -6,9 +6,16 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from visitsvc.field.outcomes import NOT_HOME_HIGH_RISK, Advice, consequences
+from visitsvc.field.visit_input import (
+    Finding,
+    FindingArea,
+    FindingStatus,
+    FollowUpRequest,
+    Position,
+    VisitInput,
+)
 from visitsvc.model import ElderStatus, VisitKind, VisitOutcome
-from visitsvc.outcomes import NOT_HOME_HIGH_RISK, Advice, consequences
-from visitsvc.visit_input import Finding, FindingArea, FindingStatus, FollowUpRequest, Position, VisitInput
 
 START = datetime(2026, 11, 25, 9, 0, tzinfo=timezone(timedelta(hours=8)))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from visitsvc.passwords import password_problems
+from visitsvc.accounts.passwords import password_problems
 
 
 def test_a_long_uncommon_password_is_fine() -> None:

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from visitsvc import geo
-from visitsvc.phone import mask_phone, normalize_phone
+from visitsvc.kernel import geo
+from visitsvc.kernel.phone_numbers import mask_phone, normalize_phone
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,15 @@ from __future__ import annotations
 from datetime import date, time
 
 from visitsvc.model import TravelMode, VisitKind
-from visitsvc.plan_problems import Home, PlanningSettings, WorkerFacts, build, first_plan_share, visit_id
-from visitsvc.policy import Owed, Rule
+from visitsvc.planning.policy import Owed, Rule
+from visitsvc.planning.route_problems import (
+    Home,
+    PlanningSettings,
+    WorkerFacts,
+    build,
+    first_plan_share,
+    visit_id,
+)
 
 WORKER = WorkerFacts(1, TravelMode.WALK, (120.1, 30.2), time(8, 30), time(17, 30), 240)
 HOMES = {7: Home(7, 1, 120.11, 30.21), 8: Home(8, 1, 120.12, 30.22)}

@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
+from visitsvc.kernel.month import Month
+from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model.enums import AbilityLevel, Category, DisabilityGrade, ElderStatus, Willingness
-from visitsvc.month import Month
-from visitsvc.policy import (
+from visitsvc.planning.policy import (
     ElderFacts,
     NotCoverable,
     Rule,
@@ -19,7 +20,6 @@ from visitsvc.policy import (
     obligations,
     weeks,
 )
-from visitsvc.workdays import WorkCalendar
 
 NOVEMBER = Month(2026, 11)
 CALENDAR = WorkCalendar()

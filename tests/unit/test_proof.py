@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from visitsvc.field_rules import FieldRules
+from visitsvc.field.proof import Proof, proof_of_visit
+from visitsvc.field.thresholds import FieldRules
+from visitsvc.field.visit_input import Position
 from visitsvc.model import FlagKind, VisitKind, VisitOutcome
-from visitsvc.proof import Proof, proof_of_visit
-from visitsvc.visit_input import Position
 
 HOME = (120.1201, 30.2801)
 START = datetime(2026, 11, 25, 1, 0, tzinfo=UTC)

@@ -6,13 +6,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from visitsvc.clock import SHANGHAI
-from visitsvc.errors import Invalid
-from visitsvc.field_rules import FieldRules
+from visitsvc.field.recording import check_times, state_on_arrival
+from visitsvc.field.thresholds import FieldRules
+from visitsvc.field.visit_input import PhotoNote, VisitInput
+from visitsvc.kernel.clock import SHANGHAI
+from visitsvc.kernel.errors import Invalid
+from visitsvc.kernel.month import Month
 from visitsvc.model import RecordState, VisitKind, VisitOutcome
-from visitsvc.month import Month
-from visitsvc.recording import check_times, state_on_arrival
-from visitsvc.visit_input import PhotoNote, VisitInput
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
 RULES = FieldRules()

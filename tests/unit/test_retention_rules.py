@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from visitsvc import idnumber
 from visitsvc.config import ConfigError, load_settings
-from visitsvc.month import Month
-from visitsvc.retention import PSEUDONYM, RetentionRules, pseudonym_id_number, scrub
+from visitsvc.kernel import idnumber
+from visitsvc.kernel.month import Month
+from visitsvc.register.retention_rules import PSEUDONYM, RetentionRules, pseudonym_id_number, scrub
 
 
 def test_people_are_kept_three_years_after_leaving_by_default() -> None:

@@ -9,14 +9,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from visitsvc.elder_rules import normalize
-from visitsvc.field_rules import FieldRules
-from visitsvc.geo import haversine_m
+from visitsvc.field.proof import proof_of_visit
+from visitsvc.field.thresholds import FieldRules
+from visitsvc.field.visit_input import Position
+from visitsvc.kernel.geo import haversine_m
 from visitsvc.model.enums import VisitKind
 from visitsvc.model.visit import VisitOutcome
-from visitsvc.proof import proof_of_visit
+from visitsvc.register.elder_validation import normalize
 from visitsvc.simulation.draws import Draws, Rates
-from visitsvc.visit_input import Position
 
 TODAY = date(2026, 12, 3)
 HOME = (120.1201, 30.2801)

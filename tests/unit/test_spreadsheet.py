@@ -1,4 +1,4 @@
-"""Files in and out (visitsvc.spreadsheet): no exported cell is ever a formula, and an upload is refused
+"""Files in and out (infrastructure.spreadsheet): no exported cell is ever a formula, and an upload is refused
 by its declared or real size before it costs anything, and with a message when it is broken."""
 
 from __future__ import annotations
@@ -13,9 +13,17 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.hostile_files import SHEET, broken_xml, replace_in_zip, sheet_xml, xlsx_declaring, xlsx_padded
-from visitsvc import spreadsheet
-from visitsvc.errors import Invalid
-from visitsvc.spreadsheet import MAX_COLUMNS, MAX_ROWS, csv_cell, read_table, write_csv, write_xlsx, xlsx_row
+from visitsvc.infrastructure import spreadsheet
+from visitsvc.infrastructure.spreadsheet import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    csv_cell,
+    read_table,
+    write_csv,
+    write_xlsx,
+    xlsx_row,
+)
+from visitsvc.kernel.errors import Invalid
 
 FORMULAS = ["=1+2", '=HYPERLINK("http://x","y")', "+1+2", "-1+2", "@SUM(A1)", "\t=1", "\r=1"]
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, time
 
 from visitsvc.model import PlannedVisit, TravelMode, VisitKind
-from visitsvc.plan_problems import Home, PlanningSettings, WorkerFacts
-from visitsvc.policy import Owed, Rule
-from visitsvc.replan_rules import Decision
-from visitsvc.services.today_handover import cannot_wait, hand_over_today
+from visitsvc.planning.policy import Owed, Rule
+from visitsvc.planning.replan_decisions import Decision
+from visitsvc.planning.route_problems import Home, PlanningSettings, WorkerFacts
+from visitsvc.planning.today_handover import cannot_wait, hand_over_today
 
 SETTINGS = PlanningSettings(solution_limit=10)
 MONDAY = date(2026, 12, 14)

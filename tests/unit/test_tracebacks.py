@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from visitsvc.errors import Invalid
-from visitsvc.tracebacks import describe, safe_traceback
-from visitsvc.uow import make_engine
+from visitsvc.infrastructure.tracebacks import describe, safe_traceback
+from visitsvc.infrastructure.uow import make_engine
+from visitsvc.kernel.errors import Invalid
 
 SECRET = "330106195001020090"
 
@@ -34,7 +34,7 @@ def test_other_errors_are_named_by_type_only() -> None:
 
 
 def test_our_own_errors_keep_their_message() -> None:
-    assert describe(Invalid("输入有误")) == "visitsvc.errors.Invalid: 输入有误"
+    assert describe(Invalid("输入有误")) == "visitsvc.kernel.errors.Invalid: 输入有误"
 
 
 def test_engines_hide_bound_parameters() -> None:

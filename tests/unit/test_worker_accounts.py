@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from visitsvc.services.workers import WorkerData, validate_worker
+from visitsvc.register.workers import WorkerData, validate_worker
 
 ACCOUNT_RULE = "账号不能用手机号、电话号码或身份证号"
 

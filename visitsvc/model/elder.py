@@ -7,8 +7,8 @@ from datetime import date, datetime, time
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from visitsvc import crypto
-from visitsvc.idnumber import age_on
+from visitsvc.kernel import crypto
+from visitsvc.kernel.idnumber import age_on
 from visitsvc.model.area import Area
 from visitsvc.model.base import Base, enum_column
 from visitsvc.model.encrypted import EncryptedDate, EncryptedString
@@ -69,7 +69,7 @@ class Elder(Base):
         enum_column(ElderStatus), default=ElderStatus.ACTIVE, index=True
     )
     status_since: Mapped[date]
-    # PIPL art. 19: when the personal fields were replaced by a pseudonym (visitsvc.retention); final.
+    # PIPL art. 19: when the personal fields were replaced by a pseudonym (register.retention_rules); final.
     pseudonymised_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Dialect, String, TypeDecorator
 from sqlalchemy.sql.elements import ClauseElement
 
-from visitsvc import crypto
+from visitsvc.kernel import crypto
 
 # v1:<key id up to 16>:<base64 of 12 + n + 16 bytes>; 120 characters hold a plain value of up to 60 bytes.
 SEALED_LENGTH = 120

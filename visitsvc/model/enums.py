@@ -101,6 +101,11 @@ class ElderStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# Those who left the register: withdrawn (退出) ends its purpose as surely as moving out; the person is
+# no longer visited. Hospitalised people are still on the register and come back.
+LEFT_STATUSES = frozenset({ElderStatus.DECEASED, ElderStatus.MOVED_OUT, ElderStatus.WITHDRAWN})
+
+
 _LABELS: dict[StrEnum, str] = {
     AreaLevel.DISTRICT: "区县",
     AreaLevel.STREET: "街道乡镇",

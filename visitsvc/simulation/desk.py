@@ -8,15 +8,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TypeVar
 
-from visitsvc.errors import Conflict
+from visitsvc.access.scoping import Caller
+from visitsvc.accounts import auth
+from visitsvc.infrastructure.repositories import ElderFilter
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.errors import Conflict
 from visitsvc.model.enums import AreaLevel, ElderStatus, Role
-from visitsvc.repositories import ElderFilter
-from visitsvc.scoping import Caller
-from visitsvc.services import areas, auth, elders, review, workers
-from visitsvc.services.elders import ElderRead
-from visitsvc.services.workers import WorkerRead
+from visitsvc.oversight import review_queues
+from visitsvc.register import areas, elders, workers
+from visitsvc.register.elders import ElderRead
+from visitsvc.register.workers import WorkerRead
 from visitsvc.simulation.draws import Draws
-from visitsvc.uow import UnitOfWork
 
 SYSTEM = Caller.system()
 PAGE = 200
@@ -107,7 +109,7 @@ def confirm_proposals(
             last_seen = seen.get(item.elder.id, month_first - timedelta(days=1))
             earliest = max(person.status_since, last_seen + timedelta(days=1))
             try:
-                review.confirm_proposal(
+                review_queues.confirm_proposal(
                     uow,
                     caller=desk,
                     proposal_id=item.id,
@@ -115,7 +117,7 @@ def confirm_proposals(
                     note="模拟：核实属实",
                 )
             except Conflict as exc:  # e.g. a second report of the same hospital stay: nothing more to change
-                review.reject_proposal(uow, caller=desk, proposal_id=item.id, note=exc.message)
+                review_queues.reject_proposal(uow, caller=desk, proposal_id=item.id, note=exc.message)
                 continue
             status = item.to_status.value
             log.confirmed[status] = log.confirmed.get(status, 0) + 1
@@ -124,9 +126,11 @@ def confirm_proposals(
     return hospitalized
 
 
-def _pending(uow: UnitOfWork, desk: Caller) -> list[review.ProposalItem]:
+def _pending(uow: UnitOfWork, desk: Caller) -> list[review_queues.ProposalItem]:
     return _all(
-        lambda after: review.list_proposals(uow, caller=desk, area_code=None, limit=PAGE, after_id=after)
+        lambda after: review_queues.list_proposals(
+            uow, caller=desk, area_code=None, limit=PAGE, after_id=after
+        )
     )
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, fields
 from datetime import date, time, timedelta
 from typing import TypeVar
 
-from visitsvc import idnumber
-from visitsvc.elder_rules import ElderData
+from visitsvc.kernel import idnumber
 from visitsvc.model.enums import AbilityLevel, Category, Sex, VisitKind, Willingness
 from visitsvc.model.visit import VisitOutcome
+from visitsvc.register.elder_validation import ElderData
 
 T = TypeVar("T")
 METRES_PER_DEGREE = 111_320.0

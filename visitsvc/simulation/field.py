@@ -14,18 +14,18 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from visitsvc.clock import SHANGHAI, FixedClock
-from visitsvc.errors import DomainError
+from visitsvc.access.scoping import Caller
+from visitsvc.field import todays_route as route_service
+from visitsvc.field import visits
+from visitsvc.field.outcomes import NOT_HOME_HIGH_RISK, Advice, advice_for
+from visitsvc.field.visit_input import Position, VisitInput
+from visitsvc.field.visits import SyncStatus
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
+from visitsvc.kernel.errors import DomainError
 from visitsvc.model.enums import VisitKind
 from visitsvc.model.visit import VisitOutcome
-from visitsvc.outcomes import NOT_HOME_HIGH_RISK, Advice, advice_for
-from visitsvc.scoping import Caller
-from visitsvc.services import route as route_service
-from visitsvc.services import visits
-from visitsvc.services.visits import SyncStatus
 from visitsvc.simulation.draws import Draws
-from visitsvc.uow import UnitOfWork
-from visitsvc.visit_input import Position, VisitInput
 
 CALLS_FROM = time(15, 30)  # phone visits after the day's doors
 EVENING_SYNC = time(18, 30)

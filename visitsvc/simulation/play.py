@@ -21,22 +21,26 @@ from typing import Any
 
 from sqlalchemy import event
 
-from visitsvc import db, scheduler
-from visitsvc.clock import SHANGHAI, FixedClock
-from visitsvc.errors import NotFound
+from visitsvc import scheduler
+from visitsvc.access.scoping import Caller
+from visitsvc.accounts import auth
+from visitsvc.infrastructure import db
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
+from visitsvc.kernel.errors import NotFound
+from visitsvc.kernel.month import Month
+from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model import AbsenceKind
-from visitsvc.month import Month
-from visitsvc.plan_problems import PlanningSettings
-from visitsvc.scoping import Caller
-from visitsvc.services import absences, at_risk, auth, planning, plans, replanning
-from visitsvc.services.coverage import month_coverage
+from visitsvc.oversight import at_risk
+from visitsvc.planning import month_plan, plan_reports, replanning
+from visitsvc.planning.month_coverage import month_coverage
+from visitsvc.planning.route_problems import PlanningSettings
+from visitsvc.register import absences
 from visitsvc.simulation import desk, register_copy
 from visitsvc.simulation.desk import Cast, DeskLog
 from visitsvc.simulation.draws import Draws, Rates
 from visitsvc.simulation.field import FieldLog, FieldWorker, play_day
 from visitsvc.simulation.report import Events, Report, build_report
-from visitsvc.uow import UnitOfWork, make_engine, session_factory
-from visitsvc.workdays import WorkCalendar
 
 SYSTEM = Caller.system()
 SOLUTIONS = 60  # per solve: enough for a good month at this size, and the same plan on every machine
@@ -143,8 +147,8 @@ def simulate(
 
 def _planning_day(uow: UnitOfWork, settings: SimulationSettings) -> dict[str, Any]:
     """The month's plan as it stood on planning day: the stored one, else made now as the scheduler would."""
-    if not plans.list_versions(uow, caller=SYSTEM, month=settings.month):
-        planning.plan_month(
+    if not plan_reports.list_versions(uow, caller=SYSTEM, month=settings.month):
+        month_plan.plan_month(
             uow,
             caller=SYSTEM,
             month=settings.month,
@@ -152,7 +156,7 @@ def _planning_day(uow: UnitOfWork, settings: SimulationSettings) -> dict[str, An
             executor=settings.executor,
             settings=settings.planning,
         )
-    return plans.shortfall(uow, caller=SYSTEM, month=settings.month)
+    return plan_reports.shortfall(uow, caller=SYSTEM, month=settings.month)
 
 
 def _play(uow: UnitOfWork, clock: FixedClock, state: _Month, day: date) -> None:

@@ -10,9 +10,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from visitsvc.coverage import Missing
-from visitsvc.month import Month
-from visitsvc.services.coverage import MonthCoverage
+from visitsvc.kernel.month import Month
+from visitsvc.planning.coverage import Missing
+from visitsvc.planning.month_coverage import MonthCoverage
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,13 @@ from flask.typing import ResponseReturnValue
 from api.console.blueprint import blp
 from api.console.web import arg, caller, date_arg, int_arg, month_arg, query_without
 from api.runtime import runtime, uow
-from visitsvc.clock import SHANGHAI
-from visitsvc.errors import NotFound
-from visitsvc.month import Month
-from visitsvc.repositories import AuditFilter
-from visitsvc.services import audit, jobs, plans
+from visitsvc.accounts import audit
+from visitsvc.infrastructure.repositories import AuditFilter
+from visitsvc.kernel.clock import SHANGHAI
+from visitsvc.kernel.errors import NotFound
+from visitsvc.kernel.month import Month
+from visitsvc.oversight import job_runs as jobs
+from visitsvc.planning import plan_reports
 
 PAGE = 50
 
@@ -25,15 +27,15 @@ PAGE = 50
 def plan_versions() -> ResponseReturnValue:
     who = caller()
     month = month_arg() or Month.of(runtime().clock.today())
-    versions = plans.list_versions(uow(), caller=who, month=month)
+    versions = plan_reports.list_versions(uow(), caller=who, month=month)
     diff: dict[str, Any] | None = None
     to_number = int_arg("to") or (versions[-1].number if versions else None)
     from_number = int_arg("from") or (to_number - 1 if to_number and to_number > 1 else None)
     if from_number is not None and to_number is not None:
-        diff = plans.diff(uow(), caller=who, month=month, from_number=from_number, to_number=to_number)
+        diff = plan_reports.diff(uow(), caller=who, month=month, from_number=from_number, to_number=to_number)
     shortfall: dict[str, Any] | None
     try:
-        shortfall = plans.shortfall(uow(), caller=who, month=month, area_code=arg("area"))
+        shortfall = plan_reports.shortfall(uow(), caller=who, month=month, area_code=arg("area"))
     except NotFound:
         shortfall = None
     return render_template(

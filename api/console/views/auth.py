@@ -8,8 +8,8 @@ from flask.typing import ResponseReturnValue
 from api.console.blueprint import blp
 from api.console.web import TOKEN, LoginRequired, PasswordChangeRequired, arg, caller
 from api.runtime import client_address, runtime, uow
-from visitsvc.errors import Invalid, TooManyAttempts, Unauthenticated
-from visitsvc.services import auth
+from visitsvc.accounts import auth
+from visitsvc.kernel.errors import Invalid, TooManyAttempts, Unauthenticated
 
 
 @blp.route("/login", methods=["GET", "POST"])

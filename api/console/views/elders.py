@@ -9,8 +9,9 @@ from flask.typing import ResponseReturnValue
 from api.console.blueprint import blp
 from api.console.web import caller, month_arg
 from api.runtime import runtime, uow
-from visitsvc.month import Month
-from visitsvc.services import elder_activity, elders
+from visitsvc.kernel.month import Month
+from visitsvc.oversight import elder_activity
+from visitsvc.register import elders
 
 
 @blp.get("/elders/<id:elder_id>")

@@ -11,9 +11,9 @@ from api.console.blueprint import blp
 from api.console.pickers import areas_of
 from api.console.web import arg, bool_arg, caller
 from api.runtime import uow
-from visitsvc.errors import Invalid, invalid_field
-from visitsvc.ledger_format import LedgerKind
-from visitsvc.services import ledger
+from visitsvc.kernel.errors import Invalid, invalid_field
+from visitsvc.register import ledger
+from visitsvc.register.ledger_format import LedgerKind
 
 
 @blp.get("/ledger", endpoint="ledger")

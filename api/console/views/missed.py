@@ -22,12 +22,14 @@ from api.console.web import (
     refused,
 )
 from api.runtime import runtime, uow
-from visitsvc.coverage import Missing
-from visitsvc.errors import Conflict, Invalid
+from visitsvc.kernel.errors import Conflict, Invalid
+from visitsvc.kernel.month import Month
 from visitsvc.model import Category
-from visitsvc.month import Month
-from visitsvc.services import decisions, elder_activity, elders, moves, oversight
-from visitsvc.services.oversight import MissedFilter
+from visitsvc.oversight import coverage_tables, decisions, elder_activity
+from visitsvc.oversight.coverage_tables import MissedFilter
+from visitsvc.planning import moves
+from visitsvc.planning.coverage import Missing
+from visitsvc.register import elders
 
 PAGE = 50
 
@@ -39,7 +41,7 @@ def missed() -> ResponseReturnValue:
     flt = MissedFilter(
         enum_arg("category", Category), int_arg("worker"), enum_arg("reason", Missing), bool_arg("at_risk")
     )
-    page = oversight.missed(
+    page = coverage_tables.missed(
         uow(), caller=who, month=month, area_code=arg("area"), flt=flt, limit=PAGE, after_id=int_arg("cursor")
     )
     return render_template(

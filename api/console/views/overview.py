@@ -11,9 +11,10 @@ from flask.typing import ResponseReturnValue
 from api.console.blueprint import blp
 from api.console.web import arg, caller, month_arg
 from api.runtime import runtime, uow
-from visitsvc.errors import NotFound
-from visitsvc.month import Month
-from visitsvc.services import oversight, plans, progress, queues
+from visitsvc.kernel.errors import NotFound
+from visitsvc.kernel.month import Month
+from visitsvc.oversight import coverage_tables, progress, queue_counts
+from visitsvc.planning import plan_reports
 
 
 @blp.get("/")
@@ -21,12 +22,12 @@ def overview() -> ResponseReturnValue:
     who = caller()
     month = month_arg() or Month.of(runtime().clock.today())
     area = arg("area")
-    table = oversight.coverage_table(uow(), caller=who, month=month, area_code=area)
+    table = coverage_tables.coverage_table(uow(), caller=who, month=month, area_code=area)
     days = progress.month_progress(uow(), caller=who, month=month, area_code=area)
-    waiting = queues.waiting(uow(), caller=who, month=month, area_code=area)
+    waiting = queue_counts.waiting(uow(), caller=who, month=month, area_code=area)
     shortfall: dict[str, Any] | None
     try:
-        shortfall = plans.shortfall(uow(), caller=who, month=month, area_code=area)
+        shortfall = plan_reports.shortfall(uow(), caller=who, month=month, area_code=area)
     except NotFound:  # no plan for the month yet (the area itself was found by coverage_table)
         shortfall = None
     charts = {

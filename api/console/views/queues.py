@@ -1,5 +1,5 @@
 """The supervisor's queues and their decisions: follow-ups, proof-of-visit flags, status-change proposals and
-late records in quarantine. Every rule (who, once only, audit) is in visitsvc.services.review/decisions."""
+late records in quarantine. Every rule (who, once only, audit) is in oversight.review_queues/decisions."""
 
 from __future__ import annotations
 
@@ -23,9 +23,9 @@ from api.console.web import (
     refused,
 )
 from api.runtime import runtime, uow
-from visitsvc.errors import Conflict, Invalid, invalid_field
+from visitsvc.kernel.errors import Conflict, Invalid, invalid_field
 from visitsvc.model import FlagState, FollowUpStatus, ProposalState
-from visitsvc.services import decisions, review
+from visitsvc.oversight import decisions, review_queues
 
 TABS = {"followups": "跟进事项", "flags": "核查标记", "proposals": "状态变更", "quarantine": "迟到记录"}
 PAGE = 50
@@ -41,21 +41,21 @@ def queues() -> ResponseReturnValue:
     items: list[object]
     if tab == "followups":
         status = enum_arg("status", FollowUpStatus)
-        found, after = review.list_follow_ups(
+        found, after = review_queues.list_follow_ups(
             uow(), caller=who, area_code=area, status=status, month=month, limit=PAGE, after=cursor
         )
         items, selected = list(found), (status.value if status else "")
     elif tab == "flags":
         state = enum_arg("state", FlagState) if arg("state") != "all" else None
         state = FlagState.OPEN if arg("state") is None else state
-        flags, after = review.list_flags(
+        flags, after = review_queues.list_flags(
             uow(), caller=who, month=month, area_code=area, state=state, limit=PAGE, after_id=cursor
         )
         items, selected = list(flags), (state.value if state else "all")
     elif tab == "proposals":
         pstate = enum_arg("state", ProposalState) if arg("state") != "all" else None
         pstate = ProposalState.PENDING if arg("state") is None else pstate
-        proposals, after = review.list_proposals(
+        proposals, after = review_queues.list_proposals(
             uow(), caller=who, area_code=area, state=pstate, limit=PAGE, after_id=cursor
         )
         items, selected = list(proposals), (pstate.value if pstate else "all")
@@ -90,7 +90,7 @@ def _decide(run: Callable[[], object], message: str) -> Response:
 def follow_up_update(item_id: int) -> ResponseReturnValue:
     status = need(enum_arg("status", FollowUpStatus), "status")
     return _decide(
-        lambda: review.update_follow_up(
+        lambda: review_queues.update_follow_up(
             uow(), caller=caller(), follow_up_id=item_id, status=status, note=arg("note")
         ),
         f"跟进事项已改为“{status.value}”",
@@ -99,7 +99,7 @@ def follow_up_update(item_id: int) -> ResponseReturnValue:
 
 @blp.post("/flags/<id:item_id>/<any(accept, dismiss):decision>")
 def flag_decide(item_id: int, decision: str) -> ResponseReturnValue:
-    decide = review.accept_location if decision == "accept" else review.dismiss_flag
+    decide = review_queues.accept_location if decision == "accept" else review_queues.dismiss_flag
     return _decide(lambda: decide(uow(), caller=caller(), flag_id=item_id), "核查标记已处理")
 
 
@@ -108,11 +108,11 @@ def proposal_decide(item_id: int, decision: str) -> ResponseReturnValue:
     who, note = caller(), arg("note")
     if decision == "reject":
         return _decide(
-            lambda: review.reject_proposal(uow(), caller=who, proposal_id=item_id, note=note), "已驳回"
+            lambda: review_queues.reject_proposal(uow(), caller=who, proposal_id=item_id, note=note), "已驳回"
         )
     effective = need(date_arg("effective_date"), "effective_date", "请填写生效日期")
     return _decide(
-        lambda: review.confirm_proposal(
+        lambda: review_queues.confirm_proposal(
             uow(), caller=who, proposal_id=item_id, effective_date=effective, note=note
         ),
         "已确认，状态已变更",

@@ -12,10 +12,10 @@ from api.console.pickers import areas_of, grid_workers
 from api.console.settings import ConsoleSettings
 from api.console.web import arg, caller, date_arg, int_arg
 from api.runtime import runtime, uow
-from visitsvc.geo import Datum
+from visitsvc.field import todays_route
+from visitsvc.field.todays_route import StopLocation, WorkerDay
+from visitsvc.kernel.geo import Datum
 from visitsvc.model import AreaLevel
-from visitsvc.services import route
-from visitsvc.services.route import StopLocation, WorkerDay
 
 
 @blp.get("/routes")
@@ -31,7 +31,7 @@ def routes() -> ResponseReturnValue:
         worker_id = workers[0].id
     found = None
     if worker_id is not None:
-        found = route.worker_day_route(uow(), caller=who, worker_id=worker_id, day=day)
+        found = todays_route.worker_day_route(uow(), caller=who, worker_id=worker_id, day=day)
     settings: ConsoleSettings = current_app.extensions["visitsvc_console"]
     return render_template(
         "console/routes.html",

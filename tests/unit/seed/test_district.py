@@ -19,9 +19,9 @@ from seed.district import (
     generate,
     write_csv,
 )
-from visitsvc import geo, idnumber
-from visitsvc.ledger_format import LedgerKind, check_headers
+from visitsvc.kernel import geo, idnumber
 from visitsvc.model import AbilityLevel, Category, DisabilityGrade, Willingness
+from visitsvc.register.ledger_format import LedgerKind, check_headers
 
 TODAY = date(2026, 11, 1)
 CODE_LENGTH = {"区县": 6, "街道乡镇": 9, "社区村": 12, "网格": 15}

@@ -1,0 +1,124 @@
+"""The one access rule: who may see and change which part of the register.
+
+A caller's scope is a set of area paths. Supervisors and admins see the subtree of their area node; a
+grid worker sees their own grids. Every repository read takes a Scope and applies the clauses below, so a
+record outside the scope is simply not found (404), exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, exists, false, or_, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from visitsvc.kernel.errors import Forbidden
+from visitsvc.model import Area, AuditEntry, Elder, Role, Worker, worker_grids
+
+ROOT_PATH = "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    area_paths: tuple[str, ...]
+    # People of other grids whose visits the current plan gave to this worker: theirs while assigned.
+    assigned_elders: frozenset[int] = frozenset()
+
+    @classmethod
+    def everything(cls) -> Scope:
+        return cls((ROOT_PATH,))
+
+    def covers(self, path: str) -> bool:
+        return any(path.startswith(p) for p in self.area_paths)
+
+    def overlaps(self, path: str) -> bool:
+        """The subtree at `path` and the scope meet: it lies within the scope or holds part of it."""
+        return self.covers(path) or any(p.startswith(path) for p in self.area_paths)
+
+    def covers_all(self, paths: Iterable[str]) -> bool:
+        return all(self.covers(p) for p in paths)
+
+    def covers_worker(self, worker: Worker) -> bool:
+        """The Python twin of worker_clause, for rows already loaded."""
+        if worker.area is not None and self.covers(worker.area.path):
+            return True
+        return any(self.covers(g.path) for g in worker.grids)
+
+    def area_clause(
+        self, path_column: ColumnElement[str] | InstrumentedAttribute[str] | None = None
+    ) -> ColumnElement[bool]:
+        column = Area.path if path_column is None else path_column
+        if not self.area_paths:
+            return false()
+        return or_(*(column.startswith(p, autoescape=True) for p in self.area_paths))
+
+    def elder_clause(self) -> ColumnElement[bool]:
+        in_area = Elder.grid_id.in_(select(Area.id).where(self.area_clause()))
+        if not self.assigned_elders:
+            return in_area
+        return or_(in_area, Elder.id.in_(sorted(self.assigned_elders)))
+
+    def worker_clause(self) -> ColumnElement[bool]:
+        """A worker is within scope when their area node or one of their grids is."""
+        in_scope_areas = select(Area.id).where(self.area_clause())
+        has_grid_in_scope = exists().where(
+            worker_grids.c.worker_id == Worker.id, worker_grids.c.area_id.in_(in_scope_areas)
+        )
+        return or_(Worker.area_id.in_(in_scope_areas), has_grid_in_scope)
+
+    def audit_clause(self) -> ColumnElement[bool]:
+        return self.area_clause(AuditEntry.area_path)
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated person behind a request, a command or a job."""
+
+    worker_id: int | None  # None: the system itself (CLI, scheduler)
+    account: str
+    role: Role
+    scope: Scope
+
+    @classmethod
+    def system(cls) -> Caller:
+        return cls(worker_id=None, account="system", role=Role.ADMIN, scope=Scope.everything())
+
+    @property
+    def is_system(self) -> bool:
+        return self.worker_id is None
+
+    @property
+    def may_unmask(self) -> bool:
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def scope_of(worker: Worker, assigned_elders: frozenset[int] = frozenset()) -> Scope:
+    if worker.role is Role.GRID_WORKER:
+        return Scope(tuple(sorted(g.path for g in worker.grids)), assigned_elders)
+    if worker.area is None:
+        return Scope(())
+    return Scope((worker.area.path,))
+
+
+def caller_for(worker: Worker, assigned_elders: frozenset[int] = frozenset()) -> Caller:
+    scope = scope_of(worker, assigned_elders)
+    return Caller(worker_id=worker.id, account=worker.account, role=worker.role, scope=scope)
+
+
+def require_role(caller: Caller, *roles: Role, action: str = "此操作") -> None:
+    if caller.role not in roles:
+        raise Forbidden(f"无权{action}", code="forbidden")
+
+
+def require_register_writer(caller: Caller) -> None:
+    """Grid workers record visits; only supervisors and admins change the register itself."""
+    require_role(caller, Role.SUPERVISOR, Role.ADMIN, action="修改台账")
+
+
+def require_supervisor(caller: Caller) -> None:
+    require_role(caller, Role.SUPERVISOR, Role.ADMIN, action="查看或处理督导事项")
+
+
+def require_admin(caller: Caller) -> None:
+    require_role(caller, Role.ADMIN, action="执行管理员操作")

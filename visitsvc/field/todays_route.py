@@ -1,0 +1,310 @@
+"""A grid worker's day as the phone shows it: the current plan version's stops in order, what is known of
+each person, how to get there, and what has been recorded so far.
+
+Polled every few minutes from a weak signal, so it stays small (a 25-stop day under 30 KB) and reads a
+fixed handful of queries whatever the number of stops. Showing a person's phone number to the worker who
+will call or visit them is audited once per worker, person and day, not on every poll.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from itertools import pairwise
+
+import routing
+from visitsvc.access.scoping import Caller, require_supervisor
+from visitsvc.accounts import audit
+from visitsvc.field import navigation
+from visitsvc.field.visit_input import FindingStatus
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel import idnumber
+from visitsvc.kernel.clock import SHANGHAI
+from visitsvc.kernel.errors import invalid_field
+from visitsvc.kernel.masking import age_this_year
+from visitsvc.kernel.month import Month
+from visitsvc.kernel.phone_numbers import mask_phone
+from visitsvc.model import (
+    AbilityLevel,
+    Category,
+    Elder,
+    FollowUp,
+    PlannedVisit,
+    Sex,
+    VisitKind,
+    VisitOutcome,
+    VisitRecord,
+    Worker,
+)
+from visitsvc.planning.month_facts import elder_facts
+from visitsvc.planning.policy import high_risk_reasons
+from visitsvc.planning.route_problems import PlanningSettings
+
+PHONE_SHOWN = "route.phone_shown"
+NOTES_SHOWN = 40  # characters: the register's notes can be long; a phone screen and 30 KB a day cannot
+SERVICE = PlanningSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class OpenFollowUp:
+    id: int
+    kind: str
+    urgent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StopElder:
+    id: int
+    name: str
+    age: int
+    sex: Sex
+    categories: list[Category]
+    ability_level: AbilityLevel | None
+    address: str
+    phone: str | None
+    id_number: str  # always masked here
+    risk_notes: list[str]
+    notes: str | None
+    open_follow_ups: list[OpenFollowUp]
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True, slots=True)
+class StopLocation:
+    lon: float  # WGS-84
+    lat: float
+    verified: bool
+    gcj02: Point
+
+
+@dataclass(frozen=True, slots=True)
+class LastVisit:
+    date: date
+    kind: VisitKind
+    outcome: VisitOutcome
+    concerns: list[str]  # the findings marked concern or urgent
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    visit_id: int
+    order: int
+    kind: VisitKind
+    planned_arrival: time | None
+    service_minutes: int
+    status: str  # pending | done | not_home | refused | ... (the day's latest outcome)
+    elder: StopElder
+    location: StopLocation | None
+    nav: navigation.NavLinks | None
+    last_visit: LastVisit | None
+
+
+@dataclass(frozen=True, slots=True)
+class Totals:
+    stops: int
+    travel_minutes: int
+    distance_km: float
+
+
+@dataclass(frozen=True, slots=True)
+class DayRoute:
+    date: date
+    plan_version: int | None
+    stops: list[Stop]
+    totals: Totals
+
+
+def day_route(uow: UnitOfWork, *, caller: Caller, day: date | None = None) -> DayRoute:
+    with uow:
+        day = day or uow.clock.today()
+        try:
+            month = Month.of(day)
+        except ValueError:
+            raise invalid_field("date", "日期超出范围") from None
+        version = uow.plans.latest(str(month))
+        worker = uow.workers.find_by_account_id(caller.worker_id) if caller.worker_id is not None else None
+        if version is None or worker is None:
+            return DayRoute(day, None, [], Totals(0, 0, 0.0))
+        planned = uow.visits.day_of(version.id, worker.id, day)
+        # Home visits in route order, then phone calls: the planner numbers them so, this keeps it true.
+        planned.sort(key=lambda pv: (pv.kind is VisitKind.PHONE, pv.seq, pv.id))
+        ids = sorted({pv.elder_id for pv in planned})
+        # The plan is the assignment: a person of another grid planned for this worker is theirs to see.
+        elders = uow.elders.by_ids(ids)
+        today_records = uow.visits.of_elders_since(ids, day)
+        last = uow.visits.last_before(ids, day)
+        follow_ups = uow.visits.open_follow_ups(ids)
+        stops = [
+            _stop(pv, n, elders[pv.elder_id], day, month, today_records, last.get(pv.elder_id), follow_ups)
+            for n, pv in enumerate(planned, start=1)
+        ]
+        unaudited = _not_yet_audited(uow, worker.id, [elders[i] for i in ids if elders[i].phone])
+        route = DayRoute(day, version.number, stops, _totals(worker, stops))
+    if unaudited:
+        # A transaction of its own that starts with its INSERTs: on SQLite, one that had read first could not
+        # write after another request's commit (ADR 0006). Two polls at the same instant may both write.
+        with uow:
+            for elder_id, area_path in unaudited:
+                audit.record(
+                    uow,
+                    caller,
+                    action=PHONE_SHOWN,
+                    record_type="elder",
+                    record_id=elder_id,
+                    area_path=area_path,
+                )
+            uow.commit()
+    return route
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerDay:
+    worker_id: int
+    worker_name: str
+    start: StopLocation | None  # where the worker sets out from, when known
+    route: DayRoute
+    hidden: int  # stops about people outside the caller's area (a visit handed over from another street)
+
+
+def worker_day_route(uow: UnitOfWork, *, caller: Caller, worker_id: int, day: date) -> WorkerDay:
+    """A worker's day as a supervisor sees it: the phone's stops in the phone's order, with phone numbers
+    masked (so nothing is shown that needs an audit entry), and only the people of the caller's area."""
+    require_supervisor(caller)
+    try:
+        month = Month.of(day)
+    except ValueError:
+        raise invalid_field("date", "日期超出范围") from None
+    with uow:
+        worker = uow.workers.get(caller.scope, worker_id)  # NotFound outside the scope
+        start = None
+        if worker.start_lon is not None and worker.start_lat is not None:
+            glon, glat = navigation.gcj02(worker.start_lon, worker.start_lat)
+            start = StopLocation(worker.start_lon, worker.start_lat, True, Point(glon, glat))
+        version = uow.plans.latest(str(month))
+        if version is None:
+            return WorkerDay(worker.id, worker.name, start, DayRoute(day, None, [], Totals(0, 0, 0.0)), 0)
+        planned = uow.visits.day_of(version.id, worker.id, day)
+        planned.sort(key=lambda pv: (pv.kind is VisitKind.PHONE, pv.seq, pv.id))
+        visible = uow.elders.visible_ids(caller.scope, {pv.elder_id for pv in planned})
+        ids = sorted(visible)
+        elders = uow.elders.by_ids(ids)
+        records = uow.visits.of_elders_since(ids, day)
+        last = uow.visits.last_before(ids, day)
+        follow_ups = uow.visits.open_follow_ups(ids)
+        stops = [
+            _stop(
+                pv,
+                n,
+                elders[pv.elder_id],
+                day,
+                month,
+                records,
+                last.get(pv.elder_id),
+                follow_ups,
+                show_phone=False,
+            )
+            for n, pv in enumerate(planned, start=1)
+            if pv.elder_id in visible
+        ]
+        route = DayRoute(day, version.number, stops, _totals(worker, stops))
+        return WorkerDay(worker.id, worker.name, start, route, len(planned) - len(stops))
+
+
+def _stop(
+    pv: PlannedVisit,
+    order: int,
+    elder: Elder,
+    day: date,
+    month: Month,
+    records: list[VisitRecord],
+    last: VisitRecord | None,
+    follow_ups: list[FollowUp],
+    *,
+    show_phone: bool = True,
+) -> Stop:
+    todays = [r for r in records if r.elder_id == elder.id and r.day == day]
+    status = "pending"
+    if todays:
+        outcome = todays[-1].outcome
+        status = "done" if outcome is VisitOutcome.VISITED else outcome.value
+    location = None
+    links = None
+    if elder.lon is not None and elder.lat is not None:
+        links = navigation.nav_links(elder.lon, elder.lat, str(order))
+        glon, glat = navigation.gcj02(elder.lon, elder.lat)
+        location = StopLocation(elder.lon, elder.lat, elder.location_verified, Point(glon, glat))
+    return Stop(
+        visit_id=pv.id,
+        order=order,
+        kind=pv.kind,
+        planned_arrival=pv.arrival,
+        service_minutes=SERVICE.home_minutes if pv.kind is VisitKind.HOME else SERVICE.phone_minutes,
+        status=status,
+        elder=_elder(elder, day, month, [f for f in follow_ups if f.elder_id == elder.id], show_phone),
+        location=location,
+        nav=links,
+        last_visit=None if last is None else _last_visit(last),
+    )
+
+
+def _elder(
+    elder: Elder, day: date, month: Month, follow_ups: list[FollowUp], show_phone: bool = True
+) -> StopElder:
+    notes = elder.notes[:NOTES_SHOWN] if elder.notes else None
+    return StopElder(
+        id=elder.id,
+        name=elder.name,
+        age=age_this_year(
+            elder.birth_date, day
+        ),  # as masked: not the day the age changes (visitsvc/masking.py)
+        sex=elder.sex,
+        categories=sorted(elder.categories),
+        ability_level=elder.ability_level,
+        address=elder.address,
+        # The worker's own stop: a call is a way to visit (audited in day_route); anyone else sees it masked.
+        phone=elder.phone if show_phone or elder.phone is None else mask_phone(elder.phone),
+        id_number=idnumber.mask(elder.id_number),
+        risk_notes=list(high_risk_reasons(elder_facts(elder, month, []))),
+        notes=notes,
+        open_follow_ups=[OpenFollowUp(f.id, f.kind, f.urgent) for f in follow_ups],
+    )
+
+
+def _last_visit(record: VisitRecord) -> LastVisit:
+    concerns = sorted(
+        area
+        for area, finding in (record.findings or {}).items()
+        if isinstance(finding, dict)
+        and (finding.get("status") == FindingStatus.CONCERN.value or finding.get("urgent"))
+    )
+    return LastVisit(record.day, record.kind, record.outcome, concerns)
+
+
+def _not_yet_audited(uow: UnitOfWork, worker_id: int, shown: list[Elder]) -> list[tuple[int, str]]:
+    if not shown:
+        return []
+    midnight = datetime.combine(uow.clock.today(), time(), SHANGHAI).astimezone(UTC)
+    done = uow.audit.record_ids_since(worker_id, PHONE_SHOWN, midnight)
+    return [(elder.id, elder.grid.path) for elder in shown if str(elder.id) not in done]
+
+
+def _totals(worker: Worker, stops: list[Stop]) -> Totals:
+    """Travel along the day's home stops in order, from the worker's start and back, at the speeds and
+    detour of the routing matrices; a stop with no known location is left out of the way."""
+    points = [
+        routing.Location(s.location.lon, s.location.lat)
+        for s in stops
+        if s.kind is VisitKind.HOME and s.location is not None
+    ]
+    if worker.start_lon is not None and worker.start_lat is not None and points:
+        start = routing.Location(worker.start_lon, worker.start_lat)
+        points = [start, *points, start]
+    metres = sum(routing.matrix.haversine_m(a, b) for a, b in pairwise(points))
+    metres *= routing.DEFAULT_DETOUR
+    speed = routing.SPEED_KMH[routing.TravelMode(worker.travel_mode.value)] / 3.6
+    return Totals(len(stops), round(metres / speed / 60), round(metres / 1000, 2))

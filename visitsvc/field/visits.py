@@ -1,0 +1,251 @@
+"""Recording what happened at a visit, once and only once per client_id, and the work it leaves behind:
+follow-ups, status-change proposals, proof-of-visit flags.
+
+Every record goes through two steps. First one read-only transaction checks a whole batch (retries already
+stored, planned visits, people, clocks). Then each new record is written in a transaction of its own that
+starts with its INSERT, so one bad record never loses another (ADR 0006). The unique client_id decides races:
+a losing writer rolls back, reads the winner and answers as a retry would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy.exc import IntegrityError
+
+from visitsvc.access.scoping import Caller
+from visitsvc.field import recording
+from visitsvc.field.outcomes import Advice, advice_for
+from visitsvc.field.thresholds import FieldRules
+from visitsvc.field.visit_input import VisitInput
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from visitsvc.model import (
+    ElderStatus,
+    FlagKind,
+    RecordState,
+    VisitKind,
+    VisitOutcome,
+    VisitRecord,
+)
+
+DEFAULT_RULES = FieldRules()
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpRead:
+    id: int
+    kind: str
+    urgent: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProposalRead:
+    id: int
+    to_status: ElderStatus
+    proposed_date: date
+
+
+@dataclass(frozen=True, slots=True)
+class VisitRead:
+    """The answer to a recorded outcome; a retry gets the same one, rebuilt from what was stored."""
+
+    id: int
+    client_id: str
+    elder_id: int
+    worker_id: int
+    planned_visit_id: int | None
+    kind: VisitKind
+    outcome: VisitOutcome
+    started_at: datetime
+    ended_at: datetime
+    month: str
+    day: date
+    state: RecordState
+    counts: bool
+    received_at: datetime
+    distance_m: float | None
+    flags: list[FlagKind]
+    follow_ups: list[FollowUpRead]
+    status_proposal: ProposalRead | None
+    advice: list[Advice]
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    visit: VisitRead
+    created: bool
+
+
+class SyncStatus(StrEnum):
+    CREATED = "created"
+    DUPLICATE = "duplicate"  # stored before, with the same body: nothing new
+    CONFLICT = "conflict"  # stored before, with another body
+    REJECTED = "rejected"  # invalid: the errors say which fields
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A synced item that could not even be parsed."""
+
+    client_id: str | None
+    errors: dict[str, list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    client_id: str | None
+    status: SyncStatus
+    visit_id: int | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    visit_id: int
+    created: bool
+
+
+def record_visit(
+    uow: UnitOfWork, *, caller: Caller, visit: VisitInput, rules: FieldRules = DEFAULT_RULES
+) -> Recorded:
+    """Record one outcome. The same client_id again: the stored answer, `created` False; another body: 409."""
+    worker_id = _worker_of(caller)
+    outcome = _record_all(uow, caller, worker_id, [visit], rules)[0]
+    if isinstance(outcome, DomainError):
+        raise outcome
+    with uow:
+        return Recorded(_read(uow, outcome.visit_id), outcome.created)
+
+
+def sync(
+    uow: UnitOfWork,
+    *,
+    caller: Caller,
+    items: Sequence[VisitInput | Rejected],
+    rules: FieldRules = DEFAULT_RULES,
+) -> list[SyncResult]:
+    """Records kept offline, in any order, with duplicates and retries: one result per item, in order."""
+    worker_id = _worker_of(caller)
+    if len(items) > rules.max_sync_records:
+        raise Invalid("输入有误", errors={"records": [f"一次最多同步 {rules.max_sync_records} 条"]})
+    visits = [item for item in items if isinstance(item, VisitInput)]
+    outcomes = iter(_record_all(uow, caller, worker_id, visits, rules))
+    results = []
+    for item in items:
+        if isinstance(item, Rejected):
+            results.append(SyncResult(item.client_id, SyncStatus.REJECTED, errors=item.errors))
+            continue
+        outcome = next(outcomes)
+        if isinstance(outcome, _Stored):
+            status = SyncStatus.CREATED if outcome.created else SyncStatus.DUPLICATE
+            results.append(SyncResult(item.client_id, status, outcome.visit_id))
+        elif isinstance(outcome, Conflict):
+            results.append(SyncResult(item.client_id, SyncStatus.CONFLICT, errors=outcome.errors))
+        else:
+            errors = outcome.errors or {"_schema": [outcome.message]}
+            results.append(SyncResult(item.client_id, SyncStatus.REJECTED, errors=errors))
+    return results
+
+
+def get_visit(uow: UnitOfWork, *, caller: Caller, visit_id: int) -> VisitRead:
+    """A worker's own record."""
+    worker_id = _worker_of(caller)
+    with uow:
+        record = uow.visits.get(visit_id)
+        if record is None or record.worker_id != worker_id:
+            raise NotFound("探访记录不存在")
+        return _read(uow, record.id)
+
+
+def _worker_of(caller: Caller) -> int:
+    if caller.worker_id is None:
+        raise Forbidden("只有工作人员可以记录探访")
+    return caller.worker_id
+
+
+def _record_all(
+    uow: UnitOfWork, caller: Caller, worker_id: int, visits: Sequence[VisitInput], rules: FieldRules
+) -> list[_Stored | DomainError]:
+    checked: list[recording.Prepared | _Stored | DomainError] = []
+    with uow:
+        stored = uow.visits.by_client_ids(v.client_id for v in visits)
+        planned = uow.visits.planned(v.planned_visit_id for v in visits if v.planned_visit_id is not None)
+        own = {pv.elder_id for pv, _month in planned.values() if pv.worker_id == worker_id}
+        asked = {v.elder_id for v in visits if v.elder_id is not None and v.planned_visit_id is None}
+        visible = uow.elders.visible_ids(caller.scope, asked)
+        elders = uow.elders.by_ids(own | visible)
+        now = uow.clock.now()
+        for visit in visits:
+            try:
+                # Times first: they bound the dates the hash and the month are computed from.
+                recording.check_times(visit, now, rules)
+                body_hash = visit.body_hash()
+                if visit.client_id in stored:
+                    checked.append(_same_or_conflict(stored[visit.client_id], body_hash))
+                    continue
+                checked.append(recording.prepare(visit, body_hash, worker_id, planned, elders, now, rules))
+            except (Invalid, NotFound) as error:
+                checked.append(error)
+    return [_write(uow, item) if isinstance(item, recording.Prepared) else item for item in checked]
+
+
+def _write(uow: UnitOfWork, item: recording.Prepared) -> _Stored | DomainError:
+    try:
+        with uow:
+            record = recording.new_record(item)
+            uow.visits.add(record)
+            uow.visits.add_all(recording.children(item, record.id))
+            uow.commit()
+            return _Stored(record.id, created=True)
+    except IntegrityError:
+        pass  # another request stored this client_id first; what it stored decides below
+    with uow:
+        stored = uow.visits.by_client_ids([item.visit.client_id]).get(item.visit.client_id)
+        if stored is None:
+            raise RuntimeError("a visit record failed to insert for a reason other than its client_id")
+        return _same_or_conflict(stored, item.body_hash)
+
+
+def _same_or_conflict(stored: VisitRecord, body_hash: str) -> _Stored | Conflict:
+    if stored.body_hash == body_hash:
+        return _Stored(stored.id, created=False)
+    return Conflict(
+        "该 client_id 已用于另一条记录",
+        code="client_id_reused",
+        errors={"client_id": ["已用于内容不同的另一条记录"]},
+    )
+
+
+def _read(uow: UnitOfWork, visit_id: int) -> VisitRead:
+    record = uow.visits.get(visit_id)
+    if record is None:
+        raise NotFound("探访记录不存在")
+    follow_ups = uow.visits.follow_ups_of(record.id)
+    proposal = uow.visits.proposal_of(record.id)
+    return VisitRead(
+        id=record.id,
+        client_id=record.client_id,
+        elder_id=record.elder_id,
+        worker_id=record.worker_id,
+        planned_visit_id=record.planned_visit_id,
+        kind=record.kind,
+        outcome=record.outcome,
+        started_at=record.started_at,
+        ended_at=record.ended_at,
+        month=record.month,
+        day=record.day,
+        state=record.state,
+        counts=record.counts,
+        received_at=record.received_at,
+        distance_m=record.distance_m,
+        flags=[f.kind for f in uow.visits.flags_of(record.id)],
+        follow_ups=[FollowUpRead(f.id, f.kind, f.urgent) for f in follow_ups],
+        status_proposal=None
+        if proposal is None
+        else ProposalRead(proposal.id, proposal.to_status, proposal.proposed_date),
+        advice=list(advice_for(record.outcome, record.kind, (f.kind for f in follow_ups))),
+    )

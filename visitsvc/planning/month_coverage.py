@@ -1,0 +1,138 @@
+"""A month's coverage for the caller's area, as `planning.coverage` defines it, read off the register, the
+plan versions and the recorded outcomes. The API's coverage and missed lists, the report, the at-risk job and
+the simulation all count through `month_coverage`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from visitsvc.access.scoping import Caller, Scope
+from visitsvc.infrastructure.repositories import ElderFilter
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI
+from visitsvc.kernel.month import Month
+from visitsvc.kernel.workdays import WorkCalendar
+from visitsvc.model import Category, Elder
+from visitsvc.planning import coverage
+from visitsvc.planning.coverage import Attempt, ElderCoverage, ElderMonth, Slot, Tally
+from visitsvc.planning.month_facts import elder_facts
+from visitsvc.planning.policy import PolicyRules
+
+DEFAULT_RULES = PolicyRules()
+
+
+@dataclass(frozen=True, slots=True)
+class PersonCoverage:
+    elder_id: int
+    name: str
+    grid_id: int
+    grid_code: str
+    grid_path: str
+    categories: frozenset[Category]
+    result: ElderCoverage
+    next_worker_id: int | None  # who the current plan sends next
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCoverage:
+    month: Month
+    area_path: str
+    as_of: date
+    people: list[PersonCoverage]
+
+    def tally(self, people: list[PersonCoverage] | None = None) -> Tally:
+        return coverage.tally(p.result for p in (self.people if people is None else people))
+
+    def not_covered(self) -> list[PersonCoverage]:
+        return [p for p in self.people if p.result.coverable and not p.result.covered]
+
+
+def month_coverage(
+    uow: UnitOfWork,
+    caller: Caller,
+    month: Month,
+    *,
+    area_code: str | None = None,
+    today: date | None = None,
+    rules: PolicyRules = DEFAULT_RULES,
+) -> MonthCoverage:
+    """Coverage of `month` within the caller's scope (or a sub-area of it), as known on `today`."""
+    with uow:
+        scope = caller.scope
+        area_path = scope.area_paths[0] if len(scope.area_paths) == 1 else "/"
+        if area_code:
+            area_path = uow.areas.get_by_code(scope, area_code).path
+            scope = Scope((area_path,))
+        as_of = _as_of(today or uow.clock.today(), month)
+        elders = list(uow.elders.page(scope, ElderFilter(), limit=10_000_000))
+        people = _evaluate(uow, elders, month, as_of, rules)
+        return MonthCoverage(month, area_path, as_of, people)
+
+
+def _as_of(today: date, month: Month) -> date:
+    """A past month is judged as at its end, a future one as at its start."""
+    return min(max(today, month.first), month.last + timedelta(days=1))
+
+
+def _evaluate(
+    uow: UnitOfWork, elders: list[Elder], month: Month, as_of: date, rules: PolicyRules
+) -> list[PersonCoverage]:
+    ids = [e.id for e in elders]
+    calendar = WorkCalendar(uow.plans.calendar())
+    timelines = uow.plans.timelines(ids)
+    first = uow.plans.first(str(month))
+    latest = uow.plans.latest(str(month))
+    plan_made_on = first.created_at.astimezone(SHANGHAI).date() if first else None
+    slots: dict[int, list[Slot]] = defaultdict(list)
+    next_worker: dict[int, list[tuple[date, str, int]]] = defaultdict(list)
+    unplanned: dict[int, dict[str, str]] = defaultdict(dict)
+    if latest is not None:
+        for row in uow.months.slots(latest.id, ids):
+            slots[row.elder_id].append(Slot(row.obligation, row.day, row.kind, row.substituted))
+            next_worker[row.elder_id].append((row.day, row.obligation, row.worker_id))
+        for missing in uow.months.unplanned(latest.id, ids):
+            unplanned[missing.elder_id][missing.obligation] = missing.reason
+    first_planned: dict[int, dict[str, date]] = defaultdict(dict)
+    for (elder_id, obligation), day in uow.months.first_planned(str(month), ids).items():
+        first_planned[elder_id][obligation] = day
+    attempts = attempts_of(uow, month, ids)
+    people = []
+    for elder in elders:
+        facts = elder_facts(elder, month, timelines[elder.id])
+        known = ElderMonth(
+            facts,
+            tuple(slots[elder.id]),
+            first_planned[elder.id],
+            unplanned[elder.id],
+            tuple(attempts[elder.id]),
+        )
+        result = coverage.evaluate(
+            known, month, calendar, today=as_of, plan_made_on=plan_made_on, rules=rules
+        )
+        grid = elder.grid
+        worker = _next_worker(result, next_worker[elder.id]) if result.next_planned else None
+        people.append(
+            PersonCoverage(
+                elder.id, elder.name, grid.id, grid.code, grid.path, elder.categories, result, worker
+            )
+        )
+    return people
+
+
+def attempts_of(uow: UnitOfWork, month: Month, ids: list[int]) -> dict[int, list[Attempt]]:
+    """The outcomes that count, per person, each with the obligation of the planned visit it answered."""
+    records = uow.months.records(str(month), ids)
+    obligation_of = uow.months.obligations_of({r.planned_visit_id for r in records if r.planned_visit_id})
+    attempts: dict[int, list[Attempt]] = defaultdict(list)
+    for record in records:
+        if record.counts:
+            key = obligation_of.get(record.planned_visit_id) if record.planned_visit_id else None
+            attempts[record.elder_id].append(Attempt(record.day, record.kind, record.outcome, key))
+    return attempts
+
+
+def _next_worker(result: ElderCoverage, planned: list[tuple[date, str, int]]) -> int | None:
+    owed = {o.key for o in result.unsettled}
+    return next((w for d, key, w in sorted(planned) if d == result.next_planned and key in owed), None)

@@ -1,0 +1,369 @@
+"""Planning a month: what is owed, as routes per worker, stored as a new plan version.
+
+Reads in one short transaction, solves with no transaction open, writes the version in another; a lease row
+per month (`planning_locks`) keeps two runs from solving at once, and a run that finds the inputs unchanged
+since the newest version makes none (docs/adr/0005).
+"""
+
+from __future__ import annotations
+
+import time as clock_time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+import routing
+from visitsvc.access.scoping import ROOT_PATH, Caller, Scope, require_register_writer
+from visitsvc.infrastructure.repositories import ElderFilter
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI
+from visitsvc.kernel.errors import Conflict
+from visitsvc.kernel.month import Month
+from visitsvc.kernel.workdays import WorkCalendar
+from visitsvc.model import PlannedVisit, Role, Worker
+from visitsvc.planning.month_facts import elder_facts, home_of, worker_facts
+from visitsvc.planning.plan_versions import (
+    NewVersion,
+    copy_row,
+    hand_over_overflow,
+    options_of,
+    reserved_minutes,
+    rows_of,
+    solve_short_again,
+    store_version,
+    summary,
+    unplanned_row,
+)
+from visitsvc.planning.policy import ElderFacts, Owed, PolicyRules, obligations
+from visitsvc.planning.route_problems import (
+    Home,
+    PlanningSettings,
+    WorkerMonth,
+    build,
+    fingerprint,
+    first_plan_share,
+    visit_id,
+)
+
+LOCK_LEASE = timedelta(hours=1)  # a run killed with -9 leaves its lease; after this the next run takes over
+Progress = Callable[[int, int], None]
+DEFAULT_SETTINGS = PlanningSettings()
+DEFAULT_RULES = PolicyRules()
+
+
+@dataclass
+class PlanOutcome:
+    version: int
+    version_id: int
+    created: bool
+    month: str
+    planned_visits: int
+    moved_to_other_workers: int
+    substituted_phone: dict[str, int]
+    unplanned: list[dict[str, Any]]
+    seconds: float
+    calendar_warning: str | None = None
+    grids: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "planned_visits": self.planned_visits,
+            "moved_to_other_workers": self.moved_to_other_workers,
+            "substituted_phone": self.substituted_phone,
+            "unplanned": self.unplanned,
+            "seconds": self.seconds,
+        }
+
+
+@dataclass
+class _Inputs:
+    area_path: str
+    calendar: WorkCalendar
+    workdays: list[date]
+    months: list[WorkerMonth]
+    facts: dict[int, ElderFacts]
+    grid_of: dict[int, tuple[int, str]]  # elder -> (grid id, grid code)
+    homes: dict[int, Home]
+    grid_path: dict[int, str]
+    unassigned: list[tuple[Owed, str]]  # (owed, reason) before solving
+    carried: list[PlannedVisit]  # other areas' rows of the newest version
+    pinned: list[PlannedVisit]  # this area's pinned rows of the newest version: kept as they are
+    fingerprint: str
+    latest: tuple[int, str] | None  # (version id, fingerprint) of the month's newest version
+    reserved: dict[int, dict[date, int]] = field(default_factory=dict)  # worker -> pinned minutes by day
+
+
+def plan_month(
+    uow: UnitOfWork,
+    *,
+    caller: Caller,
+    month: Month,
+    area_code: str | None = None,
+    trigger: str = "plan",
+    force: bool = False,
+    executor: str | Any = "process",
+    settings: PlanningSettings = DEFAULT_SETTINGS,
+    rules: PolicyRules = DEFAULT_RULES,
+    progress: Progress | None = None,
+    wait: Callable[[float], None] = clock_time.sleep,
+) -> PlanOutcome:
+    require_register_writer(caller)
+    started = clock_time.perf_counter()
+    lock, holder = f"plan:{month}", uuid.uuid4().hex
+    _acquire(uow, lock, holder, wait)
+    try:
+        inputs = _read(uow, caller, month, area_code, settings, rules)
+        latest = inputs.latest
+        if latest is not None and not force and latest[1] == inputs.fingerprint:
+            return _outcome_of(uow, latest[0], created=False, seconds=clock_time.perf_counter() - started)
+        _with_pins(inputs, settings)
+        plans = routing.solve_many(
+            [m.problem for m in inputs.months], options_of(settings), executor=executor, progress=progress
+        )
+        _without_retry_day(inputs, plans, settings, executor)
+        hand_over_overflow(
+            inputs.months, plans, inputs.homes, inputs.grid_path, settings=settings, executor=executor,
+            rebuild=lambda j, offered: _rebuild(inputs, j, offered, settings),
+        )  # fmt: skip
+        return _write(uow, caller, month, inputs, plans, trigger, rules, started)
+    finally:
+        with uow:
+            uow.plans.release(lock, holder)
+            uow.commit()
+
+
+def hold_month(
+    uow: UnitOfWork,
+    month: Month,
+    holder: str,
+    *,
+    wait: Callable[[float], None] = clock_time.sleep,
+    attempts: int | None = None,
+) -> None:
+    """The month's planning lease for anything else that writes a plan version (a supervisor's moves), so
+    that it and a plan run never interleave. With `attempts`, give up after that many tries (Conflict)."""
+    _acquire(uow, f"plan:{month}", holder, wait, attempts)
+
+
+def release_month(uow: UnitOfWork, month: Month, holder: str) -> None:
+    with uow:
+        uow.plans.release(f"plan:{month}", holder)
+        uow.commit()
+
+
+def _acquire(
+    uow: UnitOfWork, lock: str, holder: str, wait: Callable[[float], None], attempts: int | None = None
+) -> None:
+    """Take the month's lease, waiting for a running plan to finish (its result is then reused)."""
+    tries = 0
+    while True:
+        with uow:
+            try:
+                uow.plans.take_lock(lock, holder, uow.clock.now())
+                uow.commit()
+                return
+            except IntegrityError:
+                uow.rollback()
+            held = uow.plans.lock(lock)
+            if held is not None and held.acquired_at < uow.clock.now() - LOCK_LEASE:
+                uow.plans.release(lock, held.holder)  # its run died; the lease has run out
+                uow.commit()
+                continue
+        tries += 1
+        if attempts is not None and tries >= attempts:
+            raise Conflict("本月计划正在生成，请稍后重试", code="plan_running")
+        wait(0.5)
+
+
+def _read(
+    uow: UnitOfWork,
+    caller: Caller,
+    month: Month,
+    area_code: str | None,
+    settings: PlanningSettings,
+    rules: PolicyRules,
+) -> _Inputs:
+    with uow:
+        if area_code:
+            area_path = uow.areas.get_by_code(caller.scope, area_code).path
+        else:
+            area_path = caller.scope.area_paths[0] if len(caller.scope.area_paths) == 1 else ROOT_PATH
+        scope = Scope((area_path,))
+        calendar = WorkCalendar(uow.plans.calendar())
+        workdays = calendar.workdays(month)
+        if uow.clock.today() > month.first:  # never plan the past
+            workdays = [d for d in workdays if d > uow.clock.today()]
+        workers = uow.workers.page(scope, role=Role.GRID_WORKER, active=True, limit=1_000_000, after_id=None)
+        elders = uow.elders.page(scope, ElderFilter(), limit=10_000_000, after_id=None)
+        timelines = uow.plans.timelines([e.id for e in elders])
+        first = uow.plans.first(str(month))
+        latest = uow.plans.latest(str(month))
+        previous = uow.plans.latest(str(month.previous()))
+        substituted_before = (
+            {v.elder_id for v in uow.plans.visits(previous.id) if v.substituted} if previous else set()
+        )
+        carried = uow.plans.visits_outside(latest.id, area_path) if latest and area_path != ROOT_PATH else []
+        outside = {id(r) for r in carried}
+        pinned = (
+            [r for r in uow.plans.visits(latest.id) if r.pinned and id(r) not in outside] if latest else []
+        )
+        for row in [*carried, *pinned]:
+            uow.session.expunge(row)
+        plan_made_on = first.created_at.astimezone(SHANGHAI).date() if first else None
+        facts = {
+            e.id: elder_facts(e, month, timelines[e.id], substituted_last_month=e.id in substituted_before)
+            for e in elders
+        }
+        homes = {e.id: home_of(e) for e in elders}
+        grid_of = {e.id: (e.grid_id, e.grid.code) for e in elders}
+        worker_of_grid: dict[int, Worker] = {}
+        for worker in sorted(workers, key=lambda w: w.id):
+            for grid in worker.grids:
+                worker_of_grid.setdefault(grid.id, worker)
+        by_worker: dict[int, list[Owed]] = defaultdict(list)
+        unassigned: list[tuple[Owed, str]] = []
+        for elder in elders:
+            result = obligations(facts[elder.id], month, calendar, plan_made_on=plan_made_on, rules=rules)
+            assignee = worker_of_grid.get(elder.grid_id)
+            for owed in result.owed:
+                if assignee is None:
+                    unassigned.append((owed, "no_worker"))
+                else:
+                    by_worker[assignee.id].append(owed)
+        away: dict[int, set[date]] = defaultdict(set)
+        for absence in uow.absences.overlapping([w.id for w in workers], month.first, month.last):
+            away[absence.worker_id].update(d for d in workdays if absence.covers(d))
+        months = [
+            build(
+                worker_facts(w),
+                by_worker[w.id],
+                homes,
+                [d for d in workdays if d not in away[w.id]],
+                settings,
+                share=first_plan_share(settings),
+            )
+            for w in sorted(workers, key=lambda w: w.id)
+            if by_worker[w.id]
+        ]
+        extra: dict[str, object] = {
+            "month": str(month),
+            "area": area_path,
+            "calendar": sorted(map(str, calendar.overrides.items())),
+            "settings": repr(settings),
+            "unassigned": sorted(visit_id(o) for o, _ in unassigned),
+        }
+        return _Inputs(
+            area_path,
+            calendar,
+            workdays,
+            months,
+            facts,
+            grid_of,
+            homes,
+            {e.grid_id: e.grid.path for e in elders},
+            unassigned,
+            carried,
+            pinned,
+            fingerprint(months, extra),
+            (latest.id, latest.fingerprint) if latest else None,
+        )
+
+
+def _rebuild(inputs: _Inputs, j: int, offered: list[Owed], settings: PlanningSettings) -> WorkerMonth:
+    month = inputs.months[j]
+    reserved = inputs.reserved.get(month.worker.id)
+    return build(
+        month.worker, list(month.owed), inputs.homes, list(month.days), settings, offered=offered,
+        reserved=reserved, share=first_plan_share(settings),
+    )  # fmt: skip
+
+
+def _without_retry_day(
+    inputs: _Inputs, plans: list[routing.Plan], settings: PlanningSettings, executor: str | Any
+) -> None:
+    """A worker who drops visits while keeping each window's last day for retries is solved again with it,
+    from that plan, before colleagues are asked: a visit planned late beats a visit not planned."""
+    if settings.retry_day:
+        full = replace(settings, retry_day=False)
+        solve_short_again(inputs.months, plans, lambda j: _rebuild(inputs, j, [], full), settings, executor)
+
+
+def _with_pins(inputs: _Inputs, settings: PlanningSettings) -> None:
+    """A supervisor's pinned visits stay as they are: their obligations leave the problems and their minutes
+    leave the day's budget. Applied after the fingerprint, so a version of moves (which keeps the fingerprint
+    of its inputs) stays current until something else changes."""
+    if not inputs.pinned:
+        return
+    keys = {(r.elder_id, r.obligation) for r in inputs.pinned}
+    for i, month in enumerate(inputs.months):
+        mine = [r for r in inputs.pinned if r.worker_id == month.worker.id]
+        owed = [o for o in month.owed if (o.elder_id, o.key) not in keys]
+        if mine or len(owed) != len(month.owed):
+            reserved = inputs.reserved[month.worker.id] = reserved_minutes(mine, settings)
+            inputs.months[i] = build(
+                month.worker, owed, inputs.homes, list(month.days), settings, reserved=reserved,
+                share=first_plan_share(settings),
+            )  # fmt: skip
+    inputs.unassigned = [(o, r) for o, r in inputs.unassigned if (o.elder_id, o.key) not in keys]
+
+
+def _write(
+    uow: UnitOfWork,
+    caller: Caller,
+    month: Month,
+    inputs: _Inputs,
+    plans: list[routing.Plan],
+    trigger: str,
+    rules: PolicyRules,
+    started: float,
+) -> PlanOutcome:
+    rows = rows_of(
+        inputs.months, plans, facts=inputs.facts, grid_of=inputs.grid_of, grid_path=inputs.grid_path,
+        workdays=inputs.workdays, rules=rules,
+    )  # fmt: skip
+    visits = rows.visits
+    unplanned = [unplanned_row(o, inputs.grid_of[o.elder_id][0], r) for o, r in rows.missing]
+    unplanned += [unplanned_row(o, inputs.grid_of[o.elder_id][0], r) for o, r in inputs.unassigned]
+    visits += [copy_row(row) for row in [*inputs.carried, *inputs.pinned]]
+    seconds = round(clock_time.perf_counter() - started, 1)
+    new = NewVersion(
+        month=month,
+        area_path=inputs.area_path,
+        trigger=trigger,
+        fingerprint=inputs.fingerprint,
+        solver_seconds=round(sum(p.stats.wall_time for p in plans), 2),
+        substituted=sum(rows.substituted.values()),
+        calendar_warning=inputs.calendar.warning(),
+        summary={**summary(visits, unplanned, inputs.grid_of, inputs.months), "moved": len(rows.moved)},
+    )
+    version_id = store_version(uow, caller, new, visits, unplanned)
+    return _outcome_of(uow, version_id, created=True, seconds=seconds)
+
+
+def _outcome_of(uow: UnitOfWork, version_id: int, *, created: bool, seconds: float) -> PlanOutcome:
+    with uow:
+        version = uow.plans.get(version_id)
+        unplanned = uow.plans.unplanned(version.id)
+        codes = {a.id: a.code for a in uow.areas.by_ids({u.grid_id for u in unplanned})}
+        grids: dict[str, dict[str, int]] = dict(version.summary.get("grids", {}))
+        return PlanOutcome(
+            version=version.number,
+            version_id=version.id,
+            created=created,
+            month=version.month,
+            planned_visits=version.planned_count,
+            moved_to_other_workers=int(version.summary.get("moved", 0)),
+            substituted_phone={code: c["substituted"] for code, c in grids.items() if c.get("substituted")},
+            unplanned=[
+                {"elder_id": u.elder_id, "grid": codes[u.grid_id], "reason": u.reason} for u in unplanned
+            ],
+            seconds=round(seconds, 1),
+            calendar_warning=version.calendar_warning,
+            grids=grids,
+        )

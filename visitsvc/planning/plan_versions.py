@@ -1,0 +1,293 @@
+"""The steps a monthly plan run and a re-plan share: overflow handed to colleagues, solved routes turned into
+plan rows (with low-risk phone substitution), and the new version stored in one transaction."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+import routing
+from visitsvc.access.scoping import Caller
+from visitsvc.accounts import audit
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.errors import Conflict
+from visitsvc.kernel.month import Month
+from visitsvc.model import PlannedVisit, PlanVersion, UnplannedVisit, VisitKind
+from visitsvc.planning import overflow
+from visitsvc.planning.policy import ElderFacts, Owed, PolicyRules, is_substitutable
+from visitsvc.planning.route_problems import Home, PlanningSettings, WorkerMonth
+
+DROP_REASON = {
+    routing.DropReason.CAPACITY: "capacity",
+    routing.DropReason.NO_ALLOWED_DAY: "no_working_day",
+    routing.DropReason.TIME_WINDOW: "unreachable_window",
+}
+CAPACITY_ONLY = frozenset({routing.DropReason.CAPACITY})
+
+
+def options_of(settings: PlanningSettings) -> routing.Options:
+    return routing.Options(
+        time_limit=None if settings.solution_limit else settings.time_per_worker,
+        solution_limit=settings.solution_limit,
+    )
+
+
+def solve_short_again(
+    months: list[WorkerMonth],
+    plans: list[routing.Plan],
+    rebuild: Callable[[int], WorkerMonth],
+    settings: PlanningSettings,
+    executor: str | Any,
+) -> None:
+    """Workers whose plan dropped visits, solved again from that plan with the problem `rebuild(j)` gives
+    (fewer restrictions), before colleagues are asked; `months` and `plans` are updated in place."""
+    short = [j for j, plan in enumerate(plans) if plan.dropped]
+    if not short:
+        return
+    rebuilt = [rebuild(j) for j in short]
+    again = routing.solve_many(
+        [m.problem for m in rebuilt],
+        options_of(settings),
+        executor=executor if len(rebuilt) > 1 else "serial",
+        warm_starts=[plans[j] for j in short],
+    )
+    for j, month, plan in zip(short, rebuilt, again, strict=True):
+        months[j], plans[j] = month, plan
+
+
+def hand_over_overflow(
+    months: list[WorkerMonth],
+    plans: list[routing.Plan],
+    homes: dict[int, Home],
+    grid_path: dict[int, str],
+    *,
+    settings: PlanningSettings,
+    executor: str | Any,
+    rebuild: Callable[[int, list[Owed]], WorkerMonth],
+    warm: Callable[[int], routing.Plan | None] = lambda _j: None,
+    reasons: frozenset[routing.DropReason] = CAPACITY_ONLY,
+) -> list[int]:
+    """Offer what a worker could not fit to colleagues of the community, then the street; re-solve theirs.
+
+    `rebuild(j, offered)` is helper j's month with the offered visits added; `warm(j)` its search's start.
+    Returns the helpers, whose months and plans are replaced in place."""
+    offered = overflow.offers(
+        months, plans, homes, grid_path, limit_m=settings.move_limit_m, home_load=settings.home_minutes,
+        reasons=reasons,
+    )  # fmt: skip
+    if not offered:
+        return []
+    helpers = sorted(offered)
+    rebuilt = [rebuild(j, offered[j]) for j in helpers]
+    solved = routing.solve_many(
+        [m.problem for m in rebuilt],
+        options_of(settings),
+        executor=executor if len(rebuilt) > 1 else "serial",
+        warm_starts=[warm(j) for j in helpers],
+    )
+    for j, month, plan in zip(helpers, rebuilt, solved, strict=True):
+        months[j], plans[j] = month, plan
+    return helpers
+
+
+@dataclass
+class Rows:
+    visits: list[PlannedVisit] = field(default_factory=list)
+    missing: list[tuple[Owed, str]] = field(default_factory=list)  # (owed, reason)
+    substituted: Counter[int] = field(default_factory=Counter)  # per grid id
+    moved: set[str] = field(default_factory=set)  # visit ids a colleague took on
+
+
+def rows_of(
+    months: Sequence[WorkerMonth],
+    plans: Sequence[routing.Plan],
+    *,
+    facts: dict[int, ElderFacts],
+    grid_of: dict[int, tuple[int, str]],
+    grid_path: dict[int, str],
+    workdays: Sequence[date],
+    rules: PolicyRules,
+) -> Rows:
+    """Planned rows of the solved months, in route order then phone visits; what could not be placed, why."""
+    rows = Rows(moved=overflow.moved_ids(list(months), list(plans)))
+    for worker_month, plan in zip(months, plans, strict=True):
+        worker = worker_month.worker
+
+        def add(owed: Owed, day: date, seq: int, arrival: time | None, kind: VisitKind) -> PlannedVisit:
+            row = planned_row(owed, worker.id, day, seq, arrival, kind)  # noqa: B023 (used in this pass)
+            # Another grid's person is this worker's to see while the visit is theirs (scoping).
+            row.moved = grid_path[grid_of[owed.elder_id][0]] not in worker.grid_paths  # noqa: B023
+            rows.visits.append(row)
+            return row
+
+        phone_seq: Counter[date] = Counter()
+        for route in plan.routes:
+            for seq, stop in enumerate(route.stops, start=1):
+                owed = worker_month.owed_by_visit[stop.visit_id]
+                add(owed, route.day, seq, clock_of(stop.arrival), owed.kind)
+            phone_seq[route.day] = len(route.stops)
+        for owed, day in worker_month.phone:
+            phone_seq[day] += 1
+            add(owed, day, phone_seq[day], None, VisitKind.PHONE)
+        for owed in worker_month.no_day:
+            rows.missing.append((owed, "no_working_day"))
+        for dropped in plan.dropped:
+            if dropped.visit_id in worker_month.offered or dropped.visit_id in rows.moved:
+                continue  # an offer not taken stays its origin's; a drop taken by a colleague is no miss
+            owed = worker_month.owed_by_visit[dropped.visit_id]
+            reason = DROP_REASON[dropped.reason]
+            window = [d for d in workdays if owed.earliest <= d <= owed.latest]
+            substitute = (
+                reason == "capacity" and rules.substitute_phone and is_substitutable(facts[owed.elder_id])
+            )
+            if substitute and window:
+                phone_seq[window[0]] += 1
+                add(owed, window[0], phone_seq[window[0]], None, VisitKind.PHONE).substituted = True
+                rows.substituted[grid_of[owed.elder_id][0]] += 1
+            else:
+                rows.missing.append((owed, reason))
+    return rows
+
+
+def unplanned_row(owed: Owed, grid_id: int, reason: str) -> UnplannedVisit:
+    return UnplannedVisit(
+        elder_id=owed.elder_id, grid_id=grid_id, kind=owed.kind, obligation=owed.key, reason=reason
+    )
+
+
+def copy_unplanned(row: UnplannedVisit) -> UnplannedVisit:
+    return UnplannedVisit(
+        elder_id=row.elder_id,
+        grid_id=row.grid_id,
+        kind=row.kind,
+        obligation=row.obligation,
+        reason=row.reason,
+    )
+
+
+def planned_row(
+    owed: Owed, worker_id: int, day: date, seq: int, arrival: time | None, kind: VisitKind
+) -> PlannedVisit:
+    return PlannedVisit(
+        elder_id=owed.elder_id,
+        worker_id=worker_id,
+        day=day,
+        seq=seq,
+        arrival=arrival,
+        kind=kind,
+        obligation=owed.key,
+        rule=owed.rule.value,
+        substituted=False,
+        moved=False,
+        pinned=False,
+    )
+
+
+def copy_row(row: PlannedVisit, *, seq: int | None = None) -> PlannedVisit:
+    return PlannedVisit(
+        elder_id=row.elder_id, worker_id=row.worker_id, day=row.day, seq=row.seq if seq is None else seq,
+        arrival=row.arrival, kind=row.kind, obligation=row.obligation, rule=row.rule,
+        substituted=row.substituted, moved=row.moved, pinned=row.pinned,
+    )  # fmt: skip
+
+
+def clock_of(seconds: int) -> time:
+    return time(min(seconds // 3600, 23), seconds % 3600 // 60)
+
+
+def reserved_minutes(rows: Iterable[PlannedVisit], settings: PlanningSettings) -> dict[date, int]:
+    """What kept rows (a supervisor's pins) take of their days' budget."""
+    minutes: dict[date, int] = defaultdict(int)
+    for row in rows:
+        minutes[row.day] += settings.phone_minutes if row.kind is VisitKind.PHONE else settings.home_minutes
+    return dict(minutes)
+
+
+def summary(
+    visits: Sequence[PlannedVisit],
+    unplanned: Sequence[UnplannedVisit],
+    grid_of: dict[int, tuple[int, str]],
+    months: Sequence[WorkerMonth],
+) -> dict[str, Any]:
+    """Per grid: owed, planned, substituted, unplanned, and the minutes its workers had."""
+    grids = dict(grid_of.values())
+    per_grid: dict[str, Counter[str]] = defaultdict(Counter)
+    grid_of_elder = {e: grid_id for e, (grid_id, _) in grid_of.items()}
+    for v in visits:
+        code = grids.get(grid_of_elder.get(v.elder_id, -1), "?")
+        per_grid[code]["planned"] += 1
+        per_grid[code]["substituted"] += int(v.substituted)
+    for u in unplanned:
+        per_grid[grids.get(u.grid_id, "?")]["unplanned"] += 1
+    for m in months:
+        minutes = sum(s.capacity or 0 for s in m.problem.shifts)
+        for code in {grids[grid_of_elder[o.elder_id]] for o in m.owed_by_visit.values()}:
+            per_grid[code]["available_minutes"] = minutes
+    for counts in per_grid.values():
+        counts["owed"] = counts["planned"] + counts["unplanned"]
+    keys = ("owed", "planned", "substituted", "unplanned", "available_minutes")
+    return {"grids": {code: {k: counts[k] for k in keys} for code, counts in sorted(per_grid.items())}}
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    month: Month
+    area_path: str
+    trigger: str
+    fingerprint: str
+    solver_seconds: float
+    substituted: int
+    calendar_warning: str | None
+    summary: dict[str, Any]
+
+
+def store_version(
+    uow: UnitOfWork,
+    caller: Caller,
+    new: NewVersion,
+    visits: list[PlannedVisit],
+    unplanned: list[UnplannedVisit],
+    *,
+    expected_latest: int | None = None,
+) -> int:
+    """Write the version and its rows in one transaction; its id. With `expected_latest` (a version id), a
+    version written meanwhile by someone else makes this one a Conflict instead of silently replacing it."""
+    month = str(new.month)
+    with uow:
+        latest = uow.plans.latest(month)
+        if expected_latest is not None and (latest is None or latest.id != expected_latest):
+            raise Conflict("计划已被另一任务更新，请重试", code="plan_conflict")
+        version = PlanVersion(
+            month=month,
+            number=(latest.number + 1) if latest else 1,
+            area_path=new.area_path,
+            trigger=new.trigger,
+            fingerprint=new.fingerprint,
+            created_at=uow.clock.now(),
+            solver_seconds=new.solver_seconds,
+            planned_count=len(visits),
+            unplanned_count=len(unplanned),
+            substituted_count=new.substituted,
+            calendar_warning=new.calendar_warning,
+            summary=new.summary,
+        )
+        try:
+            uow.plans.add(version, visits, unplanned)
+            audit.record(
+                uow,
+                caller,
+                action="plan.create",
+                record_type="plan",
+                record_id=version.id,
+                area_path=new.area_path,
+                details={"month": month, "number": version.number, "trigger": new.trigger},
+            )
+            uow.commit()
+        except IntegrityError as exc:
+            raise Conflict("计划已被另一任务更新，请重试", code="plan_conflict") from exc
+        return version.id

@@ -1,0 +1,463 @@
+"""The elder register: create, read (masked unless audited), correct, transfer, change status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from visitsvc.access.scoping import Caller, require_register_writer, require_role
+from visitsvc.accounts import audit
+from visitsvc.infrastructure.repositories import ElderFilter
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel import idnumber, masking, phone_numbers
+from visitsvc.kernel.errors import Conflict, Forbidden, Invalid
+from visitsvc.model import (
+    AbilityLevel,
+    Area,
+    AreaLevel,
+    Category,
+    DisabilityGrade,
+    Elder,
+    ElderStatus,
+    Role,
+    Sex,
+    StatusChange,
+    Willingness,
+)
+from visitsvc.register import id_lookups
+from visitsvc.register.elder_validation import FIELD_NAMES, ElderData, normalize
+
+MAX_PAGE = 200
+FINAL_STATUSES = frozenset({ElderStatus.DECEASED})
+MAX_FUTURE_EFFECTIVE = timedelta(days=31)
+
+
+@dataclass(frozen=True, slots=True)
+class ElderRead:
+    id: int
+    name: str
+    id_number: str
+    sex: Sex
+    birth_date: date | None  # only unmasked: with the masked number it would give the whole number back
+    birth_year: int
+    age: int
+    phone: str | None
+    address: str
+    lon: float | None
+    lat: float | None
+    location_verified: bool
+    grid_code: str
+    grid_name: str
+    categories: list[Category]
+    ability_level: AbilityLevel | None
+    disability_grade: DisabilityGrade | None
+    emergency_contact: str | None
+    emergency_phone: str | None
+    willingness: Willingness
+    preferred_start: time | None
+    preferred_end: time | None
+    notes: str | None
+    status: ElderStatus
+    status_since: date
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    masked: bool
+
+
+def to_read(elder: Elder, *, today: date, unmasked: bool) -> ElderRead:
+    def show_phone(value: str | None) -> str | None:
+        return value if unmasked or value is None else phone_numbers.mask_phone(value)
+
+    return ElderRead(
+        id=elder.id,
+        name=elder.name,
+        id_number=elder.id_number if unmasked else idnumber.mask(elder.id_number),
+        sex=elder.sex,
+        birth_date=elder.birth_date if unmasked else None,
+        birth_year=elder.birth_date.year,
+        age=elder.age(today) if unmasked else masking.age_this_year(elder.birth_date, today),
+        phone=show_phone(elder.phone),
+        address=elder.address,
+        lon=elder.lon,
+        lat=elder.lat,
+        location_verified=elder.location_verified,
+        grid_code=elder.grid.code,
+        grid_name=elder.grid.name,
+        categories=sorted(elder.categories),
+        ability_level=elder.ability_level,
+        disability_grade=elder.disability_grade,
+        emergency_contact=elder.emergency_contact,
+        emergency_phone=show_phone(elder.emergency_phone),
+        willingness=elder.willingness,
+        preferred_start=elder.preferred_start,
+        preferred_end=elder.preferred_end,
+        notes=elder.notes,
+        status=elder.status,
+        status_since=elder.status_since,
+        created_at=elder.created_at,
+        updated_at=elder.updated_at,
+        version=elder.version,
+        masked=not unmasked,
+    )
+
+
+def _check_unmask(caller: Caller, unmask: bool) -> None:
+    if unmask and not caller.may_unmask:
+        raise Forbidden("网格员无权查看完整身份证号、电话和出生日期", code="unmask_forbidden")
+
+
+def _audit_unmask(uow: UnitOfWork, caller: Caller, elder: Elder) -> None:
+    audit.record(
+        uow, caller, action="elder.unmask", record_type="elder", record_id=elder.id, area_path=elder.grid.path
+    )
+
+
+def _grid_for(uow: UnitOfWork, caller: Caller, code: str) -> Area:
+    grid = next(iter(uow.areas.by_codes([code]).values()), None)
+    if grid is None or grid.level is not AreaLevel.GRID or not caller.scope.covers(grid.path):
+        raise Invalid("输入有误", errors={"grid_code": ["网格不存在或不在您的管辖范围内"]})
+    return grid
+
+
+def _raise_if_registered(
+    uow: UnitOfWork, caller: Caller, id_number: str, *, route: id_lookups.Route, except_id: int | None = None
+) -> None:
+    other = uow.elders.find_by_id_number(id_number)
+    if other is not None and other.id != except_id and caller.scope.covers(other.grid.path):
+        raise Conflict(
+            "该身份证号已登记", code="already_registered", errors={"id_number": [f"已登记，编号 {other.id}"]}
+        )
+    id_lookups.refuse_when_spent(uow, caller)  # from here on the answer is about the whole register
+    if other is None or other.id == except_id:
+        return
+    id_lookups.answer(uow, caller, [(id_number, None)], route=route)
+    # Neither where nor who: the register of another area is not the caller's to see.
+    raise Conflict("该身份证号已在其他地区登记", code="registered_elsewhere")
+
+
+def apply(elder: Elder, data: ElderData, grid: Area, *, today: date, at: datetime) -> dict[str, list[Any]]:
+    """Write validated data onto an elder; give back what changed as {field: [old, new]} for the audit."""
+    changes: dict[str, list[Any]] = {}
+
+    def put(name: str, value: Any) -> None:
+        old = getattr(elder, name, None)
+        if old != value:
+            changes[name] = [_audit_value(name, old), _audit_value(name, value)]
+            setattr(elder, name, value)
+
+    for name in FIELD_NAMES:
+        if name in ("grid_code", "categories", "datum"):
+            continue
+        put(name, getattr(data, name))
+    if "lon" in changes or "lat" in changes or getattr(elder, "id", None) is None:
+        # Coordinates from the register count as known; without any the planner uses a stand-in.
+        elder.location_verified = elder.lon is not None
+    if getattr(elder, "grid_id", None) != grid.id:
+        old_code = elder.grid.code if getattr(elder, "grid_id", None) else None
+        changes["grid_code"] = [old_code, grid.code]
+        elder.grid = grid
+        elder.grid_id = grid.id
+    before = sorted(elder.categories) if elder.category_rows else []
+    elder.set_categories(data.categories, today=today)
+    after = sorted(elder.categories)
+    if before != after:
+        changes["categories"] = [[c.value for c in before], [c.value for c in after]]
+    if changes:
+        elder.updated_at = at
+    return changes
+
+
+def _audit_value(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in masking.SENSITIVE_FIELDS:  # the audit holds no more than a masked view shows
+        return masking.mask_field(name, value)
+    if isinstance(value, date | time):
+        return value.isoformat()
+    return value.value if hasattr(value, "value") else value
+
+
+def create_elder(uow: UnitOfWork, *, caller: Caller, data: ElderData) -> ElderRead:
+    require_register_writer(caller)
+    with uow:
+        today = uow.clock.today()
+        clean, errors = normalize(data, today=today)
+        if errors:
+            raise Invalid("输入有误", errors=dict(errors))
+        grid = _grid_for(uow, caller, clean.grid_code)
+        _raise_if_registered(uow, caller, clean.id_number, route=id_lookups.Route.CREATE)
+        now = uow.clock.now()
+        elder = Elder(status=ElderStatus.ACTIVE, status_since=today, created_at=now, updated_at=now)
+        elder.category_rows = []
+        changes = apply(elder, clean, grid, today=today, at=now)
+        uow.elders.add(elder)
+        try:
+            uow.flush()
+        except IntegrityError as exc:  # a concurrent registration of the same person
+            raise Conflict("该身份证号已登记", code="already_registered") from exc
+        uow.elders.add_status_change(registration_entry(elder, caller, at=now))
+        audit.record(
+            uow,
+            caller,
+            action="elder.create",
+            record_type="elder",
+            record_id=elder.id,
+            area_path=grid.path,
+            details={"changes": changes},
+        )
+        uow.commit()
+        return to_read(elder, today=today, unmasked=False)
+
+
+def registration_entry(elder: Elder, caller: Caller, *, at: datetime) -> StatusChange:
+    """Registration opens the status history, so every state an elder was in has an author and a date."""
+    return StatusChange(
+        elder_id=elder.id,
+        from_status=None,
+        to_status=ElderStatus.ACTIVE,
+        effective_date=elder.status_since,
+        reason="登记入册",
+        author_id=caller.worker_id,
+        recorded_at=at,
+    )
+
+
+def get_elder(uow: UnitOfWork, *, caller: Caller, elder_id: int, unmask: bool = False) -> ElderRead:
+    _check_unmask(caller, unmask)
+    with uow:
+        elder = uow.elders.get(caller.scope, elder_id)
+        if unmask:
+            _audit_unmask(uow, caller, elder)
+            uow.commit()
+        return to_read(elder, today=uow.clock.today(), unmasked=unmask)
+
+
+def list_elders(
+    uow: UnitOfWork,
+    *,
+    caller: Caller,
+    flt: ElderFilter,
+    area_code: str | None = None,
+    limit: int = 50,
+    after_id: int | None = None,
+    unmask: bool = False,
+) -> tuple[list[ElderRead], int | None]:
+    _check_unmask(caller, unmask)
+    if flt.id_number is not None:
+        # Grid workers find their people on their route and by name; a full number is the register's key.
+        require_role(caller, Role.SUPERVISOR, Role.ADMIN, action="按身份证号查询")
+    with uow:
+        if flt.id_number is not None:
+            id_lookups.before_search(uow, caller)
+            flt = replace(flt, id_number=idnumber.normalize(flt.id_number))
+        if area_code is not None:
+            flt = replace(flt, area_path=uow.areas.get_by_code(caller.scope, area_code).path)
+        rows = uow.elders.page(caller.scope, flt, limit=min(limit, MAX_PAGE) + 1, after_id=after_id)
+        page = rows[:limit]
+        if flt.id_number is not None:
+            # A search by ID number reveals who holds it: recorded even when masked.
+            audit.record(
+                uow,
+                caller,
+                action=id_lookups.SEARCH_ACTION,
+                record_type="elder",
+                record_id=page[0].id if page else None,
+                area_path=page[0].grid.path
+                if page
+                else caller.scope.area_paths[0]
+                if caller.scope.area_paths
+                else "/",
+                details={"id_number": idnumber.mask(flt.id_number), "found": len(page)},
+            )
+        if unmask:
+            for elder in page:
+                _audit_unmask(uow, caller, elder)
+        if unmask or flt.id_number is not None:
+            uow.commit()
+        today = uow.clock.today()
+        items = [to_read(e, today=today, unmasked=unmask) for e in page]
+        return items, (page[-1].id if len(rows) > limit else None)
+
+
+def update_elder(
+    uow: UnitOfWork,
+    *,
+    caller: Caller,
+    elder_id: int,
+    changes: dict[str, Any],
+    expected_version: int | None = None,
+) -> ElderRead:
+    """Correct a register entry. Changing the grid is a transfer: the caller must see both grids."""
+    require_register_writer(caller)
+    unknown = set(changes) - set(FIELD_NAMES)
+    if unknown:
+        raise Invalid("输入有误", errors={name: ["未知字段"] for name in sorted(unknown)})
+    with uow:
+        today, now = uow.clock.today(), uow.clock.now()
+        elder = uow.elders.get(caller.scope, elder_id)
+        _refuse_if_pseudonymised(elder)
+        if expected_version is not None and expected_version != elder.version:
+            raise Conflict("记录已被他人修改，请刷新后重试", code="stale_version")
+        current = current_data(elder)
+        if "lon" in changes or "lat" in changes:
+            current = replace(current, datum=changes.get("datum", current.datum))
+        merged = replace(current, **changes)
+        clean, errors = normalize(merged, today=today)
+        if errors:
+            raise Invalid("输入有误", errors=dict(errors))
+        old_path = elder.grid.path
+        grid = elder.grid if clean.grid_code == elder.grid.code else _grid_for(uow, caller, clean.grid_code)
+        if clean.id_number != elder.id_number:
+            _raise_if_registered(
+                uow, caller, clean.id_number, route=id_lookups.Route.UPDATE, except_id=elder.id
+            )
+        diff = apply(elder, clean, grid, today=today, at=now)
+        if diff:
+            action = "elder.transfer" if "grid_code" in diff else "elder.update"
+            audit.record(
+                uow,
+                caller,
+                action=action,
+                record_type="elder",
+                record_id=elder.id,
+                area_path=old_path,
+                details={"changes": diff},
+            )
+            if action == "elder.transfer":
+                audit.record(
+                    uow,
+                    caller,
+                    action=action,
+                    record_type="elder",
+                    record_id=elder.id,
+                    area_path=grid.path,
+                    details={"changes": diff},
+                )
+        try:
+            uow.commit()
+        except IntegrityError as exc:
+            raise Conflict("该身份证号已登记", code="already_registered") from exc
+        return to_read(elder, today=today, unmasked=False)
+
+
+def current_data(elder: Elder) -> ElderData:
+    return ElderData(
+        name=elder.name,
+        id_number=elder.id_number,
+        sex=elder.sex,
+        birth_date=elder.birth_date,
+        address=elder.address,
+        grid_code=elder.grid.code,
+        categories=elder.categories - {Category.VERY_OLD},
+        phone=elder.phone,
+        lon=elder.lon,
+        lat=elder.lat,
+        ability_level=elder.ability_level,
+        disability_grade=elder.disability_grade,
+        emergency_contact=elder.emergency_contact,
+        emergency_phone=elder.emergency_phone,
+        willingness=elder.willingness,
+        preferred_start=elder.preferred_start,
+        preferred_end=elder.preferred_end,
+        notes=elder.notes,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChangeRead:
+    id: int
+    from_status: ElderStatus | None
+    to_status: ElderStatus
+    effective_date: date
+    reason: str
+    author_id: int | None
+    recorded_at: datetime
+
+
+def change_status(
+    uow: UnitOfWork, *, caller: Caller, elder_id: int, status: ElderStatus, effective: date, reason: str
+) -> StatusChangeRead:
+    require_register_writer(caller)
+    with uow:
+        elder = uow.elders.get(caller.scope, elder_id)
+        change = apply_status_change(uow, caller, elder, status=status, effective=effective, reason=reason)
+        uow.commit()
+        return _status_read(change)
+
+
+def apply_status_change(
+    uow: UnitOfWork, caller: Caller, elder: Elder, *, status: ElderStatus, effective: date, reason: str
+) -> StatusChange:
+    """The status change itself, checked, kept in the history and audited, inside the caller's unit of work
+    (which commits it): the one way an elder's status changes, a confirmed proposal included."""
+    require_register_writer(caller)
+    _refuse_if_pseudonymised(elder)
+    reason = reason.strip()
+    today = uow.clock.today()
+    errors: dict[str, list[str]] = {}
+    if not reason:
+        errors["reason"] = ["须填写原因"]
+    if effective > today + MAX_FUTURE_EFFECTIVE:
+        errors["effective_date"] = ["生效日期不能晚于一个月后"]
+    if effective < elder.birth_date:
+        errors["effective_date"] = ["生效日期早于出生日期"]
+    if errors:
+        raise Invalid("输入有误", errors=errors)
+    if status is elder.status:
+        raise Conflict("状态未变化", code="same_status", errors={"status": ["与当前状态相同"]})
+    if elder.status in FINAL_STATUSES:
+        raise Conflict("已故人员的状态不能再变更", code="final_status")
+    if effective < elder.status_since:
+        raise Conflict(
+            "生效日期早于上一次状态变更",
+            code="effective_before_last_change",
+            errors={"effective_date": [f"不得早于 {elder.status_since.isoformat()}"]},
+        )
+    old = elder.status
+    change = elder.change_status(
+        status, effective=effective, reason=reason, by=caller.worker_id, at=uow.clock.now()
+    )
+    uow.elders.add_status_change(change)
+    uow.flush()
+    audit.record(
+        uow,
+        caller,
+        action="elder.status",
+        record_type="elder",
+        record_id=elder.id,
+        area_path=elder.grid.path,
+        details={
+            "changes": {"status": [old.value, status.value]},
+            "effective_date": effective.isoformat(),
+            "reason": reason,
+        },
+    )
+    return change
+
+
+def _refuse_if_pseudonymised(elder: Elder) -> None:
+    """After the retention period the entry is a statistic, not a person: it cannot be re-identified."""
+    if elder.pseudonymised_at is not None:
+        raise Conflict("该人员信息已按保存期限匿名化，不能修改", code="pseudonymised")
+
+
+def _status_read(change: StatusChange) -> StatusChangeRead:
+    return StatusChangeRead(
+        id=change.id,
+        from_status=change.from_status,
+        to_status=change.to_status,
+        effective_date=change.effective_date,
+        reason=change.reason,
+        author_id=change.author_id,
+        recorded_at=change.recorded_at,
+    )
+
+
+def status_history(uow: UnitOfWork, *, caller: Caller, elder_id: int) -> list[StatusChangeRead]:
+    with uow:
+        elder = uow.elders.get(caller.scope, elder_id)
+        return [_status_read(c) for c in uow.elders.history(elder.id)]

@@ -1,1 +1,0 @@
-"""Use cases: one function each, taking a unit of work and a Caller; each commits once, last."""
