@@ -9,7 +9,7 @@ from typing import Any, Self
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from visitsvc.infrastructure.repositories import (
+from visitsvc.infrastructure.repositories.plans import (
     AbsenceRepository,
     AreaRepository,
     AuditRepository,
@@ -22,7 +22,7 @@ from visitsvc.infrastructure.repositories import (
     VisitRepository,
     WorkerRepository,
 )
-from visitsvc.infrastructure.retention_repository import RetentionRepository
+from visitsvc.infrastructure.repositories.retention import RetentionRepository
 from visitsvc.kernel.clock import Clock, SystemClock
 
 

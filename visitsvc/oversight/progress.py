@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from visitsvc.access.scoping import Caller
-from visitsvc.infrastructure.repositories import ElderFilter
+from visitsvc.infrastructure.repositories.plans import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.month import Month
 from visitsvc.model import VisitOutcome

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from visitsvc.access.scoping import Caller, Scope
-from visitsvc.infrastructure.repositories import ElderFilter
+from visitsvc.infrastructure.repositories.plans import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.month import Month

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 import routing
 from visitsvc.access.scoping import ROOT_PATH, Caller, Scope, require_register_writer
-from visitsvc.infrastructure.repositories import ElderFilter
+from visitsvc.infrastructure.repositories.plans import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.errors import Conflict
