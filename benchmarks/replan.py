@@ -49,7 +49,7 @@ def seed(url: str, out: Reporter) -> None:
 
 def todays_rows(uow: UnitOfWork) -> list[PlannedVisit]:
     with uow:
-        latest = uow.plans.latest(str(DECEMBER))
+        latest = uow.plans.latest(DECEMBER)
         assert latest is not None
         return [r for r in uow.plans.visits(latest.id) if r.day == DAY and r.kind is VisitKind.HOME]
 

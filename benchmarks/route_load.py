@@ -67,7 +67,7 @@ def busiest_day(url: str) -> tuple[date, list[str], float]:
     try:
         with UnitOfWork(session_factory(engine), SystemClock()) as uow:
             today = uow.clock.today()
-            latest = uow.plans.latest(str(Month.of(today)))
+            latest = uow.plans.latest(Month.of(today))
             if latest is None:
                 raise SystemExit("no plan for the current month")
             day = uow.session.scalar(

@@ -8,7 +8,7 @@ from api.blueprint import Blueprint
 from api.runtime import caller, uow
 from api.schemas.register import AuditPageSchema, AuditQuery
 from visitsvc.accounts import audit
-from visitsvc.infrastructure.repositories.plans import AuditFilter
+from visitsvc.infrastructure.repositories.audit import AuditFilter
 
 blp = Blueprint("audit", __name__, url_prefix="/api/v1/audit", description="审计日志（管理员）")
 

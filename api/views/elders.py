@@ -26,7 +26,7 @@ from api.schemas.register import (
     StatusInSchema,
     UnmaskQuery,
 )
-from visitsvc.infrastructure.repositories.plans import ElderFilter
+from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.kernel.errors import invalid_field
 from visitsvc.register import elders, id_lookups, ledger
 from visitsvc.register.elder_validation import ElderData

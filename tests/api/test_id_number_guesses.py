@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from tests.api.conftest import Headers
 from tests.factories import SYSTEM, District, id_number
-from visitsvc.infrastructure.repositories.plans import ElderFilter
+from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import FixedClock
 from visitsvc.register import elders

@@ -121,7 +121,7 @@ def test_the_versions_of_a_month_are_each_callers_part_of_them(
     street_a = {district.elders["elder_a1"], district.elders["elder_a2"]}
     grid_a1 = {district.elders["elder_a1"]}
     with uow:
-        versions = uow.plans.versions("2026-12")
+        versions = uow.plans.versions(Month(2026, 12))
         planned = {v.number: [p.elder_id for p in uow.plans.visits(v.id)] for v in versions}
         whole = {v.number: (v.area_path, v.planned_count) for v in versions}
         street_b_path = uow.areas.get_by_code(SYSTEM.scope, district.codes["street_b"]).path

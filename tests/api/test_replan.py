@@ -43,7 +43,7 @@ def planned(uow: UnitOfWork, district: District) -> list[PlannedVisit]:
 
 def current(uow: UnitOfWork) -> list[PlannedVisit]:
     with uow:
-        latest = uow.plans.latest(str(DECEMBER))
+        latest = uow.plans.latest(DECEMBER)
         assert latest is not None
         return uow.plans.visits(latest.id)
 
@@ -138,7 +138,7 @@ def test_bad_requests_name_the_field(
     )
     assert (supervisor.status_code, list(supervisor.json["errors"])) == (422, ["worker"])
     with uow:
-        assert [v.number for v in uow.plans.versions(str(DECEMBER))] == [1], "nothing was written"
+        assert [v.number for v in uow.plans.versions(DECEMBER)] == [1], "nothing was written"
 
 
 def test_a_month_without_a_plan_is_not_found(

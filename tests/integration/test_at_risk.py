@@ -20,7 +20,7 @@ from visitsvc.planning.route_problems import PlanningSettings
 
 def marks(uow: UnitOfWork, people: list[int]) -> set[tuple[int, str]]:
     with uow:
-        return {(m.elder_id, m.reason) for m in uow.months.marks("2026-12", people)}
+        return {(m.elder_id, m.reason) for m in uow.months.marks(Month(2026, 12), people)}
 
 
 def test_marks_name_who_has_no_slot_left_as_the_missed_list_does(uow: UnitOfWork, clock: FixedClock) -> None:

@@ -10,6 +10,7 @@ import pytest
 from tests.factories import make_district, make_plan
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI, FixedClock
+from visitsvc.kernel.month import Month
 from visitsvc.model import VisitKind
 
 
@@ -24,7 +25,7 @@ def plan_on(uow: UnitOfWork, clock: FixedClock, made: datetime, elder: int, work
 
 def first_planned(uow: UnitOfWork, elder: int) -> date | None:
     with uow:
-        return uow.months.first_planned("2026-12", [elder]).get((elder, "month"))
+        return uow.months.first_planned(Month(2026, 12), [elder]).get((elder, "month"))
 
 
 @pytest.mark.parametrize(

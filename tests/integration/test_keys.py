@@ -18,7 +18,7 @@ from tests.factories import SYSTEM, District, elder_data, make_district
 from visitsvc.access.scoping import Scope
 from visitsvc.cli.main import main
 from visitsvc.infrastructure import db, key_rotation
-from visitsvc.infrastructure.repositories.plans import ElderFilter
+from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.kernel import crypto
 from visitsvc.kernel.clock import FixedClock

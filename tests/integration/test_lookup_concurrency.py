@@ -13,7 +13,7 @@ from tests.conftest import NOW, backend
 from tests.factories import id_number, make_district
 from tests.integration.test_auth_concurrency import all_at_once
 from visitsvc.access.scoping import Caller, caller_for
-from visitsvc.infrastructure.repositories.plans import ElderFilter
+from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import AuditEntry

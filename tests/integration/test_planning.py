@@ -103,8 +103,8 @@ def test_a_failed_run_leaves_the_previous_version(
     with pytest.raises(RuntimeError):
         plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=REPRODUCIBLE)
     with uow:
-        assert uow.plans.latest(str(DECEMBER)).id == first.version_id  # type: ignore[union-attr]
-        assert uow.plans.lock(f"plan:{DECEMBER}") is None, "the lease is released"
+        assert uow.plans.latest(DECEMBER).id == first.version_id  # type: ignore[union-attr]
+        assert uow.planning_locks.find(f"plan:{DECEMBER}") is None, "the lease is released"
 
 
 def test_the_shortfall_report_lists_the_grids_of_the_callers_area(

@@ -48,4 +48,4 @@ def test_two_runs_at_once_make_one_version(fresh: sessionmaker[Session]) -> None
     assert sorted(r.created for r in results) == [False, True]
     assert {r.version for r in results} == {1}
     with UnitOfWork(fresh) as uow:
-        assert len(uow.plans.versions("2026-12")) == 1
+        assert len(uow.plans.versions(Month(2026, 12))) == 1

@@ -50,14 +50,14 @@ def district(uow: UnitOfWork) -> District:
 
 def current(uow: UnitOfWork) -> list[PlannedVisit]:
     with uow:
-        latest = uow.plans.latest(str(DECEMBER))
+        latest = uow.plans.latest(DECEMBER)
         assert latest is not None
         return uow.plans.visits(latest.id)
 
 
 def version(uow: UnitOfWork) -> int:
     with uow:
-        latest = uow.plans.latest(str(DECEMBER))
+        latest = uow.plans.latest(DECEMBER)
         assert latest is not None
         return latest.number
 

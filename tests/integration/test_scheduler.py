@@ -202,7 +202,7 @@ def test_the_nightly_replan_re_plans_the_rest_of_the_month(uow: UnitOfWork, cloc
     assert run.outcome == "succeeded", run.summary
     assert run.summary["today"] == "2026-12-08"  # the day that ended: 9 December is planned again
     with uow:
-        versions = uow.plans.versions("2026-12")
+        versions = uow.plans.versions(Month(2026, 12))
     # Nothing was recorded since planning: every visit planned before 9 December was missed and comes back.
     assert run.summary["created"] is True
     assert [v.trigger for v in versions] == ["plan", "replan"]
@@ -225,7 +225,7 @@ def test_the_morning_evaluation_marks_the_people_at_risk(uow: UnitOfWork, clock:
         "by_reason": {"no_slot_left": 3},
     }
     with uow:
-        marks = uow.months.marks("2026-12", list(district.elders.values()))
+        marks = uow.months.marks(Month(2026, 12), list(district.elders.values()))
     assert {(m.elder_id, m.reason, m.evaluated_on) for m in marks} == {
         (e, "no_slot_left", date(2026, 12, 9)) for e in district.elders.values()
     }

@@ -127,7 +127,7 @@ def test_every_record_is_stored_once_and_counted_as_a_recount_says(
     stored = sum(1 for r in rows if r.outcome is VisitOutcome.VISITED and r.state is RecordState.COUNTED)
     assert stored == recount
     # Coverage reads records through MonthRepository: it sees the same counted visits.
-    months = {r.month for r in rows}
+    months = {Month.parse(r.month) for r in rows}
     with uow:
         seen = [r for m in months for r in uow.months.records(m, people) if r.client_id in set(ids)]
     assert sum(1 for r in seen if r.counts and r.outcome is VisitOutcome.VISITED) == recount

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from visitsvc.access.scoping import ROOT_PATH, Caller, require_admin
-from visitsvc.infrastructure.repositories.plans import AuditFilter
+from visitsvc.infrastructure.repositories.audit import AuditFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.masking import redact_details
 from visitsvc.model import AuditEntry

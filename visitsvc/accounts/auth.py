@@ -281,7 +281,7 @@ def act_as(uow: UnitOfWork, *, caller: Caller, worker_id: int) -> Caller:
 def _caller_of(uow: UnitOfWork, worker: Worker) -> Caller:
     assigned = frozenset[int]()
     if worker.role is Role.GRID_WORKER:
-        assigned = uow.plans.assigned_elsewhere(worker.id, str(Month.of(uow.clock.today())))
+        assigned = uow.plans.assigned_elsewhere(worker.id, Month.of(uow.clock.today()))
     return caller_for(worker, assigned)
 
 

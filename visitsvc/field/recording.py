@@ -43,7 +43,7 @@ def prepare(
     visit: VisitInput,
     body_hash: str,
     worker_id: int,
-    planned: dict[int, tuple[PlannedVisit, str]],
+    planned: dict[int, tuple[PlannedVisit, Month]],
     elders: dict[int, Elder],
     now: datetime,
     rules: FieldRules,
@@ -51,7 +51,7 @@ def prepare(
     """`visit` has passed `check_times`."""
     local_start = visit.started_at.astimezone(SHANGHAI)
     month = Month.of(local_start.date())
-    elder = elder_of(visit, worker_id, planned, elders, str(month))
+    elder = elder_of(visit, worker_id, planned, elders, month)
     facts = elder_facts(elder, month, [])
     home = (elder.lon, elder.lat) if elder.lon is not None and elder.lat is not None else None
     proof = proof_of_visit(
@@ -105,9 +105,9 @@ def check_times(visit: VisitInput, now: datetime, rules: FieldRules) -> None:
 def elder_of(
     visit: VisitInput,
     worker_id: int,
-    planned: dict[int, tuple[PlannedVisit, str]],
+    planned: dict[int, tuple[PlannedVisit, Month]],
     elders: dict[int, Elder],
-    month: str,
+    month: Month,
 ) -> Elder:
     if visit.planned_visit_id is not None:
         # Any version of the month: a phone offline since yesterday still holds yesterday's plan.

@@ -126,7 +126,7 @@ def day_route(uow: UnitOfWork, *, caller: Caller, day: date | None = None) -> Da
             month = Month.of(day)
         except ValueError:
             raise invalid_field("date", "日期超出范围") from None
-        version = uow.plans.latest(str(month))
+        version = uow.plans.latest(month)
         worker = uow.workers.find_by_account_id(caller.worker_id) if caller.worker_id is not None else None
         if version is None or worker is None:
             return DayRoute(day, None, [], Totals(0, 0, 0.0))
@@ -185,7 +185,7 @@ def worker_day_route(uow: UnitOfWork, *, caller: Caller, worker_id: int, day: da
         if worker.start_lon is not None and worker.start_lat is not None:
             glon, glat = navigation.gcj02(worker.start_lon, worker.start_lat)
             start = StopLocation(worker.start_lon, worker.start_lat, True, Point(glon, glat))
-        version = uow.plans.latest(str(month))
+        version = uow.plans.latest(month)
         if version is None:
             return WorkerDay(worker.id, worker.name, start, DayRoute(day, None, [], Totals(0, 0, 0.0)), 0)
         planned = uow.visits.day_of(version.id, worker.id, day)

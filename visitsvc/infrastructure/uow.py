@@ -9,20 +9,21 @@ from typing import Any, Self
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from visitsvc.infrastructure.repositories.plans import (
-    AbsenceRepository,
-    AreaRepository,
-    AuditRepository,
-    ElderRepository,
-    JobRunRepository,
-    MonthRepository,
-    PlanRepository,
-    ReviewRepository,
-    TokenRepository,
-    VisitRepository,
-    WorkerRepository,
-)
+from visitsvc.infrastructure.repositories.absences import AbsenceRepository
+from visitsvc.infrastructure.repositories.areas import AreaRepository
+from visitsvc.infrastructure.repositories.audit import AuditRepository
+from visitsvc.infrastructure.repositories.calendar_days import CalendarRepository
+from visitsvc.infrastructure.repositories.elders import ElderRepository
+from visitsvc.infrastructure.repositories.job_runs import JobRunRepository
+from visitsvc.infrastructure.repositories.months import MonthRepository
+from visitsvc.infrastructure.repositories.planning_locks import PlanningLockRepository
+from visitsvc.infrastructure.repositories.plans import PlanRepository
 from visitsvc.infrastructure.repositories.retention import RetentionRepository
+from visitsvc.infrastructure.repositories.review import ReviewRepository
+from visitsvc.infrastructure.repositories.status_timelines import StatusTimelineRepository
+from visitsvc.infrastructure.repositories.tokens import TokenRepository
+from visitsvc.infrastructure.repositories.visits import VisitRepository
+from visitsvc.infrastructure.repositories.workers import WorkerRepository
 from visitsvc.kernel.clock import Clock, SystemClock
 
 
@@ -77,6 +78,9 @@ class UnitOfWork:
     audit: AuditRepository
     tokens: TokenRepository
     plans: PlanRepository
+    planning_locks: PlanningLockRepository
+    calendar: CalendarRepository
+    status_timelines: StatusTimelineRepository
     absences: AbsenceRepository
     job_runs: JobRunRepository
     months: MonthRepository
@@ -97,6 +101,9 @@ class UnitOfWork:
         self.audit = AuditRepository(self.session)
         self.tokens = TokenRepository(self.session)
         self.plans = PlanRepository(self.session)
+        self.planning_locks = PlanningLockRepository(self.session)
+        self.calendar = CalendarRepository(self.session)
+        self.status_timelines = StatusTimelineRepository(self.session)
         self.absences = AbsenceRepository(self.session)
         self.job_runs = JobRunRepository(self.session)
         self.months = MonthRepository(self.session)

@@ -55,7 +55,7 @@ def evaluate_at_risk(
         if p.result.at_risk is not None
     ]
     with uow:
-        uow.months.replace_marks(str(month), [p.elder_id for p in coverage.people], marks)
+        uow.months.replace_marks(month, [p.elder_id for p in coverage.people], marks)
         uow.commit()
     tally = coverage.tally()
     return AtRiskSummary(

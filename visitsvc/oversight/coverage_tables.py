@@ -127,7 +127,7 @@ def read_overview(
         group_by_grid = area is None or area.level is AreaLevel.GRID
         children = [] if area is None else uow.areas.page(Scope((area.path,)), parent_id=area.id)
         grids = {a.id: a for a in uow.areas.by_ids({p.grid_id for p in coverage.people})}
-        calendar = WorkCalendar(uow.plans.calendar())
+        calendar = WorkCalendar(uow.calendar.days())
         days_left = len(calendar.workdays_between(coverage.as_of, month.last))
         wanted = {p.next_worker_id for p in coverage.people if p.next_worker_id is not None}
         names = uow.review.worker_names(wanted | set(extra_workers))

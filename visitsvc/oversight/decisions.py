@@ -125,7 +125,7 @@ def list_quarantine(
         rows = uow.review.records(
             scope,
             state=RecordState.QUARANTINED,
-            month=None if month is None else str(month),
+            month=month,
             limit=limit + 1,
             after_id=after_id,
         )

@@ -69,7 +69,7 @@ class ElderActivity:
 def elder_activity(uow: UnitOfWork, *, caller: Caller, elder_id: int, month: Month) -> ElderActivity:
     with uow:
         elder = uow.elders.get(caller.scope, elder_id)  # NotFound outside the scope
-        latest = uow.plans.latest(str(month))
+        latest = uow.plans.latest(month)
         planned = uow.months.slots(latest.id, [elder.id]) if latest else []
         records = uow.visits.of_elders_since([elder.id], _EVER)[-VISITS_SHOWN:][::-1]
         follow_ups = uow.visits.open_follow_ups([elder.id])

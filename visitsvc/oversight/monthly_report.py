@@ -99,9 +99,9 @@ def monthly_report(uow: UnitOfWork, *, caller: Caller, month: Month | None, area
         numbers = {
             i: idnumber.mask(e.id_number) for i, e in uow.elders.by_ids(m.elder_id for m in missed).items()
         }
-        flags = uow.review.flags(scope, month=str(month), state=None, limit=EVERYTHING, after_id=None)
+        flags = uow.review.flags(scope, month=month, state=None, limit=EVERYTHING, after_id=None)
         follow_ups = uow.review.follow_ups(
-            scope, statuses=list(FollowUpStatus), month=str(month), limit=EVERYTHING, after=None
+            scope, statuses=list(FollowUpStatus), month=month, limit=EVERYTHING, after=None
         )
         elders = uow.elders.by_ids({f.elder_id for f, _ in flags} | {f.elder_id for f in follow_ups})
         workers = uow.review.worker_names(r.worker_id for _, r in flags)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from visitsvc.access.scoping import Caller
-from visitsvc.infrastructure.repositories.plans import ElderFilter
+from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.month import Month
 from visitsvc.model import VisitOutcome
@@ -41,11 +41,11 @@ def month_progress(
     with uow:
         scope = area_scope(uow, caller, area_code)  # NotFound for an area outside the caller's
         ids = [e.id for e in uow.elders.iterate(scope, ElderFilter())]
-        latest = uow.plans.latest(str(month))
+        latest = uow.plans.latest(month)
         planned = Counter(v.day for v in uow.months.slots(latest.id, ids)) if latest else Counter[date]()
         visited: Counter[date] = Counter()
         attempted: Counter[date] = Counter()
-        for record in uow.months.records(str(month), ids):
+        for record in uow.months.records(month, ids):
             if record.counts:
                 attempted[record.day] += 1
                 visited[record.day] += record.outcome is VisitOutcome.VISITED

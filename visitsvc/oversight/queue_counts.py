@@ -22,4 +22,4 @@ def waiting(uow: UnitOfWork, *, caller: Caller, month: Month, area_code: str | N
     require_supervisor(caller)
     with uow:
         scope = area_scope(uow, caller, area_code)  # NotFound for an area outside the caller's
-        return Waiting(**uow.review.waiting(scope, month=str(month)))
+        return Waiting(**uow.review.waiting(scope, month=month))

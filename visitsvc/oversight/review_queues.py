@@ -101,7 +101,7 @@ def list_flags(
         scope = area_scope(uow, caller, area_code)
         rows = uow.review.flags(
             scope,
-            month=None if month is None else str(month),
+            month=month,
             state=state,
             limit=limit + 1,
             after_id=after_id,
@@ -220,7 +220,7 @@ def list_follow_ups(
         rows = uow.review.follow_ups(
             scope,
             statuses=QUEUE if status is None else (status,),
-            month=None if month is None else str(month),
+            month=month,
             limit=limit + 1,
             after=None if after is None else (after % 2 == 0, after // 2),
         )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from visitsvc.access.scoping import Caller, Scope
-from visitsvc.infrastructure.repositories.plans import ElderFilter
+from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.month import Month
@@ -80,10 +80,10 @@ def _evaluate(
     uow: UnitOfWork, elders: list[Elder], month: Month, as_of: date, rules: PolicyRules
 ) -> list[PersonCoverage]:
     ids = [e.id for e in elders]
-    calendar = WorkCalendar(uow.plans.calendar())
-    timelines = uow.plans.timelines(ids)
-    first = uow.plans.first(str(month))
-    latest = uow.plans.latest(str(month))
+    calendar = WorkCalendar(uow.calendar.days())
+    timelines = uow.status_timelines.of(ids)
+    first = uow.plans.first(month)
+    latest = uow.plans.latest(month)
     plan_made_on = first.created_at.astimezone(SHANGHAI).date() if first else None
     slots: dict[int, list[Slot]] = defaultdict(list)
     next_worker: dict[int, list[tuple[date, str, int]]] = defaultdict(list)
@@ -95,7 +95,7 @@ def _evaluate(
         for missing in uow.months.unplanned(latest.id, ids):
             unplanned[missing.elder_id][missing.obligation] = missing.reason
     first_planned: dict[int, dict[str, date]] = defaultdict(dict)
-    for (elder_id, obligation), day in uow.months.first_planned(str(month), ids).items():
+    for (elder_id, obligation), day in uow.months.first_planned(month, ids).items():
         first_planned[elder_id][obligation] = day
     attempts = attempts_of(uow, month, ids)
     people = []
@@ -123,7 +123,7 @@ def _evaluate(
 
 def attempts_of(uow: UnitOfWork, month: Month, ids: list[int]) -> dict[int, list[Attempt]]:
     """The outcomes that count, per person, each with the obligation of the planned visit it answered."""
-    records = uow.months.records(str(month), ids)
+    records = uow.months.records(month, ids)
     obligation_of = uow.months.obligations_of({r.planned_visit_id for r in records if r.planned_visit_id})
     attempts: dict[int, list[Attempt]] = defaultdict(list)
     for record in records:

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 import routing
 from visitsvc.access.scoping import ROOT_PATH, Caller, Scope, require_register_writer
-from visitsvc.infrastructure.repositories.plans import ElderFilter
+from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.errors import Conflict
@@ -134,7 +134,7 @@ def plan_month(
         return _write(uow, caller, month, inputs, plans, trigger, rules, started)
     finally:
         with uow:
-            uow.plans.release(lock, holder)
+            uow.planning_locks.release(lock, holder)
             uow.commit()
 
 
@@ -153,7 +153,7 @@ def hold_month(
 
 def release_month(uow: UnitOfWork, month: Month, holder: str) -> None:
     with uow:
-        uow.plans.release(f"plan:{month}", holder)
+        uow.planning_locks.release(f"plan:{month}", holder)
         uow.commit()
 
 
@@ -165,14 +165,14 @@ def _acquire(
     while True:
         with uow:
             try:
-                uow.plans.take_lock(lock, holder, uow.clock.now())
+                uow.planning_locks.take(lock, holder, uow.clock.now())
                 uow.commit()
                 return
             except IntegrityError:
                 uow.rollback()
-            held = uow.plans.lock(lock)
+            held = uow.planning_locks.find(lock)
             if held is not None and held.acquired_at < uow.clock.now() - LOCK_LEASE:
-                uow.plans.release(lock, held.holder)  # its run died; the lease has run out
+                uow.planning_locks.release(lock, held.holder)  # its run died; the lease has run out
                 uow.commit()
                 continue
         tries += 1
@@ -195,16 +195,16 @@ def _read(
         else:
             area_path = caller.scope.area_paths[0] if len(caller.scope.area_paths) == 1 else ROOT_PATH
         scope = Scope((area_path,))
-        calendar = WorkCalendar(uow.plans.calendar())
+        calendar = WorkCalendar(uow.calendar.days())
         workdays = calendar.workdays(month)
         if uow.clock.today() > month.first:  # never plan the past
             workdays = [d for d in workdays if d > uow.clock.today()]
         workers = uow.workers.page(scope, role=Role.GRID_WORKER, active=True, limit=1_000_000, after_id=None)
         elders = uow.elders.page(scope, ElderFilter(), limit=10_000_000, after_id=None)
-        timelines = uow.plans.timelines([e.id for e in elders])
-        first = uow.plans.first(str(month))
-        latest = uow.plans.latest(str(month))
-        previous = uow.plans.latest(str(month.previous()))
+        timelines = uow.status_timelines.of([e.id for e in elders])
+        first = uow.plans.first(month)
+        latest = uow.plans.latest(month)
+        previous = uow.plans.latest(month.previous())
         substituted_before = (
             {v.elder_id for v in uow.plans.visits(previous.id) if v.substituted} if previous else set()
         )

@@ -112,12 +112,12 @@ def move_visits(
 
 def _read(uow: UnitOfWork, caller: Caller, month: Month, moves: Sequence[Move] | MoveAll) -> _Read:
     with uow:
-        latest = uow.plans.latest(str(month))
+        latest = uow.plans.latest(month)
         if latest is None:
             raise NotFound("该月尚无计划")
         rows = uow.plans.visits(latest.id)
         today = uow.clock.today()
-        calendar = WorkCalendar(uow.plans.calendar())
+        calendar = WorkCalendar(uow.calendar.days())
         if isinstance(moves, MoveAll):
             targets = _all_of(uow, caller, rows, moves, today)
         else:
@@ -160,7 +160,7 @@ def _each(
         row = by_id.get(move.planned_visit_id)
         if row is None or row.elder_id not in visible:
             older = uow.visits.planned([move.planned_visit_id]).get(move.planned_visit_id)
-            if row is None and older is not None and older[1] == str(month) and older[0].elder_id in visible:
+            if row is None and older is not None and older[1] == month and older[0].elder_id in visible:
                 raise Conflict(
                     "该计划探访不属于当前计划版本，请刷新后重试",
                     code="stale_plan",
@@ -243,8 +243,8 @@ def _windows(
 ) -> dict[tuple[int, str], tuple[date, date]]:
     """(elder, obligation) -> the days on which the policy owes that visit (a weekly visit: its week)."""
     ids = sorted({r.elder_id for r in rows})
-    timelines = uow.plans.timelines(ids)
-    first = uow.plans.first(str(month))
+    timelines = uow.status_timelines.of(ids)
+    first = uow.plans.first(month)
     made_on = first.created_at.astimezone(SHANGHAI).date() if first else None
     found: dict[tuple[int, str], tuple[date, date]] = {}
     for i in ids:
@@ -300,7 +300,7 @@ def _write(uow: UnitOfWork, caller: Caller, month: Month, read: _Read, days: lis
             copy.moved = read.grid_of[row.elder_id] not in grids
         new_rows[row.id] = copy
     with uow:
-        current = uow.plans.latest(str(month))
+        current = uow.plans.latest(month)
         if current is None or current.id != read.latest.id:
             raise Conflict("计划已被更新，请刷新后重试", code="plan_changed")
         version = PlanVersion(

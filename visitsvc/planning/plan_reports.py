@@ -32,7 +32,7 @@ def list_versions(uow: UnitOfWork, *, caller: Caller, month: Month) -> list[Vers
     all areas). Each is the caller's part of it: counts of visits of their people only, and the re-planned
     subtree only when it touches their area (None when it was another area's re-plan)."""
     with uow:
-        versions = uow.plans.versions(str(month))
+        versions = uow.plans.versions(month)
         if caller.scope.covers(ROOT_PATH):
             counts = {v.id: (v.planned_count, v.unplanned_count, v.substituted_count) for v in versions}
         else:
@@ -59,7 +59,7 @@ def shortfall(
     """Per grid of the caller's area: owed, planned, turned into phone visits, unplanned with reasons."""
     with uow:
         area = uow.areas.get_by_code(caller.scope, area_code) if area_code else None
-        latest = uow.plans.latest(str(month))
+        latest = uow.plans.latest(month)
         if latest is None:
             raise NotFound("该月尚无计划")
         unplanned = list(uow.plans.unplanned(latest.id))
@@ -95,7 +95,7 @@ def diff(
 ) -> dict[str, Any]:
     """What moved between two versions of a month, per owed visit (elder and obligation), within scope."""
     with uow:
-        versions = {v.number: v for v in uow.plans.versions(str(month))}
+        versions = {v.number: v for v in uow.plans.versions(month)}
         missing = [n for n in (from_number, to_number) if n not in versions]
         if missing:
             raise NotFound(f"计划版本不存在：{', '.join(map(str, missing))}")

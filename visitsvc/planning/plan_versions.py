@@ -259,7 +259,7 @@ def store_version(
     version written meanwhile by someone else makes this one a Conflict instead of silently replacing it."""
     month = str(new.month)
     with uow:
-        latest = uow.plans.latest(month)
+        latest = uow.plans.latest(new.month)
         if expected_latest is not None and (latest is None or latest.id != expected_latest):
             raise Conflict("计划已被另一任务更新，请重试", code="plan_conflict")
         version = PlanVersion(

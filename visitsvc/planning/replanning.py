@@ -17,7 +17,7 @@ from typing import Any
 
 import routing
 from visitsvc.access.scoping import ROOT_PATH, Caller, Scope, require_register_writer
-from visitsvc.infrastructure.repositories.plans import ElderFilter
+from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.errors import Invalid, NotFound
@@ -212,13 +212,13 @@ def _read(
 ) -> _Inputs:
     month = Month.of(today)
     with uow:
-        latest = uow.plans.latest(str(month))
+        latest = uow.plans.latest(month)
         if latest is None:
             raise NotFound("该月尚无计划，请先生成月度计划")
         target = _target(uow, caller, worker_id)
         area_path = _area_path(uow, caller, area_code, target)
         scope = Scope((area_path,))
-        calendar = WorkCalendar(uow.plans.calendar())
+        calendar = WorkCalendar(uow.calendar.days())
         future = [d for d in calendar.workdays(month) if d > today]
         workers = sorted(
             uow.workers.page(scope, role=Role.GRID_WORKER, active=True, limit=1_000_000, after_id=None),
@@ -322,15 +322,15 @@ def _coverage(
 ) -> tuple[dict[int, ElderCoverage], dict[int, ElderFacts], dict[int, int]]:
     """Each person's coverage as `visitsvc.planning.coverage` judges it today: what is still owed."""
     ids = [e.id for e in elders]
-    timelines = uow.plans.timelines(ids)
-    first = uow.plans.first(str(month))
+    timelines = uow.status_timelines.of(ids)
+    first = uow.plans.first(month)
     plan_made_on = first.created_at.astimezone(SHANGHAI).date() if first else None
-    previous = uow.plans.latest(str(month.previous()))
+    previous = uow.plans.latest(month.previous())
     substituted_before = (
         {v.elder_id for v in uow.plans.visits(previous.id) if v.substituted} if previous else set()
     )
     first_planned: dict[int, dict[str, date]] = defaultdict(dict)
-    for (elder_id, obligation), day in uow.months.first_planned(str(month), ids).items():
+    for (elder_id, obligation), day in uow.months.first_planned(month, ids).items():
         first_planned[elder_id][obligation] = day
     slots: dict[int, list[Slot]] = defaultdict(list)
     for row in rows:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from visitsvc.access.scoping import Caller, require_register_writer, require_role
 from visitsvc.accounts import audit
-from visitsvc.infrastructure.repositories.plans import ElderFilter
+from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel import idnumber, masking, phone_numbers
 from visitsvc.kernel.errors import Conflict, Forbidden, Invalid

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from visitsvc.access.scoping import Caller, require_admin, require_register_writer
 from visitsvc.accounts import audit
-from visitsvc.infrastructure.repositories.plans import ElderFilter
+from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.spreadsheet import Table, read_table, write_csv, write_xlsx
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel import idnumber, phone_numbers

@@ -64,12 +64,13 @@ def run_retention(
     require_admin(caller)
     report = progress or (lambda _done, _total: None)
     left_before = rules.left_before(today)
-    kept_from = str(rules.photos_kept_from(today))
+    kept_from = rules.photos_kept_from(today)
+    kept_from_text = str(kept_from)  # as the outcome and the audit show it
     with uow:
         people = uow.retention.count_due_people(left_before)
         photos, photo_bytes = uow.retention.count_due_photos(kept_from, left_before)
         if dry_run:
-            outcome = RetentionOutcome(True, people, photos, photo_bytes, left_before, kept_from)
+            outcome = RetentionOutcome(True, people, photos, photo_bytes, left_before, kept_from_text)
             _audit_run(uow, caller, outcome, rules, trigger)
             uow.commit()
             return outcome
@@ -96,7 +97,7 @@ def run_retention(
             uow.retention.delete_photos([i for i, _ in rows])
             audit.record(
                 uow, caller, action="retention.photos", record_type="retention", record_id=None,
-                details={"photos": len(rows), "bytes": size, "months_before": kept_from},
+                details={"photos": len(rows), "bytes": size, "months_before": kept_from_text},
             )  # fmt: skip
             uow.commit()
         done["photos"] += len(rows)
@@ -104,7 +105,7 @@ def run_retention(
         report(min(done["people"] + done["photos"], total), total)
     with uow:
         outcome = RetentionOutcome(
-            False, done["people"], done["photos"], done["bytes"], left_before, kept_from
+            False, done["people"], done["photos"], done["bytes"], left_before, kept_from_text
         )
         _audit_run(uow, caller, outcome, rules, trigger)
         uow.commit()

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from visitsvc.access.scoping import Caller
 from visitsvc.accounts import auth
-from visitsvc.infrastructure.repositories.plans import ElderFilter
+from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import Conflict
 from visitsvc.model.enums import AreaLevel, ElderStatus, Role

@@ -117,7 +117,7 @@ def simulate(
     shortfall = _planning_day(uow, settings)
     clock.set(datetime.combine(month.first, time(0, 5), SHANGHAI))
     with uow:
-        workdays = WorkCalendar(uow.plans.calendar()).workdays(month)
+        workdays = WorkCalendar(uow.calendar.days()).workdays(month)
     state = _Month(settings, desk.read_cast(uow), workdays, Draws(settings.seed, settings.rates))
     days = month.days()
     for done, day in enumerate(days, start=1):

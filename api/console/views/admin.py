@@ -13,7 +13,7 @@ from api.console.blueprint import blp
 from api.console.web import arg, caller, date_arg, int_arg, month_arg, query_without
 from api.runtime import runtime, uow
 from visitsvc.accounts import audit
-from visitsvc.infrastructure.repositories.plans import AuditFilter
+from visitsvc.infrastructure.repositories.audit import AuditFilter
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.errors import NotFound
 from visitsvc.kernel.month import Month

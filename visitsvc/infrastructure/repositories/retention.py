@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import TypeVar
 
 from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from visitsvc.infrastructure.repositories.batches import chunks
+from visitsvc.infrastructure.repositories.month_text import month_text
+from visitsvc.kernel.month import Month
 from visitsvc.model import (
     AuditEntry,
     Elder,
@@ -22,12 +25,6 @@ from visitsvc.model import (
 from visitsvc.model.enums import LEFT_STATUSES
 
 M = TypeVar("M", StatusChange, VisitRecord, FollowUp, StatusProposal, VisitFlag)
-_CHUNK = 500  # ids per IN (...): well inside every database's limit on bound parameters
-
-
-def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
-    for start in range(0, len(values), _CHUNK):
-        yield values[start : start + _CHUNK]
 
 
 class RetentionRepository:
@@ -52,23 +49,26 @@ class RetentionRepository:
         ids = self._due_people(left_before).order_by(Elder.id).limit(limit)
         return list(self.session.scalars(select(Elder).where(Elder.id.in_(ids)).order_by(Elder.id)))
 
-    def count_due_photos(self, kept_from: str, left_before: date) -> tuple[int, int]:
+    def count_due_photos(self, kept_from: Month, left_before: date) -> tuple[int, int]:
         """(photos, bytes) of visits before `kept_from`, and of the people due for pseudonymisation."""
         row = self.session.execute(
             select(func.count(VisitPhoto.id), func.coalesce(func.sum(VisitPhoto.size), 0))
             .join(VisitRecord, VisitRecord.id == VisitPhoto.visit_id)
             .where(
-                or_(VisitRecord.month < kept_from, VisitRecord.elder_id.in_(self._due_people(left_before)))
+                or_(
+                    VisitRecord.month < month_text(kept_from),
+                    VisitRecord.elder_id.in_(self._due_people(left_before)),
+                )
             )
         ).one()
         return int(row[0]), int(row[1])
 
-    def old_photos(self, kept_from: str, *, limit: int) -> list[tuple[int, int]]:
+    def old_photos(self, kept_from: Month, *, limit: int) -> list[tuple[int, int]]:
         """(id, size) of photos of visits in months before `kept_from`."""
         rows = self.session.execute(
             select(VisitPhoto.id, VisitPhoto.size)
             .join(VisitRecord, VisitRecord.id == VisitPhoto.visit_id)
-            .where(VisitRecord.month < kept_from)
+            .where(VisitRecord.month < month_text(kept_from))
             .order_by(VisitPhoto.id)
             .limit(limit)
         )
@@ -76,7 +76,7 @@ class RetentionRepository:
 
     def photos_of_people(self, elder_ids: Sequence[int]) -> list[tuple[int, int]]:
         found: list[tuple[int, int]] = []
-        for chunk in _chunks(elder_ids):
+        for chunk in chunks(elder_ids):
             rows = self.session.execute(
                 select(VisitPhoto.id, VisitPhoto.size)
                 .join(VisitRecord, VisitRecord.id == VisitPhoto.visit_id)
@@ -87,7 +87,7 @@ class RetentionRepository:
 
     def delete_photos(self, photo_ids: Sequence[int]) -> None:
         """The rows and their bytes (photos live in the database, `visit_photos.data`)."""
-        for chunk in _chunks(photo_ids):
+        for chunk in chunks(photo_ids):
             self.session.execute(
                 delete(VisitPhoto).where(VisitPhoto.id.in_(chunk)),
                 execution_options={"synchronize_session": False},
@@ -110,7 +110,7 @@ class RetentionRepository:
 
     def _of(self, model: type[M], column: InstrumentedAttribute[int], elder_ids: Sequence[int]) -> list[M]:
         found: list[M] = []
-        for chunk in _chunks(elder_ids):
+        for chunk in chunks(elder_ids):
             found.extend(self.session.scalars(select(model).where(column.in_(chunk))))
         return found
 
@@ -125,7 +125,7 @@ class RetentionRepository:
         """Audit entries whose record is one of `records` ({record_type: ids})."""
         found: list[AuditEntry] = []
         for record_type, ids in records.items():
-            for chunk in _chunks(ids):
+            for chunk in chunks(ids):
                 found.extend(
                     self.session.scalars(
                         select(AuditEntry).where(

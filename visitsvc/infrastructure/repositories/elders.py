@@ -1,0 +1,111 @@
+"""Elders: the register's people, found by scope, filter or blind index."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from visitsvc.access.scoping import Scope
+from visitsvc.infrastructure.repositories.batches import chunks
+from visitsvc.kernel.errors import NotFound
+from visitsvc.model import AbilityLevel, Area, Category, Elder, ElderCategory, ElderStatus, StatusChange
+from visitsvc.model.elder import id_number_index
+
+
+@dataclass(frozen=True, slots=True)
+class ElderFilter:
+    area_path: str | None = None
+    category: Category | None = None
+    status: ElderStatus | None = None
+    ability_level: AbilityLevel | None = None
+    name_contains: str | None = None
+    id_number: str | None = None
+
+
+class ElderRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, scope: Scope, elder_id: int) -> Elder:
+        elder = self.session.scalar(select(Elder).where(Elder.id == elder_id, scope.elder_clause()))
+        if elder is None:
+            raise NotFound("老年人不存在")
+        return elder
+
+    def find_by_id_number(self, id_number: str) -> Elder | None:
+        """Unscoped on purpose: one person is registered once, wherever it was."""
+        return self.session.scalar(select(Elder).where(Elder.id_number_index == id_number_index(id_number)))
+
+    def by_id_numbers(self, numbers: Iterable[str]) -> dict[str, Elder]:
+        """By the blind index: the numbers themselves are stored encrypted (docs/adr/0013)."""
+        found: dict[str, Elder] = {}
+        for chunk in chunks(sorted({id_number_index(n) for n in numbers})):
+            rows = self.session.scalars(select(Elder).where(Elder.id_number_index.in_(chunk)))
+            found.update({e.id_number: e for e in rows})
+        return found
+
+    def _filtered(self, scope: Scope, flt: ElderFilter) -> Select[Elder]:
+        query = select(Elder).where(scope.elder_clause())
+        if flt.area_path is not None:
+            query = query.where(
+                Elder.grid_id.in_(select(Area.id).where(Area.path.startswith(flt.area_path, autoescape=True)))
+            )
+        if flt.category is not None:
+            query = query.where(
+                Elder.id.in_(select(ElderCategory.elder_id).where(ElderCategory.category == flt.category))
+            )
+        if flt.status is not None:
+            query = query.where(Elder.status == flt.status)
+        if flt.ability_level is not None:
+            query = query.where(Elder.ability_level == flt.ability_level)
+        if flt.name_contains:
+            query = query.where(Elder.name.contains(flt.name_contains, autoescape=True))
+        if flt.id_number is not None:
+            query = query.where(Elder.id_number_index == id_number_index(flt.id_number))
+        return query
+
+    def page(self, scope: Scope, flt: ElderFilter, *, limit: int, after_id: int | None = None) -> list[Elder]:
+        """Keyset paging by id: stable under inserts, and cheap at any depth."""
+        query = self._filtered(scope, flt)
+        if after_id is not None:
+            query = query.where(Elder.id > after_id)
+        return list(self.session.scalars(query.order_by(Elder.id).limit(limit)))
+
+    def iterate(self, scope: Scope, flt: ElderFilter, *, batch: int = 1000) -> Iterable[Elder]:
+        after: int | None = None
+        while True:
+            page = self.page(scope, flt, limit=batch, after_id=after)
+            yield from page
+            if len(page) < batch:
+                return
+            after = page[-1].id
+            self.session.expunge_all()  # keep memory flat over a county-sized export
+
+    def by_ids(self, ids: Iterable[int]) -> dict[int, Elder]:
+        """Unscoped: the caller already proved the right to each one (their own planned visits)."""
+        found: dict[int, Elder] = {}
+        for chunk in chunks(sorted(set(ids))):
+            found.update({e.id: e for e in self.session.scalars(select(Elder).where(Elder.id.in_(chunk)))})
+        return found
+
+    def visible_ids(self, scope: Scope, ids: Iterable[int]) -> set[int]:
+        found: set[int] = set()
+        for chunk in chunks(sorted(set(ids))):
+            found.update(
+                self.session.scalars(select(Elder.id).where(Elder.id.in_(chunk), scope.elder_clause()))
+            )
+        return found
+
+    def add(self, elder: Elder) -> Elder:
+        self.session.add(elder)
+        return elder
+
+    def add_status_change(self, change: StatusChange) -> None:
+        self.session.add(change)
+
+    def history(self, elder_id: int) -> list[StatusChange]:
+        query = select(StatusChange).where(StatusChange.elder_id == elder_id).order_by(StatusChange.id)
+        return list(self.session.scalars(query))
