@@ -1,12 +1,12 @@
-"""The access rule's two answers every service asks for: which path is the caller's own (home_path), and
-the part of their scope an area names (narrowed_to). Paths as the area tree writes them: /district/street/
-community/grid/, each id followed by a slash."""
+"""The access rule's answers every service asks for: which path is the caller's own (home_path), the part of
+their scope an area names (narrowed_to), and where records about a worker are filed (filing_path). Paths as
+the area tree writes them: /district/street/community/grid/, each id followed by a slash."""
 
 from __future__ import annotations
 
 import pytest
 
-from visitsvc.access.scoping import ROOT_PATH, Scope, scope_of
+from visitsvc.access.scoping import ROOT_PATH, Scope, filing_path, scope_of
 from visitsvc.kernel.errors import NotFound
 from visitsvc.model import Area, AreaLevel, Role, Worker
 
@@ -88,3 +88,16 @@ class TestNarrowedTo:
         # "/1/2/" must not take in "/1/23/": every path ends with a slash.
         with pytest.raises(NotFound):
             Scope((STREET_A,)).narrowed_to("/1/23/")
+
+
+class TestFilingPath:
+    def test_a_supervisor_is_filed_under_their_area_node(self) -> None:
+        assert filing_path(worker(Role.SUPERVISOR, area_path=STREET_A)) == STREET_A
+
+    def test_a_grid_worker_with_several_grids_is_filed_under_the_first_not_the_root(self) -> None:
+        several = worker(Role.GRID_WORKER, grids=(GRID_A2, GRID_B1))
+        assert filing_path(several) == GRID_A2
+        assert scope_of(several).home_path == ROOT_PATH  # the difference is on purpose: see filing_path
+
+    def test_a_worker_with_neither_area_nor_grid_is_filed_at_the_root(self) -> None:
+        assert filing_path(worker(Role.GRID_WORKER)) == ROOT_PATH

@@ -127,6 +127,16 @@ def scope_of(worker: Worker, assigned_elders: frozenset[int] = frozenset()) -> S
     return Scope((worker.area.path,))
 
 
+def filing_path(worker: Worker) -> str:
+    """The area path records about `worker` are filed under (their audit entries), and so who may read them:
+    their area node, else their first grid, else the root. Not `scope_of(worker).home_path`: a grid worker
+    with several grids is filed under the first one, which a supervisor reads, rather than at the root, which
+    only admins do."""
+    if worker.area is not None:
+        return worker.area.path
+    return worker.grids[0].path if worker.grids else ROOT_PATH
+
+
 def caller_for(worker: Worker, assigned_elders: frozenset[int] = frozenset()) -> Caller:
     scope = scope_of(worker, assigned_elders)
     return Caller(worker_id=worker.id, account=worker.account, role=worker.role, scope=scope)
