@@ -3,6 +3,12 @@
 A caller's scope is a set of area paths. Supervisors and admins see the subtree of their area node; a
 grid worker sees their own grids. Every repository read takes a Scope and applies the clauses below, so a
 record outside the scope is simply not found (404), exactly like a missing one.
+
+Services ask a Scope questions (`covers`, `home_path`, `narrowed_to`, the clauses) and never read its
+fields: what a scope is made of stays this module's business. That is what lets it grow other forms. The
+people assigned to a worker (`assigned_elders`) are one already: a second set beside the area paths, which
+`elder_clause` adds and `narrowed_to` leaves out. "My organisation's" people would be another such set (a
+field, a term in the clauses, a line in `scope_of`): an addition here, not a rewrite of the services.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, exists, false, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from visitsvc.kernel.errors import Forbidden
+from visitsvc.kernel.errors import Forbidden, NotFound
 from visitsvc.model import Area, AuditEntry, Elder, Role, Worker, worker_grids
 
 ROOT_PATH = "/"
@@ -28,6 +34,26 @@ class Scope:
     @classmethod
     def everything(cls) -> Scope:
         return cls((ROOT_PATH,))
+
+    @property
+    def home_path(self) -> str:
+        """The area path that stands for this scope as a whole: what its audit entries are filed under, and
+        what a plan or a coverage figure of "all of mine" is of.
+
+        One area path (a supervisor's or admin's node, a grid worker with one grid): that path. A grid worker
+        with several grids gets ROOT_PATH, not one of them: no single one of their grids stands for the
+        others. An empty scope (a worker with neither an area nor a grid) gets ROOT_PATH as well. It names a
+        place and grants nothing: a Scope built from it would see everything, so narrow with `narrowed_to`.
+        """
+        return self.area_paths[0] if len(self.area_paths) == 1 else ROOT_PATH
+
+    def narrowed_to(self, path: str) -> Scope:
+        """The subtree at `path`, which must lie within this scope: naming an area never widens what a caller
+        sees (outside it, the area is not found, 404). People assigned from other grids are not part of an
+        area's subtree and are left out."""
+        if not self.covers(path):
+            raise NotFound("区划不存在")
+        return Scope((path,))
 
     def covers(self, path: str) -> bool:
         return any(path.startswith(p) for p in self.area_paths)
@@ -99,6 +125,16 @@ def scope_of(worker: Worker, assigned_elders: frozenset[int] = frozenset()) -> S
     if worker.area is None:
         return Scope(())
     return Scope((worker.area.path,))
+
+
+def filing_path(worker: Worker) -> str:
+    """The area path records about `worker` are filed under (their audit entries), and so who may read them:
+    their area node, else their first grid, else the root. Not `scope_of(worker).home_path`: a grid worker
+    with several grids is filed under the first one, which a supervisor reads, rather than at the root, which
+    only admins do."""
+    if worker.area is not None:
+        return worker.area.path
+    return worker.grids[0].path if worker.grids else ROOT_PATH
 
 
 def caller_for(worker: Worker, assigned_elders: frozenset[int] = frozenset()) -> Caller:

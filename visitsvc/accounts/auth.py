@@ -21,7 +21,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from visitsvc.access.login_throttle import LoginLimits, retry_after
-from visitsvc.access.scoping import Caller, caller_for
+from visitsvc.access.scoping import Caller, caller_for, filing_path
 from visitsvc.accounts import audit
 from visitsvc.accounts.passwords import password_problems
 from visitsvc.infrastructure.uow import UnitOfWork
@@ -222,7 +222,7 @@ def change_password(
             action="worker.password_change",
             record_type="worker",
             record_id=worker.id,
-            area_path=_area_path(worker),
+            area_path=filing_path(worker),
             details={"changes": {"password": ["***", "***"]}},
         )
         uow.commit()
@@ -283,9 +283,3 @@ def _caller_of(uow: UnitOfWork, worker: Worker) -> Caller:
     if worker.role is Role.GRID_WORKER:
         assigned = uow.plans.assigned_elsewhere(worker.id, Month.of(uow.clock.today()))
     return caller_for(worker, assigned)
-
-
-def _area_path(worker: Worker) -> str:
-    if worker.area is not None:
-        return worker.area.path
-    return worker.grids[0].path if worker.grids else "/"

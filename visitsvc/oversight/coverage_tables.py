@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from visitsvc.access.scoping import ROOT_PATH, Caller, Scope
+from visitsvc.access.scoping import ROOT_PATH, Caller
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
@@ -125,7 +125,9 @@ def read_overview(
     with uow:
         # A grid worker's scope is their grids, not one node: the table then lists the grids.
         group_by_grid = area is None or area.level is AreaLevel.GRID
-        children = [] if area is None else uow.areas.page(Scope((area.path,)), parent_id=area.id)
+        children = (
+            [] if area is None else uow.areas.page(caller.scope.narrowed_to(area.path), parent_id=area.id)
+        )
         grids = {a.id: a for a in uow.areas.by_ids({p.grid_id for p in coverage.people})}
         calendar = WorkCalendar(uow.calendar.days())
         days_left = len(calendar.workdays_between(coverage.as_of, month.last))
@@ -135,11 +137,11 @@ def read_overview(
 
 
 def _area_of(uow: UnitOfWork, caller: Caller, area_code: str | None) -> Area | None:
-    if area_code:
-        return uow.areas.get_by_code(caller.scope, area_code)  # NotFound outside the scope
-    if len(caller.scope.area_paths) != 1 or caller.scope.area_paths[0] == ROOT_PATH:
+    """The node the view is of: the area named (NotFound outside the scope), else the caller's own; None for
+    the whole register or a scope that is no single node (a grid worker's several grids)."""
+    path = uow.areas.scope_within(caller.scope, area_code).home_path
+    if path == ROOT_PATH:
         return None
-    path = caller.scope.area_paths[0]
     return next(iter(uow.areas.by_ids([_id_of(path)])), None)
 
 

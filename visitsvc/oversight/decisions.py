@@ -21,7 +21,7 @@ from visitsvc.model import (
     VisitOutcome,
     VisitRecord,
 )
-from visitsvc.oversight.review_queues import MAX_PAGE, ElderRef, area_scope, elder_refs
+from visitsvc.oversight.review_queues import MAX_PAGE, ElderRef, elder_refs
 
 # -- refuses all contact -------------------------------------------------------------------------------
 
@@ -121,7 +121,7 @@ def list_quarantine(
     require_supervisor(caller)
     limit = min(limit, MAX_PAGE)
     with uow:
-        scope = area_scope(uow, caller, area_code)
+        scope = uow.areas.scope_within(caller.scope, area_code)
         rows = uow.review.records(
             scope,
             state=RecordState.QUARANTINED,

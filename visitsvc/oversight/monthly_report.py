@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from visitsvc.access.scoping import ROOT_PATH, Caller, require_supervisor
+from visitsvc.access.scoping import Caller, require_supervisor
 from visitsvc.accounts import audit
 from visitsvc.infrastructure.spreadsheet import xlsx_row
 from visitsvc.infrastructure.uow import UnitOfWork
@@ -25,7 +25,6 @@ from visitsvc.kernel.month import Month
 from visitsvc.model import FlagKind, FlagState, FollowUpStatus, VisitKind, VisitOutcome
 from visitsvc.oversight import coverage_tables
 from visitsvc.oversight.coverage_tables import Figures, MissedRead
-from visitsvc.oversight.review_queues import area_scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EVERYTHING = 1_000_000
@@ -95,7 +94,7 @@ def monthly_report(uow: UnitOfWork, *, caller: Caller, month: Month | None, area
     table = coverage_tables.table_of(view)
     missed = [coverage_tables.missed_read(p, view) for p in coverage_tables.missed_people(view)]
     with uow:
-        scope = area_scope(uow, caller, area_code)
+        scope = uow.areas.scope_within(caller.scope, area_code)
         numbers = {
             i: idnumber.mask(e.id_number) for i, e in uow.elders.by_ids(m.elder_id for m in missed).items()
         }
@@ -105,13 +104,9 @@ def monthly_report(uow: UnitOfWork, *, caller: Caller, month: Month | None, area
         )
         elders = uow.elders.by_ids({f.elder_id for f, _ in flags} | {f.elder_id for f in follow_ups})
         workers = uow.review.worker_names(r.worker_id for _, r in flags)
-        path = (
-            view.area.path
-            if view.area is not None
-            else (scope.area_paths[0] if scope.area_paths else ROOT_PATH)
-        )
         audit.record(
-            uow, caller, action="report.monthly", record_type="report", record_id=str(month), area_path=path,
+            uow, caller, action="report.monthly", record_type="report", record_id=str(month),
+            area_path=scope.home_path,  # the area the report is of: the one named, else the caller's own
             details={"month": str(month), "area": area_code, "missed": len(missed), "flags": len(flags),
                      "follow_ups": len(follow_ups)},
         )  # fmt: skip

@@ -16,7 +16,6 @@ from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.month import Month
 from visitsvc.model import VisitOutcome
-from visitsvc.oversight.review_queues import area_scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +38,7 @@ def month_progress(
     uow: UnitOfWork, *, caller: Caller, month: Month, area_code: str | None = None
 ) -> ProgressRead:
     with uow:
-        scope = area_scope(uow, caller, area_code)  # NotFound for an area outside the caller's
+        scope = uow.areas.scope_within(caller.scope, area_code)  # NotFound outside the caller's scope
         ids = [e.id for e in uow.elders.iterate(scope, ElderFilter())]
         latest = uow.plans.latest(month)
         planned = Counter(v.day for v in uow.months.slots(latest.id, ids)) if latest else Counter[date]()

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from visitsvc.access.scoping import Caller, require_supervisor
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.month import Month
-from visitsvc.oversight.review_queues import area_scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,5 +20,5 @@ class Waiting:
 def waiting(uow: UnitOfWork, *, caller: Caller, month: Month, area_code: str | None = None) -> Waiting:
     require_supervisor(caller)
     with uow:
-        scope = area_scope(uow, caller, area_code)  # NotFound for an area outside the caller's
+        scope = uow.areas.scope_within(caller.scope, area_code)  # NotFound outside the caller's scope
         return Waiting(**uow.review.waiting(scope, month=month))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from visitsvc.access.scoping import Caller, Scope, require_supervisor
+from visitsvc.access.scoping import Caller, require_supervisor
 from visitsvc.accounts import audit
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import Conflict
@@ -41,13 +41,6 @@ NEXT_STATUSES = {
     FollowUpStatus.IN_PROGRESS: {FollowUpStatus.CLOSED},
     FollowUpStatus.CLOSED: set(),
 }
-
-
-def area_scope(uow: UnitOfWork, caller: Caller, area_code: str | None) -> Scope:
-    """The caller's scope, or the subtree of one of its areas."""
-    if not area_code:
-        return caller.scope
-    return Scope((uow.areas.get_by_code(caller.scope, area_code).path,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +91,7 @@ def list_flags(
     require_supervisor(caller)
     limit = min(limit, MAX_PAGE)
     with uow:
-        scope = area_scope(uow, caller, area_code)
+        scope = uow.areas.scope_within(caller.scope, area_code)
         rows = uow.review.flags(
             scope,
             month=month,
@@ -216,7 +209,7 @@ def list_follow_ups(
     require_supervisor(caller)
     limit = min(limit, MAX_PAGE)
     with uow:
-        scope = area_scope(uow, caller, area_code)
+        scope = uow.areas.scope_within(caller.scope, area_code)
         rows = uow.review.follow_ups(
             scope,
             statuses=QUEUE if status is None else (status,),
@@ -301,7 +294,7 @@ def list_proposals(
     require_supervisor(caller)
     limit = min(limit, MAX_PAGE)
     with uow:
-        scope = area_scope(uow, caller, area_code)
+        scope = uow.areas.scope_within(caller.scope, area_code)
         rows = uow.review.proposals(scope, state=state, limit=limit + 1, after_id=after_id)
         page = rows[:limit]
         elders = uow.elders.by_ids({p.elder_id for p in page})

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from visitsvc.access.scoping import Caller, Scope
+from visitsvc.access.scoping import Caller
 from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI
@@ -60,11 +60,8 @@ def month_coverage(
 ) -> MonthCoverage:
     """Coverage of `month` within the caller's scope (or a sub-area of it), as known on `today`."""
     with uow:
-        scope = caller.scope
-        area_path = scope.area_paths[0] if len(scope.area_paths) == 1 else "/"
-        if area_code:
-            area_path = uow.areas.get_by_code(scope, area_code).path
-            scope = Scope((area_path,))
+        scope = uow.areas.scope_within(caller.scope, area_code)
+        area_path = scope.home_path
         as_of = _as_of(today or uow.clock.today(), month)
         elders = list(uow.elders.page(scope, ElderFilter(), limit=10_000_000))
         people = _evaluate(uow, elders, month, as_of, rules)

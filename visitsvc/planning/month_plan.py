@@ -190,10 +190,7 @@ def _read(
     rules: PolicyRules,
 ) -> _Inputs:
     with uow:
-        if area_code:
-            area_path = uow.areas.get_by_code(caller.scope, area_code).path
-        else:
-            area_path = caller.scope.area_paths[0] if len(caller.scope.area_paths) == 1 else ROOT_PATH
+        area_path = uow.areas.scope_within(caller.scope, area_code).home_path
         scope = Scope((area_path,))
         calendar = WorkCalendar(uow.calendar.days())
         workdays = calendar.workdays(month)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
-from visitsvc.access.scoping import ROOT_PATH, Caller, require_supervisor
+from visitsvc.access.scoping import Caller, require_supervisor
 from visitsvc.accounts import audit
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI
@@ -326,7 +326,7 @@ def _write(uow: UnitOfWork, caller: Caller, month: Month, read: _Read, days: lis
             action="plan.move",
             record_type="plan",
             record_id=version.id,
-            area_path=caller.scope.area_paths[0] if len(caller.scope.area_paths) == 1 else ROOT_PATH,
+            area_path=caller.scope.home_path,
             details={
                 "month": str(month),
                 "number": version.number,

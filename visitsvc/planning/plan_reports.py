@@ -58,18 +58,14 @@ def shortfall(
 ) -> dict[str, Any]:
     """Per grid of the caller's area: owed, planned, turned into phone visits, unplanned with reasons."""
     with uow:
-        area = uow.areas.get_by_code(caller.scope, area_code) if area_code else None
+        scope = uow.areas.scope_within(caller.scope, area_code)
         latest = uow.plans.latest(month)
         if latest is None:
             raise NotFound("该月尚无计划")
         unplanned = list(uow.plans.unplanned(latest.id))
         grids = {a.id: a for a in uow.areas.by_ids({u.grid_id for u in unplanned})}
         visible = set(latest.summary.get("grids", {}))
-        allowed_codes = {
-            a.code
-            for a in uow.areas.by_codes(visible).values()
-            if caller.scope.covers(a.path) and (area is None or a.path.startswith(area.path))
-        }
+        allowed_codes = {a.code for a in uow.areas.by_codes(visible).values() if scope.covers(a.path)}
         return {
             "month": str(month),
             "version": latest.number,

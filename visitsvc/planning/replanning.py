@@ -16,7 +16,7 @@ from datetime import date, time
 from typing import Any
 
 import routing
-from visitsvc.access.scoping import ROOT_PATH, Caller, Scope, require_register_writer
+from visitsvc.access.scoping import Caller, Scope, require_register_writer
 from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI
@@ -300,13 +300,13 @@ def _target(uow: UnitOfWork, caller: Caller, worker_id: int | None) -> Worker | 
 
 def _area_path(uow: UnitOfWork, caller: Caller, area_code: str | None, target: Worker | None) -> str:
     if area_code:
-        return uow.areas.get_by_code(caller.scope, area_code).path
+        return uow.areas.scope_within(caller.scope, area_code).home_path
     if target is not None:
         # One worker's re-plan reads their street only: that is as far as their visits may go.
         streets = {parent_path(g.path, 2) for g in target.grids}
         if len(streets) == 1 and caller.scope.covers(next(iter(streets))):
             return streets.pop()
-    return caller.scope.area_paths[0] if len(caller.scope.area_paths) == 1 else ROOT_PATH
+    return caller.scope.home_path
 
 
 def _coverage(

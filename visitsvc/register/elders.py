@@ -13,7 +13,7 @@ from visitsvc.accounts import audit
 from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel import idnumber, masking, phone_numbers
-from visitsvc.kernel.errors import Conflict, Forbidden, Invalid
+from visitsvc.kernel.errors import Conflict, Forbidden, Invalid, NotFound
 from visitsvc.model import (
     AbilityLevel,
     Area,
@@ -254,9 +254,11 @@ def list_elders(
         if flt.id_number is not None:
             id_lookups.before_search(uow, caller)
             flt = replace(flt, id_number=idnumber.normalize(flt.id_number))
-        if area_code is not None:
-            flt = replace(flt, area_path=uow.areas.get_by_code(caller.scope, area_code).path)
-        rows = uow.elders.page(caller.scope, flt, limit=min(limit, MAX_PAGE) + 1, after_id=after_id)
+        if area_code == "":
+            # Unlike the other lists, this one has always read an empty `?area=` as a code, which no area has.
+            raise NotFound("区划不存在")
+        scope = uow.areas.scope_within(caller.scope, area_code)
+        rows = uow.elders.page(scope, flt, limit=min(limit, MAX_PAGE) + 1, after_id=after_id)
         page = rows[:limit]
         if flt.id_number is not None:
             # A search by ID number reveals who holds it: recorded even when masked.
@@ -266,11 +268,7 @@ def list_elders(
                 action=id_lookups.SEARCH_ACTION,
                 record_type="elder",
                 record_id=page[0].id if page else None,
-                area_path=page[0].grid.path
-                if page
-                else caller.scope.area_paths[0]
-                if caller.scope.area_paths
-                else "/",
+                area_path=page[0].grid.path if page else caller.scope.home_path,
                 details={"id_number": idnumber.mask(flt.id_number), "found": len(page)},
             )
         if unmask:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
-from visitsvc.access.scoping import ROOT_PATH, Caller
+from visitsvc.access.scoping import Caller
 from visitsvc.accounts import audit
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel import idnumber
@@ -101,7 +101,7 @@ def answer(uow: UnitOfWork, caller: Caller, hits: Sequence[tuple[str, int | None
     left, _ = remaining(uow, caller)
     refused = left is not None and len(hits) > left
     uow.rollback()
-    area_path = caller.scope.area_paths[0] if caller.scope.area_paths else ROOT_PATH
+    area_path = caller.scope.home_path
     for number, row in hits:
         details: dict[str, object] = {"id_number": idnumber.mask(number), "route": route.value}
         if row is not None:

@@ -117,7 +117,7 @@ def import_table(
             action=f"ledger.import.{kind.value}",
             record_type="ledger",
             record_id=None,
-            area_path=caller.scope.area_paths[0] if caller.scope.area_paths else "/",
+            area_path=caller.scope.home_path,
             details={
                 "file": filename,
                 "rows": result.rows,
@@ -447,16 +447,12 @@ def export_elders(
     if unmask:
         require_admin(caller)
     with uow:
-        flt = ElderFilter()
-        path = caller.scope.area_paths[0] if caller.scope.area_paths else "/"
-        if area_code:
-            area = uow.areas.get_by_code(caller.scope, area_code)
-            flt, path = ElderFilter(area_path=area.path), area.path
+        scope = uow.areas.scope_within(caller.scope, area_code)
         # Pseudonymised people (retention_rules) are statistics, not register entries: an unmasked export
         # stays re-importable as is.
         rows = [
             _export_row(e, unmask)
-            for e in uow.elders.iterate(caller.scope, flt)
+            for e in uow.elders.iterate(scope, ElderFilter())
             if e.pseudonymised_at is None
         ]
         audit.record(
@@ -465,7 +461,7 @@ def export_elders(
             action="ledger.export",
             record_type="ledger",
             record_id=None,
-            area_path=path,
+            area_path=scope.home_path,
             details={"area": area_code, "format": fmt, "rows": len(rows), "unmasked": unmask},
         )
         uow.commit()

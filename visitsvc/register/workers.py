@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, time
 from typing import Any
 
-from visitsvc.access.scoping import Caller, require_register_writer
+from visitsvc.access.scoping import Caller, filing_path, require_register_writer
 from visitsvc.accounts import audit
 from visitsvc.accounts.auth import hash_password
 from visitsvc.infrastructure.uow import UnitOfWork
@@ -203,12 +203,6 @@ def _plain(value: Any, name: str = "") -> Any:
     return value.value if hasattr(value, "value") else value
 
 
-def _audit_path(worker: Worker) -> str:
-    if worker.area is not None:
-        return worker.area.path
-    return worker.grids[0].path if worker.grids else "/"
-
-
 def create_worker(
     uow: UnitOfWork, *, caller: Caller, data: WorkerData, password: str | None = None
 ) -> WorkerRead:
@@ -233,7 +227,7 @@ def create_worker(
             action="worker.create",
             record_type="worker",
             record_id=worker.id,
-            area_path=_audit_path(worker),
+            area_path=filing_path(worker),
             details={"changes": changes},
         )
         uow.commit()
@@ -317,7 +311,7 @@ def update_worker(
                 action="worker.update",
                 record_type="worker",
                 record_id=worker.id,
-                area_path=_audit_path(worker),
+                area_path=filing_path(worker),
                 details={"changes": diff},
             )
         uow.commit()
@@ -335,7 +329,7 @@ def set_password(uow: UnitOfWork, *, caller: Caller, account: str, password: str
     """An admin (or the operator's CLI) gives an account its password; live sessions end."""
     with uow:
         worker = uow.workers.find_by_account(account)
-        if worker is None or not caller.scope.covers(_audit_path(worker)):
+        if worker is None or not caller.scope.covers(filing_path(worker)):
             raise Invalid("输入有误", errors={"account": ["账号不存在"]})
         worker_id = worker.id
     update_worker(uow, caller=caller, worker_id=worker_id, changes={}, password=password)

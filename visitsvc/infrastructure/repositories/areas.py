@@ -31,6 +31,13 @@ class AreaRepository:
             raise NotFound("区划不存在")
         return area
 
+    def scope_within(self, scope: Scope, area_code: str | None) -> Scope:
+        """`scope` narrowed to the subtree of the area `area_code` names; all of `scope` without one (None or
+        empty). An area outside `scope` is not found (404), exactly like a missing one."""
+        if not area_code:
+            return scope
+        return scope.narrowed_to(self.get_by_code(scope, area_code).path)
+
     def find_by_code(self, code: str) -> Area | None:
         """Unscoped: to tell 'exists elsewhere' (409) from 'free' when creating."""
         return self.session.scalar(select(Area).where(Area.code == code))
