@@ -11,13 +11,12 @@ from sqlalchemy.orm import Session
 from visitsvc.access.scoping import Scope
 from visitsvc.infrastructure.repositories.batches import chunks
 from visitsvc.kernel.errors import NotFound
-from visitsvc.model import AbilityLevel, Area, Category, Elder, ElderCategory, ElderStatus, StatusChange
+from visitsvc.model import AbilityLevel, Category, Elder, ElderCategory, ElderStatus, StatusChange
 from visitsvc.model.elder import id_number_index
 
 
 @dataclass(frozen=True, slots=True)
 class ElderFilter:
-    area_path: str | None = None
     category: Category | None = None
     status: ElderStatus | None = None
     ability_level: AbilityLevel | None = None
@@ -49,10 +48,6 @@ class ElderRepository:
 
     def _filtered(self, scope: Scope, flt: ElderFilter) -> Select[Elder]:
         query = select(Elder).where(scope.elder_clause())
-        if flt.area_path is not None:
-            query = query.where(
-                Elder.grid_id.in_(select(Area.id).where(Area.path.startswith(flt.area_path, autoescape=True)))
-            )
         if flt.category is not None:
             query = query.where(
                 Elder.id.in_(select(ElderCategory.elder_id).where(ElderCategory.category == flt.category))
