@@ -28,7 +28,7 @@ from api.schemas.register import (
 )
 from visitsvc.infrastructure.repositories import ElderFilter
 from visitsvc.kernel.errors import invalid_field
-from visitsvc.register import elders, id_lookups, ledger
+from visitsvc.register import elders, id_lookups, ledger_import
 from visitsvc.register.elder_validation import ElderData
 from visitsvc.register.elders import ElderRead, StatusChangeRead
 from visitsvc.register.ledger_format import LedgerKind
@@ -147,14 +147,14 @@ class ElderImport(MethodView):
         description="文件中有错误：rows 列出每一处 {row, column, message}，未写入任何数据",
     )
     @blp.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER, description=LOOKUP_LIMIT)
-    def post(self, query: dict[str, Any], files: dict[str, Any]) -> ledger.ImportResult:
+    def post(self, query: dict[str, Any], files: dict[str, Any]) -> ledger_import.ImportResult:
         """Import a 台账 file of elders (CSV or XLSX): all rows or none."""
         who = caller()
         upload = files["file"]
         name = upload.filename or ""
         if not name.lower().endswith((".csv", ".xlsx")):
             raise invalid_field("file", "仅支持 .csv 或 .xlsx 文件")
-        return ledger.import_file(
+        return ledger_import.import_file(
             uow(), caller=who, kind=LedgerKind.ELDERS, data=upload.read(), filename=name,
             dry_run=query["dry_run"],
         )  # fmt: skip
@@ -163,11 +163,11 @@ class ElderImport(MethodView):
 @blp.route("/export")
 class ElderExport(MethodView):
     @blp.arguments(ExportQuery, location="query")
-    @blp.response(200, FILE, content_type=ledger.XLSX, description="XLSX, or CSV with format=csv")
+    @blp.response(200, FILE, content_type=ledger_import.XLSX, description="XLSX, or CSV with format=csv")
     @blp.doc(responses={200: {"content": {"text/csv": {"schema": FILE}}}})
     def get(self, query: dict[str, Any]) -> Response:
         """The register as XLSX or CSV in the import's columns; masked unless an admin asks (audited)."""
-        export = ledger.export_elders(
+        export = ledger_import.export_elders(
             uow(), caller=caller(), area_code=query["area"], fmt=query["format"], unmask=query["unmask"]
         )
         return Response(

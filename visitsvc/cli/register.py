@@ -12,7 +12,7 @@ from visitsvc.cli.output import Refused, report
 from visitsvc.cli.wiring import progress_bar, settings, unit_of_work
 from visitsvc.infrastructure.spreadsheet import read_table
 from visitsvc.kernel.errors import DomainError
-from visitsvc.register import ledger
+from visitsvc.register import ledger_import
 from visitsvc.register.ledger_format import LedgerKind
 
 
@@ -27,7 +27,7 @@ def import_command(kind: str, file: Path, dry_run: bool, as_json: bool) -> None:
     try:
         table = read_table(file.read_bytes(), file.name)
         with progress_bar(f"导入 {file.name}", quiet=as_json) as progress:
-            result = ledger.import_table(
+            result = ledger_import.import_table(
                 unit_of_work(cfg),
                 caller=Caller.system(),
                 kind=LedgerKind(kind),
