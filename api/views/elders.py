@@ -28,10 +28,11 @@ from api.schemas.register import (
 )
 from visitsvc.infrastructure.repositories import ElderFilter
 from visitsvc.kernel.errors import invalid_field
-from visitsvc.register import elders, id_lookups, ledger_import
+from visitsvc.register import elders, id_lookups, ledger_export, ledger_import
 from visitsvc.register.elder_validation import ElderData
 from visitsvc.register.elders import ElderRead, StatusChangeRead
 from visitsvc.register.ledger_format import LedgerKind
+from visitsvc.register.ledger_import_result import ImportResult
 
 blp = Blueprint("elders", __name__, url_prefix="/api/v1/elders", description="老年人台账")
 
@@ -147,7 +148,7 @@ class ElderImport(MethodView):
         description="文件中有错误：rows 列出每一处 {row, column, message}，未写入任何数据",
     )
     @blp.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER, description=LOOKUP_LIMIT)
-    def post(self, query: dict[str, Any], files: dict[str, Any]) -> ledger_import.ImportResult:
+    def post(self, query: dict[str, Any], files: dict[str, Any]) -> ImportResult:
         """Import a 台账 file of elders (CSV or XLSX): all rows or none."""
         who = caller()
         upload = files["file"]
@@ -163,11 +164,11 @@ class ElderImport(MethodView):
 @blp.route("/export")
 class ElderExport(MethodView):
     @blp.arguments(ExportQuery, location="query")
-    @blp.response(200, FILE, content_type=ledger_import.XLSX, description="XLSX, or CSV with format=csv")
+    @blp.response(200, FILE, content_type=ledger_export.XLSX, description="XLSX, or CSV with format=csv")
     @blp.doc(responses={200: {"content": {"text/csv": {"schema": FILE}}}})
     def get(self, query: dict[str, Any]) -> Response:
         """The register as XLSX or CSV in the import's columns; masked unless an admin asks (audited)."""
-        export = ledger_import.export_elders(
+        export = ledger_export.export_elders(
             uow(), caller=caller(), area_code=query["area"], fmt=query["format"], unmask=query["unmask"]
         )
         return Response(

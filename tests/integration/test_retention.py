@@ -40,7 +40,7 @@ from visitsvc.model import (
     VisitRecord,
 )
 from visitsvc.oversight import coverage_tables
-from visitsvc.register import elders, ledger_import
+from visitsvc.register import elders, ledger_export
 from visitsvc.register.retention import RetentionOutcome, run_retention
 from visitsvc.register.retention_rules import PSEUDONYM, RetentionRules
 
@@ -359,7 +359,7 @@ def test_the_register_export_leaves_them_out_so_it_stays_re_importable(
     uow: UnitOfWork, register: Register
 ) -> None:
     run(uow)
-    export = ledger_import.export_elders(uow, caller=SYSTEM, area_code=None, fmt="csv", unmask=True)
+    export = ledger_export.export_elders(uow, caller=SYSTEM, area_code=None, fmt="csv", unmask=True)
     text = export.content.decode("utf-8-sig")
     assert export.rows == 3
     assert PSEUDONYM not in text

@@ -12,8 +12,9 @@ from api.console.pickers import areas_of
 from api.console.web import arg, bool_arg, caller
 from api.runtime import uow
 from visitsvc.kernel.errors import Invalid, invalid_field
+from visitsvc.register.ledger_export import export_elders
 from visitsvc.register.ledger_format import LedgerKind
-from visitsvc.register.ledger_import import export_elders, import_file
+from visitsvc.register.ledger_import import import_file
 
 
 @blp.get("/ledger", endpoint="ledger")
