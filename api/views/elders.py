@@ -28,9 +28,10 @@ from api.schemas.register import (
 )
 from visitsvc.infrastructure.repositories import ElderFilter
 from visitsvc.kernel.errors import invalid_field
-from visitsvc.register import elders, id_lookups, ledger_export, ledger_import
+from visitsvc.register import elder_reads, elders, id_lookups, ledger_export, ledger_import
+from visitsvc.register.elder_reads import ElderRead
 from visitsvc.register.elder_validation import ElderData
-from visitsvc.register.elders import ElderRead, StatusChangeRead
+from visitsvc.register.elders import StatusChangeRead
 from visitsvc.register.ledger_format import LedgerKind
 from visitsvc.register.ledger_import_result import ImportResult
 
@@ -67,7 +68,7 @@ class Elders(MethodView):
             ability_level=query["ability_level"],
             name_contains=query["q"],
         )
-        items, next_id = elders.list_elders(
+        items, next_id = elder_reads.list_elders(
             uow(), caller=caller(), flt=flt, area_code=query["area"], limit=query["limit"],
             after_id=query["cursor"], unmask=query["unmask"],
         )  # fmt: skip
@@ -93,7 +94,7 @@ class ElderLookup(MethodView):
 
         A POST so that the number never stands in a URL (access logs, proxies, browser history).
         """
-        items, next_id = elders.list_elders(
+        items, next_id = elder_reads.list_elders(
             uow(), caller=caller(), flt=ElderFilter(id_number=body["id_number"]), area_code=body["area"],
             unmask=body["unmask"],
         )  # fmt: skip
@@ -105,7 +106,7 @@ class ElderItem(MethodView):
     @blp.arguments(UnmaskQuery, location="query")
     @blp.response(200, ElderSchema)
     def get(self, query: dict[str, Any], elder_id: int) -> ElderRead:
-        return elders.get_elder(uow(), caller=caller(), elder_id=elder_id, unmask=query["unmask"])
+        return elder_reads.get_elder(uow(), caller=caller(), elder_id=elder_id, unmask=query["unmask"])
 
     @blp.arguments(ElderPatchSchema(partial=True))
     @blp.response(200, ElderSchema)
