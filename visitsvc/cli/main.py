@@ -39,7 +39,7 @@ def main() -> None:
     """visitsvc: the register of elders to visit, their monthly plan and the visits made."""
 
 
-# In the order of `visitsvc --help` before the split (click lists them sorted anyway).
+# One module per command group (see the imports above); click lists them sorted in --help.
 for command in (
     db_group,
     import_command,

@@ -1,7 +1,7 @@
 """What every command is wired to: the settings (data keys installed), a unit of work, a progress bar.
 
-Commands get their settings here, never from the environment themselves, so no command can run before the
-keyring is installed (docs/adr/0013).
+A command reads its settings here, never with load_settings() itself: the keyring of the encrypted columns
+is installed with them (docs/adr/0013).
 """
 
 from __future__ import annotations
