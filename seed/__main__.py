@@ -16,7 +16,7 @@ import click
 from seed.district import DEMO_PASSWORD, PROFILES, generate, write_csv
 from seed.load import load
 from visitsvc.access.scoping import Scope
-from visitsvc.cli.main import progress_bar
+from visitsvc.cli.wiring import progress_bar
 from visitsvc.config import ConfigError, load_settings
 from visitsvc.infrastructure import db
 from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory

@@ -11,7 +11,7 @@ from visitsvc.accounts.auth import hash_password
 from visitsvc.infrastructure.spreadsheet import Table
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.model import Role
-from visitsvc.register import ledger as ledger_service
+from visitsvc.register import ledger_import as ledger_service
 from visitsvc.register import workers
 from visitsvc.register.ledger_format import ELDER_COLUMNS, ELDER_OPTIONAL, LedgerKind
 from visitsvc.register.workers import WorkerData

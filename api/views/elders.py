@@ -28,10 +28,12 @@ from api.schemas.register import (
 )
 from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.kernel.errors import invalid_field
-from visitsvc.register import elders, id_lookups, ledger
+from visitsvc.register import elder_reads, elders, id_lookups, ledger_export, ledger_import
+from visitsvc.register.elder_reads import ElderRead
 from visitsvc.register.elder_validation import ElderData
-from visitsvc.register.elders import ElderRead, StatusChangeRead
+from visitsvc.register.elders import StatusChangeRead
 from visitsvc.register.ledger_format import LedgerKind
+from visitsvc.register.ledger_import_result import ImportResult
 
 blp = Blueprint("elders", __name__, url_prefix="/api/v1/elders", description="老年人台账")
 
@@ -66,7 +68,7 @@ class Elders(MethodView):
             ability_level=query["ability_level"],
             name_contains=query["q"],
         )
-        items, next_id = elders.list_elders(
+        items, next_id = elder_reads.list_elders(
             uow(), caller=caller(), flt=flt, area_code=query["area"], limit=query["limit"],
             after_id=query["cursor"], unmask=query["unmask"],
         )  # fmt: skip
@@ -92,7 +94,7 @@ class ElderLookup(MethodView):
 
         A POST so that the number never stands in a URL (access logs, proxies, browser history).
         """
-        items, next_id = elders.list_elders(
+        items, next_id = elder_reads.list_elders(
             uow(), caller=caller(), flt=ElderFilter(id_number=body["id_number"]), area_code=body["area"],
             unmask=body["unmask"],
         )  # fmt: skip
@@ -104,7 +106,7 @@ class ElderItem(MethodView):
     @blp.arguments(UnmaskQuery, location="query")
     @blp.response(200, ElderSchema)
     def get(self, query: dict[str, Any], elder_id: int) -> ElderRead:
-        return elders.get_elder(uow(), caller=caller(), elder_id=elder_id, unmask=query["unmask"])
+        return elder_reads.get_elder(uow(), caller=caller(), elder_id=elder_id, unmask=query["unmask"])
 
     @blp.arguments(ElderPatchSchema(partial=True))
     @blp.response(200, ElderSchema)
@@ -147,14 +149,14 @@ class ElderImport(MethodView):
         description="文件中有错误：rows 列出每一处 {row, column, message}，未写入任何数据",
     )
     @blp.alt_response(429, schema=ErrorSchema, headers=RETRY_AFTER, description=LOOKUP_LIMIT)
-    def post(self, query: dict[str, Any], files: dict[str, Any]) -> ledger.ImportResult:
+    def post(self, query: dict[str, Any], files: dict[str, Any]) -> ImportResult:
         """Import a 台账 file of elders (CSV or XLSX): all rows or none."""
         who = caller()
         upload = files["file"]
         name = upload.filename or ""
         if not name.lower().endswith((".csv", ".xlsx")):
             raise invalid_field("file", "仅支持 .csv 或 .xlsx 文件")
-        return ledger.import_file(
+        return ledger_import.import_file(
             uow(), caller=who, kind=LedgerKind.ELDERS, data=upload.read(), filename=name,
             dry_run=query["dry_run"],
         )  # fmt: skip
@@ -163,11 +165,11 @@ class ElderImport(MethodView):
 @blp.route("/export")
 class ElderExport(MethodView):
     @blp.arguments(ExportQuery, location="query")
-    @blp.response(200, FILE, content_type=ledger.XLSX, description="XLSX, or CSV with format=csv")
+    @blp.response(200, FILE, content_type=ledger_export.XLSX, description="XLSX, or CSV with format=csv")
     @blp.doc(responses={200: {"content": {"text/csv": {"schema": FILE}}}})
     def get(self, query: dict[str, Any]) -> Response:
         """The register as XLSX or CSV in the import's columns; masked unless an admin asks (audited)."""
-        export = ledger.export_elders(
+        export = ledger_export.export_elders(
             uow(), caller=caller(), area_code=query["area"], fmt=query["format"], unmask=query["unmask"]
         )
         return Response(

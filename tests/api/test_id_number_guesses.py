@@ -17,7 +17,7 @@ from tests.factories import SYSTEM, District, id_number
 from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import FixedClock
-from visitsvc.register import elders
+from visitsvc.register import elder_reads
 from visitsvc.register.id_lookups import MISSES_PER_HOUR, SEARCH_ACTION
 
 Login = Callable[[str], Headers]
@@ -99,5 +99,5 @@ def test_a_grid_worker_may_not_search_by_id_number(
 
 def test_the_system_itself_is_audited_not_limited(district: District, uow: UnitOfWork) -> None:
     for _ in range(MISSES_PER_HOUR + 1):
-        items, _ = elders.list_elders(uow, caller=SYSTEM, flt=ElderFilter(id_number=id_number()))
+        items, _ = elder_reads.list_elders(uow, caller=SYSTEM, flt=ElderFilter(id_number=id_number()))
         assert items == []

@@ -14,7 +14,7 @@ from tests.api.conftest import Headers
 from tests.api.console import Console
 from tests.factories import District
 from visitsvc.infrastructure.uow import UnitOfWork
-from visitsvc.register import elders
+from visitsvc.register import elder_reads
 
 Login = Callable[[str], Headers]
 NUMBER = "330106195001020090"
@@ -41,7 +41,7 @@ def test_a_database_error_logs_no_bound_value_and_no_query_string(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setattr(elders, "list_elders", leak)
+    monkeypatch.setattr(elder_reads, "list_elders", leak)
     with caplog.at_level("INFO"):
         response = client.get("/api/v1/elders", query_string={"q": "王秀英"}, headers=login("sup_a"))
     assert response.status_code == 500
@@ -63,7 +63,7 @@ def test_a_console_error_logs_no_bound_value(
 ) -> None:
     console = Console(client)
     console.login("sup_a")
-    monkeypatch.setattr(elders, "get_elder", leak)
+    monkeypatch.setattr(elder_reads, "get_elder", leak)
     with caplog.at_level("INFO"):
         page = console.get(f"/console/elders/{district.elders['elder_a1']}", month="2026-11")
     assert page.status_code == 500

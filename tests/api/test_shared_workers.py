@@ -12,7 +12,7 @@ from tests.factories import SYSTEM, District, make_worker
 from visitsvc.access.scoping import caller_for
 from visitsvc.infrastructure.spreadsheet import Table
 from visitsvc.infrastructure.uow import UnitOfWork
-from visitsvc.register import ledger
+from visitsvc.register import ledger_import
 from visitsvc.register.ledger_format import WORKER_COLUMNS, LedgerKind
 from visitsvc.register.workers import WorkerData
 
@@ -99,6 +99,6 @@ def test_the_worker_ledger_import_keeps_the_other_streets_grids_too(
         }
     )
     table = Table(headers=list(WORKER_COLUMNS), rows=[(2, cells)])
-    result = ledger.import_table(uow, caller=supervisor, kind=LedgerKind.WORKERS, table=table)
+    result = ledger_import.import_table(uow, caller=supervisor, kind=LedgerKind.WORKERS, table=table)
     assert (result.updated, result.errors) == (1, [])
     assert grids_of(client, shared, login) == sorted([district.codes["grid_a2"], district.codes["grid_b1"]])

@@ -87,6 +87,29 @@ def test_import_areas_then_elders_with_a_json_summary(runner: CliRunner, tmp_pat
     assert "未变 1" in again.stderr
 
 
+def test_a_refused_import_lists_the_bad_cells_on_stderr_and_exits_1(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    areas = tmp_path / "areas.csv"
+    areas.write_bytes(
+        write_csv(
+            AREA_COLUMNS, [["330106", "西湖区", "区县", ""], ["330106001", "北山街道", "乡村", "330106"]]
+        )
+    )
+    failed = runner.invoke(main, ["import", "areas", str(areas)])
+    assert failed.exit_code == 1
+    assert failed.stdout == ""
+    assert failed.stderr.startswith("导入失败：")
+    assert "  第 3 行 [层级] " in failed.stderr
+
+
+def test_set_password_for_an_unknown_account_is_refused_with_the_rule_broken(runner: CliRunner) -> None:
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(main, ["set-password", "nobody", "--password-stdin"], input="long enough pass\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", "Error: 账号不存在\n")
+
+
 def test_a_loaded_holiday_notice_sets_the_working_days_of_2027(runner: CliRunner, tmp_path: Path) -> None:
     assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
     notice = tmp_path / "2027.csv"

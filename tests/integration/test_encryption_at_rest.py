@@ -28,7 +28,7 @@ from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.kernel import crypto, idnumber
 from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.model import Elder
-from visitsvc.register import elders
+from visitsvc.register import elder_reads, elders
 
 TODAY = date(2026, 11, 1)
 ELDERS = 300
@@ -166,7 +166,7 @@ def test_backup_wipe_and_restore_reads_the_full_number_back_with_the_keys(
 
     engine = make_engine(f"sqlite:///{live}")
     uow = UnitOfWork(session_factory(engine), FixedClock(datetime(2026, 11, 25, 2, 0, tzinfo=UTC)))
-    read = elders.get_elder(uow, caller=SYSTEM, elder_id=elder_id, unmask=True)
+    read = elder_reads.get_elder(uow, caller=SYSTEM, elder_id=elder_id, unmask=True)
     assert read.id_number == number
     with uow:
         found = uow.elders.find_by_id_number(number)
@@ -181,7 +181,7 @@ def test_a_restore_with_the_wrong_keys_fails_clearly(sqlite_register: tuple[Path
     engine = make_engine(f"sqlite:///{live}")
     uow = UnitOfWork(session_factory(engine), FixedClock(datetime(2026, 11, 25, 2, 0, tzinfo=UTC)))
     with pytest.raises(crypto.CryptoError, match="does not open under key id 't1' \\(wrong key"):
-        elders.get_elder(uow, caller=SYSTEM, elder_id=elder_id, unmask=True)
+        elder_reads.get_elder(uow, caller=SYSTEM, elder_id=elder_id, unmask=True)
     engine.dispose()
 
 

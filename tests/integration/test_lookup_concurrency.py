@@ -17,7 +17,7 @@ from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import AuditEntry
-from visitsvc.register import elders
+from visitsvc.register import elder_reads
 from visitsvc.register.id_lookups import MISSES_PER_HOUR, SEARCH_ACTION
 
 pytestmark = [
@@ -41,7 +41,7 @@ def test_misses_at_once_get_no_more_than_the_allowance(fresh: sessionmaker[Sessi
 
     def miss() -> object:
         uow = UnitOfWork(fresh, FixedClock(NOW))
-        return elders.list_elders(uow, caller=caller, flt=ElderFilter(id_number=id_number()))
+        return elder_reads.list_elders(uow, caller=caller, flt=ElderFilter(id_number=id_number()))
 
     for _ in range(MISSES_PER_HOUR - 1):
         miss()

@@ -40,7 +40,7 @@ from visitsvc.model import (
     VisitRecord,
 )
 from visitsvc.oversight import coverage_tables
-from visitsvc.register import elders, ledger
+from visitsvc.register import elder_reads, elders, ledger_export
 from visitsvc.register.retention import RetentionOutcome, run_retention
 from visitsvc.register.retention_rules import PSEUDONYM, RetentionRules
 
@@ -350,7 +350,7 @@ def test_a_pseudonymised_person_is_never_edited_again(uow: UnitOfWork, register:
 
 def test_the_register_lists_them_as_pseudonymised(uow: UnitOfWork, register: Register) -> None:
     run(uow)
-    read = elders.get_elder(uow, caller=SYSTEM, elder_id=register.died_long_ago, unmask=True)
+    read = elder_reads.get_elder(uow, caller=SYSTEM, elder_id=register.died_long_ago, unmask=True)
     assert (read.name, read.phone, read.address) == (f"已匿名-{register.died_long_ago}", None, PSEUDONYM)
     assert (read.birth_date, read.age) == (date(1940, 5, 17), 86)  # kept: ages are statistics
 
@@ -359,7 +359,7 @@ def test_the_register_export_leaves_them_out_so_it_stays_re_importable(
     uow: UnitOfWork, register: Register
 ) -> None:
     run(uow)
-    export = ledger.export_elders(uow, caller=SYSTEM, area_code=None, fmt="csv", unmask=True)
+    export = ledger_export.export_elders(uow, caller=SYSTEM, area_code=None, fmt="csv", unmask=True)
     text = export.content.decode("utf-8-sig")
     assert export.rows == 3
     assert PSEUDONYM not in text

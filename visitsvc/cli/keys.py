@@ -2,39 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import click
 
-from visitsvc.config import ConfigError, Settings, load_settings
+from visitsvc.cli.output import refusals, report
+from visitsvc.cli.wiring import progress_bar, settings
+from visitsvc.config import Settings
 from visitsvc.infrastructure import key_rotation
 from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.kernel import crypto
 
 
-def _settings() -> Settings:
-    try:
-        cfg = load_settings()
-        crypto.install(cfg.keyring())
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    return cfg
-
-
 def _units(cfg: Settings) -> Callable[[], UnitOfWork]:
+    """A unit of work per batch: a rotation commits batch by batch, so it is safe while the service runs."""
     sessions = session_factory(make_engine(cfg.database_url))
     return lambda: UnitOfWork(sessions)
-
-
-@contextmanager
-def _progress(label: str, *, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    from visitsvc.cli.main import progress_bar
-
-    with progress_bar(label, quiet=quiet) as update:
-        yield update
 
 
 @click.group("keys")
@@ -59,20 +43,18 @@ def status(as_json: bool) -> None:
 
     A key may leave VISITSVC_DATA_KEYS once it seals none; after a restore, run this first.
     """
-    cfg = _settings()
+    cfg = settings()
     usage = key_rotation.key_usage(_units(cfg))
     active = crypto.current().active
-    if as_json:
-        body = {
-            "active_key": active,
-            "values_by_key": {u.key_id: u.values for u in usage},
-            "problems": {u.key_id: u.problem for u in usage if u.problem},
-        }
-        click.echo(json.dumps(body, ensure_ascii=False))
-    else:
-        click.echo(f"active key: {active}")
-        for u in usage:
-            click.echo(f"  {u.key_id}: {u.values} values" + (f" - {u.problem}" if u.problem else ", open"))
+    body = {
+        "active_key": active,
+        "values_by_key": {u.key_id: u.values for u in usage},
+        "problems": {u.key_id: u.problem for u in usage if u.problem},
+    }
+    text = [f"active key: {active}"] + [
+        f"  {u.key_id}: {u.values} values" + (f" - {u.problem}" if u.problem else ", open") for u in usage
+    ]
+    report(body, text, as_json=as_json)
     if any(u.problem for u in usage):
         sys.exit(1)
 
@@ -86,21 +68,14 @@ def rotate(batch: int, as_json: bool) -> None:
     Safe while the service runs (one commit per batch; concurrent edits are never overwritten). Put the new
     key first in VISITSVC_DATA_KEYS of the service too before running it.
     """
-    cfg = _settings()
-    try:
-        with _progress("重新加密", quiet=as_json) as progress:
-            result = key_rotation.rotate(_units(cfg), batch=batch, progress=progress)
-    except crypto.CryptoError as exc:
-        raise click.ClickException(str(exc)) from None
+    cfg = settings()
+    with refusals(also=(crypto.CryptoError,)), progress_bar("重新加密", quiet=as_json) as progress:
+        result = key_rotation.rotate(_units(cfg), batch=batch, progress=progress)
     summary = {"active_key": result.active_key, "rewritten": result.rewritten, "left": result.left}
-    if as_json:
-        click.echo(json.dumps(summary))
-    else:
-        click.echo(
-            f"re-encrypted under {result.active_key}: "
-            + ", ".join(f"{n} {table}" for table, n in result.rewritten.items()),
-            err=True,
-        )
+    text = f"re-encrypted under {result.active_key}: " + ", ".join(
+        f"{n} {table}" for table, n in result.rewritten.items()
+    )
+    report(summary, [text], as_json=as_json, text_to_stderr=True)
     if result.left:
         click.echo(
             f"{result.left} rows changed meanwhile and are still under an older key: run again", err=True
@@ -112,10 +87,7 @@ def rotate(batch: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def reindex(as_json: bool) -> None:
     """Recompute the ID numbers' blind index under VISITSVC_INDEX_KEY. Offline: stop the service first."""
-    cfg = _settings()
-    try:
-        with _progress("重建索引", quiet=as_json) as progress:
-            count = key_rotation.reindex(_units(cfg), progress=progress)
-    except crypto.CryptoError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(json.dumps({"reindexed": count}) if as_json else f"reindexed {count} ID numbers")
+    cfg = settings()
+    with refusals(also=(crypto.CryptoError,)), progress_bar("重建索引", quiet=as_json) as progress:
+        count = key_rotation.reindex(_units(cfg), progress=progress)
+    report({"reindexed": count}, [f"reindexed {count} ID numbers"], as_json=as_json)

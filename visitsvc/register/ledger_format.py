@@ -6,11 +6,12 @@ Errors name the column as the clerk sees it, so a bad file can be fixed cell by 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, time
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from visitsvc.infrastructure.spreadsheet import Table
 from visitsvc.kernel import geo
 from visitsvc.kernel.errors import RowError
 from visitsvc.model import (
@@ -145,6 +146,21 @@ class RowReader:
             except ValueError:
                 self.fail(column, f"“{part}”不是有效取值，须为：{'、'.join(enum.labels())}")
         return frozenset(found)
+
+
+def row_readers(table: Table) -> Iterator[RowReader]:
+    """Each row of a file, read cell by cell, numbered as the clerk's spreadsheet numbers it."""
+    for number, cells in table.rows:
+        yield RowReader(number, cells, table.numeric_columns.get(number, frozenset()))
+
+
+def field_errors(row: int, errors: dict[str, list[str]], columns: dict[str, str]) -> list[RowError]:
+    """A row's problems, found by field name (the validation's), under the column the clerk sees."""
+    return [
+        RowError(row, columns.get(name, name), message)
+        for name, messages in errors.items()
+        for message in messages
+    ]
 
 
 def split_list(raw: str) -> list[str]:

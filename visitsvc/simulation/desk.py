@@ -15,8 +15,8 @@ from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import Conflict
 from visitsvc.model.enums import AreaLevel, ElderStatus, Role
 from visitsvc.oversight import review_queues
-from visitsvc.register import areas, elders, workers
-from visitsvc.register.elders import ElderRead
+from visitsvc.register import areas, elder_reads, elders, workers
+from visitsvc.register.elder_reads import ElderRead
 from visitsvc.register.workers import WorkerRead
 from visitsvc.simulation.draws import Draws
 
@@ -67,7 +67,7 @@ def read_cast(uow: UnitOfWork) -> Cast:
         if code is not None:
             of_grid[grid.code] = supervisors[code]
     people = _all(
-        lambda after: elders.list_elders(
+        lambda after: elder_reads.list_elders(
             uow, caller=SYSTEM, flt=ElderFilter(status=ElderStatus.ACTIVE), limit=PAGE, after_id=after
         )
     )
@@ -105,7 +105,7 @@ def confirm_proposals(
     hospitalized = []
     for desk in [*cast.supervisors, SYSTEM]:
         for item in _pending(uow, desk):
-            person = elders.get_elder(uow, caller=desk, elder_id=item.elder.id)
+            person = elder_reads.get_elder(uow, caller=desk, elder_id=item.elder.id)
             last_seen = seen.get(item.elder.id, month_first - timedelta(days=1))
             earliest = max(person.status_since, last_seen + timedelta(days=1))
             try:
@@ -137,7 +137,7 @@ def _pending(uow: UnitOfWork, desk: Caller) -> list[review_queues.ProposalItem]:
 def discharge(uow: UnitOfWork, cast: Cast, elder_ids: list[int], day: date, log: DeskLog) -> None:
     """Back home from hospital: the supervisor records it, and the 3-working-day rule starts."""
     for elder_id in elder_ids:
-        person = elders.get_elder(uow, caller=SYSTEM, elder_id=elder_id)
+        person = elder_reads.get_elder(uow, caller=SYSTEM, elder_id=elder_id)
         if person.status is not ElderStatus.HOSPITALIZED:
             continue
         elders.change_status(

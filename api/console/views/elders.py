@@ -11,7 +11,7 @@ from api.console.web import caller, month_arg
 from api.runtime import runtime, uow
 from visitsvc.kernel.month import Month
 from visitsvc.oversight import elder_activity
-from visitsvc.register import elders
+from visitsvc.register import elder_reads, elders
 
 
 @blp.get("/elders/<id:elder_id>")
@@ -28,7 +28,7 @@ def elder_unmasked(elder_id: int) -> ResponseReturnValue:
 def _profile(elder_id: int, *, unmask: bool) -> ResponseReturnValue:
     who = caller()
     month = month_arg() or Month.of(runtime().clock.today())
-    person = elders.get_elder(uow(), caller=who, elder_id=elder_id, unmask=unmask)
+    person = elder_reads.get_elder(uow(), caller=who, elder_id=elder_id, unmask=unmask)
     history = elders.status_history(uow(), caller=who, elder_id=elder_id)
     activity = elder_activity.elder_activity(uow(), caller=who, elder_id=elder_id, month=month)
     return render_template(

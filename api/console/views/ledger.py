@@ -12,8 +12,9 @@ from api.console.pickers import areas_of
 from api.console.web import arg, bool_arg, caller
 from api.runtime import uow
 from visitsvc.kernel.errors import Invalid, invalid_field
-from visitsvc.register import ledger
+from visitsvc.register.ledger_export import export_elders
 from visitsvc.register.ledger_format import LedgerKind
+from visitsvc.register.ledger_import import import_file
 
 
 @blp.get("/ledger", endpoint="ledger")
@@ -42,7 +43,7 @@ def _import(*, dry_run: bool) -> ResponseReturnValue:
     # Only the result travels back to the check form's script: the page around it is not needed.
     template = "console/ledger_result.html" if request.headers.get("X-Fragment") else "console/ledger.html"
     try:
-        result = ledger.import_file(
+        result = import_file(
             uow(), caller=who, kind=LedgerKind.ELDERS, data=upload.read(), filename=name, dry_run=dry_run
         )
     except Invalid as error:
@@ -59,7 +60,7 @@ def ledger_export() -> ResponseReturnValue:
     fmt = arg("format") or "xlsx"
     if fmt not in ("xlsx", "csv"):
         raise invalid_field("format", "须为 xlsx 或 csv")
-    export = ledger.export_elders(
+    export = export_elders(
         uow(), caller=caller(), area_code=arg("area"), fmt=fmt, unmask=bool_arg("unmask") or False
     )
     return Response(

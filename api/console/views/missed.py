@@ -29,7 +29,7 @@ from visitsvc.oversight import coverage_tables, decisions, elder_activity
 from visitsvc.oversight.coverage_tables import MissedFilter
 from visitsvc.planning import moves
 from visitsvc.planning.coverage import Missing
-from visitsvc.register import elders
+from visitsvc.register import elder_reads
 
 PAGE = 50
 
@@ -64,7 +64,7 @@ def move_form(elder_id: int) -> ResponseReturnValue:
     """The person's plan entries of the month, each with a form to hand it to another worker or day."""
     who = caller()
     month = month_arg() or Month.of(runtime().clock.today())
-    elder = elders.get_elder(uow(), caller=who, elder_id=elder_id)
+    elder = elder_reads.get_elder(uow(), caller=who, elder_id=elder_id)
     activity = elder_activity.elder_activity(uow(), caller=who, elder_id=elder_id, month=month)
     return render_template(
         "console/move.html",
