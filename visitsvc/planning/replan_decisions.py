@@ -25,6 +25,7 @@ from visitsvc.model import PlannedVisit, UnplannedVisit
 from visitsvc.planning.coverage import Attempt, ElderCoverage, settling_window
 from visitsvc.planning.policy import Owed
 from visitsvc.planning.route_problems import WorkerMonth
+from visitsvc.planning.visit_ids import VisitId
 
 Key = tuple[int, str]  # (elder, obligation)
 
@@ -107,11 +108,11 @@ def warm_plan(month: WorkerMonth, rows: list[PlannedVisit]) -> routing.Plan:
     known = {v.id for v in month.problem.visits}
     by_day: dict[date, list[PlannedVisit]] = defaultdict(list)
     for row in sorted(rows, key=lambda r: (r.day, r.seq)):
-        if f"{row.elder_id}|{row.obligation}" in known:
+        if str(VisitId.of_row(row)) in known:
             by_day[row.day].append(row)
     worker = str(month.worker.id)
     routes = tuple(
-        routing.Route(worker, day, tuple(routing.Stop(f"{r.elder_id}|{r.obligation}", 0) for r in stops), 0)
+        routing.Route(worker, day, tuple(routing.Stop(str(VisitId.of_row(r)), 0) for r in stops), 0)
         for day, stops in sorted(by_day.items())
     )
     return routing.Plan(

@@ -54,6 +54,7 @@ from visitsvc.planning.route_problems import (
     fingerprint,
     visit_id,
 )
+from visitsvc.planning.visit_ids import VisitId
 from visitsvc.planning.today_handover import Handover, cannot_wait, hand_over_today
 
 DEFAULT_SETTINGS = PlanningSettings()
@@ -365,7 +366,7 @@ def _month(
     pins = [r for r in decision.kept if r.worker_id == worker.id and r.pinned and r.day in days]
     reserved = inputs.reserved[worker.id] = reserved_minutes(pins, settings)
     current = [r for r in decision.dropped if r.worker_id == worker.id]
-    stay = inputs.stay[worker.id] = {f"{r.elder_id}|{r.obligation}": r.day for r in current}
+    stay = inputs.stay[worker.id] = {str(VisitId.of_row(r)): r.day for r in current}
     owed = decision.owed.get(worker.id, [])
     # Tried and not found, its day given up (a sick day) or newly owed: placed as early as it can be.
     soon = inputs.soon[worker.id] = frozenset(visit_id(o) for o in owed) - stay.keys()
