@@ -30,7 +30,7 @@ def test_parse_reads_back_what_str_wrote_even_with_a_separator_in_the_obligation
 
 @pytest.mark.parametrize("text", ["", "42", "42|", "|week", "x|week", "-1|week"])
 def test_parse_refuses_what_is_not_a_visit_id(text: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a visit id"):
         VisitId.parse(text)
 
 

@@ -18,15 +18,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 import routing
-from visitsvc.access.scoping import ROOT_PATH, Caller, Scope, require_register_writer
-from visitsvc.infrastructure.repositories import ElderFilter
+from visitsvc.access.scoping import ROOT_PATH, Caller, require_register_writer
 from visitsvc.infrastructure.uow import UnitOfWork
-from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.errors import Conflict
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
-from visitsvc.model import PlannedVisit, Role, Worker
-from visitsvc.planning.month_facts import elder_facts, home_of, worker_facts
+from visitsvc.model import PlannedVisit
+from visitsvc.planning.month_reader import read_month
 from visitsvc.planning.plan_versions import (
     NewVersion,
     copy_row,
@@ -194,61 +192,41 @@ def _read(
             area_path = uow.areas.get_by_code(caller.scope, area_code).path
         else:
             area_path = caller.scope.area_paths[0] if len(caller.scope.area_paths) == 1 else ROOT_PATH
-        scope = Scope((area_path,))
-        calendar = WorkCalendar(uow.plans.calendar())
+        read = read_month(uow, area_path, month)
+        calendar = read.calendar
         workdays = calendar.workdays(month)
         if uow.clock.today() > month.first:  # never plan the past
             workdays = [d for d in workdays if d > uow.clock.today()]
-        workers = uow.workers.page(scope, role=Role.GRID_WORKER, active=True, limit=1_000_000, after_id=None)
-        elders = uow.elders.page(scope, ElderFilter(), limit=10_000_000, after_id=None)
-        timelines = uow.plans.timelines([e.id for e in elders])
-        first = uow.plans.first(str(month))
         latest = uow.plans.latest(str(month))
-        previous = uow.plans.latest(str(month.previous()))
-        substituted_before = (
-            {v.elder_id for v in uow.plans.visits(previous.id) if v.substituted} if previous else set()
-        )
         carried = uow.plans.visits_outside(latest.id, area_path) if latest and area_path != ROOT_PATH else []
-        outside = {id(r) for r in carried}
+        outside = {r.id for r in carried}
         pinned = (
-            [r for r in uow.plans.visits(latest.id) if r.pinned and id(r) not in outside] if latest else []
+            [r for r in uow.plans.visits(latest.id) if r.pinned and r.id not in outside] if latest else []
         )
         for row in [*carried, *pinned]:
             uow.session.expunge(row)
-        plan_made_on = first.created_at.astimezone(SHANGHAI).date() if first else None
-        facts = {
-            e.id: elder_facts(e, month, timelines[e.id], substituted_last_month=e.id in substituted_before)
-            for e in elders
-        }
-        homes = {e.id: home_of(e) for e in elders}
-        grid_of = {e.id: (e.grid_id, e.grid.code) for e in elders}
-        worker_of_grid: dict[int, Worker] = {}
-        for worker in sorted(workers, key=lambda w: w.id):
-            for grid in worker.grids:
-                worker_of_grid.setdefault(grid.id, worker)
         by_worker: dict[int, list[Owed]] = defaultdict(list)
         unassigned: list[tuple[Owed, str]] = []
-        for elder in elders:
-            result = obligations(facts[elder.id], month, calendar, plan_made_on=plan_made_on, rules=rules)
-            assignee = worker_of_grid.get(elder.grid_id)
+        for elder_id in read.elders:
+            facts = read.facts[elder_id]
+            result = obligations(facts, month, calendar, plan_made_on=read.plan_made_on, rules=rules)
+            assignee = read.grid_worker.get(read.grid_of[elder_id][0])
             for owed in result.owed:
                 if assignee is None:
                     unassigned.append((owed, "no_worker"))
                 else:
-                    by_worker[assignee.id].append(owed)
-        away: dict[int, set[date]] = defaultdict(set)
-        for absence in uow.absences.overlapping([w.id for w in workers], month.first, month.last):
-            away[absence.worker_id].update(d for d in workdays if absence.covers(d))
+                    by_worker[assignee].append(owed)
+        away = read.away(workdays)
         months = [
             build(
-                worker_facts(w),
+                w,
                 by_worker[w.id],
-                homes,
-                [d for d in workdays if d not in away[w.id]],
+                read.homes,
+                [d for d in workdays if d not in away.get(w.id, ())],
                 settings,
                 share=first_plan_share(settings),
             )
-            for w in sorted(workers, key=lambda w: w.id)
+            for w in read.workers
             if by_worker[w.id]
         ]
         extra: dict[str, object] = {
@@ -263,10 +241,10 @@ def _read(
             calendar,
             workdays,
             months,
-            facts,
-            grid_of,
-            homes,
-            {e.grid_id: e.grid.path for e in elders},
+            read.facts,
+            read.grid_of,
+            read.homes,
+            read.grid_path,
             unassigned,
             carried,
             pinned,

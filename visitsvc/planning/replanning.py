@@ -54,8 +54,8 @@ from visitsvc.planning.route_problems import (
     fingerprint,
     visit_id,
 )
-from visitsvc.planning.visit_ids import VisitId
 from visitsvc.planning.today_handover import Handover, cannot_wait, hand_over_today
+from visitsvc.planning.visit_ids import VisitId
 
 DEFAULT_SETTINGS = PlanningSettings()
 DEFAULT_RULES = PolicyRules()
