@@ -14,7 +14,7 @@ Pure: the current version's rows, the recorded attempts and each person's covera
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -95,6 +95,21 @@ def decide(
                 # reports it as missed.
                 result.no_day[owner].append(item)
     return result
+
+
+def handed_over(decision: Decision, taken: Mapping[Key, int]) -> Decision:
+    """The decision once colleagues took `taken` on today (obligation -> colleague): those are no longer to
+    plan nor unplanned, and they are the colleagues'. A new decision; `decision` stays as it was."""
+
+    def left(lists: Mapping[Any, list[Owed]]) -> defaultdict[Any, list[Owed]]:
+        result: defaultdict[Any, list[Owed]] = defaultdict(list)
+        for holder, items in lists.items():
+            result[holder] = [o for o in items if (o.elder_id, o.key) not in taken]
+        return result
+
+    return replace(
+        decision, owed=left(decision.owed), no_day=left(decision.no_day), owner={**decision.owner, **taken}
+    )
 
 
 def _tried(row: PlannedVisit, attempts: dict[int, list[Attempt]], today: date) -> bool:
