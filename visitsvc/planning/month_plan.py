@@ -23,8 +23,8 @@ from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import Conflict
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
-from visitsvc.model import PlannedVisit
 from visitsvc.planning.month_reader import read_month
+from visitsvc.planning.plan_rows import PlanRow, plan_rows
 from visitsvc.planning.plan_versions import (
     NewVersion,
     copy_row,
@@ -90,8 +90,8 @@ class _Inputs:
     homes: dict[int, Home]
     grid_path: dict[int, str]
     unassigned: list[tuple[Owed, str]]  # (owed, reason) before solving
-    carried: list[PlannedVisit]  # other areas' rows of the newest version
-    pinned: list[PlannedVisit]  # this area's pinned rows of the newest version: kept as they are
+    carried: list[PlanRow]  # other areas' rows of the newest version
+    pinned: list[PlanRow]  # this area's pinned rows of the newest version: kept as they are
     fingerprint: str
     latest: tuple[int, str] | None  # (version id, fingerprint) of the month's newest version
     reserved: dict[int, dict[date, int]] = field(default_factory=dict)  # worker -> pinned minutes by day
@@ -198,13 +198,17 @@ def _read(
         if uow.clock.today() > month.first:  # never plan the past
             workdays = [d for d in workdays if d > uow.clock.today()]
         latest = uow.plans.latest(str(month))
-        carried = uow.plans.visits_outside(latest.id, area_path) if latest and area_path != ROOT_PATH else []
+        carried = (
+            plan_rows(uow.plans.visits_outside(latest.id, area_path))
+            if latest and area_path != ROOT_PATH
+            else []
+        )
         outside = {r.id for r in carried}
         pinned = (
-            [r for r in uow.plans.visits(latest.id) if r.pinned and r.id not in outside] if latest else []
+            [r for r in plan_rows(uow.plans.visits(latest.id)) if r.pinned and r.id not in outside]
+            if latest
+            else []
         )
-        for row in [*carried, *pinned]:
-            uow.session.expunge(row)
         by_worker: dict[int, list[Owed]] = defaultdict(list)
         unassigned: list[tuple[Owed, str]] = []
         for elder_id in read.elders:

@@ -17,12 +17,13 @@ from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.errors import Invalid, NotFound
 from visitsvc.kernel.month import Month
-from visitsvc.model import PlannedVisit, Role, UnplannedVisit
+from visitsvc.model import Role
 from visitsvc.planning.coverage import Slot
 from visitsvc.planning.month_coverage import Evidence, attempts_of, evaluate_people, first_planned_of
 from visitsvc.planning.month_facts import worker_facts
 from visitsvc.planning.month_reader import MonthInputs, read_month
 from visitsvc.planning.overflow import parent_path
+from visitsvc.planning.plan_rows import MissingRow, PlanRow, missing_rows, plan_rows
 from visitsvc.planning.policy import PolicyRules, active_days
 from visitsvc.planning.replan_decisions import Decision, decide
 from visitsvc.planning.route_problems import WorkerFacts
@@ -43,9 +44,9 @@ class ReplanRead:
     calendar_warning: str | None
     future: Days  # the month's working days after today
     register: MonthInputs
-    outside: list[PlannedVisit]  # rows of people outside the area: carried
-    previous: list[PlannedVisit]  # the area's rows of the current version
-    previous_unplanned: list[UnplannedVisit]
+    outside: list[PlanRow]  # rows of people outside the area: carried
+    previous: list[PlanRow]  # the area's rows of the current version
+    previous_unplanned: list[MissingRow]
     decision: Decision  # as decided before anything is handed over today
     chosen: list[tuple[WorkerFacts, Days]]  # the re-planned workers and their days at work after today
     colleagues: list[tuple[WorkerFacts, Days]]  # who may take over, and their days
@@ -70,10 +71,8 @@ def read_replan(
         register = read_month(uow, area_path, month)
         calendar = register.calendar
         future = [d for d in calendar.workdays(month) if d > today]
-        rows = uow.plans.visits(latest.id)
-        unplanned = uow.plans.unplanned(latest.id)
-        for row in [*rows, *unplanned]:
-            uow.session.expunge(row)
+        rows = plan_rows(uow.plans.visits(latest.id))
+        unplanned = missing_rows(uow.plans.unplanned(latest.id))
         inside = set(register.elders)
         previous = [r for r in rows if r.elder_id in inside]
         ids = list(register.elders)

@@ -11,7 +11,7 @@ from typing import Any
 import routing
 from visitsvc.access.scoping import Caller
 from visitsvc.infrastructure.uow import UnitOfWork
-from visitsvc.model import UnplannedVisit
+from visitsvc.planning.plan_rows import MissingRow
 from visitsvc.planning.plan_versions import (
     NewVersion,
     copy_row,
@@ -123,7 +123,7 @@ def write_replan(
                     to_colleagues=len(rows.moved) + len(handover.rows), started=started)  # fmt: skip
 
 
-def _still_unplanned(row: UnplannedVisit, read: ReplanRead, decision: Decision, solved: set[int]) -> bool:
+def _still_unplanned(row: MissingRow, read: ReplanRead, decision: Decision, solved: set[int]) -> bool:
     """A previous version's unplanned visit stands unless this run looked at it again (or it is settled)."""
     if row.elder_id not in read.register.homes:
         return True  # outside the area
