@@ -79,12 +79,12 @@ class PlanOutcome:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Inputs:
     area_path: str
     calendar: WorkCalendar
     workdays: list[date]
-    months: list[WorkerMonth]
+    months: list[WorkerMonth]  # the shared steps of `plan_versions` replace a solved worker's in this list
     facts: dict[int, ElderFacts]
     grid_of: dict[int, tuple[int, str]]  # elder -> (grid id, grid code)
     homes: dict[int, Home]
@@ -120,7 +120,7 @@ def plan_month(
         latest = inputs.latest
         if latest is not None and not force and latest[1] == inputs.fingerprint:
             return _outcome_of(uow, latest[0], created=False, seconds=clock_time.perf_counter() - started)
-        _with_pins(inputs, settings)
+        inputs = _with_pins(inputs, settings)
         plans = routing.solve_many(
             [m.problem for m in inputs.months], options_of(settings), executor=executor, progress=progress
         )
@@ -276,23 +276,25 @@ def _without_retry_day(
         solve_short_again(inputs.months, plans, lambda j: _rebuild(inputs, j, [], full), settings, executor)
 
 
-def _with_pins(inputs: _Inputs, settings: PlanningSettings) -> None:
+def _with_pins(inputs: _Inputs, settings: PlanningSettings) -> _Inputs:
     """A supervisor's pinned visits stay as they are: their obligations leave the problems and their minutes
     leave the day's budget. Applied after the fingerprint, so a version of moves (which keeps the fingerprint
     of its inputs) stays current until something else changes."""
     if not inputs.pinned:
-        return
+        return inputs
     keys = {(r.elder_id, r.obligation) for r in inputs.pinned}
-    for i, month in enumerate(inputs.months):
+    months, reserved_of = list(inputs.months), dict(inputs.reserved)
+    for i, month in enumerate(months):
         mine = [r for r in inputs.pinned if r.worker_id == month.worker.id]
         owed = [o for o in month.owed if (o.elder_id, o.key) not in keys]
         if mine or len(owed) != len(month.owed):
-            reserved = inputs.reserved[month.worker.id] = reserved_minutes(mine, settings)
-            inputs.months[i] = build(
+            reserved = reserved_of[month.worker.id] = reserved_minutes(mine, settings)
+            months[i] = build(
                 month.worker, owed, inputs.homes, list(month.days), settings, reserved=reserved,
                 share=first_plan_share(settings),
             )  # fmt: skip
-    inputs.unassigned = [(o, r) for o, r in inputs.unassigned if (o.elder_id, o.key) not in keys]
+    unassigned = [(o, r) for o, r in inputs.unassigned if (o.elder_id, o.key) not in keys]
+    return replace(inputs, months=months, reserved=reserved_of, unassigned=unassigned)
 
 
 def _write(
