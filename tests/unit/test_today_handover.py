@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from visitsvc.model import PlannedVisit, TravelMode, VisitKind
+from visitsvc.model import TravelMode, VisitKind
+from visitsvc.planning.plan_rows import PlanRow
 from visitsvc.planning.policy import Owed, Rule
 from visitsvc.planning.replan_decisions import Decision
 from visitsvc.planning.route_problems import Home, PlanningSettings, WorkerFacts
@@ -24,8 +25,8 @@ HOMES = {
 GRID_PATH = {4: GRID_A, 5: GRID_B}
 
 
-def row(elder: int, worker: int, day: date, seq: int, kind: VisitKind = VisitKind.HOME) -> PlannedVisit:
-    return PlannedVisit(
+def row(elder: int, worker: int, day: date, seq: int, kind: VisitKind = VisitKind.HOME) -> PlanRow:
+    return PlanRow(
         id=elder * 100 + seq, elder_id=elder, worker_id=worker, day=day, seq=seq, arrival=time(9, 0),
         kind=kind, obligation=f"week-{MONDAY}", rule=Rule.WEEKLY_HIGH_RISK.value, substituted=False,
         moved=False, pinned=False,

@@ -11,14 +11,14 @@ from datetime import date, timedelta
 from visitsvc.access.scoping import Caller
 from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
-from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model import Category, Elder
 from visitsvc.planning import coverage
 from visitsvc.planning.coverage import Attempt, ElderCoverage, ElderMonth, Slot, Tally
 from visitsvc.planning.month_facts import elder_facts
-from visitsvc.planning.policy import PolicyRules
+from visitsvc.planning.month_reader import plan_made_on
+from visitsvc.planning.policy import ElderFacts, PolicyRules
 
 DEFAULT_RULES = PolicyRules()
 
@@ -73,15 +73,59 @@ def _as_of(today: date, month: Month) -> date:
     return min(max(today, month.first), month.last + timedelta(days=1))
 
 
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What is known of each person's month beside the register: the plan's slots and its reasons for what it
+    could not place, the first day each obligation was planned on, and the outcomes that count."""
+
+    slots: dict[int, list[Slot]]
+    unplanned: dict[int, dict[str, str]]  # person -> obligation -> reason
+    first_planned: dict[int, dict[str, date]]  # person -> obligation -> day
+    attempts: dict[int, list[Attempt]]
+
+
+def evaluate_people(
+    facts: dict[int, ElderFacts],
+    evidence: Evidence,
+    month: Month,
+    calendar: WorkCalendar,
+    *,
+    today: date,
+    plan_made_on: date | None,
+    rules: PolicyRules,
+) -> dict[int, ElderCoverage]:
+    """Each person's coverage as `planning.coverage` judges it on `today`, in the order of `facts`: the one
+    evaluation behind the coverage service and re-planning."""
+    people = {}
+    for elder_id, elder in facts.items():
+        known = ElderMonth(
+            elder,
+            tuple(evidence.slots.get(elder_id, ())),
+            evidence.first_planned.get(elder_id, {}),
+            evidence.unplanned.get(elder_id, {}),
+            tuple(evidence.attempts.get(elder_id, ())),
+        )
+        people[elder_id] = coverage.evaluate(
+            known, month, calendar, today=today, plan_made_on=plan_made_on, rules=rules
+        )
+    return people
+
+
+def first_planned_of(uow: UnitOfWork, month: Month, ids: list[int]) -> dict[int, dict[str, date]]:
+    """Per person, the first day each obligation was planned on."""
+    first_planned: dict[int, dict[str, date]] = defaultdict(dict)
+    for (elder_id, obligation), day in uow.months.first_planned(month, ids).items():
+        first_planned[elder_id][obligation] = day
+    return first_planned
+
+
 def _evaluate(
     uow: UnitOfWork, elders: list[Elder], month: Month, as_of: date, rules: PolicyRules
 ) -> list[PersonCoverage]:
     ids = [e.id for e in elders]
     calendar = WorkCalendar(uow.calendar.days())
     timelines = uow.status_timelines.of(ids)
-    first = uow.plans.first(month)
     latest = uow.plans.latest(month)
-    plan_made_on = first.created_at.astimezone(SHANGHAI).date() if first else None
     slots: dict[int, list[Slot]] = defaultdict(list)
     next_worker: dict[int, list[tuple[date, str, int]]] = defaultdict(list)
     unplanned: dict[int, dict[str, str]] = defaultdict(dict)
@@ -91,23 +135,15 @@ def _evaluate(
             next_worker[row.elder_id].append((row.day, row.obligation, row.worker_id))
         for missing in uow.months.unplanned(latest.id, ids):
             unplanned[missing.elder_id][missing.obligation] = missing.reason
-    first_planned: dict[int, dict[str, date]] = defaultdict(dict)
-    for (elder_id, obligation), day in uow.months.first_planned(month, ids).items():
-        first_planned[elder_id][obligation] = day
-    attempts = attempts_of(uow, month, ids)
+    evidence = Evidence(slots, unplanned, first_planned_of(uow, month, ids), attempts_of(uow, month, ids))
+    # Not `month_reader`'s facts: coverage is judged without last month's substitutions.
+    facts = {elder.id: elder_facts(elder, month, timelines[elder.id]) for elder in elders}
+    results = evaluate_people(
+        facts, evidence, month, calendar, today=as_of, plan_made_on=plan_made_on(uow, month), rules=rules
+    )
     people = []
     for elder in elders:
-        facts = elder_facts(elder, month, timelines[elder.id])
-        known = ElderMonth(
-            facts,
-            tuple(slots[elder.id]),
-            first_planned[elder.id],
-            unplanned[elder.id],
-            tuple(attempts[elder.id]),
-        )
-        result = coverage.evaluate(
-            known, month, calendar, today=as_of, plan_made_on=plan_made_on, rules=rules
-        )
+        result = results[elder.id]
         grid = elder.grid
         worker = _next_worker(result, next_worker[elder.id]) if result.next_planned else None
         people.append(

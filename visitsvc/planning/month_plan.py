@@ -18,15 +18,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 import routing
-from visitsvc.access.scoping import ROOT_PATH, Caller, Scope, require_register_writer
-from visitsvc.infrastructure.repositories.elders import ElderFilter
+from visitsvc.access.scoping import ROOT_PATH, Caller, require_register_writer
 from visitsvc.infrastructure.uow import UnitOfWork
-from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.errors import Conflict
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
-from visitsvc.model import PlannedVisit, Role, Worker
-from visitsvc.planning.month_facts import elder_facts, home_of, worker_facts
+from visitsvc.planning.month_reader import read_month
+from visitsvc.planning.plan_rows import PlanRow, plan_rows
 from visitsvc.planning.plan_versions import (
     NewVersion,
     copy_row,
@@ -81,19 +79,19 @@ class PlanOutcome:
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Inputs:
     area_path: str
     calendar: WorkCalendar
     workdays: list[date]
-    months: list[WorkerMonth]
+    months: list[WorkerMonth]  # the shared steps of `plan_versions` replace a solved worker's in this list
     facts: dict[int, ElderFacts]
     grid_of: dict[int, tuple[int, str]]  # elder -> (grid id, grid code)
     homes: dict[int, Home]
     grid_path: dict[int, str]
     unassigned: list[tuple[Owed, str]]  # (owed, reason) before solving
-    carried: list[PlannedVisit]  # other areas' rows of the newest version
-    pinned: list[PlannedVisit]  # this area's pinned rows of the newest version: kept as they are
+    carried: list[PlanRow]  # other areas' rows of the newest version
+    pinned: list[PlanRow]  # this area's pinned rows of the newest version: kept as they are
     fingerprint: str
     latest: tuple[int, str] | None  # (version id, fingerprint) of the month's newest version
     reserved: dict[int, dict[date, int]] = field(default_factory=dict)  # worker -> pinned minutes by day
@@ -122,7 +120,7 @@ def plan_month(
         latest = inputs.latest
         if latest is not None and not force and latest[1] == inputs.fingerprint:
             return _outcome_of(uow, latest[0], created=False, seconds=clock_time.perf_counter() - started)
-        _with_pins(inputs, settings)
+        inputs = _with_pins(inputs, settings)
         plans = routing.solve_many(
             [m.problem for m in inputs.months], options_of(settings), executor=executor, progress=progress
         )
@@ -191,61 +189,45 @@ def _read(
 ) -> _Inputs:
     with uow:
         area_path = uow.areas.scope_within(caller.scope, area_code).home_path
-        scope = Scope((area_path,))
-        calendar = WorkCalendar(uow.calendar.days())
+        read = read_month(uow, area_path, month)
+        calendar = read.calendar
         workdays = calendar.workdays(month)
         if uow.clock.today() > month.first:  # never plan the past
             workdays = [d for d in workdays if d > uow.clock.today()]
-        workers = uow.workers.page(scope, role=Role.GRID_WORKER, active=True, limit=1_000_000, after_id=None)
-        elders = uow.elders.page(scope, ElderFilter(), limit=10_000_000, after_id=None)
-        timelines = uow.status_timelines.of([e.id for e in elders])
-        first = uow.plans.first(month)
         latest = uow.plans.latest(month)
-        previous = uow.plans.latest(month.previous())
-        substituted_before = (
-            {v.elder_id for v in uow.plans.visits(previous.id) if v.substituted} if previous else set()
+        carried = (
+            plan_rows(uow.plans.visits_outside(latest.id, area_path))
+            if latest and area_path != ROOT_PATH
+            else []
         )
-        carried = uow.plans.visits_outside(latest.id, area_path) if latest and area_path != ROOT_PATH else []
-        outside = {id(r) for r in carried}
+        outside = {r.id for r in carried}
         pinned = (
-            [r for r in uow.plans.visits(latest.id) if r.pinned and id(r) not in outside] if latest else []
+            [r for r in plan_rows(uow.plans.visits(latest.id)) if r.pinned and r.id not in outside]
+            if latest
+            else []
         )
-        for row in [*carried, *pinned]:
-            uow.session.expunge(row)
-        plan_made_on = first.created_at.astimezone(SHANGHAI).date() if first else None
-        facts = {
-            e.id: elder_facts(e, month, timelines[e.id], substituted_last_month=e.id in substituted_before)
-            for e in elders
-        }
-        homes = {e.id: home_of(e) for e in elders}
-        grid_of = {e.id: (e.grid_id, e.grid.code) for e in elders}
-        worker_of_grid: dict[int, Worker] = {}
-        for worker in sorted(workers, key=lambda w: w.id):
-            for grid in worker.grids:
-                worker_of_grid.setdefault(grid.id, worker)
         by_worker: dict[int, list[Owed]] = defaultdict(list)
         unassigned: list[tuple[Owed, str]] = []
-        for elder in elders:
-            result = obligations(facts[elder.id], month, calendar, plan_made_on=plan_made_on, rules=rules)
-            assignee = worker_of_grid.get(elder.grid_id)
+        for elder_id in read.elders:
+            facts = read.facts[elder_id]
+            result = obligations(facts, month, calendar, plan_made_on=read.plan_made_on, rules=rules)
+            assignee = read.grid_worker.get(read.grid_of[elder_id][0])
             for owed in result.owed:
                 if assignee is None:
                     unassigned.append((owed, "no_worker"))
                 else:
-                    by_worker[assignee.id].append(owed)
-        away: dict[int, set[date]] = defaultdict(set)
-        for absence in uow.absences.overlapping([w.id for w in workers], month.first, month.last):
-            away[absence.worker_id].update(d for d in workdays if absence.covers(d))
+                    by_worker[assignee].append(owed)
+        away = read.away(workdays)
         months = [
             build(
-                worker_facts(w),
+                w,
                 by_worker[w.id],
-                homes,
-                [d for d in workdays if d not in away[w.id]],
+                read.homes,
+                [d for d in workdays if d not in away.get(w.id, ())],
                 settings,
                 share=first_plan_share(settings),
             )
-            for w in sorted(workers, key=lambda w: w.id)
+            for w in read.workers
             if by_worker[w.id]
         ]
         extra: dict[str, object] = {
@@ -260,10 +242,10 @@ def _read(
             calendar,
             workdays,
             months,
-            facts,
-            grid_of,
-            homes,
-            {e.grid_id: e.grid.path for e in elders},
+            read.facts,
+            read.grid_of,
+            read.homes,
+            read.grid_path,
             unassigned,
             carried,
             pinned,
@@ -291,23 +273,25 @@ def _without_retry_day(
         solve_short_again(inputs.months, plans, lambda j: _rebuild(inputs, j, [], full), settings, executor)
 
 
-def _with_pins(inputs: _Inputs, settings: PlanningSettings) -> None:
+def _with_pins(inputs: _Inputs, settings: PlanningSettings) -> _Inputs:
     """A supervisor's pinned visits stay as they are: their obligations leave the problems and their minutes
     leave the day's budget. Applied after the fingerprint, so a version of moves (which keeps the fingerprint
     of its inputs) stays current until something else changes."""
     if not inputs.pinned:
-        return
+        return inputs
     keys = {(r.elder_id, r.obligation) for r in inputs.pinned}
-    for i, month in enumerate(inputs.months):
+    months, reserved_of = list(inputs.months), dict(inputs.reserved)
+    for i, month in enumerate(months):
         mine = [r for r in inputs.pinned if r.worker_id == month.worker.id]
         owed = [o for o in month.owed if (o.elder_id, o.key) not in keys]
         if mine or len(owed) != len(month.owed):
-            reserved = inputs.reserved[month.worker.id] = reserved_minutes(mine, settings)
-            inputs.months[i] = build(
+            reserved = reserved_of[month.worker.id] = reserved_minutes(mine, settings)
+            months[i] = build(
                 month.worker, owed, inputs.homes, list(month.days), settings, reserved=reserved,
                 share=first_plan_share(settings),
             )  # fmt: skip
-    inputs.unassigned = [(o, r) for o, r in inputs.unassigned if (o.elder_id, o.key) not in keys]
+    unassigned = [(o, r) for o, r in inputs.unassigned if (o.elder_id, o.key) not in keys]
+    return replace(inputs, months=months, reserved=reserved_of, unassigned=unassigned)
 
 
 def _write(

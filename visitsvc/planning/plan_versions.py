@@ -19,6 +19,7 @@ from visitsvc.kernel.errors import Conflict
 from visitsvc.kernel.month import Month
 from visitsvc.model import PlannedVisit, PlanVersion, UnplannedVisit, VisitKind
 from visitsvc.planning import overflow
+from visitsvc.planning.plan_rows import MissingRow, PlanRow
 from visitsvc.planning.policy import ElderFacts, Owed, PolicyRules, is_substitutable
 from visitsvc.planning.route_problems import Home, PlanningSettings, WorkerMonth
 
@@ -160,7 +161,7 @@ def unplanned_row(owed: Owed, grid_id: int, reason: str) -> UnplannedVisit:
     )
 
 
-def copy_unplanned(row: UnplannedVisit) -> UnplannedVisit:
+def copy_unplanned(row: UnplannedVisit | MissingRow) -> UnplannedVisit:
     return UnplannedVisit(
         elder_id=row.elder_id,
         grid_id=row.grid_id,
@@ -188,7 +189,7 @@ def planned_row(
     )
 
 
-def copy_row(row: PlannedVisit, *, seq: int | None = None) -> PlannedVisit:
+def copy_row(row: PlannedVisit | PlanRow, *, seq: int | None = None) -> PlannedVisit:
     return PlannedVisit(
         elder_id=row.elder_id, worker_id=row.worker_id, day=row.day, seq=row.seq if seq is None else seq,
         arrival=row.arrival, kind=row.kind, obligation=row.obligation, rule=row.rule,
@@ -200,7 +201,7 @@ def clock_of(seconds: int) -> time:
     return time(min(seconds // 3600, 23), seconds % 3600 // 60)
 
 
-def reserved_minutes(rows: Iterable[PlannedVisit], settings: PlanningSettings) -> dict[date, int]:
+def reserved_minutes(rows: Iterable[PlanRow], settings: PlanningSettings) -> dict[date, int]:
     """What kept rows (a supervisor's pins) take of their days' budget."""
     minutes: dict[date, int] = defaultdict(int)
     for row in rows:

@@ -14,7 +14,7 @@ Pure: the current version's rows, the recorded attempts and each person's covera
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -23,17 +23,19 @@ import routing
 from visitsvc.kernel.month import Month
 from visitsvc.model import PlannedVisit, UnplannedVisit
 from visitsvc.planning.coverage import Attempt, ElderCoverage, settling_window
+from visitsvc.planning.plan_rows import MissingRow, PlanRow
 from visitsvc.planning.policy import Owed
 from visitsvc.planning.route_problems import WorkerMonth
+from visitsvc.planning.visit_ids import VisitId
 
 Key = tuple[int, str]  # (elder, obligation)
 
 
 @dataclass
 class Decision:
-    kept: list[PlannedVisit] = field(default_factory=list)  # rows the new version carries unchanged
-    dropped: list[PlannedVisit] = field(default_factory=list)  # future rows of re-planned workers
-    released: list[PlannedVisit] = field(default_factory=list)  # today's rows of a worker absent today
+    kept: list[PlanRow] = field(default_factory=list)  # rows the new version carries unchanged
+    dropped: list[PlanRow] = field(default_factory=list)  # future rows of re-planned workers
+    released: list[PlanRow] = field(default_factory=list)  # today's rows of a worker absent today
     owed: dict[int, list[Owed]] = field(default_factory=lambda: defaultdict(list))  # worker -> to plan
     no_day: dict[int | None, list[Owed]] = field(default_factory=lambda: defaultdict(list))  # owner -> owed
     owner: dict[Key, int | None] = field(default_factory=dict)  # every obligation looked at
@@ -41,7 +43,7 @@ class Decision:
 
 
 def decide(
-    rows: Sequence[PlannedVisit],
+    rows: Sequence[PlanRow],
     people: Iterable[tuple[ElderCoverage, int | None]],  # (coverage, the grid's worker)
     attempts: dict[int, list[Attempt]],
     *,
@@ -54,7 +56,7 @@ def decide(
 ) -> Decision:
     """`replanned`: workers whose days after today may be solved again (others' rows are all kept)."""
     result = Decision()
-    by_key: dict[Key, list[PlannedVisit]] = defaultdict(list)
+    by_key: dict[Key, list[PlanRow]] = defaultdict(list)
     for row in rows:
         by_key[(row.elder_id, row.obligation)].append(row)
         if row.pinned or row.worker_id not in replanned:
@@ -96,22 +98,37 @@ def decide(
     return result
 
 
-def _tried(row: PlannedVisit, attempts: dict[int, list[Attempt]], today: date) -> bool:
+def handed_over(decision: Decision, taken: Mapping[Key, int]) -> Decision:
+    """The decision once colleagues took `taken` on today (obligation -> colleague): those are no longer to
+    plan nor unplanned, and they are the colleagues'. A new decision; `decision` stays as it was."""
+
+    def left(lists: Mapping[Any, list[Owed]]) -> defaultdict[Any, list[Owed]]:
+        result: defaultdict[Any, list[Owed]] = defaultdict(list)
+        for holder, items in lists.items():
+            result[holder] = [o for o in items if (o.elder_id, o.key) not in taken]
+        return result
+
+    return replace(
+        decision, owed=left(decision.owed), no_day=left(decision.no_day), owner={**decision.owner, **taken}
+    )
+
+
+def _tried(row: PlanRow, attempts: dict[int, list[Attempt]], today: date) -> bool:
     return any(
         a.day == today and a.obligation in (row.obligation, None) for a in attempts.get(row.elder_id, [])
     )
 
 
-def warm_plan(month: WorkerMonth, rows: list[PlannedVisit]) -> routing.Plan:
+def warm_plan(month: WorkerMonth, rows: list[PlanRow]) -> routing.Plan:
     """The current plan's routes of this worker, as far as the new problem still holds their visits."""
     known = {v.id for v in month.problem.visits}
-    by_day: dict[date, list[PlannedVisit]] = defaultdict(list)
+    by_day: dict[date, list[PlanRow]] = defaultdict(list)
     for row in sorted(rows, key=lambda r: (r.day, r.seq)):
-        if f"{row.elder_id}|{row.obligation}" in known:
+        if str(VisitId.of_row(row)) in known:
             by_day[row.day].append(row)
     worker = str(month.worker.id)
     routes = tuple(
-        routing.Route(worker, day, tuple(routing.Stop(f"{r.elder_id}|{r.obligation}", 0) for r in stops), 0)
+        routing.Route(worker, day, tuple(routing.Stop(str(VisitId.of_row(r)), 0) for r in stops), 0)
         for day, stops in sorted(by_day.items())
     )
     return routing.Plan(
@@ -120,28 +137,28 @@ def warm_plan(month: WorkerMonth, rows: list[PlannedVisit]) -> routing.Plan:
 
 
 def same_rows(
-    before: list[PlannedVisit],
-    before_unplanned: list[UnplannedVisit],
+    before: list[PlanRow],
+    before_unplanned: list[MissingRow],
     visits: list[PlannedVisit],
     unplanned: list[UnplannedVisit],
 ) -> bool:
     """Would the new version hold exactly what the current one holds? Then there is none."""
 
-    def planned(rows: list[PlannedVisit]) -> list[tuple[Any, ...]]:
+    def planned(rows: list[PlanRow] | list[PlannedVisit]) -> list[tuple[Any, ...]]:
         return sorted(
             (r.elder_id, r.obligation, r.worker_id, r.day, r.seq, str(r.arrival), r.kind.value, r.substituted,
              r.moved, r.pinned)
             for r in rows
         )  # fmt: skip
 
-    def missing(rows: list[UnplannedVisit]) -> list[tuple[Any, ...]]:
+    def missing(rows: list[MissingRow] | list[UnplannedVisit]) -> list[tuple[Any, ...]]:
         return sorted((u.elder_id, u.obligation, u.grid_id, u.kind.value, u.reason) for u in rows)
 
     return planned(before) == planned(visits) and missing(before_unplanned) == missing(unplanned)
 
 
 def changes(
-    previous: list[PlannedVisit], released: list[PlannedVisit], visits: list[PlannedVisit], today: date
+    previous: list[PlanRow], released: list[PlanRow], visits: list[PlannedVisit], today: date
 ) -> dict[str, int]:
     """Per owed visit (person and obligation): where it was after today (or released today), where it is
     after today (or, released, with a colleague today)."""
@@ -151,11 +168,11 @@ def changes(
         before[(r.elder_id, r.obligation)].add((r.worker_id, r.day))
     inside = {r.elder_id for r in previous}
     given_up = {(r.elder_id, r.obligation) for r in released}
-    for r in visits:
-        key = (r.elder_id, r.obligation)
-        later = r.day > today and (r.elder_id in inside or key in before)
-        if later or (r.day == today and key in given_up):
-            after[key].add((r.worker_id, r.day))
+    for v in visits:
+        key = (v.elder_id, v.obligation)
+        later = v.day > today and (v.elder_id in inside or key in before)
+        if later or (v.day == today and key in given_up):
+            after[key].add((v.worker_id, v.day))
     counts: Counter[str] = Counter()
     for key in before.keys() | after.keys():
         if key not in after:

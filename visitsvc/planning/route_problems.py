@@ -16,6 +16,7 @@ from datetime import date, time
 import routing
 from visitsvc.model.enums import TravelMode, VisitKind
 from visitsvc.planning.policy import Owed
+from visitsvc.planning.visit_ids import VisitId
 
 # Dropping another grid's visit costs less than dropping one's own (mandatory) but far more than any detour.
 OFFERED_PENALTY = 10**7
@@ -83,7 +84,8 @@ class WorkerMonth:
 
 
 def visit_id(owed: Owed) -> str:
-    return f"{owed.elder_id}|{owed.key}"
+    """The routing problem's id of an owed visit (`VisitId` spelled as text)."""
+    return str(VisitId.of(owed))
 
 
 def seconds(t: time) -> int:

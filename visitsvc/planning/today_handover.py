@@ -17,6 +17,7 @@ import routing
 from visitsvc.model import PlannedVisit, VisitKind
 from visitsvc.planning import overflow
 from visitsvc.planning.day_route import DayStop, day_problem
+from visitsvc.planning.plan_rows import PlanRow
 from visitsvc.planning.plan_versions import clock_of, options_of, planned_row
 from visitsvc.planning.policy import Owed
 from visitsvc.planning.replan_decisions import Decision, Key
@@ -50,7 +51,7 @@ def cannot_wait(
 def hand_over_today(
     waiting: Sequence[Owed],
     crew: Sequence[WorkerFacts],
-    kept_today: Sequence[PlannedVisit],
+    kept_today: Sequence[PlanRow],
     homes: dict[int, Home],
     grid_path: dict[int, str],
     *,
@@ -63,10 +64,10 @@ def hand_over_today(
     handover = Handover()
     if not waiting:
         return handover
-    rows_of: dict[int, list[PlannedVisit]] = defaultdict(list)
+    rows_of: dict[int, list[PlanRow]] = defaultdict(list)
     for row in kept_today:
         rows_of[row.worker_id].append(row)
-    team: list[tuple[WorkerFacts, list[PlannedVisit]]] = []
+    team: list[tuple[WorkerFacts, list[PlanRow]]] = []
     for worker in crew:
         rows = sorted(rows_of[worker.id], key=lambda r: (r.seq, r.id or 0))
         if _can_extend(worker, rows, homes, now):
@@ -88,14 +89,14 @@ def hand_over_today(
     return handover
 
 
-def _can_extend(worker: WorkerFacts, rows: list[PlannedVisit], homes: dict[int, Home], now: time) -> bool:
+def _can_extend(worker: WorkerFacts, rows: list[PlanRow], homes: dict[int, Home], now: time) -> bool:
     """Only a day still open, whose people the run has located."""
     return now < worker.work_end and all(r.elder_id in homes for r in rows)
 
 
 def _today_month(
     worker: WorkerFacts,
-    rows: list[PlannedVisit],
+    rows: list[PlanRow],
     offered: list[Owed],
     homes: dict[int, Home],
     today: date,
@@ -118,7 +119,7 @@ def _take(
     handover: Handover,
     month: WorkerMonth,
     plan: routing.Plan,
-    rows: list[PlannedVisit],
+    rows: list[PlanRow],
     homes: dict[int, Home],
     grid_path: dict[int, str],
 ) -> None:
@@ -134,7 +135,7 @@ def _take(
         handover.rows.append(row)
         handover.taken[(owed.elder_id, owed.key)] = worker.id
     if taken:
-        for row in rows:
-            if row.kind is VisitKind.PHONE:
+        for kept in rows:
+            if kept.kind is VisitKind.PHONE:
                 seq += 1
-                handover.seq[id(row)] = seq
+                handover.seq[id(kept)] = seq

@@ -1,0 +1,62 @@
+"""A stored version's rows as values: what a run reads of the current plan, decides on and carries over.
+
+Reading them as values (not ORM rows detached from their session) lets the solve and the write that follow,
+with no transaction open, hold them as long as they like; `plan_versions.copy_row` turns one back into a row
+of the new version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, time
+
+from visitsvc.model import PlannedVisit, UnplannedVisit, VisitKind
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRow:
+    """A planned visit of a stored version (`PlannedVisit`)."""
+
+    id: int
+    elder_id: int
+    worker_id: int
+    day: date
+    seq: int  # order in the day's route; phone visits after the route
+    arrival: time | None
+    kind: VisitKind
+    obligation: str
+    rule: str
+    substituted: bool
+    moved: bool
+    pinned: bool
+
+    @classmethod
+    def of(cls, row: PlannedVisit) -> PlanRow:
+        return cls(
+            row.id, row.elder_id, row.worker_id, row.day, row.seq, row.arrival, row.kind, row.obligation,
+            row.rule, row.substituted, row.moved, row.pinned,
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class MissingRow:
+    """A visit a stored version could not place, and why (`UnplannedVisit`)."""
+
+    elder_id: int
+    grid_id: int
+    kind: VisitKind
+    obligation: str
+    reason: str
+
+    @classmethod
+    def of(cls, row: UnplannedVisit) -> MissingRow:
+        return cls(row.elder_id, row.grid_id, row.kind, row.obligation, row.reason)
+
+
+def plan_rows(rows: Iterable[PlannedVisit]) -> list[PlanRow]:
+    return [PlanRow.of(r) for r in rows]
+
+
+def missing_rows(rows: Iterable[UnplannedVisit]) -> list[MissingRow]:
+    return [MissingRow.of(r) for r in rows]

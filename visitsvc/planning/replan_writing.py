@@ -1,0 +1,176 @@
+"""A re-plan's write: the new version (what was kept, what was solved again, what colleagues took on today),
+or none when it would hold exactly what the current one holds; and the outcome the caller sees."""
+
+from __future__ import annotations
+
+import time as clock_time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import routing
+from visitsvc.access.scoping import Caller
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.planning.plan_rows import MissingRow
+from visitsvc.planning.plan_versions import (
+    NewVersion,
+    copy_row,
+    copy_unplanned,
+    rows_of,
+    store_version,
+    summary,
+    unplanned_row,
+)
+from visitsvc.planning.policy import PolicyRules
+from visitsvc.planning.replan_decisions import Decision, changes, same_rows
+from visitsvc.planning.replan_reading import ReplanRead
+from visitsvc.planning.route_problems import WorkerMonth
+from visitsvc.planning.today_handover import Handover
+
+
+@dataclass
+class ReplanOutcome:
+    month: str
+    today: date
+    version: int
+    version_id: int
+    created: bool
+    workers: int  # whose days after today were solved again
+    moved: int  # owed visits now on another worker or day
+    added: int  # planned again or for the first time: misses, not at home, newcomers, released
+    removed: int  # no longer planned after today: settled, no longer owed, or now unplanned
+    to_colleagues: int  # taken on by a worker of another grid
+    unplanned: list[dict[str, Any]]
+    seconds: float
+
+    @property
+    def changed(self) -> int:
+        return self.moved + self.added + self.removed
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "month": self.month,
+            "today": self.today.isoformat(),
+            "version": self.version,
+            "created": self.created,
+            "workers": self.workers,
+            "moved": self.moved,
+            "added": self.added,
+            "removed": self.removed,
+            "changed": self.changed,
+            "to_colleagues": self.to_colleagues,
+            "unplanned": self.unplanned,
+            "seconds": self.seconds,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Replanned:
+    """What the solve made of a `ReplanRead`."""
+
+    fingerprint: str
+    decision: Decision  # after today's handover
+    handover: Handover  # what colleagues took on today
+    solved: list[tuple[WorkerMonth, routing.Plan]]  # the workers solved again
+
+
+def write_replan(
+    uow: UnitOfWork, caller: Caller, read: ReplanRead, done: Replanned, rules: PolicyRules, started: float
+) -> ReplanOutcome:
+    register, decision, handover = read.register, done.decision, done.handover
+    months, plans = [m for m, _ in done.solved], [p for _, p in done.solved]
+    rows = rows_of(
+        months, plans, facts=register.facts, grid_of=register.grid_of, grid_path=register.grid_path,
+        workdays=read.future, rules=rules,
+    )  # fmt: skip
+    ids = {m.worker.id for m in months}
+    # A colleague who was offered nothing keeps every row, today's too.
+    kept = [*decision.kept, *(r for r in [*decision.dropped, *decision.released] if r.worker_id not in ids)]
+    after = handover.seq  # a colleague's desk calls of today come after the visits they took on
+    visits = [copy_row(r, seq=after.get(id(r))) for r in [*read.outside, *kept]]
+    visits += rows.visits + handover.rows
+    unplanned = [
+        copy_unplanned(u) for u in read.previous_unplanned if _still_unplanned(u, read, decision, ids)
+    ]
+    unplanned += [unplanned_row(o, register.grid_of[o.elder_id][0], reason) for o, reason in rows.missing]
+    for owner, items in decision.no_day.items():
+        if owner is None or owner in ids:
+            reason = "no_worker" if owner is None else "no_working_day"
+            unplanned += [unplanned_row(o, register.grid_of[o.elder_id][0], reason) for o in items]
+    if same_rows([*read.outside, *read.previous], read.previous_unplanned, visits, unplanned):
+        return unchanged(uow, read, started)
+    counts = changes(read.previous, decision.released, visits, read.today)
+    grids = summary([v for v in visits if v.elder_id in register.homes], unplanned, register.grid_of, months)[
+        "grids"
+    ]
+    new = NewVersion(
+        month=read.month,
+        area_path=read.area_path,
+        trigger="replan",
+        fingerprint=done.fingerprint,
+        solver_seconds=round(sum(p.stats.wall_time for p in plans), 2),
+        substituted=sum(1 for v in visits if v.substituted),
+        calendar_warning=read.calendar_warning,
+        summary={
+            **read.latest_summary,
+            "grids": {**read.latest_summary.get("grids", {}), **grids},
+            "moved": len(rows.moved),
+            "replan": {"today": read.today.isoformat(), **counts},
+        },
+    )
+    version_id = store_version(uow, caller, new, visits, unplanned, expected_latest=read.latest_id)
+    return _outcome(uow, read, version_id, created=True, workers=len(ids), counts=counts,
+                    to_colleagues=len(rows.moved) + len(handover.rows), started=started)  # fmt: skip
+
+
+def _still_unplanned(row: MissingRow, read: ReplanRead, decision: Decision, solved: set[int]) -> bool:
+    """A previous version's unplanned visit stands unless this run looked at it again (or it is settled)."""
+    if row.elder_id not in read.register.homes:
+        return True  # outside the area
+    key = (row.elder_id, row.obligation)
+    if key not in decision.owner:
+        return False  # settled, or no longer owed
+    owner = decision.owner[key]
+    return owner is not None and owner not in solved
+
+
+def unchanged(uow: UnitOfWork, read: ReplanRead, started: float) -> ReplanOutcome:
+    nothing = {"moved": 0, "added": 0, "removed": 0}
+    return _outcome(uow, read, read.latest_id, created=False, workers=0, counts=nothing, to_colleagues=0,
+                    started=started)  # fmt: skip
+
+
+def _outcome(
+    uow: UnitOfWork,
+    read: ReplanRead,
+    version_id: int,
+    *,
+    created: bool,
+    workers: int,
+    counts: dict[str, int],
+    to_colleagues: int,
+    started: float,
+) -> ReplanOutcome:
+    with uow:
+        version = uow.plans.get(version_id)
+        mine = [u for u in uow.plans.unplanned(version.id) if u.elder_id in read.register.homes]
+        codes = dict(read.register.grid_of.values())
+        unplanned = [
+            {"elder_id": u.elder_id, "grid": codes.get(u.grid_id, ""), "obligation": u.obligation,
+             "reason": u.reason}
+            for u in sorted(mine, key=lambda u: (u.elder_id, u.obligation))
+        ]  # fmt: skip
+        return ReplanOutcome(
+            month=version.month,
+            today=read.today,
+            version=version.number,
+            version_id=version.id,
+            created=created,
+            workers=workers,
+            moved=counts["moved"],
+            added=counts["added"],
+            removed=counts["removed"],
+            to_colleagues=to_colleagues,
+            unplanned=unplanned,
+            seconds=round(clock_time.perf_counter() - started, 2),
+        )
