@@ -1,1 +1,1 @@
-"""cli."""
+"""The `visitsvc` command: one module per command group, each a thin call of one service."""

@@ -1,1 +1,1 @@
-"""infrastructure."""
+"""Database, migrations, the unit of work, one repository per aggregate, spreadsheet files, key rotation."""
