@@ -6,6 +6,7 @@ import base64
 
 import pytest
 
+from visitsvc.kernel import crypto
 from visitsvc.kernel.crypto import CryptoError, Keyring, KeySettingError, generate_key, key_id
 
 NUMBER = "110101194005170012"
@@ -106,3 +107,36 @@ def test_a_keyring_shows_no_key_when_printed_or_logged(keyring: Keyring) -> None
     for key in (*keyring.data_keys.values(), keyring.index_key):
         assert repr(key) not in shown
         assert base64.b64encode(key).decode() not in shown
+
+
+@pytest.fixture
+def nothing_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process where no entry point installed a keyring (the suite's own is put back afterwards)."""
+    monkeypatch.setattr(crypto, "_installed", None)
+    monkeypatch.setattr(crypto, "_loader", None)
+
+
+@pytest.mark.usefixtures("nothing_installed")
+def test_without_an_installed_keyring_the_settings_loader_gives_it_once(keyring: Keyring) -> None:
+    calls: list[int] = []
+
+    def load() -> Keyring:
+        calls.append(1)
+        return keyring
+
+    crypto.load_when_not_installed(load)
+    assert crypto.current() is keyring
+    assert crypto.current() is keyring
+    assert calls == [1]
+
+
+@pytest.mark.usefixtures("nothing_installed")
+def test_without_a_keyring_or_a_loader_sealing_is_refused_not_done_under_some_key() -> None:
+    with pytest.raises(CryptoError, match="no keyring installed"):
+        crypto.encrypt(NUMBER, CONTEXT)
+
+
+def test_the_settings_hand_the_kernel_their_loader() -> None:
+    import visitsvc.config  # noqa: F401  (importing the settings is what hands the loader over)
+
+    assert crypto._loader is not None
