@@ -120,12 +120,14 @@ def test_a_good_fix_far_from_the_registered_home_proposes_its_position_and_verif
         assert (flag.detail["lon"], flag.detail["lat"]) == (A_KILOMETRE_AWAY["lon"], A_KILOMETRE_AWAY["lat"])
 
 
-def test_a_visit_that_did_not_meet_the_person_confirms_nothing(
+def test_a_visit_that_did_not_meet_the_person_confirms_nothing_and_a_vague_fix_neither(
     client: FlaskClient, district: District, login: Login, uow: UnitOfWork
 ) -> None:
     elder = a_guess(uow, district)
-    visit(client, login, elder, AT_THE_DOOR, outcome="not_home", minutes=2)
-    visit(client, login, elder, {**AT_THE_DOOR, "accuracy_m": 80})  # met, but the fix is too vague
+    nobody_home = visit(client, login, elder, AT_THE_DOOR, outcome="not_home", minutes=2)
+    assert nobody_home["flags"] == [], "the fix agrees with the register: nothing to propose"
+    vague = visit(client, login, elder, {**AT_THE_DOOR, "accuracy_m": 80})  # met, but where exactly?
+    assert vague["flags"] == []
     assert not verified(uow, elder)
     assert verifications(uow, elder) == []
 

@@ -106,10 +106,12 @@ def test_a_fix_worse_than_50_m_confirms_nothing_even_at_the_door() -> None:
     assert (unknown.confirms_home, kinds(unknown)) == (False, [])
 
 
-def test_only_a_home_visit_that_met_the_person_confirms() -> None:
+def test_only_a_home_visit_that_met_the_person_confirms_and_a_fix_that_agrees_proposes_nothing() -> None:
     for outcome in (VisitOutcome.NOT_HOME, VisitOutcome.REFUSED, VisitOutcome.MOVED_OUT):
         proof = check(north_of_home(20, 10), verified=False, outcome=outcome)
-        assert (proof.confirms_home, kinds(proof)) == (False, [FlagKind.LOCATION_PROPOSED]), outcome
+        assert (proof.confirms_home, kinds(proof)) == (False, []), outcome
+        far = check(north_of_home(800, 10), verified=False, outcome=outcome)
+        assert (far.confirms_home, kinds(far)) == (False, [FlagKind.LOCATION_PROPOSED]), outcome
     assert not check(north_of_home(20, 10), verified=False, kind=VisitKind.PHONE).confirms_home
 
 

@@ -68,9 +68,10 @@ def proof_of_visit(
         flags.append(FlagSpec(FlagKind.POOR_ACCURACY, {"accuracy_m": accuracy}))
     good_fix = is_good_fix(accuracy, rules)
     near = distance is not None and distance <= far_limit_m(accuracy, rules)
-    if not home_verified and good_fix and near and outcome is VisitOutcome.VISITED:
-        # Met at the door the register names: nothing to propose, the guess becomes a known position.
-        return Proof(distance, tuple(flags), confirms_home=True)
+    if not home_verified and good_fix and near:
+        # The fix agrees with the register's guess, so there is nothing to propose: met at that door, the
+        # person confirms it; nobody met (not at home, refused), it stays a guess for the next visit.
+        return Proof(distance, tuple(flags), confirms_home=outcome is VisitOutcome.VISITED)
     if not home_verified and good_fix:
         # The register's point is a guess (or missing): a good fix at the door is better evidence than it.
         flags.append(
