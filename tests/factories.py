@@ -20,6 +20,7 @@ from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.model import (
     AreaLevel,
     Category,
+    Elder,
     ElderStatus,
     FlagKind,
     FollowUp,
@@ -127,6 +128,13 @@ def make_district(uow: UnitOfWork) -> District:
         d.accounts[data.account] = make_worker(uow, data)
     for key, grid in (("elder_a1", "grid_a1"), ("elder_a2", "grid_a2"), ("elder_b1", "grid_b1")):
         d.elders[key] = elders.create_elder(uow, caller=SYSTEM, data=elder_data(d.codes[grid])).id
+    # Homes someone has stood at: a registered position starts as a guess, and these tests are about a
+    # district whose visits have confirmed them (tests that need a guess set location_verified=False).
+    with uow:
+        uow.session.execute(
+            update(Elder).where(Elder.id.in_(d.elders.values())).values(location_verified=True)
+        )
+        uow.commit()
     return d
 
 

@@ -19,6 +19,13 @@ class OpenFollowUpSchema(Schema):
     urgent = fields.Boolean()
 
 
+class EmergencyContactSchema(Schema):
+    name = fields.String(allow_none=True)
+    phone = fields.String(
+        allow_none=True, metadata={"description": "与本人电话一样：自己的路线不脱敏，每人每天审计一次"}
+    )
+
+
 class StopElderSchema(Schema):
     id = fields.Integer()
     name = fields.String()
@@ -29,7 +36,14 @@ class StopElderSchema(Schema):
     categories = fields.List(enum(Category))
     ability_level = enum(AbilityLevel, allow_none=True)
     address = fields.String()
-    phone = fields.String(allow_none=True)
+    phone = fields.String(
+        allow_none=True, metadata={"description": "本人电话：自己的路线不脱敏，每人每天审计一次"}
+    )
+    emergency_contact = fields.Nested(
+        EmergencyContactSchema,
+        allow_none=True,
+        metadata={"description": "紧急联系人；台账中既无姓名也无电话时为 null"},
+    )
     id_number = fields.String(metadata={"description": "始终脱敏"})
     risk_notes = fields.List(fields.String())
     notes = fields.String(allow_none=True)

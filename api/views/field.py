@@ -52,7 +52,8 @@ class MyRoute(MethodView):
         """The caller's stops of a day (default today) in the current plan version, in route order.
 
         Send the last ETag in If-None-Match: an unchanged route answers 304 with no body. The answer is
-        never stored by a cache (no-store: names, addresses, phones); the app keeps its own copy.
+        never stored by a cache (no-store: names, addresses, phones, emergency contacts); the app keeps its
+        own copy. A stop's phone and its emergency contact's phone are unmasked, each audited once a day.
         """
         day = todays_route.day_route(uow(), caller=caller(), day=query["date"])
         return day, 200, {"Cache-Control": "no-store"}

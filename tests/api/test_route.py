@@ -13,7 +13,9 @@ from sqlalchemy import func, select
 from tests.api.conftest import Headers
 from tests.factories import SYSTEM, District, elder_data
 from tests.fieldwork import at, plan_day, set_elder, visit_body
-from visitsvc.field.todays_route import PHONE_SHOWN
+from visitsvc.accounts import auth
+from visitsvc.field import todays_route
+from visitsvc.field.todays_route import EMERGENCY_PHONE_SHOWN, PHONE_SHOWN
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import AbilityLevel, AuditEntry, Category, VisitKind
@@ -24,9 +26,9 @@ TODAY = date(2026, 11, 25)
 URL = "/api/v1/me/route"
 
 
-def phone_audits(uow: UnitOfWork) -> int:
+def phone_audits(uow: UnitOfWork, action: str = PHONE_SHOWN) -> int:
     with uow:
-        query = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == PHONE_SHOWN)
+        query = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action)
         return int(uow.session.scalar(query) or 0)
 
 
@@ -106,6 +108,41 @@ def test_showing_phones_is_audited_once_per_worker_person_and_day(
     plan_day(uow, worker_id=worker, day=TODAY + timedelta(days=1), elder_ids=[elder])
     client.get(URL, headers=login("w_a1"))
     assert phone_audits(uow) == 2
+
+
+def test_the_emergency_contact_of_ones_own_stops_is_shown_and_audited_once_per_person_and_day(
+    client: FlaskClient, district: District, login: Login, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    elder, worker = district.elders["elder_a1"], district.accounts["w_a1"]
+    no_contact = more_elders(uow, district, 1)[0]
+    set_elder(uow, elder, emergency_contact="王明（儿子）", emergency_phone="13900002222")
+    clock.set(at(TODAY, 20))
+    plan_day(uow, worker_id=worker, day=TODAY, elder_ids=[elder, no_contact])
+    for _ in range(3):
+        stops = client.get(URL, headers=login("w_a1")).json["stops"]
+    shown = {s["elder"]["id"]: s["elder"]["emergency_contact"] for s in stops}
+    assert shown == {elder: {"name": "王明（儿子）", "phone": "13900002222"}, no_contact: None}
+    assert phone_audits(uow, EMERGENCY_PHONE_SHOWN) == 1, "one person with an emergency phone, one day"
+    assert phone_audits(uow) == 2, "the people's own phones are audited as before"
+    clock.advance(timedelta(hours=5))  # past midnight in Shanghai
+    plan_day(uow, worker_id=worker, day=TODAY + timedelta(days=1), elder_ids=[elder])
+    client.get(URL, headers=login("w_a1"))
+    assert phone_audits(uow, EMERGENCY_PHONE_SHOWN) == 2
+
+
+def test_a_supervisor_looking_at_a_workers_day_sees_the_emergency_phone_masked(
+    district: District, uow: UnitOfWork
+) -> None:
+    elder = district.elders["elder_a1"]
+    set_elder(uow, elder, emergency_contact="王明（儿子）", emergency_phone="13900002222")
+    plan_day(uow, worker_id=district.accounts["w_a1"], day=TODAY, elder_ids=[elder])
+    supervisor = auth.act_as(uow, caller=SYSTEM, worker_id=district.accounts["sup_a"])
+    seen = todays_route.worker_day_route(
+        uow, caller=supervisor, worker_id=district.accounts["w_a1"], day=TODAY
+    )
+    (stop,) = seen.route.stops
+    assert stop.elder.emergency_contact == todays_route.EmergencyContact("王明（儿子）", "139****2222")
+    assert phone_audits(uow, EMERGENCY_PHONE_SHOWN) == 0
 
 
 def test_an_unchanged_route_answers_304_and_a_recorded_visit_changes_it(

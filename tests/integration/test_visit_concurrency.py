@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.app import create_app
 from tests.conftest import NOW
 from tests.factories import PASSWORD, make_district
-from tests.fieldwork import at, visit_body
+from tests.fieldwork import HOME, at, set_elder, visit_body
 from visitsvc.config import Settings
+from visitsvc.field.home_location import LOCATION_VERIFIED
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import FixedClock
-from visitsvc.model import VisitRecord
+from visitsvc.model import AuditEntry, Elder, VisitRecord
 
 pytestmark = pytest.mark.db
 THREADS = 50
@@ -84,3 +85,19 @@ def test_two_bodies_racing_for_one_client_id_store_one_and_the_other_conflicts(
     assert Counter(status for status, _ in answers) == {201: 1, 200: same, 409: THREADS - 1 - same}
     assert same == THREADS // 2 - 1
     assert stored(fresh, client_id) == 1
+
+
+def test_visits_confirming_one_home_at_once_verify_it_once(fresh: sessionmaker[Session]) -> None:
+    """Retries of one record and other records of the same person, all at the registered door at once."""
+    district = make_district(UnitOfWork(fresh, FixedClock(NOW)))
+    elder = district.elders["elder_a1"]
+    set_elder(UnitOfWork(fresh, FixedClock(NOW)), elder, location_verified=False)
+    door = {"lon": HOME[0], "lat": HOME[1] + 0.0002, "accuracy_m": 10}  # about 22 m north
+    retried = visit_body(elder_id=elder, start=at(date(2026, 11, 25), 9), location=door)
+    others = [visit_body(elder_id=elder, start=at(date(2026, 11, 25), 8), location=door) for _ in range(9)]
+    answers = post_all_at_once(fresh, [retried] * 10 + others)
+    assert Counter(status for status, _ in answers) == {201: 10, 200: 9}
+    with UnitOfWork(fresh) as uow:
+        assert uow.session.scalar(select(Elder.location_verified).where(Elder.id == elder)) is True
+        entries = select(func.count()).select_from(AuditEntry).where(AuditEntry.action == LOCATION_VERIFIED)
+        assert uow.session.scalar(entries) == 1

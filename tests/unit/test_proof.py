@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from visitsvc.field.proof import Proof, proof_of_visit
+from visitsvc.field.proof import Proof, far_limit_m, proof_of_visit
 from visitsvc.field.thresholds import FieldRules
 from visitsvc.field.visit_input import Position
 from visitsvc.model import FlagKind, VisitKind, VisitOutcome
@@ -81,3 +81,51 @@ def test_an_unverified_home_and_a_mediocre_fix_are_judged_as_usual() -> None:
 def test_phone_visits_and_visits_without_a_position_have_no_location_flags() -> None:
     assert kinds(check(north_of_home(5000, 500), kind=VisitKind.PHONE, minutes=1)) == []
     assert check(None) == Proof(None, ())
+
+
+# -- a visit confirming a home whose registered position is a guess ------------------------------------
+
+
+def test_meeting_the_person_at_an_unverified_home_with_a_good_fix_confirms_it_and_proposes_nothing() -> None:
+    proof = check(north_of_home(150, 40), verified=False)
+    assert (proof.confirms_home, kinds(proof)) == (True, [])
+    assert proof.distance_m is not None
+    assert 149 < proof.distance_m < 151
+
+
+def test_the_proof_of_visit_distance_bounds_what_a_visit_confirms() -> None:
+    assert check(north_of_home(199, 50), verified=False).confirms_home
+    far = check(north_of_home(210, 50), verified=False)
+    assert (far.confirms_home, kinds(far)) == (False, [FlagKind.LOCATION_PROPOSED])
+
+
+def test_a_fix_worse_than_50_m_confirms_nothing_even_at_the_door() -> None:
+    vague = check(north_of_home(10, 51), verified=False)
+    assert (vague.confirms_home, kinds(vague)) == (False, [])
+    unknown = check(north_of_home(10, None), verified=False)
+    assert (unknown.confirms_home, kinds(unknown)) == (False, [])
+
+
+def test_only_a_home_visit_that_met_the_person_confirms_and_a_fix_that_agrees_proposes_nothing() -> None:
+    for outcome in (VisitOutcome.NOT_HOME, VisitOutcome.REFUSED, VisitOutcome.MOVED_OUT):
+        proof = check(north_of_home(20, 10), verified=False, outcome=outcome)
+        assert (proof.confirms_home, kinds(proof)) == (False, []), outcome
+        far = check(north_of_home(800, 10), verified=False, outcome=outcome)
+        assert (far.confirms_home, kinds(far)) == (False, [FlagKind.LOCATION_PROPOSED]), outcome
+    assert not check(north_of_home(20, 10), verified=False, kind=VisitKind.PHONE).confirms_home
+
+
+def test_a_home_already_verified_or_never_located_is_not_confirmed() -> None:
+    assert not check(north_of_home(20, 10), verified=True).confirms_home
+    assert not check(Position(*HOME, 10), verified=False, home=None).confirms_home
+
+
+def test_a_short_visit_still_confirms_where_the_home_is_and_is_flagged_as_short() -> None:
+    proof = check(north_of_home(20, 10), verified=False, minutes=1)
+    assert (proof.confirms_home, kinds(proof)) == (True, [FlagKind.TOO_SHORT])
+
+
+def test_the_far_limit_is_200_m_or_twice_the_fix_s_accuracy() -> None:
+    assert far_limit_m(10, RULES) == 200
+    assert far_limit_m(None, RULES) == 200
+    assert far_limit_m(150, RULES) == 300

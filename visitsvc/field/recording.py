@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from visitsvc.field.home_location import HomeConfirmation, confirmation_of
 from visitsvc.field.outcomes import Consequences, consequences
 from visitsvc.field.photo_files import ALLOWED_TYPES
 from visitsvc.field.proof import Proof, proof_of_visit
@@ -37,6 +38,7 @@ class Prepared:
     received_at: datetime
     proof: Proof
     consequences: Consequences
+    home: HomeConfirmation | None = None  # the visit confirms the registered home: verified with the record
 
 
 def prepare(
@@ -75,6 +77,7 @@ def prepare(
         received_at=now,
         proof=proof,
         consequences=consequences(visit, high_risk=bool(high_risk_reasons(facts))),
+        home=confirmation_of(elder, proof, visit.location),
     )
 
 

@@ -18,7 +18,7 @@ class FieldRules:
     far_min_m: float = 200.0
     far_accuracy_factor: float = 2.0  # a fix is "too far" beyond max(far_min_m, factor x its accuracy)
     poor_accuracy_m: float = 100.0
-    good_fix_m: float = 50.0  # good enough to propose an unverified home's location
+    good_fix_m: float = 50.0  # good enough to confirm an unverified home within the far limit, or propose one
     min_minutes_on_site: float = 3.0
     max_photo_bytes: int = 5 * 1024 * 1024
     max_photos_per_visit: int = 10

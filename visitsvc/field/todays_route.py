@@ -2,8 +2,9 @@
 each person, how to get there, and what has been recorded so far.
 
 Polled every few minutes from a weak signal, so it stays small (a 25-stop day under 30 KB) and reads a
-fixed handful of queries whatever the number of stops. Showing a person's phone number to the worker who
-will call or visit them is audited once per worker, person and day, not on every poll.
+fixed handful of queries whatever the number of stops. Showing a person's phone number, or their emergency
+contact's (紧急联系人), to the worker who will call or visit them is audited once per worker, person, number
+and day, not on every poll.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from visitsvc.planning.policy import high_risk_reasons
 from visitsvc.planning.route_problems import PlanningSettings
 
 PHONE_SHOWN = "route.phone_shown"
+EMERGENCY_PHONE_SHOWN = "route.emergency_phone_shown"
 NOTES_SHOWN = 40  # characters: the register's notes can be long; a phone screen and 30 KB a day cannot
 SERVICE = PlanningSettings()
 
@@ -53,6 +55,14 @@ class OpenFollowUp:
 
 
 @dataclass(frozen=True, slots=True)
+class EmergencyContact:
+    """紧急联系人: whom to call when the person cannot be found or needs help."""
+
+    name: str | None  # not a number: shown as the register shows it
+    phone: str | None  # unmasked on the worker's own stops and audited as the person's phone is
+
+
+@dataclass(frozen=True, slots=True)
 class StopElder:
     id: int
     name: str
@@ -62,6 +72,7 @@ class StopElder:
     ability_level: AbilityLevel | None
     address: str
     phone: str | None
+    emergency_contact: EmergencyContact | None  # None when the register has neither a name nor a phone
     id_number: str  # always masked here
     risk_notes: list[str]
     notes: str | None
@@ -143,17 +154,24 @@ def day_route(uow: UnitOfWork, *, caller: Caller, day: date | None = None) -> Da
             _stop(pv, n, elders[pv.elder_id], day, month, today_records, last.get(pv.elder_id), follow_ups)
             for n, pv in enumerate(planned, start=1)
         ]
-        unaudited = _not_yet_audited(uow, worker.id, [elders[i] for i in ids if elders[i].phone])
+        people = [elders[i] for i in ids]
+        shown = {
+            PHONE_SHOWN: [e for e in people if e.phone],
+            EMERGENCY_PHONE_SHOWN: [e for e in people if e.emergency_phone],
+        }
+        unaudited: list[tuple[str, int, str]] = []
+        for action, who in shown.items():
+            unaudited += _not_yet_audited(uow, worker.id, action, who)
         route = DayRoute(day, version.number, stops, _totals(worker, stops))
     if unaudited:
         # A transaction of its own that starts with its INSERTs: on SQLite, one that had read first could not
         # write after another request's commit (ADR 0006). Two polls at the same instant may both write.
         with uow:
-            for elder_id, area_path in unaudited:
+            for action, elder_id, area_path in unaudited:
                 audit.record(
                     uow,
                     caller,
-                    action=PHONE_SHOWN,
+                    action=action,
                     record_type="elder",
                     record_id=elder_id,
                     area_path=area_path,
@@ -267,12 +285,24 @@ def _elder(
         ability_level=elder.ability_level,
         address=elder.address,
         # The worker's own stop: a call is a way to visit (audited in day_route); anyone else sees it masked.
-        phone=elder.phone if show_phone or elder.phone is None else mask_phone(elder.phone),
+        phone=_shown(elder.phone, show_phone),
+        emergency_contact=_emergency_contact(elder, show_phone),
         id_number=idnumber.mask(elder.id_number),
         risk_notes=list(high_risk_reasons(elder_facts(elder, month, []))),
         notes=notes,
         open_follow_ups=[OpenFollowUp(f.id, f.kind, f.urgent) for f in follow_ups],
     )
+
+
+def _shown(phone: str | None, unmasked: bool) -> str | None:
+    return phone if unmasked or phone is None else mask_phone(phone)
+
+
+def _emergency_contact(elder: Elder, show_phone: bool) -> EmergencyContact | None:
+    # Null rather than two empty fields: a 25-stop day has to stay under 30 KB.
+    if elder.emergency_contact is None and elder.emergency_phone is None:
+        return None
+    return EmergencyContact(elder.emergency_contact, _shown(elder.emergency_phone, show_phone))
 
 
 def _last_visit(record: VisitRecord) -> LastVisit:
@@ -285,12 +315,15 @@ def _last_visit(record: VisitRecord) -> LastVisit:
     return LastVisit(record.day, record.kind, record.outcome, concerns)
 
 
-def _not_yet_audited(uow: UnitOfWork, worker_id: int, shown: list[Elder]) -> list[tuple[int, str]]:
+def _not_yet_audited(
+    uow: UnitOfWork, worker_id: int, action: str, shown: list[Elder]
+) -> list[tuple[str, int, str]]:
+    """The people whose number `action` shows and who have no such entry by this worker today."""
     if not shown:
         return []
     midnight = datetime.combine(uow.clock.today(), time(), SHANGHAI).astimezone(UTC)
-    done = uow.audit.record_ids_since(worker_id, PHONE_SHOWN, midnight)
-    return [(elder.id, elder.grid.path) for elder in shown if str(elder.id) not in done]
+    done = uow.audit.record_ids_since(worker_id, action, midnight)
+    return [(action, elder.id, elder.grid.path) for elder in shown if str(elder.id) not in done]
 
 
 def _totals(worker: Worker, stops: list[Stop]) -> Totals:

@@ -1,5 +1,5 @@
 """Recording what happened at a visit, once and only once per client_id, and the work it leaves behind:
-follow-ups, status-change proposals, proof-of-visit flags.
+follow-ups, status-change proposals, proof-of-visit flags, a registered home confirmed.
 
 Every record goes through two steps. First one read-only transaction checks a whole batch (retries already
 stored, planned visits, people, clocks). Then each new record is written in a transaction of its own that
@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy.exc import IntegrityError
 
 from visitsvc.access.scoping import Caller
-from visitsvc.field import recording
+from visitsvc.field import home_location, recording
 from visitsvc.field.outcomes import Advice, advice_for
 from visitsvc.field.thresholds import FieldRules
 from visitsvc.field.visit_input import VisitInput
@@ -199,6 +199,8 @@ def _write(uow: UnitOfWork, item: recording.Prepared) -> _Stored | DomainError:
             record = recording.new_record(item)
             uow.visits.add(record)
             uow.visits.add_all(recording.children(item, record.id))
+            if item.home is not None:
+                home_location.confirm(uow, item.home, visit_id=record.id)
             uow.commit()
             return _Stored(record.id, created=True)
     except IntegrityError:

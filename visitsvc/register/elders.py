@@ -14,6 +14,7 @@ from visitsvc.accounts import audit
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel import masking
 from visitsvc.kernel.errors import Conflict, Invalid
+from visitsvc.kernel.geo import haversine_m
 from visitsvc.model import (
     Area,
     AreaLevel,
@@ -28,6 +29,7 @@ from visitsvc.register.elder_validation import FIELD_NAMES, ElderData, normalize
 
 FINAL_STATUSES = frozenset({ElderStatus.DECEASED})
 MAX_FUTURE_EFFECTIVE = timedelta(days=31)
+SAME_PLACE_M = 1.0  # closer than this, a corrected position is the same place: its verification stands
 
 
 def _grid_for(uow: UnitOfWork, caller: Caller, code: str) -> Area:
@@ -63,13 +65,17 @@ def apply(elder: Elder, data: ElderData, grid: Area, *, today: date, at: datetim
             changes[name] = [_audit_value(name, old), _audit_value(name, value)]
             setattr(elder, name, value)
 
+    placed = (elder.lon, elder.lat) if getattr(elder, "id", None) is not None else None
     for name in FIELD_NAMES:
         if name in ("grid_code", "categories", "datum"):
             continue
         put(name, getattr(data, name))
-    if "lon" in changes or "lat" in changes or getattr(elder, "id", None) is None:
-        # Coordinates from the register count as known; without any the planner uses a stand-in.
-        elder.location_verified = elder.lon is not None
+    if placed is None or moved(placed, (elder.lon, elder.lat)):
+        # A position typed in (imported, registered or corrected) is a guess until a home visit stands at it
+        # (field/home_location.py); an entry registered before that rule keeps the flag it has.
+        if elder.location_verified:
+            changes["location_verified"] = [True, False]
+        elder.location_verified = False
     if getattr(elder, "grid_id", None) != grid.id:
         old_code = elder.grid.code if getattr(elder, "grid_id", None) else None
         changes["grid_code"] = [old_code, grid.code]
@@ -83,6 +89,15 @@ def apply(elder: Elder, data: ElderData, grid: Area, *, today: date, at: datetim
     if changes:
         elder.updated_at = at
     return changes
+
+
+def moved(before: tuple[float | None, float | None], after: tuple[float | None, float | None]) -> bool:
+    """A new position, not the same one written again: an export's seven decimals read back (about 1 cm off a
+    position a visit proposed) leave a confirmed home confirmed."""
+    (lon0, lat0), (lon1, lat1) = before, after
+    if lon0 is None or lat0 is None or lon1 is None or lat1 is None:
+        return (lon0, lat0) != (lon1, lat1)
+    return haversine_m(lon0, lat0, lon1, lat1) > SAME_PLACE_M
 
 
 def _audit_value(name: str, value: Any) -> Any:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import CursorResult, Select, select, update
 from sqlalchemy.orm import Session
 
 from visitsvc.access.scoping import Scope
@@ -97,6 +98,22 @@ class ElderRepository:
     def add(self, elder: Elder) -> Elder:
         self.session.add(elder)
         return elder
+
+    def verify_location(self, elder_id: int, *, lon: float, lat: float, at: datetime) -> bool:
+        """Mark a home verified only if it is still unverified and still at (lon, lat): of two writers, one
+        wins, and a position moved since is left a guess. The version moves on, as for any change to the row,
+        so an edit begun before it is told the row changed."""
+        result = self.session.execute(
+            update(Elder)
+            .where(
+                Elder.id == elder_id,
+                Elder.location_verified.is_(False),
+                Elder.lon == lon,
+                Elder.lat == lat,
+            )
+            .values(location_verified=True, updated_at=at, version=Elder.version + 1)
+        )
+        return isinstance(result, CursorResult) and result.rowcount == 1
 
     def add_status_change(self, change: StatusChange) -> None:
         self.session.add(change)
