@@ -21,3 +21,23 @@ class AbsenceSchema(StrictSchema):
     kind = fields.Enum(AbsenceKind, by_value=True)
     note = fields.String(allow_none=True)
     created_at = fields.DateTime()
+
+
+class ReplanSummarySchema(StrictSchema):
+    done = fields.Boolean(metadata={"description": "false: refused; tonight's re-plan moves the visits"})
+    version = fields.Integer(allow_none=True, metadata={"description": "the plan version now current"})
+    created = fields.Boolean(metadata={"description": "a new version was written"})
+    moved = fields.Integer(metadata={"description": "owed visits now on another day or worker"})
+    to_colleagues = fields.Integer(metadata={"description": "of them, taken on by a worker of another grid"})
+    refused = fields.String(
+        allow_none=True, metadata={"description": "why not: not_found (no plan this month), plan_running"}
+    )
+    message = fields.String(allow_none=True)
+
+
+class AbsenceReportSchema(AbsenceSchema):
+    replan = fields.Nested(
+        ReplanSummarySchema,
+        allow_none=True,
+        metadata={"description": "today's re-plan when the absence covers today; null: the nightly one"},
+    )

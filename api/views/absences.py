@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.runtime import caller, uow
-from api.schemas.absences import AbsenceInSchema, AbsenceSchema
-from visitsvc.kernel.errors import Forbidden
+from api.schemas.absences import AbsenceInSchema, AbsenceReportSchema, AbsenceSchema
+from visitsvc.field import sick_report
 from visitsvc.register import absences
 from visitsvc.register.absences import AbsenceRead
 
@@ -40,10 +41,11 @@ class WorkerAbsence(MethodView):
 @blp.route("/me/absences")
 class MyAbsences(MethodView):
     @blp.arguments(AbsenceInSchema)
-    @blp.response(201, AbsenceSchema)
-    def post(self, body: dict[str, Any]) -> AbsenceRead:
-        """A grid worker reports being away (a sick day in the morning)."""
-        me = caller()
-        if me.worker_id is None:
-            raise Forbidden("仅限登录的工作人员")
-        return absences.add_absence(uow(), caller=me, worker_id=me.worker_id, **body)
+    @blp.response(201, AbsenceReportSchema)
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A grid worker reports being away (请假/报病). A future absence is stored and the nightly re-plan
+        moves its visits; one that covers today also re-plans today at once, as `POST /replan` does for a
+        supervisor (run as the system, audited as the worker's). The absence is stored even when that re-plan
+        is refused (no plan this month, a plan run under way): `replan.done` is then false."""
+        report = sick_report.report_absence(uow(), caller=caller(), **body)
+        return {**asdict(report.absence), "replan": report.replan}

@@ -12,6 +12,7 @@ from flask_smorest.fields import Upload
 from api.blueprint import Blueprint
 from api.runtime import caller, runtime, uow
 from api.schemas.common import ErrorSchema, StrictSchema
+from api.schemas.owed import OwedPageSchema, OwedQuery
 from api.schemas.route import DayRouteSchema, RouteQuery
 from api.schemas.visits import (
     PhotoOutSchema,
@@ -21,7 +22,8 @@ from api.schemas.visits import (
     VisitOutSchema,
     to_input,
 )
-from visitsvc.field import todays_route, visit_photos, visits
+from visitsvc.field import owed_this_month, todays_route, visit_photos, visits
+from visitsvc.field.owed_this_month import OwedPage
 from visitsvc.field.todays_route import DayRoute
 from visitsvc.field.visit_photos import PhotoRead
 from visitsvc.field.visits import VisitRead
@@ -57,6 +59,20 @@ class MyRoute(MethodView):
         """
         day = todays_route.day_route(uow(), caller=caller(), day=query["date"])
         return day, 200, {"Cache-Control": "no-store"}
+
+
+@blp.route("/me/owed")
+class MyOwed(MethodView):
+    @blp.arguments(OwedQuery, location="query")
+    @blp.response(200, OwedPageSchema)
+    def get(self, query: dict[str, Any]) -> OwedPage:
+        """本月待访: the caller's people not yet covered this month (default: the current month in Beijing
+        time), of their grids and those the plan gives them from others: what is owed, why it is not done
+        yet, the next planned day and kind, and whether that visit is the caller's. Counted as the missed
+        list counts. Ordered by elder id; pass `next_cursor` back. Grid workers only (others 403)."""
+        return owed_this_month.owed_this_month(
+            uow(), caller=caller(), month=query["month"], limit=query["limit"], after_id=query["cursor"]
+        )
 
 
 @blp.route("/visits")

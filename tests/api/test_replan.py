@@ -5,47 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, time
 
-import pytest
 from flask.testing import FlaskClient
 
 from tests.api.conftest import Headers
-from tests.factories import SYSTEM, District, elder_data
-from tests.fieldwork import set_elder
+from tests.api.solved_december import DECEMBER, current, planned
+from tests.factories import SYSTEM, District
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI, FixedClock
-from visitsvc.kernel.month import Month
-from visitsvc.model import AbsenceKind, Category, PlannedVisit
-from visitsvc.planning.month_plan import plan_month
-from visitsvc.planning.route_problems import PlanningSettings
-from visitsvc.register import absences, elders
+from visitsvc.model import AbsenceKind, PlannedVisit
+from visitsvc.register import absences
 
 Login = Callable[[str], Headers]
-DECEMBER = Month(2026, 12)
-
-
-@pytest.fixture
-def planned(uow: UnitOfWork, district: District) -> list[PlannedVisit]:
-    """December planned on 25 November: everyone owed one home visit (71 years old), four of them in a1."""
-    for key in ("elder_a1", "elder_a2", "elder_b1"):
-        set_elder(uow, district.elders[key], birth_date=date(1955, 3, 1))
-    for n in range(3):
-        data = elder_data(
-            district.codes["grid_a1"],
-            birth_date=date(1950, 8, 2),
-            categories=frozenset({Category.EMPTY_NEST}),
-        )
-        district.elders[f"a1_{n}"] = elders.create_elder(uow, caller=SYSTEM, data=data).id
-    plan_month(
-        uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=PlanningSettings(solution_limit=30)
-    )
-    return current(uow)
-
-
-def current(uow: UnitOfWork) -> list[PlannedVisit]:
-    with uow:
-        latest = uow.plans.latest(DECEMBER)
-        assert latest is not None
-        return uow.plans.visits(latest.id)
+__all__ = ["planned"]  # a fixture: pytest finds it by name in this module
 
 
 def sick_today(uow: UnitOfWork, clock: FixedClock, worker_id: int, rows: list[PlannedVisit]) -> date:

@@ -13,7 +13,7 @@ from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
-from visitsvc.model import Category, Elder
+from visitsvc.model import Category, Elder, VisitKind
 from visitsvc.planning import coverage
 from visitsvc.planning.coverage import Attempt, ElderCoverage, ElderMonth, Slot, Tally
 from visitsvc.planning.month_facts import elder_facts
@@ -33,6 +33,7 @@ class PersonCoverage:
     categories: frozenset[Category]
     result: ElderCoverage
     next_worker_id: int | None  # who the current plan sends next
+    next_kind: VisitKind | None  # and how: a home visit or a phone call
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,12 +128,12 @@ def _evaluate(
     timelines = uow.status_timelines.of(ids)
     latest = uow.plans.latest(month)
     slots: dict[int, list[Slot]] = defaultdict(list)
-    next_worker: dict[int, list[tuple[date, str, int]]] = defaultdict(list)
+    next_visit: dict[int, list[tuple[date, str, int, VisitKind]]] = defaultdict(list)
     unplanned: dict[int, dict[str, str]] = defaultdict(dict)
     if latest is not None:
         for row in uow.months.slots(latest.id, ids):
             slots[row.elder_id].append(Slot(row.obligation, row.day, row.kind, row.substituted))
-            next_worker[row.elder_id].append((row.day, row.obligation, row.worker_id))
+            next_visit[row.elder_id].append((row.day, row.obligation, row.worker_id, row.kind))
         for missing in uow.months.unplanned(latest.id, ids):
             unplanned[missing.elder_id][missing.obligation] = missing.reason
     evidence = Evidence(slots, unplanned, first_planned_of(uow, month, ids), attempts_of(uow, month, ids))
@@ -145,10 +146,10 @@ def _evaluate(
     for elder in elders:
         result = results[elder.id]
         grid = elder.grid
-        worker = _next_worker(result, next_worker[elder.id]) if result.next_planned else None
+        worker, kind = _next_visit(result, next_visit[elder.id]) if result.next_planned else (None, None)
         people.append(
             PersonCoverage(
-                elder.id, elder.name, grid.id, grid.code, grid.path, elder.categories, result, worker
+                elder.id, elder.name, grid.id, grid.code, grid.path, elder.categories, result, worker, kind
             )
         )
     return people
@@ -166,6 +167,14 @@ def attempts_of(uow: UnitOfWork, month: Month, ids: list[int]) -> dict[int, list
     return attempts
 
 
-def _next_worker(result: ElderCoverage, planned: list[tuple[date, str, int]]) -> int | None:
+def _next_visit(
+    result: ElderCoverage, planned: list[tuple[date, str, int, VisitKind]]
+) -> tuple[int | None, VisitKind | None]:
+    """Who the plan sends on the next planned day for an obligation still unsettled, and how."""
     owed = {o.key for o in result.unsettled}
-    return next((w for d, key, w in sorted(planned) if d == result.next_planned and key in owed), None)
+    found = (
+        (worker, kind)
+        for day, key, worker, kind in sorted(planned)
+        if day == result.next_planned and key in owed
+    )
+    return next(found, (None, None))
