@@ -8,12 +8,14 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.api.conftest import Headers
 from tests.api.solved_december import DECEMBER, current, first_day_of, morning_of, planned
-from tests.factories import District
+from tests.factories import District, id_number
+from visitsvc.field import sick_report
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.model import AuditEntry, PlannedVisit
@@ -155,3 +157,31 @@ def test_a_supervisors_absence_for_a_worker_is_stored_for_the_nightly_run_or_pos
     assert versions(uow) == [1]
     mine = client.post("/api/v1/me/absences", json=away(today + timedelta(days=7)), headers=login("sup_a"))
     assert mine.status_code == 422, "only grid workers are away from a route"
+
+
+def test_a_re_plan_that_breaks_keeps_the_absence_answers_201_and_logs_no_message(
+    client: FlaskClient,
+    uow: UnitOfWork,
+    clock: FixedClock,
+    district: District,
+    login: Login,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A bug in the re-plan must not turn a stored absence into a 500 that the phone retries into a 409."""
+
+    number = id_number()  # made at run time: the logged frames quote source lines, never values
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"no route for {number}")  # an error's text may hold personal data
+
+    monkeypatch.setattr(sick_report.replanning, "replan_today", broken)
+    clock.set(datetime(2026, 12, 7, 8, 0, tzinfo=SHANGHAI))
+    response = client.post("/api/v1/me/absences", json=away(date(2026, 12, 7)), headers=login("w_a1"))
+    assert response.status_code == 201, response.json
+    summary = response.json["replan"]
+    assert (summary["done"], summary["refused"]) == (False, "replan_failed")
+    assert "今晚" in summary["message"]
+    assert absences_of(client, district.accounts["w_a1"], login) == ["2026-12-07"]
+    assert "RuntimeError" in caplog.text
+    assert number not in caplog.text

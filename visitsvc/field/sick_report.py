@@ -10,11 +10,13 @@ moves the visits. Who triggered a re-plan is audited beside the plan version the
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
 from visitsvc.access.scoping import ROOT_PATH, Caller, filing_path
 from visitsvc.accounts import audit
+from visitsvc.infrastructure import tracebacks
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import DomainError, Forbidden
 from visitsvc.model import AbsenceKind
@@ -24,6 +26,7 @@ from visitsvc.register import absences
 from visitsvc.register.absences import AbsenceRead
 
 TRIGGERED = "absence.replan_today"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,11 @@ def report_absence(
         )
     except DomainError as refusal:
         summary = ReplanSummary.deferred(refusal)
+    except Exception as exc:
+        # The absence is stored: a 500 would have the phone retry it into a 409. Logged by type and frames
+        # only (an error's text may hold personal data); the nightly re-plan tries again.
+        log.error("same-morning re-plan failed: %s", tracebacks.safe_traceback(exc))
+        summary = ReplanSummary.deferred(DomainError("今天的重新规划未能完成", code="replan_failed"))
     _audit(uow, caller, absence, summary)
     return AbsenceReport(absence, summary)
 
