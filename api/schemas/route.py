@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from api.schemas.common import StrictSchema
 from api.schemas.register import enum
@@ -11,6 +11,14 @@ from visitsvc.model import AbilityLevel, Category, Sex, VisitKind, VisitOutcome
 
 class RouteQuery(StrictSchema):
     date = fields.Date(load_default=None, metadata={"description": "默认：今天（Asia/Shanghai）"})
+    since_version = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={
+            "description": "手机上这一天所持的计划版本（上次取到的 plan_version）："
+            "当前版本更新时，答复带 changes；该日所在月份没有此版本时 422"
+        },
+    )
 
 
 class OpenFollowUpSchema(Schema):
@@ -93,8 +101,43 @@ class TotalsSchema(Schema):
     distance_km = fields.Float()
 
 
+class MovedStopSchema(Schema):
+    visit_id = fields.Integer(metadata={"description": "当前版本中的 visit_id（见 stops）"})
+    from_visit_id = fields.Integer(metadata={"description": "since_version 中同一探访的 visit_id"})
+    from_order = fields.Integer()
+    from_arrival = fields.Time(allow_none=True, format="%H:%M")
+    from_kind = enum(VisitKind)
+
+
+class RouteChangesSchema(Schema):
+    since_version = fields.Integer()
+    added = fields.List(fields.Integer(), metadata={"description": "新增站点的 visit_id（当前版本）"})
+    removed = fields.List(
+        fields.Integer(),
+        metadata={"description": "不再在这一天的站点的 visit_id（since_version 中的，即手机上持有的）"},
+    )
+    moved = fields.List(
+        fields.Nested(MovedStopSchema),
+        metadata={"description": "时间、相对顺序或方式（上门/电话）变了的站点"},
+    )
+
+
 class DayRouteSchema(Schema):
     date = fields.Date()
     plan_version = fields.Integer(allow_none=True)
     stops = fields.List(fields.Nested(StopSchema))
     totals = fields.Nested(TotalsSchema)
+    next_day = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "这一天之后本人有站点的第一天（本月及下月的当前计划版本），没有为 null；"
+            "手机提前取来，当天无站点时打开它"
+        },
+    )
+    changes = fields.Nested(
+        RouteChangesSchema,
+        allow_none=True,
+        metadata={
+            "description": "仅当给出 since_version 且当前版本更新时：这一天相对该版本的变化；否则 null"
+        },
+    )

@@ -56,8 +56,15 @@ class MyRoute(MethodView):
         Send the last ETag in If-None-Match: an unchanged route answers 304 with no body. The answer is
         never stored by a cache (no-store: names, addresses, phones, emergency contacts); the app keeps its
         own copy. A stop's phone and its emergency contact's phone are unmasked, each audited once a day.
+
+        `next_day` is the first later day with stops (this month's and next month's current plans), for the
+        app to fetch ahead and open on a day without stops. With `since_version` (the plan_version the phone
+        holds for this day), a newer current version adds `changes`: the day's stops added, removed and
+        moved since, by visit_id; otherwise `changes` is null.
         """
-        day = todays_route.day_route(uow(), caller=caller(), day=query["date"])
+        day = todays_route.day_route(
+            uow(), caller=caller(), day=query["date"], since_version=query["since_version"]
+        )
         return day, 200, {"Cache-Control": "no-store"}
 
 

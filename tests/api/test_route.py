@@ -221,6 +221,8 @@ def test_a_day_without_a_plan_is_an_empty_route(
         "plan_version": None,
         "stops": [],
         "totals": {"stops": 0, "travel_minutes": 0, "distance_km": 0.0},
+        "next_day": None,
+        "changes": None,
     }
     assert client.get(URL, query_string={"date": "tomorrow"}, headers=login("w_a1")).status_code == 422
     assert client.get(URL).status_code == 401

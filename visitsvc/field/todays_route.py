@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from itertools import pairwise
+from typing import TypeAlias
 
 import routing
 from visitsvc.access.scoping import Caller, require_supervisor
 from visitsvc.accounts import audit
-from visitsvc.field import navigation
+from visitsvc.field import navigation, route_changes
+from visitsvc.field.route_changes import RouteChanges, in_route_order
 from visitsvc.field.visit_input import FindingStatus
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel import idnumber
@@ -122,15 +124,23 @@ class Totals:
     distance_km: float
 
 
+Day: TypeAlias = date  # for the fields after DayRoute's own `date`
+
+
 @dataclass(frozen=True, slots=True)
 class DayRoute:
     date: date
     plan_version: int | None
     stops: list[Stop]
     totals: Totals
+    # The phone's own route only: the first later day with stops, fetched ahead and opened on a day without.
+    next_day: Day | None = None
+    changes: RouteChanges | None = None  # only when asked, since a version older than the current one
 
 
-def day_route(uow: UnitOfWork, *, caller: Caller, day: date | None = None) -> DayRoute:
+def day_route(
+    uow: UnitOfWork, *, caller: Caller, day: date | None = None, since_version: int | None = None
+) -> DayRoute:
     with uow:
         day = day or uow.clock.today()
         try:
@@ -138,12 +148,15 @@ def day_route(uow: UnitOfWork, *, caller: Caller, day: date | None = None) -> Da
         except ValueError:
             raise invalid_field("date", "日期超出范围") from None
         version = uow.plans.latest(month)
+        then = route_changes.version_since(uow, month, version, since_version)
         worker = uow.workers.find_by_account_id(caller.worker_id) if caller.worker_id is not None else None
-        if version is None or worker is None:
+        if worker is None:
             return DayRoute(day, None, [], Totals(0, 0, 0.0))
-        planned = uow.visits.day_of(version.id, worker.id, day)
-        # Home visits in route order, then phone calls: the planner numbers them so, this keeps it true.
-        planned.sort(key=lambda pv: (pv.kind is VisitKind.PHONE, pv.seq, pv.id))
+        next_day = uow.plans.next_planned_day(worker.id, day, _this_and_next(month))
+        if version is None:
+            return DayRoute(day, None, [], Totals(0, 0, 0.0), next_day)
+        planned = in_route_order(uow.visits.day_of(version.id, worker.id, day))
+        changes = None if then is None else route_changes.day_changes(uow, then, worker.id, day, planned)
         ids = sorted({pv.elder_id for pv in planned})
         # The plan is the assignment: a person of another grid planned for this worker is theirs to see.
         elders = uow.elders.by_ids(ids)
@@ -162,7 +175,7 @@ def day_route(uow: UnitOfWork, *, caller: Caller, day: date | None = None) -> Da
         unaudited: list[tuple[str, int, str]] = []
         for action, who in shown.items():
             unaudited += _not_yet_audited(uow, worker.id, action, who)
-        route = DayRoute(day, version.number, stops, _totals(worker, stops))
+        route = DayRoute(day, version.number, stops, _totals(worker, stops), next_day, changes)
     if unaudited:
         # A transaction of its own that starts with its INSERTs: on SQLite, one that had read first could not
         # write after another request's commit (ADR 0006). Two polls at the same instant may both write.
@@ -206,8 +219,7 @@ def worker_day_route(uow: UnitOfWork, *, caller: Caller, worker_id: int, day: da
         version = uow.plans.latest(month)
         if version is None:
             return WorkerDay(worker.id, worker.name, start, DayRoute(day, None, [], Totals(0, 0, 0.0)), 0)
-        planned = uow.visits.day_of(version.id, worker.id, day)
-        planned.sort(key=lambda pv: (pv.kind is VisitKind.PHONE, pv.seq, pv.id))
+        planned = in_route_order(uow.visits.day_of(version.id, worker.id, day))
         visible = uow.elders.visible_ids(caller.scope, {pv.elder_id for pv in planned})
         ids = sorted(visible)
         elders = uow.elders.by_ids(ids)
@@ -231,6 +243,14 @@ def worker_day_route(uow: UnitOfWork, *, caller: Caller, worker_id: int, day: da
         ]
         route = DayRoute(day, version.number, stops, _totals(worker, stops))
         return WorkerDay(worker.id, worker.name, start, route, len(planned) - len(stops))
+
+
+def _this_and_next(month: Month) -> list[Month]:
+    """Where a next day with stops is looked for: a day late in the month opens next month's plan."""
+    try:
+        return [month, month.next()]
+    except ValueError:  # the last month there is
+        return [month]
 
 
 def _stop(

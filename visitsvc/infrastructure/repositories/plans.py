@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from visitsvc.access.scoping import Scope
 from visitsvc.infrastructure.repositories.month_text import month_text
@@ -31,6 +32,31 @@ class PlanRepository:
     def latest(self, month: Month) -> PlanVersion | None:
         query = self._of_month(month).order_by(PlanVersion.number.desc()).limit(1)
         return self.session.scalar(query)
+
+    def numbered(self, month: Month, number: int) -> PlanVersion | None:
+        return self.session.scalar(self._of_month(month).where(PlanVersion.number == number))
+
+    def next_planned_day(self, worker_id: int, after: date, months: Sequence[Month]) -> date | None:
+        """The first day after `after` with a visit of the worker in the current version of one of `months`:
+        one query, whatever the number of days in between."""
+        newer = aliased(PlanVersion)
+        current = (
+            ~select(newer.id)
+            .where(newer.month == PlanVersion.month, newer.number > PlanVersion.number)
+            .exists()
+        )
+        query = (
+            select(func.min(PlannedVisit.day))
+            .join(PlanVersion, PlanVersion.id == PlannedVisit.version_id)
+            .where(
+                PlannedVisit.worker_id == worker_id,
+                PlannedVisit.day > after,
+                PlanVersion.month.in_([month_text(m) for m in months]),
+                current,
+            )
+        )
+        found: date | None = self.session.scalar(query)
+        return found
 
     def first(self, month: Month) -> PlanVersion | None:
         return self.session.scalar(self._of_month(month).order_by(PlanVersion.number).limit(1))
