@@ -33,6 +33,7 @@ from visitsvc.model import (
     Elder,
     FollowUp,
     PlannedVisit,
+    PlanVersion,
     Sex,
     VisitKind,
     VisitOutcome,
@@ -152,7 +153,7 @@ def day_route(
         worker = uow.workers.find_by_account_id(caller.worker_id) if caller.worker_id is not None else None
         if worker is None:
             return DayRoute(day, None, [], Totals(0, 0, 0.0))
-        next_day = uow.plans.next_planned_day(worker.id, day, _this_and_next(month))
+        next_day = uow.plans.next_planned_day(worker.id, day, _current_versions(uow, version, month))
         if version is None:
             return DayRoute(day, None, [], Totals(0, 0, 0.0), next_day)
         planned = in_route_order(uow.visits.day_of(version.id, worker.id, day))
@@ -245,12 +246,14 @@ def worker_day_route(uow: UnitOfWork, *, caller: Caller, worker_id: int, day: da
         return WorkerDay(worker.id, worker.name, start, route, len(planned) - len(stops))
 
 
-def _this_and_next(month: Month) -> list[Month]:
-    """Where a next day with stops is looked for: a day late in the month opens next month's plan."""
+def _current_versions(uow: UnitOfWork, current: PlanVersion | None, month: Month) -> list[int]:
+    """Where a next day with stops is looked for: this month's current version and next month's (a day late
+    in the month opens next month's plan). Older versions never count: their days were planned again."""
     try:
-        return [month, month.next()]
+        following = uow.plans.latest(month.next())
     except ValueError:  # the last month there is
-        return [month]
+        following = None
+    return [v.id for v in (current, following) if v is not None]
 
 
 def _stop(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from visitsvc.access.scoping import Scope
 from visitsvc.infrastructure.repositories.month_text import month_text
@@ -36,26 +36,18 @@ class PlanRepository:
     def numbered(self, month: Month, number: int) -> PlanVersion | None:
         return self.session.scalar(self._of_month(month).where(PlanVersion.number == number))
 
-    def next_planned_day(self, worker_id: int, after: date, months: Sequence[Month]) -> date | None:
-        """The first day after `after` with a visit of the worker in the current version of one of `months`:
-        one query, whatever the number of days in between."""
-        newer = aliased(PlanVersion)
-        current = (
-            ~select(newer.id)
-            .where(newer.month == PlanVersion.month, newer.number > PlanVersion.number)
-            .exists()
-        )
-        query = (
-            select(func.min(PlannedVisit.day))
-            .join(PlanVersion, PlanVersion.id == PlannedVisit.version_id)
-            .where(
+    def next_planned_day(self, worker_id: int, after: date, version_ids: Sequence[int]) -> date | None:
+        """The first day after `after` with a visit of the worker in one of these versions: one query,
+        whatever the number of days in between."""
+        if not version_ids:
+            return None
+        found: date | None = self.session.scalar(
+            select(func.min(PlannedVisit.day)).where(
+                PlannedVisit.version_id.in_(version_ids),
                 PlannedVisit.worker_id == worker_id,
                 PlannedVisit.day > after,
-                PlanVersion.month.in_([month_text(m) for m in months]),
-                current,
             )
         )
-        found: date | None = self.session.scalar(query)
         return found
 
     def first(self, month: Month) -> PlanVersion | None:
