@@ -48,7 +48,9 @@ def phone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PhoneServ
     require_chromium()
     month = month_to_plan(SystemClock().today())
     base = tmp_path_factory.getbasetemp()
-    demo = shared_demo(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base, month)
+    base = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    # VISITSVC_E2E_DEMO_DIR keeps the seeded demo between runs (while writing tests: saves ~30 s a run)
+    demo = shared_demo(Path(os.environ.get("VISITSVC_E2E_DEMO_DIR") or base), month)
     server = PhoneServer(private_copy(demo, tmp_path_factory.mktemp("phone") / "demo.db"), month)
     yield server
     server.stop()
