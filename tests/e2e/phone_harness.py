@@ -158,7 +158,12 @@ class Phone:
         form.locator("input[name=password]").fill(password)
         form.locator("button[type=submit], input[type=submit]").first.click()
         form.wait_for(state="hidden", timeout=WAIT_MS)
-        self.wait_ready()
+        self.wait_day(None)
+
+    def wait_day(self, day: str | None) -> None:
+        """The day list drawn (`ready` may have resolved earlier, for the login form)."""
+        heading = '[data-screen="today"] h1[data-day]' + (f'[data-day="{day}"]' if day else "")
+        self.page.locator(heading).wait_for(timeout=WAIT_MS)
 
     def wait_offline_ready(self) -> None:
         """The service worker is active, so it holds the shell: the next navigation goes through it."""

@@ -86,6 +86,7 @@ class Worker:
         self.phone = Phone.open(self.context)
         self.phone.goto(f"/m/?date={self.day}")
         self.phone.login(account)
+        self.phone.wait_day(self.day)
         self.phone.wait_offline_ready()
 
     @property
@@ -140,7 +141,7 @@ def test_records_made_with_the_server_stopped_are_sent_once_when_it_is_back(
     response = page.reload()
     assert response is not None
     assert response.from_service_worker, "the service worker answered the reload"
-    w.phone.wait_ready()
+    w.phone.wait_day(w.day)
     assert w.drawn() == w.stop_ids, "the route is there offline"
     shot(w, "offline-today")
 
