@@ -30,3 +30,10 @@ export function show(screen) {
 export function $(selector) {
   return document.querySelector(selector);
 }
+
+// replaceChildren that skips the null/false of optional parts, as h() does.
+export function fill(node, ...children) {
+  node.replaceChildren();
+  append(node, children);
+  return node;
+}

@@ -1,5 +1,5 @@
 // 待发送: what the server does not have yet, and what it refused or already held differently.
-import { h, show } from '../dom.js';
+import { fill, h, show } from '../dom.js';
 import * as labels from '../labels.js';
 import * as outbox from '../outbox.js';
 import * as session from '../session.js';
@@ -10,7 +10,7 @@ export async function outboxScreen({ onCorrect, syncNow }) {
   show(screen);
   const draw = async () => {
     const items = (await outbox.mine(session.get().username)).sort((a, b) => a.created_at - b.created_at);
-    screen.replaceChildren(
+    fill(screen,
       h('h1', { text: `待发送（${items.length}）` }),
       h('button', { type: 'button', class: 'primary', 'data-action': 'sync', text: '立即发送',
         onclick: async () => { await syncNow(); await draw(); } }),

@@ -1,5 +1,5 @@
 // 本月待访: the worker's people still owed a visit this month, kept for offline reading.
-import { h, show } from '../dom.js';
+import { fill, h, show } from '../dom.js';
 import * as labels from '../labels.js';
 import * as api from '../api.js';
 import * as store from '../store.js';
@@ -37,7 +37,7 @@ export async function owedScreen() {
 }
 
 function draw(screen, entry, warning) {
-  screen.replaceChildren(
+  fill(screen,
     h('h1', { text: entry ? `本月待访（${entry.month}）· ${entry.items.length} 人` : '本月待访' }),
     warning ? h('p', { class: 'notice warn', text: warning }) : null,
     entry && !entry.items.length ? h('p', { class: 'notice', text: '本月的探访都已完成' }) : null,

@@ -1,5 +1,5 @@
 // 今日路线: the day's stops in route order, drawn from the phone's copy first, then from the server.
-import { h, show } from '../dom.js';
+import { fill, h, show } from '../dom.js';
 import * as labels from '../labels.js';
 import * as routes from '../routes.js';
 import * as outbox from '../outbox.js';
@@ -50,7 +50,7 @@ async function drawMissing(screen, date, error) {
   const text = error instanceof session.Offline || !isOnline()
     ? `离线：手机上没有${labels.dayWord(date)}的路线`
     : `路线读取失败：${error.message}`;
-  screen.replaceChildren(h('h1', { text: labels.dayWord(date) }), h('p', { class: 'notice warn', 'data-notice': 'missing', text }));
+  fill(screen, h('h1', { text: labels.dayWord(date) }), h('p', { class: 'notice warn', 'data-notice': 'missing', text }));
 }
 
 async function drawDay(screen, entry, notice, onRecord) {
@@ -59,7 +59,7 @@ async function drawDay(screen, entry, notice, onRecord) {
   const recorded = await outbox.recordedVisits(me.username);
   const advice = (await store.get('meta', 'advice')) || [];
   const fetched = new Date(entry.fetched_at).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' });
-  screen.replaceChildren(
+  fill(screen,
     h('h1', { 'data-day': route.date, text: `${labels.dayWord(route.date)} · ${route.stops.length} 站` }),
     h('p', { class: 'muted', text: `计划第 ${route.plan_version || '-'} 版 · ${fetched} 更新` }),
     notice ? h('p', { class: 'notice', 'data-notice': 'next-day', text: notice }) : null,
