@@ -126,7 +126,7 @@ def worker_of(browser: Browser, server: PhoneServer) -> Iterator[Any]:
 
 
 def shot(worker: Worker, name: str) -> None:
-    worker.phone.shot(screenshots_dir() / f"m-{name}.png")
+    worker.phone.shot(screenshots_dir() / f"phone-{name}.png")
 
 
 def test_records_made_with_the_server_stopped_are_sent_once_when_it_is_back(
