@@ -155,6 +155,9 @@ def test_records_made_with_the_server_stopped_are_sent_once_when_it_is_back(
     assert len(set(client_ids)) == 3
     assert len(with_photo) == 1
     assert w.held(client_ids) == dict.fromkeys(client_ids, 0), "nothing reached the stopped server"
+    cached = page.evaluate(LEFT_BEHIND, DB_NAME)["caches"]
+    assert cached, "the shell is in Cache Storage"
+    assert not [url for urls in cached.values() for url in urls if "/api/" in url], "no API answer cached"
 
     server.start()
     w.context.set_offline(False)
@@ -266,13 +269,12 @@ def test_a_conflict_shows_the_stored_record_and_can_be_discarded(worker_of: Any,
     theirs.pop("photos", None)
     stored = server.served.call("POST", "/api/v1/visits", body=theirs, account="w004")
 
-    fetched: list[str] = []
-    page.on("request", lambda r: fetched.append(r.url) if f"/api/v1/visits/{stored['id']}" in r.url else None)
     w.context.set_offline(False)
     page.locator('[data-nav="outbox"]').first.click()
     entry = page.locator(f'[data-outbox-id="{client_id}"]')
-    entry.locator("[data-conflict]").wait_for(state="visible")
-    assert fetched, "the stored record was fetched to be shown"
+    shown = entry.locator(f'[data-conflict] [data-stored-visit="{stored["id"]}"]')
+    shown.wait_for(state="visible")
+    assert "不在家" in shown.inner_text(), "the server's record is shown, not the phone's"
     assert w.phone.pending() == "1", "a conflict is not acknowledged"
     shot(w, "outbox-conflict")
 
