@@ -145,8 +145,12 @@ class Phone:
 
         phone.page.on("console", listen)
         phone.page.on("pageerror", lambda error: phone.problems.append(str(error)))
-        phone.page.on("dialog", lambda dialog: dialog.accept())
+        phone.page.on("dialog", phone.accept_dialog)
         return phone
+
+    @staticmethod
+    def accept_dialog(dialog: Any) -> None:
+        dialog.accept()
 
     def goto(self, path: str) -> Any:
         response = self.page.goto(path)
