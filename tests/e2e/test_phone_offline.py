@@ -172,19 +172,20 @@ def test_records_made_with_the_server_stopped_are_sent_once_when_it_is_back(
 
 
 def test_a_sync_whose_answer_is_lost_and_a_page_closed_mid_sync_is_resent_and_stored_once(
-    worker_of: Any,
+    worker_of: Any, server: PhoneServer, tmp_path: Path
 ) -> None:
     w = worker_of("w002")
     w.context.set_offline(True)  # the server runs; the phone cannot reach it
-    for visit_id in w.stop_ids[:3]:
-        w.phone.record(visit_id)
+    for n, visit_id in enumerate(w.stop_ids[:3]):
+        w.phone.record(visit_id, photo=jpeg(tmp_path / "门口.jpg") if n == 0 else None)
     w.phone.wait_pending(3)
     client_ids = w.client_ids()
+    [with_photo] = [str(item["client_id"]) for item in w.phone.outbox() if item["photos"]]
 
     lost: list[str] = []
 
     def lose_the_answer(route: Any) -> None:
-        route.fetch()  # the batch reaches the server and is stored ...
+        route.fetch()  # the request reaches the server and is stored ...
         lost.append(route.request.url)
         route.abort()  # ... and its answer never reaches the phone
 
@@ -201,10 +202,24 @@ def test_a_sync_whose_answer_is_lost_and_a_page_closed_mid_sync_is_resent_and_st
     again = Phone.open(w.context)
     resent: list[str] = []
     again.page.on("request", lambda r: resent.append(r.url) if "/api/v1/me/sync" in r.url else None)
+    photo_answers_lost: list[str] = []
+
+    def lose_the_first_photo_answer(route: Any) -> None:
+        if photo_answers_lost:
+            route.continue_()
+            return
+        route.fetch()
+        photo_answers_lost.append(route.request.url)
+        route.abort()
+
+    again.page.route("**/api/v1/visits/*/photos", lose_the_first_photo_answer)
     again.goto(f"/m/?date={w.day}")
     again.wait_pending(0)
     assert resent, "the reopened page sent its outbox again"
     assert w.held(client_ids) == dict.fromkeys(client_ids, 1), "and the server still holds each once"
+    again.wait_photos_sent()
+    assert photo_answers_lost, "the photo's answer was lost once"
+    assert photos_of(server.database, with_photo) == 1, "the photo sent again is stored once"
     assert again.problems == []
 
 
