@@ -362,7 +362,11 @@ def test_a_new_version_waits_while_a_record_is_written_and_the_outbox_survives_i
     page.wait_for_function(
         "async v => (await caches.keys()).join() === 'visitsvc-m-' + v", arg=NEXT_VERSION, timeout=30_000
     )
-    w.phone.wait_day(w.day)
+    try:
+        w.phone.wait_day(w.day)
+    except Exception:
+        print("DEBUG", page.url, page.inner_text("body"), w.phone.problems)
+        raise
     w.phone.wait_pending(2)
     client_ids = w.client_ids()
     page.unroute("**/api/v1/me/sync")
