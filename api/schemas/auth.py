@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import Schema, fields
 
 from api.schemas.common import StrictSchema, text
+from api.schemas.register import enum
+from visitsvc.model import Role
 
 
 class LoginSchema(StrictSchema):
@@ -29,3 +31,17 @@ class TokenSchema(StrictSchema):
     # True after an admin set the password: every call but /me/password, /auth/refresh and /auth/logout
     # answers 403 password_change_required until the owner chooses their own.
     password_change_required = fields.Boolean()
+
+
+class AccountAreaSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class ProfileSchema(Schema):
+    username = fields.String()
+    name = fields.String()
+    role = enum(Role)
+    worker_id = fields.Integer(metadata={"description": "手机应用据此把离线待发送的记录绑定到本账号"})
+    area = fields.Nested(AccountAreaSchema, allow_none=True, metadata={"description": "督导、管理员所辖区域"})
+    grids = fields.List(fields.Nested(AccountAreaSchema), metadata={"description": "网格员的网格"})

@@ -177,8 +177,17 @@ class VisitOutSchema(Schema):
 class SyncResultSchema(Schema):
     client_id = fields.String(allow_none=True)
     status = enum(SyncStatus)
-    visit_id = fields.Integer(allow_none=True)
+    visit_id = fields.Integer(
+        allow_none=True,
+        metadata={
+            "description": "created/duplicate：记录 id；conflict：持有该 client_id 的本人记录"
+            "（GET /visits/{id} 可取回以供比对）"
+        },
+    )
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    advice = fields.List(
+        enum(Advice), metadata={"description": "created/duplicate：与 POST /visits 相同的建议"}
+    )
 
 
 class SyncOutSchema(Schema):

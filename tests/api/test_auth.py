@@ -135,3 +135,24 @@ def test_logout_ends_the_session(client: FlaskClient, district: District) -> Non
     assert (
         client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
     )
+
+
+def test_me_names_the_account_its_role_and_its_grids_and_nothing_personal(
+    client: FlaskClient, district: District
+) -> None:
+    worker = token(client, "w_a1").json["access_token"]
+    me = client.get("/api/v1/me", headers=bearer(worker)).json
+    assert me == {
+        "username": "w_a1",
+        "name": "张网格",
+        "role": "grid_worker",
+        "worker_id": district.accounts["w_a1"],
+        "area": None,
+        "grids": [{"code": district.codes["grid_a1"], "name": "保俶一网格"}],
+    }
+    supervisor = token(client, "sup_a").json["access_token"]
+    assert client.get("/api/v1/me", headers=bearer(supervisor)).json["area"] == {
+        "code": district.codes["street_a"],
+        "name": "北山街道",
+    }
+    assert client.get("/api/v1/me").status_code == 401

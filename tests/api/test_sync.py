@@ -129,3 +129,36 @@ def test_a_batch_of_200_is_stored_whole(
 
 def test_sync_needs_a_login(client: FlaskClient, district: District) -> None:
     assert client.post(URL, json={"records": []}).status_code == 401
+
+
+def test_a_conflict_names_the_callers_own_record_that_holds_the_client_id(
+    client: FlaskClient, district: District, login: Login
+) -> None:
+    held = visit_body(elder_id=district.elders["elder_a1"], start=at(TODAY, 9))
+    stored_id = client.post("/api/v1/visits", json=held, headers=login("w_a1")).json["id"]
+    other_body = {**held, "outcome": "not_home"}
+    (own,) = client.post(URL, json={"records": [other_body]}, headers=login("w_a1")).json["results"]
+    assert (own["status"], own["visit_id"]) == ("conflict", stored_id)
+    shown = client.get(f"/api/v1/visits/{own['visit_id']}", headers=login("w_a1")).json
+    assert shown["outcome"] == "visited"  # what the phone shows beside its own copy
+
+
+def test_a_conflict_over_someone_elses_record_names_no_record(
+    client: FlaskClient, district: District, login: Login
+) -> None:
+    held = visit_body(elder_id=district.elders["elder_a1"], start=at(TODAY, 9))
+    client.post("/api/v1/visits", json=held, headers=login("w_a1"))
+    guessed = {**held, "elder_id": district.elders["elder_a2"]}
+    (result,) = client.post(URL, json={"records": [guessed]}, headers=login("w_a2")).json["results"]
+    assert (result["status"], result["visit_id"]) == ("conflict", None)
+
+
+def test_a_synced_record_carries_the_advice_a_single_post_gives_also_when_sent_again(
+    client: FlaskClient, district: District, login: Login
+) -> None:
+    refused = visit_body(elder_id=district.elders["elder_a1"], start=at(TODAY, 9), outcome="refused")
+    first = client.post(URL, json={"records": [refused]}, headers=login("w_a1")).json["results"][0]
+    again = client.post(URL, json={"records": [refused]}, headers=login("w_a1")).json["results"][0]
+    single = client.post("/api/v1/visits", json=refused, headers=login("w_a1")).json
+    assert (first["status"], again["status"]) == ("created", "duplicate")
+    assert first["advice"] == again["advice"] == single["advice"] == ["phone_fallback"]

@@ -99,14 +99,24 @@ class Rejected:
 class SyncResult:
     client_id: str | None
     status: SyncStatus
-    visit_id: int | None = None
+    visit_id: int | None = None  # on a conflict: the caller's own record that holds the client_id
     errors: dict[str, list[str]] = field(default_factory=dict)
+    advice: tuple[Advice, ...] = ()  # created or duplicate: what the phone should offer next, as POST /visits
 
 
 @dataclass(frozen=True, slots=True)
 class _Stored:
     visit_id: int
     created: bool
+    advice: tuple[Advice, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Clash:
+    """The client_id holds another body. Its record is named only to the worker who stored it."""
+
+    conflict: Conflict
+    own_visit_id: int | None
 
 
 def record_visit(
@@ -117,6 +127,8 @@ def record_visit(
     outcome = _record_all(uow, caller, worker_id, [visit], rules)[0]
     if isinstance(outcome, DomainError):
         raise outcome
+    if isinstance(outcome, _Clash):
+        raise outcome.conflict
     with uow:
         return Recorded(_read(uow, outcome.visit_id), outcome.created)
 
@@ -142,9 +154,10 @@ def sync(
         outcome = next(outcomes)
         if isinstance(outcome, _Stored):
             status = SyncStatus.CREATED if outcome.created else SyncStatus.DUPLICATE
-            results.append(SyncResult(item.client_id, status, outcome.visit_id))
-        elif isinstance(outcome, Conflict):
-            results.append(SyncResult(item.client_id, SyncStatus.CONFLICT, errors=outcome.errors))
+            results.append(SyncResult(item.client_id, status, outcome.visit_id, advice=outcome.advice))
+        elif isinstance(outcome, _Clash):
+            errors = outcome.conflict.errors
+            results.append(SyncResult(item.client_id, SyncStatus.CONFLICT, outcome.own_visit_id, errors))
         else:
             errors = outcome.errors or {"_schema": [outcome.message]}
             results.append(SyncResult(item.client_id, SyncStatus.REJECTED, errors=errors))
@@ -169,10 +182,11 @@ def _worker_of(caller: Caller) -> int:
 
 def _record_all(
     uow: UnitOfWork, caller: Caller, worker_id: int, visits: Sequence[VisitInput], rules: FieldRules
-) -> list[_Stored | DomainError]:
-    checked: list[recording.Prepared | _Stored | DomainError] = []
+) -> list[_Stored | _Clash | DomainError]:
+    checked: list[recording.Prepared | _Stored | _Clash | DomainError] = []
     with uow:
         stored = uow.visits.by_client_ids(v.client_id for v in visits)
+        follow_ups = uow.visits.follow_up_kinds_of(record.id for record in stored.values())
         planned = uow.visits.planned(v.planned_visit_id for v in visits if v.planned_visit_id is not None)
         own = {pv.elder_id for pv, _month in planned.values() if pv.worker_id == worker_id}
         asked = {v.elder_id for v in visits if v.elder_id is not None and v.planned_visit_id is None}
@@ -185,7 +199,9 @@ def _record_all(
                 recording.check_times(visit, now, rules)
                 body_hash = visit.body_hash()
                 if visit.client_id in stored:
-                    checked.append(_same_or_conflict(stored[visit.client_id], body_hash))
+                    record = stored[visit.client_id]
+                    clash = _same_or_conflict(record, body_hash, worker_id, follow_ups.get(record.id, []))
+                    checked.append(clash)
                     continue
                 checked.append(recording.prepare(visit, body_hash, worker_id, planned, elders, now, rules))
             except (Invalid, NotFound) as error:
@@ -193,7 +209,7 @@ def _record_all(
     return [_write(uow, item) if isinstance(item, recording.Prepared) else item for item in checked]
 
 
-def _write(uow: UnitOfWork, item: recording.Prepared) -> _Stored | DomainError:
+def _write(uow: UnitOfWork, item: recording.Prepared) -> _Stored | _Clash:
     try:
         with uow:
             record = recording.new_record(item)
@@ -202,24 +218,29 @@ def _write(uow: UnitOfWork, item: recording.Prepared) -> _Stored | DomainError:
             if item.home is not None:
                 home_location.confirm(uow, item.home, visit_id=record.id)
             uow.commit()
-            return _Stored(record.id, created=True)
+            return _Stored(record.id, created=True, advice=item.consequences.advice)
     except IntegrityError:
         pass  # another request stored this client_id first; what it stored decides below
     with uow:
         stored = uow.visits.by_client_ids([item.visit.client_id]).get(item.visit.client_id)
         if stored is None:
             raise RuntimeError("a visit record failed to insert for a reason other than its client_id")
-        return _same_or_conflict(stored, item.body_hash)
+        follow_ups = uow.visits.follow_up_kinds_of([stored.id]).get(stored.id, [])
+        return _same_or_conflict(stored, item.body_hash, item.worker_id, follow_ups)
 
 
-def _same_or_conflict(stored: VisitRecord, body_hash: str) -> _Stored | Conflict:
+def _same_or_conflict(
+    stored: VisitRecord, body_hash: str, worker_id: int, follow_up_kinds: list[str]
+) -> _Stored | _Clash:
     if stored.body_hash == body_hash:
-        return _Stored(stored.id, created=False)
-    return Conflict(
+        advice = advice_for(stored.outcome, stored.kind, follow_up_kinds)
+        return _Stored(stored.id, created=False, advice=advice)
+    conflict = Conflict(
         "该 client_id 已用于另一条记录",
         code="client_id_reused",
         errors={"client_id": ["已用于内容不同的另一条记录"]},
     )
+    return _Clash(conflict, stored.id if stored.worker_id == worker_id else None)
 
 
 def _read(uow: UnitOfWork, visit_id: int) -> VisitRead:

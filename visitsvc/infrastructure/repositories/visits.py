@@ -119,6 +119,15 @@ class VisitRepository:
         query = select(FollowUp).where(FollowUp.visit_id == visit_id).order_by(FollowUp.id)
         return list(self.session.scalars(query))
 
+    def follow_up_kinds_of(self, visit_ids: Iterable[int]) -> dict[int, list[str]]:
+        kinds: dict[int, list[str]] = {}
+        for chunk in chunks(sorted(set(visit_ids))):
+            query = select(FollowUp.visit_id, FollowUp.kind).where(FollowUp.visit_id.in_(chunk))
+            for visit_id, kind in self.session.execute(query):
+                if visit_id is not None:  # follow-ups opened by hand belong to no visit
+                    kinds.setdefault(visit_id, []).append(kind)
+        return kinds
+
     def flags_of(self, visit_id: int) -> list[VisitFlag]:
         query = select(VisitFlag).where(VisitFlag.visit_id == visit_id).order_by(VisitFlag.id)
         return list(self.session.scalars(query))

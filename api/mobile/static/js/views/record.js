@@ -11,7 +11,9 @@ const MAX_PHOTOS = 20;
 
 // `stop` for a new record; `held` (an outbox entry) to correct a rejected one under its own client_id.
 export function recordScreen({ stop, held, onDone, onCancel }) {
-  const startedAt = held ? held.record.started_at : new Date().toISOString();
+  // A record refused for its times (a phone clock that ran fast) is re-stamped: resending them cannot pass.
+  const timesRefused = held && held.errors && (held.errors.started_at || held.errors.ended_at);
+  const startedAt = held && !timesRefused ? held.record.started_at : new Date().toISOString();
   const record = held ? held.record : null;
   const kind = record ? record.kind : stop.kind;
   const photos = held ? held.photos.slice() : [];
