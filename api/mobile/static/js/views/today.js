@@ -12,6 +12,7 @@ export async function showToday({ date, onRecord, onDrawn }) {
   const asked = date || labels.todayIso();
   const screen = h('section', { 'data-screen': 'today' }, h('p', { class: 'loading', text: '正在读取路线…' }));
   show(screen);
+  await routes.prune(null);
   let drawn = false;
   const draw = async (entry, notice) => {
     await drawDay(screen, entry, notice, onRecord);
