@@ -14,7 +14,8 @@ import { outboxScreen } from './views/outbox.js';
 import { owedScreen } from './views/owed.js';
 import { absenceScreen } from './views/absence.js';
 
-const state = { formOpen: false, screen: null };
+const state = { formOpen: false, screen: null, loginWanted: null };
+const EXPIRED = '登录已过期，请重新登录；未发送的记录仍保存在手机上';
 let drawnOnce;
 const ready = new Promise((resolve) => { drawnOnce = resolve; });
 window.__visitsvc = { syncNow: () => sync.syncNow(), ready };
@@ -43,6 +44,12 @@ async function refreshBar() {
 }
 
 function go(screen, options = {}) {
+  if (state.loginWanted && screen !== 'record') { // the login ended while a record was being written
+    const notice = state.loginWanted;
+    state.loginWanted = null;
+    askLogin(notice);
+    return null;
+  }
   state.screen = screen;
   state.formOpen = screen === 'record';
   for (const tab of document.querySelectorAll('[data-nav]')) tab.classList.toggle('active', tab.dataset.nav === screen);
@@ -63,6 +70,8 @@ function go(screen, options = {}) {
 }
 
 function askLogin(notice) {
+  state.screen = 'login';
+  state.formOpen = false;
   chrome(Boolean(session.get()));
   refreshBar();
   drawnOnce();
@@ -78,8 +87,8 @@ async function enter() {
 
 async function logout() {
   const me = session.get();
-  const counts = me ? await outbox.counts(me.username) : { all: 0 };
-  if (counts.all > 0 && !window.confirm(`还有 ${counts.all} 条记录没有发送完，退出后将被删除。确定退出？`)) return;
+  const unsent = (await store.all('outbox')).length; // any account's: the wipe takes them all
+  if (unsent > 0 && !window.confirm(`还有 ${unsent} 条记录没有发送完，退出后将被删除。确定退出？`)) return;
   if (me && me.access_token) {
     await session.post('/api/v1/auth/logout', {}, me.access_token).catch(() => {});
   }
@@ -99,7 +108,10 @@ function wire() {
   $('[data-action="logout"]').addEventListener('click', logout);
   on('outbox', refreshBar);
   on('net', (online) => { refreshBar(); if (online) sync.syncNow(); });
-  on('expired', () => askLogin('登录已过期，请重新登录；未发送的记录仍保存在手机上'));
+  on('expired', () => {
+    if (state.formOpen) state.loginWanted = EXPIRED; // the record is saved first: it needs no network
+    else askLogin(EXPIRED);
+  });
   on('synced', () => { refreshBar(); if (state.screen === 'outbox') go('outbox'); });
   sync.start();
   on('advice', () => { if (state.screen === 'today') go('today'); });
@@ -109,7 +121,7 @@ async function main() {
   if (await installWorker(() => state.formOpen)) return; // a new version: the page reloads once
   wire();
   const me = await session.load();
-  if (!me || !me.access_token) { askLogin(me ? '登录已过期，请重新登录；未发送的记录仍保存在手机上' : null); return; }
+  if (!me || !me.access_token) { askLogin(me ? EXPIRED : null); return; }
   if (me.password_change_required) { chrome(true); passwordScreen(enter); return; }
   if (isOnline() && !me.worker_id) describeMe().then(refreshBar);
   await enter();

@@ -39,7 +39,10 @@ export function followUpWord(kind) {
 
 // YYYY-MM-DD in Beijing time, whatever the phone's own zone.
 export function todayIso() {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
+    .formatToParts(new Date());
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 export function dayWord(iso) {

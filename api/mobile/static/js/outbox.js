@@ -26,6 +26,12 @@ export async function update(clientId, patch) {
   return next;
 }
 
+// Many entries changed at once: `puts` replace whole entries, `deletes` are client_ids.
+export async function apply(puts, deletes) {
+  await store.writeMany('outbox', puts, deletes);
+  emit('outbox');
+}
+
 export async function remove(clientId) {
   await store.remove('outbox', clientId);
   emit('outbox');

@@ -32,10 +32,10 @@ export async function fetchDay(date) {
   return entry;
 }
 
-// Only today's, the next working day's and the day on screen stay; older ones go.
+// Only today's, the next working day's and the day on screen stay; past days go even offline.
 export async function prune(keep) {
   const today = todayIso();
   for (const date of await store.keys('routes')) {
-    if (date < today || !keep.has(date)) await store.remove('routes', date);
+    if (date < today || (keep && !keep.has(date))) await store.remove('routes', date);
   }
 }

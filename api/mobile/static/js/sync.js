@@ -48,36 +48,39 @@ async function sendRecords(username) {
   for (;;) {
     const waiting = (await outbox.mine(username)).filter((item) => item.state === 'pending' || item.state === 'sending');
     if (!waiting.length) return;
-    const batch = waiting.slice(0, BATCH);
-    for (const item of batch) await outbox.update(item.client_id, { state: 'sending', attempts: item.attempts + 1 });
+    const batch = waiting.slice(0, BATCH).map((item) => ({ ...item, state: 'sending', attempts: item.attempts + 1 }));
+    await outbox.apply(batch, []);
     const response = await api.call('POST', '/api/v1/me/sync', { json: { records: batch.map((item) => item.record) } });
     const body = await response.json().catch(() => null);
     if (response.status >= 500 || response.status === 429) throw new Error(`HTTP ${response.status}`);
     if (!response.ok) {
-      for (const item of batch) {
-        await outbox.update(item.client_id, { state: 'rejected', errors: (body && body.errors) || { _schema: [body ? body.message : '发送失败'] } });
-      }
+      const errors = (body && body.errors) || { _schema: [body ? body.message : '发送失败'] };
+      await outbox.apply(batch.map((item) => ({ ...item, state: 'rejected', errors })), []);
       throw new api.ApiError(response.status, body);
     }
-    for (const result of body.results) await settle(result);
+    await settle(batch, body.results);
   }
 }
 
-async function settle(result) {
-  const item = result.client_id && (await outbox.get(result.client_id));
-  if (!item) return;
-  if (result.status === 'created' || result.status === 'duplicate') {
-    if (result.advice && result.advice.length) await keepAdvice(item, result.advice);
-    if (item.photos && item.photos.length) {
-      await outbox.update(item.client_id, { state: 'sent_awaiting_photos', visit_id: result.visit_id, errors: null });
+// Acknowledged records leave (or wait for their photos); conflicts and rejections stay, with the reasons.
+async function settle(batch, results) {
+  const byId = new Map(batch.map((item) => [item.client_id, item]));
+  const puts = [];
+  const deletes = [];
+  for (const result of results) {
+    const item = result.client_id && byId.get(result.client_id);
+    if (!item) continue;
+    if (result.status === 'created' || result.status === 'duplicate') {
+      if (result.advice && result.advice.length) await keepAdvice(item, result.advice);
+      if (item.photos && item.photos.length) puts.push({ ...item, state: 'sent_awaiting_photos', visit_id: result.visit_id, errors: null });
+      else deletes.push(item.client_id);
+    } else if (result.status === 'conflict') {
+      puts.push({ ...item, state: 'conflict', visit_id: result.visit_id || null, errors: result.errors || null });
     } else {
-      await outbox.remove(item.client_id);
+      puts.push({ ...item, state: 'rejected', errors: result.errors || {} });
     }
-  } else if (result.status === 'conflict') {
-    await outbox.update(item.client_id, { state: 'conflict', visit_id: result.visit_id || null, errors: result.errors || null });
-  } else {
-    await outbox.update(item.client_id, { state: 'rejected', errors: result.errors || {} });
   }
+  await outbox.apply(puts, deletes);
 }
 
 async function keepAdvice(item, advice) {

@@ -61,7 +61,7 @@ export function recordScreen({ stop, held, onDone, onCancel }) {
     if (!form.elements.outcome.value) { message.textContent = '请选择结果'; return; }
     form.querySelector('[type=submit]').disabled = true;
     const location = await geo.capture();
-    const body = build(form, { clientId: held ? held.client_id : crypto.randomUUID(), startedAt, stop, record, location, photos });
+    const body = build(form, { clientId: held ? held.client_id : newClientId(), startedAt, stop, record, location, photos });
     const me = session.get();
     if (held) {
       await outbox.update(held.client_id, { record: body, photos, state: 'pending', errors: null, next_try_at: 0 });
@@ -75,6 +75,16 @@ export function recordScreen({ stop, held, onDone, onCancel }) {
   });
   show(h('section', { 'data-screen': 'record' }, form));
   geo.warmUp();
+}
+
+// A record's identity from the moment it is made: sent twice, it is stored once.
+function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16)); // older web views outside a secure context
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 function finding(area, held) {

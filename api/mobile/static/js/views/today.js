@@ -7,11 +7,14 @@ import * as session from '../session.js';
 import * as store from '../store.js';
 import { isOnline } from '../net.js';
 
+const ADVICE_MS = 12 * 60 * 60 * 1000;
+
 // Which day to open: ?date= if given, else today; a day without stops opens its next_day.
 export async function showToday({ date, onRecord, onDrawn }) {
   const asked = date || labels.todayIso();
   const screen = h('section', { 'data-screen': 'today' }, h('p', { class: 'loading', text: '正在读取路线…' }));
   show(screen);
+  await routes.prune(null);
   let drawn = false;
   const draw = async (entry, notice) => {
     await drawDay(screen, entry, notice, onRecord);
@@ -57,7 +60,7 @@ async function drawDay(screen, entry, notice, onRecord) {
   const { route } = entry;
   const me = session.get();
   const recorded = await outbox.recordedVisits(me.username);
-  const advice = (await store.get('meta', 'advice')) || [];
+  const advice = await currentAdvice();
   const fetched = new Date(entry.fetched_at).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' });
   fill(screen,
     h('h1', { 'data-day': route.date, text: `${labels.dayWord(route.date)} · ${route.stops.length} 站` }),
@@ -69,6 +72,14 @@ async function drawDay(screen, entry, notice, onRecord) {
     h('ol', { class: 'stops' }, route.stops.map((stop) => stopCard(stop, recorded.get(stop.visit_id), onRecord))),
   );
   performance.mark('day-list-drawn');
+}
+
+// Advice is for the day it was given: older advice (a name and a phone) is not kept.
+async function currentAdvice() {
+  const held = (await store.get('meta', 'advice')) || [];
+  const fresh = held.filter((item) => Date.now() - item.at < ADVICE_MS);
+  if (fresh.length !== held.length) await store.put('meta', fresh, 'advice');
+  return fresh;
 }
 
 function adviceList(screen, advice) {
