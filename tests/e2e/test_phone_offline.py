@@ -363,9 +363,7 @@ def test_a_new_version_waits_while_a_record_is_written_and_the_outbox_survives_i
     w.phone.wait_pending(2)
 
     client_ids = w.client_ids()
-    page.unroute(
-        "**/api/v1/me/sync"
-    )  # (a routed page can keep the old worker busy: it would never hand over)
+    page.unroute("**/api/v1/me/sync")  # the new version is to send them
 
     page.reload()  # the next opening: the waiting version takes over (the app reloads once more)
     page.wait_for_function(CACHES_ARE, arg=f"visitsvc-m-{NEXT_VERSION}", timeout=30_000)
