@@ -124,6 +124,7 @@ def a_day_with_stops(served: Served, account: str) -> tuple[str, dict[str, Any]]
 def test_the_day_list_is_the_apis_route_with_its_nav_and_call_links(phone: Phone, served: Served) -> None:
     day, route = a_day_with_stops(served, "w001")
     phone.page.goto(f"/m/?date={day}")
+    phone.page.wait_for_selector("form[data-login]")
     phone.shot("login")
     phone.login("w001", f"/m/?date={day}")
 
@@ -197,3 +198,48 @@ def test_a_grid_worker_sees_only_their_own_route(phone: Phone, served: Served) -
         assert shown == [stop["visit_id"] for stop in expected["stops"]]
     assert others.isdisjoint(shown)
     assert date.fromisoformat(theirs_day)  # a real day was asked for
+
+
+def test_a_new_version_waits_while_a_record_is_written_and_takes_over_on_the_next_opening(
+    phone: Phone, served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import api.mobile
+
+    day, route = a_day_with_stops(served, "w001")
+    page = phone.page
+    phone.login("w001", f"/m/?date={day}")
+    phone.shown_ids()
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.reload()
+    phone.shown_ids()
+    old = page.evaluate("() => caches.keys()")
+    assert old == [f"visitsvc-m-{api.mobile.shell_version()}"]
+
+    page.click(f'[data-visit-id="{route["stops"][0]["visit_id"]}"] [data-action=record]')
+    page.locator("form[data-record] select[name=outcome]").select_option("not_home")
+    monkeypatch.setattr(api.mobile, "shell_version", lambda: "0123456789ab")
+    page.evaluate(
+        """async () => {
+            const registration = await navigator.serviceWorker.getRegistration('/m/');
+            await registration.update();
+            const worker = registration.installing || registration.waiting;
+            if (worker && worker.state !== 'installed') {
+                await new Promise((resolve) => worker.addEventListener('statechange',
+                    () => worker.state === 'installed' && resolve()));
+            }
+        }"""
+    )
+    assert page.evaluate("async () => !!(await navigator.serviceWorker.getRegistration('/m/')).waiting")
+    assert page.locator("select[name=outcome]").input_value() == "not_home", "the form is left alone"
+
+    page.reload()  # the next opening: the waiting version takes over, the page reloads once
+    page.wait_for_function(
+        """async () => {
+            const registration = await navigator.serviceWorker.getRegistration('/m/');
+            const names = await caches.keys();
+            return !registration.waiting && registration.active.state === 'activated'
+                && names.join() === 'visitsvc-m-0123456789ab';
+        }""",
+        polling=200,
+    )
+    assert phone.shown_ids() == [stop["visit_id"] for stop in route["stops"]]

@@ -2,6 +2,8 @@
 // the app is opened, never while a record is being written.
 import { $ } from './dom.js';
 
+const TAKEOVER_MS = 3000;
+
 export async function installWorker(formOpen) {
   if (!('serviceWorker' in navigator)) {
     $('[data-offline-unsupported]').hidden = false;
@@ -15,13 +17,20 @@ export async function installWorker(formOpen) {
     $('[data-offline-unsupported]').hidden = false;
     return false;
   }
-  if (!controlled || !registration.waiting || formOpen()) return false;
-  let reloading = false;
+  const waiting = registration.waiting;
+  if (!controlled || !waiting || formOpen()) return false;
+  $('#screen').textContent = '正在更新到新版本…';
+  // Chrome activates the new version only once the old one has finished its requests: usually at once,
+  // sometimes seconds later. The app opens meanwhile; the reload then comes only if no form is open.
+  let opened = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (reloading) return;
-    reloading = true;
-    window.location.reload();
+    if (!opened || !formOpen()) window.location.reload();
   });
-  registration.waiting.postMessage({ type: 'skipWaiting' });
-  return true;
+  waiting.postMessage({ type: 'skipWaiting' });
+  const activated = await new Promise((resolve) => {
+    navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true));
+    setTimeout(() => resolve(false), TAKEOVER_MS);
+  });
+  opened = !activated;
+  return activated;
 }
