@@ -80,7 +80,7 @@ function askLogin(notice) {
 
 async function enter() {
   chrome(true);
-  await refreshBar();
+  refreshBar();
   go('today');
   sync.syncNow();
 }
