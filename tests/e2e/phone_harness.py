@@ -33,7 +33,7 @@ ANDROID_UA = (
     "Mozilla/5.0 (Linux; Android 13; M2102J2SC) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/120.0.6099.144 Mobile Safari/537.36"
 )
-PHONE_VIEWPORT = {"width": 360, "height": 640}
+PHONE_WIDTH, PHONE_HEIGHT = 360, 640
 DB_NAME = "visitsvc-m"
 WAIT_MS = 30_000
 
@@ -64,10 +64,16 @@ class PhoneServer:
         self.app = create_app(settings)
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        self._client: Served | None = None
         self.start()
         assert self._server is not None
         assert self._thread is not None
-        self.served = Served(f"http://127.0.0.1:{self.port}", month, self._server, self._thread)
+        self._client = Served(self.url, month, self._server, self._thread)
+
+    @property
+    def served(self) -> Served:
+        assert self._client is not None
+        return self._client
 
     @property
     def url(self) -> str:
@@ -86,8 +92,8 @@ class PhoneServer:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         self._server, self._thread = server, thread
-        if hasattr(self, "served"):
-            self.served.server, self.served.thread = server, thread
+        if self._client is not None:
+            self._client.server, self._client.thread = server, thread
 
     def stop(self) -> None:
         if self._server is None or self._thread is None:
@@ -107,8 +113,8 @@ def phone_context(browser: Browser, base_url: str, near: tuple[float, float] | N
     lon, lat = near or (120.15, 30.28)
     return browser.new_context(
         base_url=base_url,
-        viewport=PHONE_VIEWPORT,
-        screen=PHONE_VIEWPORT,
+        viewport={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
+        screen={"width": PHONE_WIDTH, "height": PHONE_HEIGHT},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
@@ -139,8 +145,12 @@ class Phone:
 
         phone.page.on("console", listen)
         phone.page.on("pageerror", lambda error: phone.problems.append(str(error)))
-        phone.page.on("dialog", lambda dialog: dialog.accept())
+        phone.page.on("dialog", phone.accept_dialog)
         return phone
+
+    @staticmethod
+    def accept_dialog(dialog: Any) -> None:
+        dialog.accept()
 
     def goto(self, path: str) -> Any:
         response = self.page.goto(path)

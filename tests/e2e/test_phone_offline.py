@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from api import mobile
 from tests.e2e.console_harness import (
     month_to_plan,
     private_copy,
@@ -28,6 +29,7 @@ from tests.e2e.phone_harness import (
     LEFT_BEHIND,
     Phone,
     PhoneServer,
+    choose,
     day_with_stops,
     jpeg,
     launch,
@@ -41,6 +43,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext
 
 pytestmark = pytest.mark.slow
+NEXT_VERSION = "e2e0next0001"
 
 
 @pytest.fixture(scope="module")
@@ -169,19 +172,20 @@ def test_records_made_with_the_server_stopped_are_sent_once_when_it_is_back(
 
 
 def test_a_sync_whose_answer_is_lost_and_a_page_closed_mid_sync_is_resent_and_stored_once(
-    worker_of: Any,
+    worker_of: Any, server: PhoneServer, tmp_path: Path
 ) -> None:
     w = worker_of("w002")
     w.context.set_offline(True)  # the server runs; the phone cannot reach it
-    for visit_id in w.stop_ids[:3]:
-        w.phone.record(visit_id)
+    for n, visit_id in enumerate(w.stop_ids[:3]):
+        w.phone.record(visit_id, photo=jpeg(tmp_path / "门口.jpg") if n == 0 else None)
     w.phone.wait_pending(3)
     client_ids = w.client_ids()
+    [with_photo] = [str(item["client_id"]) for item in w.phone.outbox() if item["photos"]]
 
     lost: list[str] = []
 
     def lose_the_answer(route: Any) -> None:
-        route.fetch()  # the batch reaches the server and is stored ...
+        route.fetch()  # the request reaches the server and is stored ...
         lost.append(route.request.url)
         route.abort()  # ... and its answer never reaches the phone
 
@@ -198,10 +202,24 @@ def test_a_sync_whose_answer_is_lost_and_a_page_closed_mid_sync_is_resent_and_st
     again = Phone.open(w.context)
     resent: list[str] = []
     again.page.on("request", lambda r: resent.append(r.url) if "/api/v1/me/sync" in r.url else None)
+    photo_answers_lost: list[str] = []
+
+    def lose_the_first_photo_answer(route: Any) -> None:
+        if photo_answers_lost:
+            route.continue_()
+            return
+        route.fetch()
+        photo_answers_lost.append(route.request.url)
+        route.abort()
+
+    again.page.route("**/api/v1/visits/*/photos", lose_the_first_photo_answer)
     again.goto(f"/m/?date={w.day}")
     again.wait_pending(0)
     assert resent, "the reopened page sent its outbox again"
     assert w.held(client_ids) == dict.fromkeys(client_ids, 1), "and the server still holds each once"
+    again.wait_photos_sent()
+    assert photo_answers_lost, "the photo's answer was lost once"
+    assert photos_of(server.database, with_photo) == 1, "the photo sent again is stored once"
     assert again.problems == []
 
 
@@ -314,4 +332,81 @@ def test_a_rejected_record_shows_the_servers_reasons_and_is_accepted_once_correc
     form.locator("button[type=submit], input[type=submit]").first.click()
     w.phone.wait_pending(0)
     assert w.held([client_id]) == {client_id: 1}, "accepted under the same client_id"
+    w.clean()
+
+
+def test_a_new_version_waits_while_a_record_is_written_and_the_outbox_survives_it(
+    worker_of: Any, server: PhoneServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = worker_of("w006")
+    page = w.phone.page
+    page.route("**/api/v1/me/sync", lambda route: route.abort())  # the records wait in the outbox
+    w.phone.record(w.stop_ids[0])
+    w.phone.wait_pending(1)
+    page.locator(f'[data-visit-id="{w.stop_ids[1]}"] [data-action="record"]').click()
+    form = page.locator("form[data-record]")
+    choose(form, "outcome", "not_home")
+    page.evaluate("() => { window.__sameDocument = true }")
+
+    monkeypatch.setattr(mobile, "shell_version", lambda: NEXT_VERSION)  # a deploy: /m/sw.js changes
+    page.evaluate("async () => (await navigator.serviceWorker.getRegistration('/m/')).update()")
+    page.wait_for_function(
+        "async () => Boolean((await navigator.serviceWorker.getRegistration('/m/')).waiting)", timeout=30_000
+    )
+    assert page.evaluate("() => window.__sameDocument") is True, "no reload while a record is written"
+    assert form.locator("select[name=outcome]").input_value() == "not_home"
+    form.locator("button[type=submit]").click()
+    w.phone.wait_pending(2)
+
+    page.reload()  # the next opening: the waiting version takes over (the app reloads once more)
+    page.wait_for_function(
+        "async v => (await caches.keys()).join() === 'visitsvc-m-' + v", arg=NEXT_VERSION, timeout=30_000
+    )
+    try:
+        w.phone.wait_day(w.day)
+    except Exception:
+        print("DEBUG", page.url, page.inner_text("body"), w.phone.problems)
+        raise
+    w.phone.wait_pending(2)
+    client_ids = w.client_ids()
+    page.unroute("**/api/v1/me/sync")
+    page.evaluate("() => window.__visitsvc.syncNow()")
+    w.phone.wait_pending(0)
+    assert w.held(client_ids) == dict.fromkeys(client_ids, 1), "both records survived the update, sent once"
+    w.clean()
+
+
+def test_an_outbox_is_never_sent_under_another_login(worker_of: Any, server: PhoneServer) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    w = worker_of("w007")
+    page = w.phone.page
+    w.context.set_offline(True)
+    w.phone.record(w.stop_ids[0])
+    w.phone.wait_pending(1)
+    [client_id] = w.client_ids()
+    _revoke(server.url, _access_token(w.phone.session()))
+    w.context.set_offline(False)
+    page.locator("form[data-login]").wait_for(state="visible")
+
+    w.phone.login("w008")  # a colleague borrows the phone
+    w.phone.wait_pending(0)
+    page.evaluate("() => window.__visitsvc.syncNow()")
+    assert w.held([client_id]) == {client_id: 0}, "w007's record is not sent under w008's login"
+    page.remove_listener("dialog", w.phone.accept_dialog)
+    page.once("dialog", lambda dialog: dialog.dismiss())  # the colleague thinks again
+    try:
+        with page.expect_event("dialog", timeout=10_000) as warning:
+            page.locator('[data-action="logout"]').first.click()
+    except PlaywrightTimeout:
+        pytest.fail("logging out would delete w007's unsent record without a warning")
+    assert "1" in warning.value.message
+    page.on("dialog", w.phone.accept_dialog)
+
+    _revoke(server.url, _access_token(w.phone.session()))
+    page.evaluate("() => window.__visitsvc.syncNow()")
+    page.locator("form[data-login]").wait_for(state="visible")
+    w.phone.login("w007")
+    w.phone.wait_pending(0)
+    assert w.held([client_id]) == {client_id: 1}, "sent once its own account is back"
     w.clean()
