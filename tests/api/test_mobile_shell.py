@@ -36,6 +36,8 @@ def test_the_shell_page_has_no_inline_script_or_style(client: FlaskClient) -> No
     assert "<style" not in html
     assert " style=" not in html
     assert "onclick" not in html.lower()
+    modules = {path for path in SHELL_FILES if path.endswith(".js")} - {"/m/js/app.js"}
+    assert set(re.findall(r'<link rel="modulepreload" href="([^"]+)">', html)) == modules
     assert 'src="/m/js/app.js"' in html
     assert 'type="module"' in html
 

@@ -124,6 +124,7 @@ def a_day_with_stops(served: Served, account: str) -> tuple[str, dict[str, Any]]
 def test_the_day_list_is_the_apis_route_with_its_nav_and_call_links(phone: Phone, served: Served) -> None:
     day, route = a_day_with_stops(served, "w001")
     phone.page.goto(f"/m/?date={day}")
+    phone.page.wait_for_selector("form[data-login]")
     phone.shot("login")
     phone.login("w001", f"/m/?date={day}")
 

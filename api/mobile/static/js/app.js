@@ -80,7 +80,7 @@ function askLogin(notice) {
 
 async function enter() {
   chrome(true);
-  await refreshBar();
+  refreshBar();
   go('today');
   sync.syncNow();
 }
@@ -118,7 +118,7 @@ function wire() {
 }
 
 async function main() {
-  if (await installWorker(() => state.formOpen)) return; // a new version: the page reloads once
+  installWorker(() => state.formOpen);
   wire();
   const me = await session.load();
   if (!me || !me.access_token) { askLogin(me ? EXPIRED : null); return; }

@@ -1,11 +1,12 @@
-// The service worker: registered where the browser has one; a waiting new version takes over only when
-// the app is opened, never while a record is being written.
+// The service worker: registered where the browser has one, without holding up the first draw (offline,
+// a registration can take seconds). A waiting new version is told to take over as the app opens; the page
+// reloads into it once, unless a record is being written by then (it then serves the next opening).
 import { $ } from './dom.js';
 
 export async function installWorker(formOpen) {
   if (!('serviceWorker' in navigator)) {
     $('[data-offline-unsupported]').hidden = false;
-    return false;
+    return;
   }
   const controlled = Boolean(navigator.serviceWorker.controller);
   let registration;
@@ -13,15 +14,15 @@ export async function installWorker(formOpen) {
     registration = await navigator.serviceWorker.register('/m/sw.js', { scope: '/m/' });
   } catch (error) {
     $('[data-offline-unsupported]').hidden = false;
-    return false;
+    return;
   }
-  if (!controlled || !registration.waiting || formOpen()) return false;
+  const waiting = registration.waiting;
+  if (!controlled || !waiting || formOpen()) return;
   let reloading = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    if (reloading) return;
+    if (reloading || formOpen()) return;
     reloading = true;
     window.location.reload();
   });
-  registration.waiting.postMessage({ type: 'skipWaiting' });
-  return true;
+  waiting.postMessage({ type: 'skipWaiting' });
 }

@@ -14,7 +14,6 @@ export async function showToday({ date, onRecord, onDrawn }) {
   const asked = date || labels.todayIso();
   const screen = h('section', { 'data-screen': 'today' }, h('p', { class: 'loading', text: '正在读取路线…' }));
   show(screen);
-  await routes.prune(null);
   let drawn = false;
   const draw = async (entry, notice) => {
     await drawDay(screen, entry, notice, onRecord);
@@ -22,6 +21,7 @@ export async function showToday({ date, onRecord, onDrawn }) {
   };
   const local = await pick(asked, routes.held);
   if (local.entry) await draw(local.entry, local.notice);
+  await routes.prune(null);
   if (isOnline() || !local.entry) {
     try {
       const fresh = await pick(asked, routes.fetchDay);
