@@ -344,6 +344,8 @@ def test_a_rejected_record_shows_the_servers_reasons_and_is_accepted_once_correc
 def test_a_new_version_waits_while_a_record_is_written_and_the_outbox_survives_it(
     worker_of: Any, server: PhoneServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     w = worker_of("w006")
     page = w.phone.page
     page.route("**/api/v1/me/sync", lambda route: route.abort())  # the records wait in the outbox
@@ -365,8 +367,17 @@ def test_a_new_version_waits_while_a_record_is_written_and_the_outbox_survives_i
     client_ids = w.client_ids()
     page.unroute("**/api/v1/me/sync")  # the new version is to send them
 
-    page.reload()  # the next opening: the waiting version takes over (the app reloads once more)
-    page.wait_for_function(CACHES_ARE, arg=f"visitsvc-m-{NEXT_VERSION}", timeout=30_000)
+    # The next opening: the waiting version is told to take over and the app reloads once into it. Now and
+    # then Chromium leaves that first skipWaiting unanswered (the worker stays 'installed'; the app draws with
+    # the old version meanwhile): the opening after takes over.
+    for opening in (1, 2):
+        page.reload()
+        try:
+            page.wait_for_function(CACHES_ARE, arg=f"visitsvc-m-{NEXT_VERSION}", timeout=15_000)
+            break
+        except PlaywrightTimeout:
+            if opening == 2:
+                raise
     w.phone.wait_day(w.day)
     w.phone.wait_pending(0)
     assert w.held(client_ids) == dict.fromkeys(client_ids, 1), "both records survived the update, sent once"
