@@ -13,6 +13,7 @@ import re
 import socket
 import sqlite3
 import threading
+import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,6 +25,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from api.app import create_app
 from tests.e2e.console_harness import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, Served
 from visitsvc.config import Settings
+from visitsvc.kernel.clock import SystemClock
 from visitsvc.kernel.month import Month
 
 if TYPE_CHECKING:
@@ -313,3 +315,62 @@ def jpeg(path: Path, size: tuple[int, int] = (2000, 1500)) -> Path:
     image.save(buffer, "JPEG", quality=85)
     path.write_bytes(buffer.getvalue())
     return path
+
+
+class Worker:
+    """A grid worker's phone, logged in on a day of theirs with at least three stops."""
+
+    def __init__(self, browser: Browser, server: PhoneServer, account: str) -> None:
+        self.account = account
+        self.server = server
+        self.day, self.route = day_with_stops(server.served, account, 3, SystemClock().today())
+        located = [s["location"] for s in self.route["stops"] if s["location"]]
+        near = (located[0]["lon"], located[0]["lat"]) if located else None
+        self.context: BrowserContext = phone_context(browser, server.url, near)
+        self.phone = Phone.open(self.context)
+        self.phone.goto(f"/m/?date={self.day}")
+        self.phone.login(account)
+        self.phone.wait_day(self.day)
+        self.phone.wait_offline_ready()
+
+    @property
+    def stop_ids(self) -> list[int]:
+        return [int(s["visit_id"]) for s in self.route["stops"]]
+
+    def drawn(self) -> list[int]:
+        found = self.phone.page.locator("[data-visit-id]").evaluate_all(
+            "stops => stops.map(s => Number(s.dataset.visitId))"
+        )
+        return list(found)
+
+    def client_ids(self) -> list[str]:
+        return [str(item["client_id"]) for item in self.phone.outbox()]
+
+    def held(self, client_ids: list[str]) -> dict[str, int]:
+        return rows_by_client_id(self.server.database, client_ids)
+
+    def clean(self) -> None:
+        assert self.phone.problems == [], "no script errors or Content-Security-Policy violations"
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def revoke(url: str, access_token: str) -> None:
+    """POST /auth/logout with the phone's own token: its session (access and refresh) is over."""
+    request = urllib.request.Request(  # noqa: S310 - our own server
+        url + "/api/v1/auth/logout", method="POST", headers={"Authorization": f"Bearer {access_token}"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
+        assert answer.status in (200, 204)
+
+
+def access_token(session: dict[str, Any]) -> str:
+    for key in ("access_token", "access", "token"):
+        if isinstance(session.get(key), str):
+            return str(session[key])
+    nested = [v for v in session.values() if isinstance(v, dict)]
+    for value in nested:
+        if isinstance(value.get("access_token"), str):
+            return str(value["access_token"])
+    raise AssertionError(f"no access token in the session store: {sorted(session)}")

@@ -1,15 +1,15 @@
 """The grid worker's phone app (/m/) where the network fails: the day's route and three records with a
-photo made with the server stopped and sent once when it is back; a sync whose answer is lost and a page
-closed mid-sync; a login that expires with records waiting; a record the server holds with another body
-(conflict) and one it refuses (rejected). Debian's Chromium as an Android phone (tests/e2e/phone_harness.py);
-the server's SQLite file is the witness of "exactly once"."""
+photo made with the server stopped and sent once when it is back; a sync (and a photo) whose answer is
+lost and a page closed mid-sync; a login that expires with records waiting, and logout leaving nothing; a
+record the server holds with another body (conflict) and one it refuses (rejected); a new version that
+waits while a record is written; an outbox never sent under another login. Debian's Chromium as an Android
+phone (tests/e2e/phone_harness.py); the server's SQLite file is the witness of "exactly once"."""
 
 from __future__ import annotations
 
 import json
 import os
-import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,18 +29,18 @@ from tests.e2e.phone_harness import (
     LEFT_BEHIND,
     Phone,
     PhoneServer,
+    Worker,
+    access_token,
     choose,
-    day_with_stops,
     jpeg,
     launch,
-    phone_context,
     photos_of,
-    rows_by_client_id,
+    revoke,
 )
 from visitsvc.kernel.clock import SHANGHAI, SystemClock
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext
+    from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.slow
 NEXT_VERSION = "e2e0next0001"
@@ -82,47 +82,8 @@ def server(phone_server: PhoneServer) -> Iterator[PhoneServer]:
     phone_server.start()
 
 
-class Worker:
-    """A grid worker's phone, logged in on a day of theirs with at least three stops."""
-
-    def __init__(self, browser: Browser, server: PhoneServer, account: str) -> None:
-        self.account = account
-        self.server = server
-        self.day, self.route = day_with_stops(server.served, account, 3, SystemClock().today())
-        located = [s["location"] for s in self.route["stops"] if s["location"]]
-        near = (located[0]["lon"], located[0]["lat"]) if located else None
-        self.context: BrowserContext = phone_context(browser, server.url, near)
-        self.phone = Phone.open(self.context)
-        self.phone.goto(f"/m/?date={self.day}")
-        self.phone.login(account)
-        self.phone.wait_day(self.day)
-        self.phone.wait_offline_ready()
-
-    @property
-    def stop_ids(self) -> list[int]:
-        return [int(s["visit_id"]) for s in self.route["stops"]]
-
-    def drawn(self) -> list[int]:
-        found = self.phone.page.locator("[data-visit-id]").evaluate_all(
-            "stops => stops.map(s => Number(s.dataset.visitId))"
-        )
-        return list(found)
-
-    def client_ids(self) -> list[str]:
-        return [str(item["client_id"]) for item in self.phone.outbox()]
-
-    def held(self, client_ids: list[str]) -> dict[str, int]:
-        return rows_by_client_id(self.server.database, client_ids)
-
-    def clean(self) -> None:
-        assert self.phone.problems == [], "no script errors or Content-Security-Policy violations"
-
-    def close(self) -> None:
-        self.context.close()
-
-
 @pytest.fixture
-def worker_of(browser: Browser, server: PhoneServer) -> Iterator[Any]:
+def worker_of(browser: Browser, server: PhoneServer) -> Iterator[Callable[[str], Worker]]:
     opened: list[Worker] = []
 
     def open_(account: str) -> Worker:
@@ -139,7 +100,7 @@ def shot(worker: Worker, name: str) -> None:
 
 
 def test_records_made_with_the_server_stopped_are_sent_once_when_it_is_back(
-    worker_of: Any, server: PhoneServer, tmp_path: Path
+    worker_of: Callable[[str], Worker], server: PhoneServer, tmp_path: Path
 ) -> None:
     w = worker_of("w001")
     page = w.phone.page
@@ -178,7 +139,7 @@ def test_records_made_with_the_server_stopped_are_sent_once_when_it_is_back(
 
 
 def test_a_sync_whose_answer_is_lost_and_a_page_closed_mid_sync_is_resent_and_stored_once(
-    worker_of: Any, server: PhoneServer, tmp_path: Path
+    worker_of: Callable[[str], Worker], server: PhoneServer, tmp_path: Path
 ) -> None:
     w = worker_of("w002")
     w.context.set_offline(True)  # the server runs; the phone cannot reach it
@@ -229,28 +190,8 @@ def test_a_sync_whose_answer_is_lost_and_a_page_closed_mid_sync_is_resent_and_st
     assert again.problems == []
 
 
-def _revoke(url: str, access_token: str) -> None:
-    """POST /auth/logout with the phone's own token: its session (access and refresh) is over."""
-    request = urllib.request.Request(  # noqa: S310 - our own server
-        url + "/api/v1/auth/logout", method="POST", headers={"Authorization": f"Bearer {access_token}"}
-    )
-    with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310
-        assert answer.status in (200, 204)
-
-
-def _access_token(session: dict[str, Any]) -> str:
-    for key in ("access_token", "access", "token"):
-        if isinstance(session.get(key), str):
-            return str(session[key])
-    nested = [v for v in session.values() if isinstance(v, dict)]
-    for value in nested:
-        if isinstance(value.get("access_token"), str):
-            return str(value["access_token"])
-    raise AssertionError(f"no access token in the session store: {sorted(session)}")
-
-
 def test_an_expired_login_keeps_the_outbox_and_logout_leaves_nothing_behind(
-    worker_of: Any, server: PhoneServer
+    worker_of: Callable[[str], Worker], server: PhoneServer
 ) -> None:
     w = worker_of("w003")
     page = w.phone.page
@@ -260,7 +201,7 @@ def test_an_expired_login_keeps_the_outbox_and_logout_leaves_nothing_behind(
     w.phone.wait_pending(2)
     client_ids = w.client_ids()
 
-    _revoke(server.url, _access_token(w.phone.session()))
+    revoke(server.url, access_token(w.phone.session()))
     w.context.set_offline(False)  # the phone tries to send, its refresh is refused
     page.locator("form[data-login]").wait_for(state="visible")
     assert w.phone.pending() == "2", "the records wait under the login form"
@@ -281,7 +222,9 @@ def test_an_expired_login_keeps_the_outbox_and_logout_leaves_nothing_behind(
     w.clean()
 
 
-def test_a_conflict_shows_the_stored_record_and_can_be_discarded(worker_of: Any, server: PhoneServer) -> None:
+def test_a_conflict_shows_the_stored_record_and_can_be_discarded(
+    worker_of: Callable[[str], Worker], server: PhoneServer
+) -> None:
     w = worker_of("w004")
     page = w.phone.page
     w.context.set_offline(True)
@@ -314,7 +257,7 @@ def test_a_conflict_shows_the_stored_record_and_can_be_discarded(worker_of: Any,
 
 
 def test_a_rejected_record_shows_the_servers_reasons_and_is_accepted_once_corrected(
-    worker_of: Any,
+    worker_of: Callable[[str], Worker],
 ) -> None:
     w = worker_of("w005")
     page = w.phone.page
@@ -342,7 +285,7 @@ def test_a_rejected_record_shows_the_servers_reasons_and_is_accepted_once_correc
 
 
 def test_a_new_version_waits_while_a_record_is_written_and_the_outbox_survives_it(
-    worker_of: Any, server: PhoneServer, monkeypatch: pytest.MonkeyPatch
+    worker_of: Callable[[str], Worker], server: PhoneServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -384,7 +327,9 @@ def test_a_new_version_waits_while_a_record_is_written_and_the_outbox_survives_i
     w.clean()
 
 
-def test_an_outbox_is_never_sent_under_another_login(worker_of: Any, server: PhoneServer) -> None:
+def test_an_outbox_is_never_sent_under_another_login(
+    worker_of: Callable[[str], Worker], server: PhoneServer
+) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     w = worker_of("w007")
@@ -393,7 +338,7 @@ def test_an_outbox_is_never_sent_under_another_login(worker_of: Any, server: Pho
     w.phone.record(w.stop_ids[0])
     w.phone.wait_pending(1)
     [client_id] = w.client_ids()
-    _revoke(server.url, _access_token(w.phone.session()))
+    revoke(server.url, access_token(w.phone.session()))
     w.context.set_offline(False)
     page.locator("form[data-login]").wait_for(state="visible")
 
@@ -411,7 +356,7 @@ def test_an_outbox_is_never_sent_under_another_login(worker_of: Any, server: Pho
     assert "1" in warning.value.message
     page.on("dialog", w.phone.accept_dialog)
 
-    _revoke(server.url, _access_token(w.phone.session()))
+    revoke(server.url, access_token(w.phone.session()))
     page.locator('[data-nav="owed"]').first.click()  # w008 has nothing to send: a read finds the login over
     page.locator("form[data-login]").wait_for(state="visible")
     w.phone.login("w007")
