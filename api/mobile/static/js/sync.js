@@ -15,7 +15,11 @@ let failures = 0;
 let timer = null;
 
 export function syncNow() {
-  if (!running) running = runOnce().finally(() => { running = null; });
+  if (!running) {
+    // One tab at a time: two would only send the same records twice (stored once, but twice the traffic).
+    const locked = navigator.locks ? navigator.locks.request('visitsvc-m-sync', runOnce) : runOnce();
+    running = locked.finally(() => { running = null; });
+  }
   return running;
 }
 
