@@ -44,6 +44,12 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.slow
 NEXT_VERSION = "e2e0next0001"
+# wait_for_function does not await a promise: each poll starts a read and looks at the previous one's answer
+CACHES_ARE = """names => { caches.keys().then(k => { window.__caches = k.join() });
+  return window.__caches === names }"""
+NEW_VERSION_WAITING = """() => {
+  navigator.serviceWorker.getRegistration('/m/').then(r => { window.__waiting = Boolean(r.waiting) });
+  return window.__waiting === true }"""
 
 
 @pytest.fixture(scope="module")
@@ -350,27 +356,18 @@ def test_a_new_version_waits_while_a_record_is_written_and_the_outbox_survives_i
 
     monkeypatch.setattr(mobile, "shell_version", lambda: NEXT_VERSION)  # a deploy: /m/sw.js changes
     page.evaluate("async () => (await navigator.serviceWorker.getRegistration('/m/')).update()")
-    page.wait_for_function(
-        "async () => Boolean((await navigator.serviceWorker.getRegistration('/m/')).waiting)", timeout=30_000
-    )
+    page.wait_for_function(NEW_VERSION_WAITING, timeout=30_000)
     assert page.evaluate("() => window.__sameDocument") is True, "no reload while a record is written"
     assert form.locator("select[name=outcome]").input_value() == "not_home"
     form.locator("button[type=submit]").click()
     w.phone.wait_pending(2)
 
-    page.reload()  # the next opening: the waiting version takes over (the app reloads once more)
-    page.wait_for_function(
-        "async v => (await caches.keys()).join() === 'visitsvc-m-' + v", arg=NEXT_VERSION, timeout=30_000
-    )
-    try:
-        w.phone.wait_day(w.day)
-    except Exception:
-        print("DEBUG", page.url, page.inner_text("body"), w.phone.problems)
-        raise
-    w.phone.wait_pending(2)
     client_ids = w.client_ids()
-    page.unroute("**/api/v1/me/sync")
-    page.evaluate("() => window.__visitsvc.syncNow()")
+    page.unroute("**/api/v1/me/sync")  # the new version is to send them
+
+    page.reload()  # the next opening: the waiting version takes over (the app reloads once more)
+    page.wait_for_function(CACHES_ARE, arg=f"visitsvc-m-{NEXT_VERSION}", timeout=30_000)
+    w.phone.wait_day(w.day)
     w.phone.wait_pending(0)
     assert w.held(client_ids) == dict.fromkeys(client_ids, 1), "both records survived the update, sent once"
     w.clean()
@@ -404,7 +401,7 @@ def test_an_outbox_is_never_sent_under_another_login(worker_of: Any, server: Pho
     page.on("dialog", w.phone.accept_dialog)
 
     _revoke(server.url, _access_token(w.phone.session()))
-    page.evaluate("() => window.__visitsvc.syncNow()")
+    page.locator('[data-nav="owed"]').first.click()  # w008 has nothing to send: a read finds the login over
     page.locator("form[data-login]").wait_for(state="visible")
     w.phone.login("w007")
     w.phone.wait_pending(0)
