@@ -23,6 +23,12 @@ export function syncNow() {
   return running;
 }
 
+// Logout: no retry may wake up later.
+export function stop() {
+  clearTimeout(timer);
+  failures = 0;
+}
+
 export function start() {
   window.addEventListener('online', () => syncNow());
   document.addEventListener('visibilitychange', () => {
