@@ -92,6 +92,7 @@ async function logout() {
   if (me && me.access_token) {
     await session.post('/api/v1/auth/logout', {}, me.access_token).catch(() => {});
   }
+  sync.stop();
   await store.wipe();
   if (window.caches) {
     for (const name of await caches.keys()) await caches.delete(name);

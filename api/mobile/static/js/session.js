@@ -73,6 +73,7 @@ export async function login(username, password) {
 
 // Another account's routes, list and advice never stay on the phone; its outbox stays, unsent, for it.
 export async function begin(next) {
+  store.reopen();
   const previous = await load();
   if (previous && previous.username !== next.username) {
     for (const name of ['routes', 'owed', 'meta']) await store.clear(name);

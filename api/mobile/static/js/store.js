@@ -3,6 +3,9 @@
 const NAME = 'visitsvc-m';
 const STORES = ['session', 'routes', 'owed', 'outbox', 'meta'];
 let opening = null;
+// After a logout nothing may write again until the next login: a fetch that finishes late would otherwise
+// quietly re-create the database with a route in it.
+let closed = false;
 
 function promised(request) {
   return new Promise((resolve, reject) => {
@@ -32,6 +35,7 @@ function open() {
 }
 
 async function run(store, mode, work) {
+  if (closed) return undefined;
   const db = await open();
   const tx = db.transaction(store, mode);
   const result = work(tx.objectStore(store));
@@ -47,12 +51,12 @@ export function get(store, key) {
   return run(store, 'readonly', (s) => s.get(key));
 }
 
-export function all(store) {
-  return run(store, 'readonly', (s) => s.getAll());
+export async function all(store) {
+  return (await run(store, 'readonly', (s) => s.getAll())) || [];
 }
 
-export function keys(store) {
-  return run(store, 'readonly', (s) => s.getAllKeys());
+export async function keys(store) {
+  return (await run(store, 'readonly', (s) => s.getAllKeys())) || [];
 }
 
 export function put(store, value, key) {
@@ -63,7 +67,12 @@ export function remove(store, key) {
   return run(store, 'readwrite', (s) => s.delete(key));
 }
 
+export function reopen() {
+  closed = false;
+}
+
 export async function wipe() {
+  closed = true;
   if (opening) {
     try { (await opening).close(); } catch (e) { /* already gone */ }
   }

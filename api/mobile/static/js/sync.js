@@ -15,8 +15,18 @@ let failures = 0;
 let timer = null;
 
 export function syncNow() {
-  if (!running) running = runOnce().finally(() => { running = null; });
+  if (!running) {
+    // One tab at a time: two would only send the same records twice (stored once, but twice the traffic).
+    const locked = navigator.locks ? navigator.locks.request('visitsvc-m-sync', runOnce) : runOnce();
+    running = locked.finally(() => { running = null; });
+  }
   return running;
+}
+
+// Logout: no retry may wake up later.
+export function stop() {
+  clearTimeout(timer);
+  failures = 0;
 }
 
 export function start() {
@@ -54,8 +64,10 @@ async function sendRecords(username) {
     const body = await response.json().catch(() => null);
     if (response.status >= 500 || response.status === 429) throw new Error(`HTTP ${response.status}`);
     if (!response.ok) {
+      // Only a 422 judges the records; any other refusal (a password to change first) leaves them waiting.
       const errors = (body && body.errors) || { _schema: [body ? body.message : '发送失败'] };
-      await outbox.apply(batch.map((item) => ({ ...item, state: 'rejected', errors })), []);
+      const state = response.status === 422 ? 'rejected' : 'pending';
+      await outbox.apply(batch.map((item) => ({ ...item, state, errors: state === 'rejected' ? errors : null })), []);
       throw new api.ApiError(response.status, body);
     }
     await settle(batch, body.results);
