@@ -44,7 +44,8 @@ self.addEventListener('activate', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-  if (event.data && event.data.type === 'skipWaiting') self.skipWaiting();
+  // waitUntil keeps the worker alive until the browser has taken the request to activate it.
+  if (event.data && event.data.type === 'skipWaiting') event.waitUntil(self.skipWaiting());
 });
 
 self.addEventListener('fetch', (event) => {
