@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api import compression, console, errors, limits, openapi
+from api import compression, console, errors, limits, mobile, openapi
 from api.ids import IdConverter
 from api.runtime import Runtime
 from api.views import (
@@ -101,6 +101,7 @@ def create_app(
         api.register_blueprint(module.blp)
     errors.register(app)
     console.init_app(app, settings)
+    mobile.init_app(app)
 
     @app.get(f"{SWAGGER_UI_URL}<path:filename>")
     def swagger_ui_files(filename: str) -> ResponseReturnValue:

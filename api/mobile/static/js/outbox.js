@@ -1,0 +1,56 @@
+// Records wait here until the server has them. Each belongs to the account that made it.
+import * as store from './store.js';
+import { emit } from './events.js';
+
+const UNACKNOWLEDGED = new Set(['pending', 'sending', 'conflict', 'rejected']);
+
+export async function add(entry) {
+  await store.put('outbox', { state: 'pending', visit_id: null, errors: null, attempts: 0, next_try_at: 0, ...entry });
+  emit('outbox');
+}
+
+export async function mine(username) {
+  return (await store.all('outbox')).filter((item) => item.username === username);
+}
+
+export function get(clientId) {
+  return store.get('outbox', clientId);
+}
+
+export async function update(clientId, patch) {
+  const item = await store.get('outbox', clientId);
+  if (!item) return null;
+  const next = { ...item, ...patch };
+  await store.put('outbox', next);
+  emit('outbox');
+  return next;
+}
+
+// Many entries changed at once: `puts` replace whole entries, `deletes` are client_ids.
+export async function apply(puts, deletes) {
+  await store.writeMany('outbox', puts, deletes);
+  emit('outbox');
+}
+
+export async function remove(clientId) {
+  await store.remove('outbox', clientId);
+  emit('outbox');
+}
+
+export async function counts(username) {
+  const items = await mine(username);
+  return {
+    pending: items.filter((item) => UNACKNOWLEDGED.has(item.state)).length,
+    photos: items.reduce((sum, item) => sum + (item.state === 'sent_awaiting_photos' ? item.photos.length : 0), 0),
+    all: items.length,
+  };
+}
+
+// Planned visits that already have a record on this phone, by visit_id.
+export async function recordedVisits(username) {
+  const done = new Map();
+  for (const item of await mine(username)) {
+    if (item.record.planned_visit_id) done.set(item.record.planned_visit_id, item);
+  }
+  return done;
+}
