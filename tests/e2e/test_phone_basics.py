@@ -198,3 +198,40 @@ def test_a_grid_worker_sees_only_their_own_route(phone: Phone, served: Served) -
         assert shown == [stop["visit_id"] for stop in expected["stops"]]
     assert others.isdisjoint(shown)
     assert date.fromisoformat(theirs_day)  # a real day was asked for
+
+
+def test_a_new_plan_version_says_what_changed_since_the_one_held(phone: Phone, served: Served) -> None:
+    day, route = a_day_with_stops(served, "w003")
+    phone.login("w003", f"/m/?date={day}")
+    assert phone.shown_ids() == [stop["visit_id"] for stop in route["stops"]]
+    assert phone.page.locator("[data-changes]").count() == 0
+    stop = next(s for s in reversed(route["stops"]) if s["status"] == "pending")
+
+    _move_to_a_later_day(served, stop["visit_id"], after=date.fromisoformat(day))
+    phone.page.click("[data-nav=today]")
+
+    changes = phone.page.wait_for_selector("[data-changes]")
+    assert f"自第 {route['plan_version']} 版" in changes.inner_text()
+    assert "取消 1 站" in changes.inner_text()
+    now = served.api("w003", "/api/v1/me/route", date=day)
+    assert phone.shown_ids() == [s["visit_id"] for s in now["stops"]]
+    assert stop["elder"]["id"] not in [s["elder"]["id"] for s in now["stops"]]
+    phone.shot("today-changed")
+
+
+def _move_to_a_later_day(served: Served, visit_id: int, *, after: date) -> None:
+    """A supervisor moves the visit to the first later working day of the month the routing checker accepts."""
+    import urllib.error
+
+    import chinese_calendar
+
+    days = [d for d in served.month.days() if d > after and chinese_calendar.is_workday(d)]
+    refusals = []
+    for day in days:
+        body = {"moves": [{"planned_visit_id": visit_id, "to_date": day.isoformat()}]}
+        try:
+            served.call("POST", f"/api/v1/plans/{served.month}/moves", body=body, account="sup01")
+            return
+        except urllib.error.HTTPError as refused:
+            refusals.append(f"{day}: {refused.code}")
+    pytest.fail(f"no later day took the visit: {refusals}")
