@@ -220,7 +220,7 @@ def test_a_new_plan_version_says_what_changed_since_the_one_held(phone: Phone, s
 
 
 def _move_to_a_later_day(served: Served, visit_id: int, *, after: date) -> None:
-    """A supervisor moves the visit to the first later working day of the month the routing checker accepts."""
+    """A supervisor moves the visit to the first later working day of the month that the checker accepts."""
     import urllib.error
 
     import chinese_calendar
