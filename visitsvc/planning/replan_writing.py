@@ -23,8 +23,8 @@ from visitsvc.planning.plan_versions import (
 )
 from visitsvc.planning.policy import PolicyRules
 from visitsvc.planning.replan_decisions import Decision, changes, same_rows
-from visitsvc.planning.replan_reading import ReplanRead
 from visitsvc.planning.replan_prints import Prints, expected_prints
+from visitsvc.planning.replan_reading import ReplanRead
 from visitsvc.planning.route_problems import PlanningSettings, WorkerMonth
 from visitsvc.planning.today_handover import Handover
 
