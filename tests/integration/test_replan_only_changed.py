@@ -34,10 +34,12 @@ from visitsvc.model import (
     VisitRecord,
 )
 from visitsvc.oversight import decisions
-from visitsvc.planning import holidays, moves
+from visitsvc.planning import holidays, moves, replanning
 from visitsvc.planning.month_plan import plan_month
+from visitsvc.planning.replan_writing import Replanned
 from visitsvc.planning.replanning import replan
 from visitsvc.planning.route_problems import PlanningSettings
+from visitsvc.planning.visit_ids import VisitId
 from visitsvc.register import absences, elders, workers
 
 DECEMBER = Month(2026, 12)
@@ -309,3 +311,44 @@ def test_a_change_of_a_workers_problem_has_that_worker_solved_again(
 def _records(uow: UnitOfWork) -> list[Any]:
     with uow:
         return list(uow.session.scalars(select(VisitRecord)))
+
+
+Routes = dict[int, dict[date, list[str]]]  # worker -> day -> visit ids in route order
+
+
+def test_the_workers_left_unsolved_have_the_routes_a_full_replan_gives_them(
+    uow: UnitOfWork, clock: FixedClock, district: District, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w_a1 = district.accounts["w_a1"]
+    target = later_home_row(uow, w_a1, FIRST)
+    today = play_until(uow, clock, target.day, but=lambda r: r.id == target.id)
+    record(uow, target, VisitOutcome.NOT_HOME)
+    others = [district.accounts["w_a2"], district.accounts["w_b1"]]
+    full = _full_replan_routes(uow, monkeypatch, today)
+    rerun(uow, today)
+    kept: Routes = {w: {} for w in others}
+    for row in sorted(current(uow), key=lambda r: (r.day, r.seq)):
+        if row.worker_id in kept and row.day > today and row.kind is VisitKind.HOME:
+            kept[row.worker_id].setdefault(row.day, []).append(str(VisitId.of_row(row)))
+    assert any(kept.values()), "the others have routes left to compare"
+    assert kept == {w: full.get(w, {}) for w in others}
+
+
+def _full_replan_routes(uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch, today: date) -> Routes:
+    """What a re-plan solving every worker gives after `today`, written nowhere."""
+    solved: list[Replanned] = []
+
+    def capture(uow: UnitOfWork, _caller: Caller, read: Any, done: Replanned, *_args: Any) -> Any:
+        solved.append(done)
+        return replanning.unchanged(uow, read, 0.0)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(replanning, "still_current", lambda *_args, **_kwargs: False)
+        patch.setattr(replanning, "write_replan", capture)
+        rerun(uow, today)
+    routes: Routes = {}
+    for month, plan in solved[0].solved:
+        for route in plan.routes:
+            if route.day > today and route.stops:
+                routes.setdefault(month.worker.id, {})[route.day] = [s.visit_id for s in route.stops]
+    return routes
