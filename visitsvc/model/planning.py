@@ -31,6 +31,9 @@ class PlanVersion(Base):
     substituted_count: Mapped[int]
     calendar_warning: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Per worker id, what their next problem will be as of each later day if the plan is carried out: a
+    # re-plan solves only the workers whose problem differs (docs/adr/0018). None: solve them all.
+    worker_fingerprints: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     visits: Mapped[list[PlannedVisit]] = relationship(lazy="raise", order_by="PlannedVisit.id")
 

@@ -316,6 +316,9 @@ def _write(uow: UnitOfWork, caller: Caller, month: Month, read: _Read, days: lis
             substituted_count=current.substituted_count,
             calendar_warning=current.calendar_warning,
             summary={**current.summary, "manual_moves": len(moved)},
+            # A move changes the problems of the workers it touches (a visit gone, a pin's minutes taken), so
+            # their digests no longer match; everyone else's routes, and digests, stand (docs/adr/0018).
+            worker_fingerprints=current.worker_fingerprints,
         )
         uow.plans.add(version, list(new_rows.values()), [copy_unplanned(u) for u in read.unplanned])
         uow.flush()

@@ -245,6 +245,7 @@ class NewVersion:
     substituted: int
     calendar_warning: str | None
     summary: dict[str, Any]
+    worker_fingerprints: dict[str, dict[str, str]] | None = None  # docs/adr/0018
 
 
 def store_version(
@@ -276,6 +277,7 @@ def store_version(
             substituted_count=new.substituted,
             calendar_warning=new.calendar_warning,
             summary=new.summary,
+            worker_fingerprints=new.worker_fingerprints,
         )
         try:
             uow.plans.add(version, visits, unplanned)

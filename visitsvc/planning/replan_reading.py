@@ -41,6 +41,7 @@ class ReplanRead:
     latest_id: int
     latest_fingerprint: str
     latest_summary: dict[str, Any]
+    latest_prints: dict[str, dict[str, str]]  # per worker id: their problem's digest by day (docs/adr/0018)
     calendar_warning: str | None
     future: Days  # the month's working days after today
     register: MonthInputs
@@ -122,6 +123,7 @@ def read_replan(
             latest_id=latest.id,
             latest_fingerprint=latest.fingerprint,
             latest_summary=dict(latest.summary),
+            latest_prints=dict(latest.worker_fingerprints or {}),
             calendar_warning=calendar.warning(),
             future=future,
             register=register,

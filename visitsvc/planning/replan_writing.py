@@ -23,8 +23,9 @@ from visitsvc.planning.plan_versions import (
 )
 from visitsvc.planning.policy import PolicyRules
 from visitsvc.planning.replan_decisions import Decision, changes, same_rows
+from visitsvc.planning.replan_prints import Prints, expected_prints
 from visitsvc.planning.replan_reading import ReplanRead
-from visitsvc.planning.route_problems import WorkerMonth
+from visitsvc.planning.route_problems import PlanningSettings, WorkerMonth
 from visitsvc.planning.today_handover import Handover
 
 
@@ -72,6 +73,7 @@ class Replanned:
     decision: Decision  # after today's handover
     handover: Handover  # what colleagues took on today
     solved: list[tuple[WorkerMonth, routing.Plan]]  # the workers solved again
+    settings: PlanningSettings
 
 
 def write_replan(
@@ -111,6 +113,7 @@ def write_replan(
         solver_seconds=round(sum(p.stats.wall_time for p in plans), 2),
         substituted=sum(1 for v in visits if v.substituted),
         calendar_warning=read.calendar_warning,
+        worker_fingerprints=_prints(read, done),
         summary={
             **read.latest_summary,
             "grids": {**read.latest_summary.get("grids", {}), **grids},
@@ -121,6 +124,19 @@ def write_replan(
     version_id = store_version(uow, caller, new, visits, unplanned, expected_latest=read.latest_id)
     return _outcome(uow, read, version_id, created=True, workers=len(ids), counts=counts,
                     to_colleagues=len(rows.moved) + len(handover.rows), started=started)  # fmt: skip
+
+
+def _prints(read: ReplanRead, done: Replanned) -> dict[str, Prints]:
+    """The workers solved now get their routes' digests; every other worker's routes, and digests, stand."""
+    prints = dict(read.latest_prints)
+    cuts = [read.today, *read.future]
+    for month, plan in done.solved:
+        expected = expected_prints(month, plan, read.register.homes, done.settings, cuts)
+        if expected is None:
+            prints.pop(str(month.worker.id), None)
+        else:
+            prints[str(month.worker.id)] = expected
+    return prints
 
 
 def _still_unplanned(row: MissingRow, read: ReplanRead, decision: Decision, solved: set[int]) -> bool:

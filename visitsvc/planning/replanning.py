@@ -23,8 +23,16 @@ from visitsvc.kernel.month import Month
 from visitsvc.planning.month_plan import hold_month, release_month
 from visitsvc.planning.plan_versions import hand_over_overflow, options_of
 from visitsvc.planning.policy import PolicyRules
-from visitsvc.planning.replan_problems import hand_over_today_of, loosen, replan_fingerprint, worker_replan
-from visitsvc.planning.replan_reading import read_replan
+from visitsvc.planning.replan_decisions import Decision
+from visitsvc.planning.replan_prints import still_current
+from visitsvc.planning.replan_problems import (
+    WorkerReplan,
+    hand_over_today_of,
+    loosen,
+    replan_fingerprint,
+    worker_replan,
+)
+from visitsvc.planning.replan_reading import ReplanRead, read_replan
 from visitsvc.planning.replan_writing import Replanned, ReplanOutcome, unchanged, write_replan
 from visitsvc.planning.route_problems import PlanningSettings
 
@@ -65,13 +73,18 @@ def replan(
         if fingerprint == read.latest_fingerprint:
             return unchanged(uow, read, started)
         handover, decision, problems = hand_over_today_of(read, problems, settings)
-        plans = routing.solve_many(
-            [p.month.problem for p in problems],
+        # A worker whose problem is the one their routes answer keeps them: nothing to solve (docs/adr/0018).
+        stale = [j for j, p in enumerate(problems) if not _current(p, read, decision, settings)]
+        plans = [p.warm for p in problems]
+        solved_now = routing.solve_many(
+            [problems[j].month.problem for j in stale],
             options_of(settings),
-            executor=executor if len(problems) > 1 else "serial",
+            executor=executor if len(stale) > 1 else "serial",
             progress=progress,
-            warm_starts=[p.warm for p in problems],
-        )
+            warm_starts=[problems[j].warm for j in stale],
+        ) if stale else []  # fmt: skip
+        for j, plan in zip(stale, solved_now, strict=True):
+            plans[j] = plan
         problems, months, plans = loosen(problems, plans, homes, settings, executor)
         if any(d.reason in ANY_WAY_OUT for p in plans for d in p.dropped):
             # Colleagues are built only when something may go to them; a plan of theirs stands until they are
@@ -85,11 +98,19 @@ def replan(
             rebuild=lambda j, offered: problems[j].rebuilt(homes, settings, offered), warm=lambda j: plans[j],
             reasons=ANY_WAY_OUT,
         )  # fmt: skip
-        solved = sorted(set(range(len(read.chosen))) | set(helpers))
-        done = Replanned(fingerprint, decision, handover, [(months[j], plans[j]) for j in solved])
+        solved = sorted(set(stale) | set(helpers))
+        done = Replanned(fingerprint, decision, handover, [(months[j], plans[j]) for j in solved], settings)
         return write_replan(uow, caller, read, done, rules, started)
     finally:
         release_month(uow, month, holder)
+
+
+def _current(problem: WorkerReplan, read: ReplanRead, decision: Decision, settings: PlanningSettings) -> bool:
+    worker = problem.month.worker.id
+    if decision.no_day.get(worker):
+        return False  # named as unplanned by a run that solves them
+    stored = read.latest_prints.get(str(worker))
+    return still_current(problem, stored, read.register.homes, settings, read.today)
 
 
 def replan_today(
