@@ -181,6 +181,12 @@ def _search_parameters(model: SolverModel) -> pywrapcp.DefaultRoutingSearchParam
         params.time_limit.FromMilliseconds(max(1, round(options.time_limit * 1000)))
     if options.solution_limit is not None:
         params.solution_limit = options.solution_limit
+    if options.time_limit is None:
+        # When the first-solution heuristic finds nothing, OR-Tools hands small models to CP-SAT, which a
+        # time limit bounds and a solution or branch limit does not: a month-end night of the simulation
+        # searched on for 42 minutes (ADR 0018). Without it the solve answers "no solution" and the caller's
+        # fallbacks (a fresh start, the loosened solve of ADR 0009) take over.
+        params.fallback_to_cp_sat_size_threshold = 0
     params.log_search = options.log_search
     if options.metaheuristic == "GUIDED_LOCAL_SEARCH":
         # Measured together (ADR 0002): Solomon R1 at 30 s 2.87% -> 1.99% mean gap, the one-worker month at

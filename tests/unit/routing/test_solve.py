@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -254,3 +255,19 @@ def test_a_solution_limit_the_problem_cannot_reach_still_stops() -> None:
     if process.is_alive():
         process.kill()
     assert process.exitcode == 0
+
+
+@pytest.mark.parametrize(
+    ("limits", "falls_back"),
+    [({"time_limit": None, "solution_limit": 5}, False), ({"time_limit": 1.0, "solution_limit": None}, True)],
+    ids=["solution-limited", "time-limited"],
+)
+def test_only_a_time_limited_search_may_fall_back_to_cp_sat(
+    three_visits_two_days: Problem, limits: dict[str, Any], falls_back: bool
+) -> None:
+    # CP-SAT honours a time limit only: solution-limited, its fallback once searched a night for 42 minutes.
+    from routing._ortools import _search_parameters
+    from routing.prepare import prepare
+
+    model = prepare(three_visits_two_days, replace(FAST, **limits)).model
+    assert (_search_parameters(model).fallback_to_cp_sat_size_threshold > 0) is falls_back
