@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from tests.e2e.console_harness import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DEMO_PASSWORD,
     Served,
     month_to_plan,
@@ -25,16 +23,13 @@ from tests.e2e.console_harness import (
     serve,
     shared_demo,
 )
+from tests.e2e.phone_harness import launch, phone_context
 from visitsvc.kernel.clock import SystemClock
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.slow
-ANDROID_CHROME = (
-    "Mozilla/5.0 (Linux; Android 12; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/100.0.4896.127 Mobile Safari/537.36"
-)
 KIND_WORDS = {"home": "上门", "phone": "电话"}
 
 
@@ -52,9 +47,7 @@ def browser(served: Served) -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        chromium = launch(playwright)
         yield chromium
         chromium.close()
 
@@ -84,16 +77,7 @@ class Phone:
 
 @pytest.fixture
 def phone(browser: Browser, served: Served) -> Iterator[Phone]:
-    context = browser.new_context(
-        viewport={"width": 360, "height": 640},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        user_agent=ANDROID_CHROME,
-        base_url=served.url,
-        locale="zh-CN",
-        timezone_id="Asia/Shanghai",
-    )
+    context = phone_context(browser, served.url)
     page = context.new_page()
     found = Phone(page, served)
     page.on("pageerror", lambda error: found.problems.append(str(error)))
