@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from visitsvc.field.sick_report import ReplanSummary, covers
+from visitsvc.field.sick_report import ReplanSummary
 from visitsvc.kernel.errors import Conflict, NotFound
 from visitsvc.model import AbsenceKind
 from visitsvc.planning.replanning import ReplanOutcome
@@ -18,10 +18,10 @@ def absence(first_day: date, last_day: date) -> AbsenceRead:
 
 
 def test_an_absence_re_plans_today_only_when_today_lies_within_it() -> None:
-    assert covers(absence(TODAY, TODAY), TODAY)
-    assert covers(absence(date(2026, 12, 8), date(2026, 12, 11)), TODAY), "a sick week reported late"
-    assert not covers(absence(date(2026, 12, 11), date(2026, 12, 14)), TODAY), "tomorrow: the nightly run"
-    assert not covers(absence(date(2026, 12, 1), date(2026, 12, 9)), TODAY), "over by today"
+    assert absence(TODAY, TODAY).covers(TODAY)
+    assert absence(date(2026, 12, 8), date(2026, 12, 11)).covers(TODAY), "a sick week reported late"
+    assert not absence(date(2026, 12, 11), date(2026, 12, 14)).covers(TODAY), "tomorrow: the nightly run"
+    assert not absence(date(2026, 12, 1), date(2026, 12, 9)).covers(TODAY), "over by today"
 
 
 def test_a_re_plan_is_told_by_its_version_and_what_moved() -> None:

@@ -56,10 +56,6 @@ class AbsenceReport:
     replan: ReplanSummary | None  # None: the absence does not cover today; the nightly re-plan moves it
 
 
-def covers(absence: AbsenceRead, day: date) -> bool:
-    return absence.first_day <= day <= absence.last_day
-
-
 def report_absence(
     uow: UnitOfWork,
     *,
@@ -77,7 +73,7 @@ def report_absence(
         note=note,
     )  # fmt: skip
     today = uow.clock.today()
-    if not covers(absence, today):
+    if not absence.covers(today):
         return AbsenceReport(absence, None)
     try:
         # As the system: a grid worker may not re-plan (require_register_writer), but their own sick day is

@@ -24,6 +24,9 @@ class AbsenceRead:
     note: str | None
     created_at: datetime
 
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
+
 
 def _read(a: Absence) -> AbsenceRead:
     return AbsenceRead(a.id, a.worker_id, a.first_day, a.last_day, a.kind, a.note, a.created_at)

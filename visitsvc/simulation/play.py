@@ -218,7 +218,7 @@ def _absent(uow: UnitOfWork, worker_id: int, day: date) -> bool:
         taken = absences.list_absences(uow, caller=SYSTEM, worker_id=worker_id)
     except NotFound:
         return True
-    return any(a.first_day <= day <= a.last_day for a in taken)
+    return any(a.covers(day) for a in taken)
 
 
 def _replan(
