@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2 models: behaviour lives here, sessions do not."""
 
 from visitsvc.model.absence import Absence, AbsenceKind
+from visitsvc.model.appointment import Appointment, AppointmentState
 from visitsvc.model.area import PARENT_LEVEL, Area
 from visitsvc.model.audit import AuditEntry
 from visitsvc.model.auth import AttemptOutcome, AuthToken, LoginAttempt, TokenKind
@@ -19,6 +20,7 @@ from visitsvc.model.enums import (
     Willingness,
 )
 from visitsvc.model.job import JobRun
+from visitsvc.model.notification import Notification, NotificationState
 from visitsvc.model.planning import CalendarDay, PlannedVisit, PlanningLock, PlanVersion, UnplannedVisit
 from visitsvc.model.visit import (
     AtRiskMark,
@@ -41,6 +43,8 @@ __all__ = [
     "AbilityLevel",
     "Absence",
     "AbsenceKind",
+    "Appointment",
+    "AppointmentState",
     "Area",
     "AreaLevel",
     "AtRiskMark",
@@ -60,6 +64,8 @@ __all__ = [
     "FollowUpStatus",
     "JobRun",
     "LoginAttempt",
+    "Notification",
+    "NotificationState",
     "PlanVersion",
     "PlannedVisit",
     "PlanningLock",
