@@ -1,11 +1,12 @@
-// Records wait here until the server has them. Each belongs to the account that made it.
+// Records and appointments wait here until the server has them. Each belongs to the account that made it;
+// an appointment's entry holds `appointment` (the /me/sync body) where a record's holds `record`.
 import * as store from './store.js';
 import { emit } from './events.js';
 
 const UNACKNOWLEDGED = new Set(['pending', 'sending', 'conflict', 'rejected']);
 
 export async function add(entry) {
-  await store.put('outbox', { state: 'pending', visit_id: null, errors: null, attempts: 0, next_try_at: 0, ...entry });
+  await store.put('outbox', { state: 'pending', visit_id: null, errors: null, attempts: 0, next_try_at: 0, photos: [], ...entry });
   emit('outbox');
 }
 
@@ -50,7 +51,25 @@ export async function counts(username) {
 export async function recordedVisits(username) {
   const done = new Map();
   for (const item of await mine(username)) {
-    if (item.record.planned_visit_id) done.set(item.record.planned_visit_id, item);
+    if (item.record && item.record.planned_visit_id) done.set(item.record.planned_visit_id, item);
   }
   return done;
+}
+
+// Appointments not yet acknowledged, by elder_id (the latest made wins, as on the server).
+export async function appointments(username) {
+  const held = new Map();
+  const items = (await mine(username)).filter((item) => item.appointment).sort((a, b) => a.created_at - b.created_at);
+  for (const item of items) held.set(item.appointment.elder_id, item);
+  return held;
+}
+
+// An item's identity from the moment it is made: sent twice, it is stored once.
+export function newClientId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16)); // older web views outside a secure context
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -1,4 +1,4 @@
-// Sends the outbox through POST /me/sync (records first, then their photos) whenever the server answers,
+// Sends the outbox through POST /me/sync (records and appointments, then the records' photos) whenever the server answers,
 // with backoff from 2 s to 5 min while it does not. One run at a time; a record keeps its client_id forever,
 // so a batch whose answer was lost is simply sent again and stored once.
 import * as api from './api.js';
@@ -41,7 +41,7 @@ async function runOnce() {
   const me = session.get();
   if (!session.loggedIn() || me.password_change_required) return;
   try {
-    await sendRecords(me.username);
+    await sendOutbox(me.username);
     await sendPhotos(me.username);
     failures = 0;
   } catch (error) {
@@ -54,13 +54,16 @@ async function runOnce() {
   }
 }
 
-async function sendRecords(username) {
+async function sendOutbox(username) {
   for (;;) {
     const waiting = (await outbox.mine(username)).filter((item) => item.state === 'pending' || item.state === 'sending');
     if (!waiting.length) return;
     const batch = waiting.slice(0, BATCH).map((item) => ({ ...item, state: 'sending', attempts: item.attempts + 1 }));
     await outbox.apply(batch, []);
-    const response = await api.call('POST', '/api/v1/me/sync', { json: { records: batch.map((item) => item.record) } });
+    const json = { records: batch.filter((item) => item.record).map((item) => item.record) };
+    const appointments = batch.filter((item) => item.appointment).map((item) => item.appointment);
+    if (appointments.length) json.appointments = appointments; // absent, not empty: a batch of records only is unchanged
+    const response = await api.call('POST', '/api/v1/me/sync', { json });
     const body = await response.json().catch(() => null);
     if (response.status >= 500 || response.status === 429) throw new Error(`HTTP ${response.status}`);
     if (!response.ok) {
@@ -70,7 +73,8 @@ async function sendRecords(username) {
       await outbox.apply(batch.map((item) => ({ ...item, state, errors: state === 'rejected' ? errors : null })), []);
       throw new api.ApiError(response.status, body);
     }
-    await settle(batch, body.results);
+    await settle(batch, body.results || []);
+    if (appointments.length) await settleAppointments(batch, body.appointments || []);
   }
 }
 
@@ -95,9 +99,33 @@ async function settle(batch, results) {
   await outbox.apply(puts, deletes);
 }
 
+// Created or duplicate: done (the route shows it from its next fetch). Invalid or out of reach: the server's
+// reasons, shown until the worker discards it; conflict: kept with a note (another body under this client_id).
+async function settleAppointments(batch, results) {
+  const byId = new Map(batch.filter((item) => item.appointment).map((item) => [item.client_id, item]));
+  const puts = [];
+  const deletes = [];
+  for (const result of results) {
+    const item = result.client_id && byId.get(result.client_id);
+    if (!item) continue;
+    byId.delete(item.client_id);
+    if (result.status === 'created' || result.status === 'duplicate') deletes.push(item.client_id);
+    else if (result.status === 'conflict') puts.push({ ...item, state: 'conflict', errors: result.errors || null });
+    else {
+      const errors = result.errors || (result.status === 'not_found' ? { elder_id: ['此人不在您的负责范围内或已不存在'] } : {});
+      puts.push({ ...item, state: 'rejected', errors });
+    }
+  }
+  await outbox.apply(puts, deletes);
+  if (deletes.length) emit('appointments');
+  // A server that answered without them (older than appointments): try again later, not in a tight loop.
+  if (byId.size) throw new Error('appointments unanswered');
+}
+
 async function keepAdvice(item, advice) {
   const list = (await store.get('meta', 'advice')) || [];
-  list.push({ client_id: item.client_id, advice, name: item.name, phone: item.phone, at: Date.now() });
+  list.push({ client_id: item.client_id, advice, name: item.name, phone: item.phone, elder_id: item.record.elder_id,
+    contact: item.contact || null, at: Date.now() });
   await store.put('meta', list.slice(-20), 'advice');
   emit('advice');
 }

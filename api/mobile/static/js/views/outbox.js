@@ -22,13 +22,13 @@ export async function outboxScreen({ onCorrect, syncNow }) {
 }
 
 function entry(item, redraw, onCorrect) {
-  const when = new Date(item.record.ended_at).toLocaleString('zh-CN', { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   const node = h('li', { class: `card state-${item.state}`, 'data-outbox-id': item.client_id, 'data-state': item.state },
     h('div', { class: 'row head' },
-      h('strong', { text: item.name || `#${item.record.planned_visit_id}` }),
+      h('strong', { text: item.name || `#${item.record ? item.record.planned_visit_id : item.appointment.elder_id}` }),
       h('span', { class: `status outbox-${item.state}`, text: labels.OUTBOX_STATE[item.state] || item.state })),
-    h('p', { text: `${when} · ${labels.KIND[item.record.kind]} · ${labels.OUTCOME[item.record.outcome]} · 照片 ${item.photos.length} 张` }),
+    h('p', { text: item.record ? recordLine(item) : appointmentLine(item.appointment) }),
   );
+  if (item.appointment) return appointmentEntry(node, item, redraw);
   if (item.state === 'rejected') {
     node.append(
       h('div', { class: 'notice warn', 'data-rejected': true },
@@ -42,6 +42,30 @@ function entry(item, redraw, onCorrect) {
       onclick: async () => { await outbox.remove(item.client_id); await redraw(); } }));
     showStored(stored, item.visit_id);
   }
+  return node;
+}
+
+function recordLine(item) {
+  const when = new Date(item.record.ended_at).toLocaleString('zh-CN', { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return `${when} · ${labels.KIND[item.record.kind]} · ${labels.OUTCOME[item.record.outcome]} · 照片 ${item.photos.length} 张`;
+}
+
+function appointmentLine(a) {
+  const day = labels.dayWord(a.day);
+  return a.result === 'no_answer' ? `预约电话无人接听 · 问 ${day}` : `预约上门 · ${day} ${a.window_start}–${a.window_end}`;
+}
+
+// An appointment refused (its reasons) or held differently on the server (conflict): the worker discards it
+// and makes it again if it still stands; it is never resent under a new client_id by itself.
+function appointmentEntry(node, item, redraw) {
+  if (item.state !== 'rejected' && item.state !== 'conflict') return node;
+  const reasons = Object.entries(item.errors || {}).map(([field, messages]) => h('li', { text: `${field}：${[].concat(messages).join('；')}` }));
+  const note = item.state === 'conflict' ? h('p', { text: '服务器已有这条预约的另一版本（可能已在其他设备或办公室修改）' }) : null;
+  node.append(
+    h('div', { class: 'notice warn', [item.state === 'conflict' ? 'data-conflict' : 'data-rejected']: true }, note, h('ul', {}, reasons)),
+    h('button', { type: 'button', class: 'danger', 'data-action': 'discard', text: '放弃这条预约',
+      onclick: async () => { await outbox.remove(item.client_id); await redraw(); } }),
+  );
   return node;
 }
 

@@ -61,30 +61,28 @@ export function recordScreen({ stop, held, onDone, onCancel }) {
     if (!form.elements.outcome.value) { message.textContent = '请选择结果'; return; }
     form.querySelector('[type=submit]').disabled = true;
     const location = await geo.capture();
-    const body = build(form, { clientId: held ? held.client_id : newClientId(), startedAt, stop, record, location, photos });
+    const body = build(form, { clientId: held ? held.client_id : outbox.newClientId(), startedAt, stop, record, location, photos });
     const me = session.get();
     if (held) {
       await outbox.update(held.client_id, { record: body, photos, state: 'pending', errors: null, next_try_at: 0 });
     } else {
       await outbox.add({
         client_id: body.client_id, account: me.worker_id || me.username, username: me.username,
-        record: body, photos, name: stop.elder.name, phone: stop.elder.phone, created_at: Date.now(),
+        record: body, photos, name: stop.elder.name, phone: stop.elder.phone, contact: stop.elder.emergency_contact,
+        created_at: Date.now(),
       });
     }
-    onDone();
+    // Nobody at home on the window's last working day: the call is made now, not after the next sync.
+    const lastCall = stop && stop.last_chance && body.kind === 'home' && body.outcome === 'not_home';
+    onDone(lastCall ? personOf(stop) : null);
   });
   show(h('section', { 'data-screen': 'record' }, form));
   geo.warmUp();
 }
 
-// A record's identity from the moment it is made: sent twice, it is stored once.
-function newClientId() {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16)); // older web views outside a secure context
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+export function personOf(stop) {
+  const { elder } = stop;
+  return { id: elder.id, name: elder.name, phone: elder.phone, contact: elder.emergency_contact };
 }
 
 function finding(area, held) {
