@@ -13,8 +13,13 @@ import { recordScreen } from './views/record.js';
 import { outboxScreen } from './views/outbox.js';
 import { owedScreen } from './views/owed.js';
 import { absenceScreen } from './views/absence.js';
+import { appointScreen } from './views/appoint.js';
+import { callAheadScreen } from './views/callahead.js';
+import { lastCallScreen } from './views/lastcall.js';
 
 const state = { formOpen: false, screen: null, loginWanted: null };
+// Screens where something is being written: no reload into a new version, no login form over them.
+const FORMS = new Set(['record', 'appoint', 'last-call']);
 const EXPIRED = '登录已过期，请重新登录；未发送的记录仍保存在手机上';
 let drawnOnce;
 const ready = new Promise((resolve) => { drawnOnce = resolve; });
@@ -44,26 +49,38 @@ async function refreshBar() {
 }
 
 function go(screen, options = {}) {
-  if (state.loginWanted && screen !== 'record') { // the login ended while a record was being written
+  if (state.loginWanted && !FORMS.has(screen)) { // the login ended while a record was being written
     const notice = state.loginWanted;
     state.loginWanted = null;
     askLogin(notice);
     return null;
   }
   state.screen = screen;
-  state.formOpen = screen === 'record';
+  state.formOpen = FORMS.has(screen);
   for (const tab of document.querySelectorAll('[data-nav]')) tab.classList.toggle('active', tab.dataset.nav === screen);
   if (screen === 'today') {
-    return showToday({ date: requestedDate, onRecord: (stop) => go('record', { stop }), onDrawn: drawnOnce });
+    return showToday({
+      date: requestedDate, onDrawn: drawnOnce,
+      onRecord: (stop) => go('record', { stop }),
+      onAppoint: (stop, day) => go('appoint', { stop, day }),
+      onLastCall: (person) => go('last-call', { person }),
+    });
   }
   if (screen === 'record') {
     return recordScreen({
       stop: options.stop, held: options.held,
-      onDone: () => { go(options.held ? 'outbox' : 'today'); sync.syncNow(); },
+      onDone: (lastCall) => { go(lastCall ? 'last-call' : options.held ? 'outbox' : 'today', { person: lastCall }); sync.syncNow(); },
       onCancel: () => go(options.held ? 'outbox' : 'today'),
     });
   }
   if (screen === 'outbox') return outboxScreen({ onCorrect: (held) => go('record', { held }), syncNow: sync.syncNow });
+  if (screen === 'appoint') {
+    return appointScreen({ stop: options.stop, day: options.day, onDone: () => go('today'), onCancel: () => go('today') });
+  }
+  if (screen === 'last-call') {
+    return lastCallScreen({ person: options.person, onDone: () => { go('today'); sync.syncNow(); }, onCancel: () => go('today') });
+  }
+  if (screen === 'call-ahead') return callAheadScreen();
   if (screen === 'owed') return owedScreen();
   if (screen === 'absence') return absenceScreen({ onReplanned: () => {} });
   return null;
@@ -116,6 +133,7 @@ function wire() {
   on('synced', () => { refreshBar(); if (state.screen === 'outbox') go('outbox'); });
   sync.start();
   on('advice', () => { if (state.screen === 'today') go('today'); });
+  on('appointments', () => { if (state.screen === 'today') go('today'); }); // the route now carries them
 }
 
 async function main() {

@@ -22,6 +22,7 @@ export const OUTBOX_STATE = {
 export const ADVICE = {
   phone_same_day: '高风险老人不在家：请今天电话联系',
   phone_fallback: '上门被拒：可改为电话探访',
+  call_now: '最后一天上门未遇：请立即电话联系本人或家属',
 };
 export const MISSING = {
   capacity: '排不下', no_working_day: '无工作日', unreachable_window: '时间不合', no_worker: '无人负责',

@@ -6,17 +6,18 @@ import * as outbox from '../outbox.js';
 import * as session from '../session.js';
 import * as store from '../store.js';
 import { isOnline } from '../net.js';
+import { agreedLine } from './appoint.js';
 
 const ADVICE_MS = 12 * 60 * 60 * 1000;
 
 // Which day to open: ?date= if given, else today; a day without stops opens its next_day.
-export async function showToday({ date, onRecord, onDrawn }) {
+export async function showToday({ date, onRecord, onAppoint, onLastCall, onDrawn }) {
   const asked = date || labels.todayIso();
   const screen = h('section', { 'data-screen': 'today' }, h('p', { class: 'loading', text: '正在读取路线…' }));
   show(screen);
   let drawn = false;
   const draw = async (entry, notice) => {
-    await drawDay(screen, entry, notice, onRecord);
+    await drawDay(screen, entry, notice, { onRecord, onAppoint, onLastCall });
     if (!drawn) { drawn = true; onDrawn(); }
   };
   const local = await pick(asked, routes.held);
@@ -56,20 +57,22 @@ async function drawMissing(screen, date, error) {
   fill(screen, h('h1', { text: labels.dayWord(date) }), h('p', { class: 'notice warn', 'data-notice': 'missing', text }));
 }
 
-async function drawDay(screen, entry, notice, onRecord) {
+async function drawDay(screen, entry, notice, actions) {
   const { route } = entry;
   const me = session.get();
   const recorded = await outbox.recordedVisits(me.username);
   const advice = await currentAdvice();
+  const waiting = await outbox.appointments(me.username);
+  const upcoming = route.date >= labels.todayIso();
   const fetched = new Date(entry.fetched_at).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' });
   fill(screen,
     h('h1', { 'data-day': route.date, text: `${labels.dayWord(route.date)} · ${route.stops.length} 站` }),
     h('p', { class: 'muted', text: `计划第 ${route.plan_version || '-'} 版 · ${fetched} 更新` }),
     notice ? h('p', { class: 'notice', 'data-notice': 'next-day', text: notice }) : null,
     route.stops.length === 0 ? h('p', { class: 'notice', 'data-notice': 'no-stops', text: '这一天没有安排探访' }) : null,
-    adviceList(screen, advice),
+    adviceList(screen, advice, actions.onLastCall),
     changesNote(entry.changes),
-    h('ol', { class: 'stops' }, route.stops.map((stop) => stopCard(stop, recorded.get(stop.visit_id), onRecord))),
+    h('ol', { class: 'stops' }, route.stops.map((stop) => stopCard(route.date, stop, { local: recorded.get(stop.visit_id), waiting: waiting.get(stop.elder.id), upcoming }, actions))),
   );
   performance.mark('day-list-drawn');
 }
@@ -82,11 +85,13 @@ async function currentAdvice() {
   return fresh;
 }
 
-function adviceList(screen, advice) {
+function adviceList(screen, advice, onLastCall) {
   if (!advice.length) return null;
   return h('div', { class: 'advice-list' }, advice.map((item) => h('div', { class: 'notice warn', 'data-advice': item.client_id },
     h('p', { text: `${item.name || ''}：${item.advice.map((a) => labels.ADVICE[a] || a).join('；')}` }),
     item.phone ? h('a', { class: 'button', href: `tel:${item.phone}`, 'data-call': 'advice', text: `拨打 ${item.phone}` }) : null,
+    item.advice.includes('call_now') && item.elder_id ? h('button', { type: 'button', class: 'primary', 'data-action': 'last-call', text: '记录通话结果',
+      onclick: () => onLastCall({ id: item.elder_id, name: item.name, phone: item.phone, contact: item.contact }) }) : null,
     h('button', { type: 'button', class: 'plain', text: '知道了', onclick: async (event) => {
       const left = ((await store.get('meta', 'advice')) || []).filter((a) => a.client_id !== item.client_id);
       await store.put('meta', left, 'advice');
@@ -105,8 +110,9 @@ function changesNote(changes) {
   return h('p', { class: 'notice', 'data-changes': true, text: `计划已更新（自第 ${changes.since_version} 版）：${parts.join('，')}` });
 }
 
-function stopCard(stop, local, onRecord) {
+function stopCard(day, stop, { local, waiting, upcoming }, { onRecord, onAppoint }) {
   const { elder } = stop;
+  const open = upcoming && !local && stop.kind === 'home' && stop.status === 'pending';
   const status = local ? 'recorded' : stop.status;
   const contact = elder.emergency_contact;
   return h('li', { class: 'stop card', 'data-visit-id': stop.visit_id, 'data-kind': stop.kind },
@@ -114,7 +120,9 @@ function stopCard(stop, local, onRecord) {
       h('span', { class: 'time', text: `${stop.order}. ${stop.planned_arrival || '--:--'}` }),
       h('span', { class: `kind kind-${stop.kind}`, 'data-kind-word': true, text: labels.KIND[stop.kind] || stop.kind }),
       h('span', { class: `status status-${status}`, 'data-status': status, text: labels.STATUS[status] || status }),
+      stop.last_chance ? h('span', { class: 'status status-last', 'data-last-chance': true, text: '最后一天' }) : null,
     ),
+    agreedLine(day, stop.appointment, waiting),
     h('h2', { 'data-name': true, text: `${elder.name}（${elder.age}岁）` }),
     h('p', { 'data-address': true, text: elder.address }),
     elder.categories.length ? h('p', { class: 'tags', text: elder.categories.map((c) => labels.CATEGORY[c] || c).join(' · ') }) : null,
@@ -127,6 +135,7 @@ function stopCard(stop, local, onRecord) {
       stop.nav ? h('a', { class: 'button', href: stop.nav.baidu, 'data-nav-link': 'baidu', rel: 'noreferrer', text: '百度导航' }) : null,
       elder.phone ? h('a', { class: 'button', href: `tel:${elder.phone}`, 'data-call': 'elder', text: '拨打本人' }) : null,
       contact && contact.phone ? h('a', { class: 'button', href: `tel:${contact.phone}`, 'data-call': 'emergency', text: '拨打紧急联系人' }) : null,
+      open ? h('button', { type: 'button', 'data-action': 'appoint', text: '预约', onclick: () => onAppoint(stop, day) }) : null,
       h('button', { type: 'button', class: 'primary', 'data-action': 'record', text: local ? '再记一次' : '记录探访', onclick: () => onRecord(stop) }),
     ),
   );
