@@ -25,7 +25,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from api.app import create_app
 from tests.e2e.console_harness import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, Served
 from visitsvc.config import Settings
-from visitsvc.kernel.clock import SystemClock
+from visitsvc.kernel.clock import Clock, SystemClock
 from visitsvc.kernel.month import Month
 
 if TYPE_CHECKING:
@@ -57,13 +57,15 @@ class PhoneServer:
     """The app on one SQLite file and one fixed port, stopped and started at will; `served` is the API client
     (console_harness.Served) whose URL stays valid across restarts."""
 
-    def __init__(self, database: Path, month: Month, port: int | None = None) -> None:
+    def __init__(
+        self, database: Path, month: Month, port: int | None = None, clock: Clock | None = None
+    ) -> None:
         self.database = database
         self.port = port or free_port()
         settings = Settings(
             database_url=f"sqlite:///{database}", secret_key="e2e-" + "s" * 44, environment="test"
         )
-        self.app = create_app(settings)
+        self.app = create_app(settings, clock=clock)  # a FixedClock: a day of the month played now
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._client: Served | None = None
@@ -268,13 +270,17 @@ LEFT_BEHIND = """async name => {
 }"""
 
 
-def rows_by_client_id(database: Path, client_ids: Iterable[str]) -> dict[str, int]:
-    """How many visit records the server holds under each client_id (read from its SQLite file)."""
+def rows_by_client_id(
+    database: Path, client_ids: Iterable[str], table: str = "visit_records"
+) -> dict[str, int]:
+    """How many visit records (or `appointments`) the server holds under each client_id (read from its
+    SQLite file)."""
+    assert table in ("visit_records", "appointments")
     ids = list(client_ids)
     with sqlite3.connect(database) as db:
         marks = ",".join("?" * len(ids))
         rows = db.execute(
-            f"SELECT client_id, count(*) FROM visit_records WHERE client_id IN ({marks}) GROUP BY client_id",  # noqa: S608
+            f"SELECT client_id, count(*) FROM {table} WHERE client_id IN ({marks}) GROUP BY client_id",  # noqa: S608
             ids,
         ).fetchall()
     found = dict.fromkeys(ids, 0)

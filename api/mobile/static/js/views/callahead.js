@@ -45,7 +45,8 @@ function card(day, stop, waiting, redraw) {
   const node = h('li', { class: 'card', 'data-call-ahead': stop.visit_id },
     h('h2', { text: elder.name }),
     h('p', { text: elder.address }),
-    h('p', { class: 'muted', text: `计划 ${stop.planned_arrival || '--:--'} 到达${stop.last_call ? ` · 上次联系：${new Date(stop.last_call.at).toLocaleString('zh-CN', { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' })} ${CALL[stop.last_call.result] || stop.last_call.result}` : ''}` }),
+    h('p', { class: 'muted', text: `计划 ${stop.planned_arrival || '--:--'} 到达` }),
+    stop.last_call ? h('p', { class: 'muted', 'data-last-call': stop.last_call.result, text: `上次联系：${when(stop.last_call.at)} ${CALL[stop.last_call.result] || stop.last_call.result}` }) : null,
     agreedLine(day, null, waiting),
     h('div', { class: 'actions' },
       elder.phone ? h('a', { class: 'button', href: `tel:${elder.phone}`, 'data-call': 'elder', text: `拨打 ${elder.phone}` }) : h('p', { class: 'muted', text: '台账中没有电话' }),
@@ -62,6 +63,10 @@ function card(day, stop, waiting, redraw) {
     other,
   );
   return node;
+}
+
+function when(at) {
+  return new Date(at).toLocaleString('zh-CN', { month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
 }
 
 async function otherDay(day, stop, redraw) {

@@ -1,0 +1,245 @@
+"""The phone app's 预约 (issue 17) against the real server: an appointment made offline on a stop is sent once
+when the server is back (its first answer lost) and the stop shows the agreed time; the 明日需预约 list is the
+next working day's home visits without an appointment, and each of its three answers (home then, another day,
+no answer) is stored as it should be; nobody at home on a last-chance stop opens the call prompt at once and
+the call it records (answered_by) is what the coverage counts as settled by a call after an empty doorstep.
+Debian's Chromium as an Android phone (tests/e2e/phone_harness.py); the API and the server's SQLite file are
+the witnesses."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from tests.e2e.console_harness import (
+    month_to_plan,
+    private_copy,
+    require_chromium,
+    screenshots_dir,
+    shared_demo,
+)
+from tests.e2e.phone_harness import PhoneServer, Worker, launch, rows_by_client_id
+from visitsvc.kernel.clock import SystemClock
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Locator, Route
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def phone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PhoneServer]:
+    require_chromium()
+    month = month_to_plan(SystemClock().today())
+    base = tmp_path_factory.getbasetemp()
+    base = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    demo = shared_demo(Path(os.environ.get("VISITSVC_E2E_DEMO_DIR") or base), month)
+    server = PhoneServer(private_copy(demo, tmp_path_factory.mktemp("phone") / "demo.db"), month)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(phone_server: PhoneServer) -> Iterator[Browser]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def server(phone_server: PhoneServer) -> Iterator[PhoneServer]:
+    """The module's server, running again whatever a test did to it."""
+    yield phone_server
+    phone_server.start()
+
+
+@pytest.fixture
+def worker_of(browser: Browser, server: PhoneServer) -> Iterator[Callable[[str], Worker]]:
+    opened: list[Worker] = []
+
+    def open_(account: str) -> Worker:
+        opened.append(Worker(browser, server, account))
+        return opened[-1]
+
+    yield open_
+    for worker in opened:
+        worker.close()
+
+
+def shot(worker: Worker, name: str) -> None:
+    worker.phone.shot(screenshots_dir() / f"phone-{name}.png")
+
+
+def hhmm(value: str | None) -> str | None:
+    return None if value is None else value[:5]
+
+
+def around(arrival: str | None) -> tuple[str, str]:
+    """The app's window for "home then": an hour either side of the planned arrival, inside 07:00-20:00."""
+    hh, mm = (int(part) for part in (arrival or "09:00")[:5].split(":"))
+    start = max(7 * 60, min(hh * 60 + mm - 60, 20 * 60 - 120))
+    end = min(20 * 60, start + 120)
+    return f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"
+
+
+def appointments_of(w: Worker, elder_id: int, day: str) -> list[dict[str, Any]]:
+    listed = w.server.served.api(w.account, "/api/v1/appointments", month=day[:7], elder_id=elder_id)
+    return list(listed["items"])
+
+
+def lose_the_first_answer(lost: list[str]) -> Callable[[Route], None]:
+    def handle(route: Route) -> None:
+        if lost:
+            route.continue_()
+            return
+        route.fetch()  # the batch reaches the server and is stored ...
+        lost.append(route.request.url)
+        route.abort()  # ... and its answer never reaches the phone
+
+    return handle
+
+
+def fill_window(form: Locator, start: str, end: str, day: str | None = None) -> None:
+    if day is not None:
+        form.locator("input[name=day]").fill(day)
+    form.locator("input[name=from]").fill(start)
+    form.locator("input[name=to]").fill(end)
+
+
+def test_an_appointment_made_offline_is_sent_once_when_the_server_is_back_and_shows_on_the_stop(
+    worker_of: Callable[[str], Worker], server: PhoneServer
+) -> None:
+    w = worker_of("w011")
+    page = w.phone.page
+    stop = next(s for s in w.route["stops"] if s["kind"] == "home" and not s.get("appointment"))
+    card = page.locator(f'[data-visit-id="{stop["visit_id"]}"]')
+
+    server.stop()
+    w.context.set_offline(True)
+    card.locator('[data-action="appoint"]').click()
+    form = page.locator("form[data-appointment]")
+    form.wait_for(state="visible")
+    assert form.locator("input[name=day]").input_value() == w.day, "the stop's own day by default"
+    fill_window(form, "09:30", "10:30")
+    form.locator("input[name=note]").fill("老人上午在家")
+    shot(w, "appointment")
+    form.locator("button[type=submit]").click()
+    form.wait_for(state="hidden")
+    w.phone.wait_pending(1)
+    pending = card.locator('[data-appointment="pending"]')
+    assert "09:30–10:30" in pending.inner_text(), "the stop shows the agreed time while it waits"
+    [item] = w.phone.outbox()
+    client_id = str(item["client_id"])
+    assert item["appointment"] == {
+        "client_id": client_id,
+        "elder_id": stop["elder"]["id"],
+        "day": w.day,
+        "result": "agreed",
+        "window_start": "09:30",
+        "window_end": "10:30",
+        "note": "老人上午在家",
+    }
+    assert rows_by_client_id(server.database, [client_id], "appointments") == {client_id: 0}
+
+    lost: list[str] = []
+    page.route("**/api/v1/me/sync", lose_the_first_answer(lost))
+    server.start()
+    w.context.set_offline(False)
+    w.phone.wait_pending(0)
+    assert lost, "the first batch reached the server and its answer was lost"
+    assert rows_by_client_id(server.database, [client_id], "appointments") == {client_id: 1}, (
+        "sent again under its client_id and stored once"
+    )
+    [stored] = [a for a in appointments_of(w, stop["elder"]["id"], w.day) if a["client_id"] == client_id]
+    assert (stored["state"], stored["day"]) == ("agreed", w.day)
+    assert (hhmm(stored["window_start"]), hhmm(stored["window_end"])) == ("09:30", "10:30")
+
+    shown = page.locator(f'[data-appointment="{stored["id"]}"]')
+    shown.wait_for(state="visible")
+    assert "09:30–10:30" in shown.inner_text(), "from the route's appointment once synced"
+    shot(w, "appointment-agreed")
+    w.clean()
+
+
+def another_day(w: Worker, elder_id: int, day: str, next_day: str | None) -> str:
+    """A working day in the person's home-visit window other than `day` where there is one (the worker's
+    next day with stops is a working day), else `day` itself."""
+    owed = w.server.served.api(w.account, "/api/v1/me/owed", limit=200)["items"]
+    mine = [item["owed"] for item in owed if item["elder_id"] == elder_id]
+    windows = [o for owes in mine for o in owes if o["kind"] == "home"]
+    if next_day and windows and next_day <= max(o["latest"] for o in windows):
+        return next_day
+    return day
+
+
+def test_the_call_ahead_list_is_the_next_working_days_unbooked_home_visits_and_each_answer_is_stored(
+    worker_of: Callable[[str], Worker], server: PhoneServer
+) -> None:
+    w = worker_of("w012")
+    page = w.phone.page
+    ahead = server.served.api(w.account, "/api/v1/me/call-ahead")
+    day = str(ahead["date"])
+    assert day > SystemClock().today().isoformat()
+    route = server.served.api(w.account, "/api/v1/me/route", date=day)
+    unbooked = [s["visit_id"] for s in route["stops"] if s["kind"] == "home" and not s.get("appointment")]
+    listed = [s["visit_id"] for s in ahead["stops"]]
+    assert sorted(listed) == sorted(unbooked), "the day's home visits without an agreed appointment"
+    assert len(listed) >= 3, f"{w.account} has three home visits to call ahead on {day}"
+
+    page.locator('[data-nav="call-ahead"]').first.click()
+    page.locator(f'[data-call-ahead-day="{day}"]').wait_for()
+    shown = page.locator("[data-call-ahead]").evaluate_all("cs => cs.map(c => Number(c.dataset.callAhead))")
+    assert shown == listed
+    home, other, silent = ahead["stops"][:3]
+    if home["elder"]["phone"]:
+        tel = page.locator(f'[data-call-ahead="{home["visit_id"]}"] a[data-call=elder]').get_attribute("href")
+        assert tel == f"tel:{home['elder']['phone']}"
+    shot(w, "call-ahead")
+
+    w.context.set_offline(True)  # the answers wait in the outbox like records
+    page.locator(f'[data-call-ahead="{home["visit_id"]}"] [data-answer="home"]').click()
+    d = another_day(w, other["elder"]["id"], day, route.get("next_day"))
+    card = page.locator(f'[data-call-ahead="{other["visit_id"]}"]')
+    card.locator('[data-answer="other"]').click()
+    form = card.locator("form[data-appointment]")
+    fill_window(form, "14:00", "15:00", day=d)
+    form.locator("button[type=submit]").click()
+    page.locator(f'[data-call-ahead="{silent["visit_id"]}"] [data-answer="no_answer"]').click()
+    w.phone.wait_pending(3)
+    assert page.locator('[data-call-ahead] [data-appointment="pending"]').count() == 3
+    w.context.set_offline(False)
+    w.phone.wait_pending(0)
+
+    def one(stop: dict[str, Any], on: str) -> dict[str, Any]:
+        found = appointments_of(w, stop["elder"]["id"], on)
+        assert len(found) == 1, found
+        return found[0]
+
+    made = one(home, day)
+    assert (made["state"], made["day"]) == ("agreed", day)
+    assert (hhmm(made["window_start"]), hhmm(made["window_end"])) == around(home["planned_arrival"])
+    moved = one(other, d)
+    assert (moved["state"], moved["day"]) == ("agreed", d)
+    assert (hhmm(moved["window_start"]), hhmm(moved["window_end"])) == ("14:00", "15:00")
+    unanswered = one(silent, day)
+    assert (unanswered["state"], unanswered["day"]) == ("no_answer", day)
+    assert (unanswered["window_start"], unanswered["window_end"]) == (None, None)
+
+    again = server.served.api(w.account, "/api/v1/me/call-ahead")
+    left = {s["visit_id"]: s for s in again["stops"]}
+    assert home["visit_id"] not in left, "agreed: off the list"
+    if d == day:
+        assert other["visit_id"] not in left
+    assert left[silent["visit_id"]]["last_call"]["result"] == "no_answer", "still to call, the try noted"
+    page.locator('[data-nav="today"]').first.click()
+    page.locator('[data-nav="call-ahead"]').first.click()
+    page.locator(f'[data-call-ahead="{silent["visit_id"]}"] [data-last-call="no_answer"]').wait_for()
+    assert page.locator(f'[data-call-ahead="{home["visit_id"]}"]').count() == 0
+    w.clean()
