@@ -82,9 +82,10 @@ def hhmm(value: str | None) -> str | None:
 
 
 def around(arrival: str | None) -> tuple[str, str]:
-    """The app's window for "home then": an hour either side of the planned arrival, inside 07:00-20:00."""
+    """The app's window for "home then": two hours from the half hour before an hour ahead of the planned
+    arrival, inside 07:00-20:00."""
     hh, mm = (int(part) for part in (arrival or "09:00")[:5].split(":"))
-    start = max(7 * 60, min(hh * 60 + mm - 60, 20 * 60 - 120))
+    start = max(7 * 60, min((hh * 60 + mm - 60) // 30 * 30, 20 * 60 - 120))
     end = min(20 * 60, start + 120)
     return f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}"
 

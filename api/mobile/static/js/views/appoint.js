@@ -23,18 +23,18 @@ export async function saveAppointment({ elder, day, from, to, note, result = 'ag
   syncNow();
 }
 
-// A window around a planned arrival: an hour either side, inside the day's 07:00-20:00.
+// A window around a planned arrival: about an hour either side (from the half hour before), inside the day's
+// 07:00-20:00. Two hours is what a worker can promise with a route of ten stops.
 export function windowAround(arrival) {
-  const [hh, mm] = (arrival || '09:00').split(':').map(Number);
-  const at = hh * 60 + mm;
+  const at = minutes(arrival || '09:00');
   const lo = minutes(EARLIEST);
   const hi = minutes(LATEST);
-  const start = Math.max(lo, Math.min(at - 60, hi - 120));
+  const start = Math.max(lo, Math.min(Math.floor((at - 60) / 30) * 30, hi - 120));
   return [clock(start), clock(Math.min(hi, start + 120))];
 }
 
 function minutes(text) {
-  const [hh, mm] = text.split(':').map(Number);
+  const [hh, mm] = text.slice(0, 5).split(':').map(Number);
   return hh * 60 + mm;
 }
 
@@ -76,10 +76,13 @@ export function whenProblem(form) {
 
 export async function appointScreen({ stop, day, onDone, onCancel }) {
   const { elder } = stop;
+  const contact = elder.emergency_contact;
   const message = h('p', { class: 'error', role: 'alert' });
   const form = h('form', { 'data-appointment': true, class: 'card form' },
     h('h1', { text: `预约上门：${elder.name}` }),
-    elder.phone ? h('a', { class: 'button', href: `tel:${elder.phone}`, 'data-call': 'elder', text: `拨打 ${elder.phone}` }) : null,
+    h('div', { class: 'actions' },
+      elder.phone ? h('a', { class: 'button', href: `tel:${elder.phone}`, 'data-call': 'elder', text: `拨打本人 ${elder.phone}` }) : null,
+      contact && contact.phone ? h('a', { class: 'button', href: `tel:${contact.phone}`, 'data-call': 'emergency', text: `拨打${contact.name || '紧急联系人'}` }) : null),
     await whenFields(elder.id, day, windowAround(stop.planned_arrival)),
     h('label', {}, '备注（可不填）', h('input', { name: 'note', maxlength: 200 })),
     message,

@@ -50,6 +50,8 @@ function recordLine(item) {
   return `${when} · ${labels.KIND[item.record.kind]} · ${labels.OUTCOME[item.record.outcome]} · 照片 ${item.photos.length} 张`;
 }
 
+const FIELD = { day: '日期', window_start: '开始时间', window_end: '结束时间', elder_id: '老人', note: '备注' };
+
 function appointmentLine(a) {
   const day = labels.dayWord(a.day);
   return a.result === 'no_answer' ? `预约电话无人接听 · 问 ${day}` : `预约上门 · ${day} ${a.window_start}–${a.window_end}`;
@@ -59,7 +61,7 @@ function appointmentLine(a) {
 // and makes it again if it still stands; it is never resent under a new client_id by itself.
 function appointmentEntry(node, item, redraw) {
   if (item.state !== 'rejected' && item.state !== 'conflict') return node;
-  const reasons = Object.entries(item.errors || {}).map(([field, messages]) => h('li', { text: `${field}：${[].concat(messages).join('；')}` }));
+  const reasons = Object.entries(item.errors || {}).map(([field, messages]) => h('li', { text: `${FIELD[field] || field}：${[].concat(messages).join('；')}` }));
   const note = item.state === 'conflict' ? h('p', { text: '服务器已有这条预约的另一版本（可能已在其他设备或办公室修改）' }) : null;
   node.append(
     h('div', { class: 'notice warn', [item.state === 'conflict' ? 'data-conflict' : 'data-rejected']: true }, note, h('ul', {}, reasons)),
