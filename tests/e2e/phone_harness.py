@@ -16,7 +16,7 @@ import threading
 import urllib.request
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +25,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from api.app import create_app
 from tests.e2e.console_harness import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, Served
 from visitsvc.config import Settings
-from visitsvc.kernel.clock import Clock, SystemClock
+from visitsvc.kernel.clock import SHANGHAI, Clock, SystemClock
 from visitsvc.kernel.month import Month
 
 if TYPE_CHECKING:
@@ -326,14 +326,20 @@ def jpeg(path: Path, size: tuple[int, int] = (2000, 1500)) -> Path:
 class Worker:
     """A grid worker's phone, logged in on a day of theirs with at least three stops."""
 
-    def __init__(self, browser: Browser, server: PhoneServer, account: str) -> None:
+    def __init__(
+        self, browser: Browser, server: PhoneServer, account: str, now: datetime | None = None
+    ) -> None:
+        """`now`: the phone's clock stands still at this instant (as the server's FixedClock does)."""
         self.account = account
         self.server = server
-        self.day, self.route = day_with_stops(server.served, account, 3, SystemClock().today())
+        today = now.astimezone(SHANGHAI).date() if now else SystemClock().today()
+        self.day, self.route = day_with_stops(server.served, account, 3, today)
         located = [s["location"] for s in self.route["stops"] if s["location"]]
         near = (located[0]["lon"], located[0]["lat"]) if located else None
         self.context: BrowserContext = phone_context(browser, server.url, near)
         self.phone = Phone.open(self.context)
+        if now is not None:
+            self.phone.page.clock.set_fixed_time(now)
         self.phone.goto(f"/m/?date={self.day}")
         self.phone.login(account)
         self.phone.wait_day(self.day)

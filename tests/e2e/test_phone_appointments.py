@@ -10,35 +10,41 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.e2e.console_harness import (
+    Served,
     month_to_plan,
     private_copy,
     require_chromium,
     screenshots_dir,
     shared_demo,
 )
-from tests.e2e.phone_harness import PhoneServer, Worker, launch, rows_by_client_id
-from visitsvc.kernel.clock import SystemClock
+from tests.e2e.phone_harness import PhoneServer, Worker, choose, launch, rows_by_client_id
+from visitsvc.kernel.clock import SHANGHAI, FixedClock, SystemClock
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Route
 
 pytestmark = pytest.mark.slow
+MONTH = month_to_plan(SystemClock().today())
 
 
 @pytest.fixture(scope="module")
-def phone_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PhoneServer]:
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_chromium()
-    month = month_to_plan(SystemClock().today())
     base = tmp_path_factory.getbasetemp()
     base = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    demo = shared_demo(Path(os.environ.get("VISITSVC_E2E_DEMO_DIR") or base), month)
-    server = PhoneServer(private_copy(demo, tmp_path_factory.mktemp("phone") / "demo.db"), month)
+    return shared_demo(Path(os.environ.get("VISITSVC_E2E_DEMO_DIR") or base), MONTH)
+
+
+@pytest.fixture(scope="module")
+def phone_server(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PhoneServer]:
+    server = PhoneServer(private_copy(demo, tmp_path_factory.mktemp("phone") / "demo.db"), MONTH)
     yield server
     server.stop()
 
@@ -244,3 +250,64 @@ def test_the_call_ahead_list_is_the_next_working_days_unbooked_home_visits_and_e
     page.locator(f'[data-call-ahead="{silent["visit_id"]}"] [data-last-call="no_answer"]').wait_for()
     assert page.locator(f'[data-call-ahead="{home["visit_id"]}"]').count() == 0
     w.clean()
+
+
+def last_chance_stop(served: Served, accounts: list[str]) -> tuple[str, date, dict[str, Any]]:
+    """A home stop marked last_chance, still to do, on a day of the month after today with three stops or
+    more (the day the phone opens on): its worker, its day, the stop."""
+    today = SystemClock().today()
+    for account in accounts:
+        day: str | None = (today + timedelta(days=1)).isoformat()
+        while day and day[:7] == str(MONTH):
+            route = served.api(account, "/api/v1/me/route", date=day)
+            day = route.get("next_day")
+            if len(route["stops"]) < 3 or route["date"] <= today.isoformat():
+                continue
+            for stop in route["stops"]:
+                if stop.get("last_chance") and stop["kind"] == "home" and stop["status"] == "pending":
+                    return account, date.fromisoformat(route["date"]), stop
+    pytest.fail(f"no last-chance home stop in {MONTH} for {accounts}")
+
+
+def test_nobody_home_at_a_last_chance_stop_opens_the_call_and_the_call_settles_the_visit(
+    browser: Browser, phone_server: PhoneServer, demo: Path, tmp_path: Path
+) -> None:
+    account, day, stop = last_chance_stop(phone_server.served, [f"w{n:03d}" for n in range(13, 41)])
+    # That day, played now: the server's clock at noon, the phone's standing at 10:00 while the door is
+    # knocked on and 10:03 when the form is saved (the call comes after the empty doorstep).
+    knock = datetime.combine(day, time(10, 0), SHANGHAI)
+    late = PhoneServer(
+        private_copy(demo, tmp_path / "demo.db"), MONTH, clock=FixedClock(knock + timedelta(hours=2))
+    )
+    try:
+        w = Worker(browser, late, account, now=knock)
+        assert w.day == day.isoformat()
+        page = w.phone.page
+        card = page.locator(f'[data-visit-id="{stop["visit_id"]}"]')
+        assert card.locator("[data-last-chance]").inner_text() == "最后一天"
+        before = late.served.api("admin", "/api/v1/coverage", month=str(MONTH))["total"]["home_visits"]
+
+        card.locator('[data-action="record"]').click()
+        form = page.locator("form[data-record]")
+        choose(form, "outcome", "not_home")
+        page.clock.set_fixed_time(knock + timedelta(minutes=3))
+        form.locator("button[type=submit]").click()
+        prompt = page.locator(f'[data-last-call="{stop["elder"]["id"]}"]')
+        prompt.wait_for(state="visible")  # at once, not after a sync
+        if stop["elder"]["phone"]:
+            assert (
+                prompt.locator("a[data-call=elder]").get_attribute("href") == f"tel:{stop['elder']['phone']}"
+            )
+        shot(w, "last-call")
+        prompt.locator('[data-answer="family"]').click()
+        w.phone.wait_day(w.day)
+        w.phone.wait_pending(0)
+
+        after = late.served.api("admin", "/api/v1/coverage", month=str(MONTH))["total"]["home_visits"]
+        assert after["by_call_after_empty_doorstep"] == before["by_call_after_empty_doorstep"] + 1
+        assert after["at_home"] == before["at_home"]
+        assert page.locator('[data-advice] [data-action="last-call"]').count() == 0, "the call is made"
+        w.clean()
+        w.close()
+    finally:
+        late.stop()

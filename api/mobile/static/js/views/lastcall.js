@@ -4,6 +4,8 @@
 import { h, show } from '../dom.js';
 import * as outbox from '../outbox.js';
 import * as session from '../session.js';
+import * as store from '../store.js';
+import { todayIso } from '../labels.js';
 
 const ANSWERS = [
   { key: 'self', outcome: 'visited', answered_by: 'self', text: '联系上：本人接听', cls: 'primary' },
@@ -28,6 +30,9 @@ export function lastCallScreen({ person, onDone, onCancel }) {
       client_id: record.client_id, account: me.worker_id || me.username, username: me.username,
       record, name: person.name, phone: person.phone, created_at: Date.now(),
     });
+    // The call is made: its advice (call_now, which may come back from the sync after this) is done with.
+    const called = ((await store.get('meta', 'called')) || []).filter((c) => c.day === todayIso());
+    await store.put('meta', [...called, { elder_id: person.id, day: todayIso() }], 'called');
     onDone();
   };
   show(h('section', { 'data-screen': 'last-call' }, h('div', { class: 'card form', 'data-last-call': person.id },

@@ -80,7 +80,10 @@ async function drawDay(screen, entry, notice, actions) {
 // Advice is for the day it was given: older advice (a name and a phone) is not kept.
 async function currentAdvice() {
   const held = (await store.get('meta', 'advice')) || [];
-  const fresh = held.filter((item) => Date.now() - item.at < ADVICE_MS);
+  const today = labels.todayIso();
+  const called = new Set(((await store.get('meta', 'called')) || []).filter((c) => c.day === today).map((c) => c.elder_id));
+  const done = (item) => called.has(item.elder_id) && item.advice.every((a) => a === 'call_now');
+  const fresh = held.filter((item) => Date.now() - item.at < ADVICE_MS && !done(item));
   if (fresh.length !== held.length) await store.put('meta', fresh, 'advice');
   return fresh;
 }
