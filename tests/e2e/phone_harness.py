@@ -324,16 +324,21 @@ def jpeg(path: Path, size: tuple[int, int] = (2000, 1500)) -> Path:
 
 
 class Worker:
-    """A grid worker's phone, logged in on a day of theirs with at least three stops."""
+    """A grid worker's phone, logged in on a day of theirs with at least three stops (`at_least`)."""
 
     def __init__(
-        self, browser: Browser, server: PhoneServer, account: str, now: datetime | None = None
+        self,
+        browser: Browser,
+        server: PhoneServer,
+        account: str,
+        now: datetime | None = None,
+        at_least: int = 3,
     ) -> None:
         """`now`: the phone's clock stands still at this instant (as the server's FixedClock does)."""
         self.account = account
         self.server = server
         today = now.astimezone(SHANGHAI).date() if now else SystemClock().today()
-        self.day, self.route = day_with_stops(server.served, account, 3, today)
+        self.day, self.route = day_with_stops(server.served, account, at_least, today)
         located = [s["location"] for s in self.route["stops"] if s["location"]]
         near = (located[0]["lon"], located[0]["lat"]) if located else None
         self.context: BrowserContext = phone_context(browser, server.url, near)
