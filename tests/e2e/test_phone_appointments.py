@@ -82,8 +82,11 @@ def worker_of(browser: Browser, server: PhoneServer) -> Iterator[Callable[[str],
         worker.close()
 
 
-def shot(worker: Worker, name: str) -> None:
-    worker.phone.shot(screenshots_dir() / f"phone-{name}.png")
+def shot(worker: Worker, name: str, focus: Locator | None = None) -> None:
+    """The screen as the worker sees it (one phone screen, `focus` scrolled into it)."""
+    if focus is not None:
+        focus.scroll_into_view_if_needed()
+    worker.phone.page.screenshot(path=str(screenshots_dir() / f"phone-{name}.png"))
 
 
 def hhmm(value: str | None) -> str | None:
@@ -174,7 +177,7 @@ def test_an_appointment_made_offline_is_sent_once_when_the_server_is_back_and_sh
     shown = page.locator(f'[data-appointment="{stored["id"]}"]')
     shown.wait_for(state="visible")
     assert "09:30–10:30" in shown.inner_text(), "from the route's appointment once synced"
-    shot(w, "appointment-agreed")
+    shot(w, "appointment-agreed", card)
     w.clean()
 
 
