@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -298,17 +300,16 @@ def last_chance_stop(served: Served, accounts: list[str]) -> tuple[str, date, in
     pytest.fail(f"no home visit of {accounts} could be moved to its window's last day in {MONTH}")
 
 
-def test_nobody_home_at_a_last_chance_stop_opens_the_call_and_the_call_settles_the_visit(
-    browser: Browser, demo: Path, tmp_path: Path
-) -> None:
+@contextmanager
+def on_its_last_day(browser: Browser, demo: Path, tmp_path: Path, accounts: list[str]) -> Iterator[LastDay]:
+    """A worker's phone on the day a home visit of theirs is its window's last chance, played now: the
+    server's clock at noon, the phone's standing at 10:00 while the door is knocked on."""
     database = private_copy(demo, tmp_path / "demo.db")
     today = PhoneServer(database, MONTH)
     try:
-        account, day, visit_id = last_chance_stop(today.served, [f"w{n:03d}" for n in range(13, 31)])
+        account, day, visit_id = last_chance_stop(today.served, accounts)
     finally:
         today.stop()
-    # That day, played now: the server's clock at noon, the phone's standing at 10:00 while the door is
-    # knocked on and 10:03 when the form is saved (the call comes after the empty doorstep).
     knock = datetime.combine(day, time(10, 0), SHANGHAI)
     late = PhoneServer(database, MONTH, clock=FixedClock(knock + timedelta(hours=2)))
     w = Worker(browser, late, account, now=knock, at_least=1)
@@ -316,32 +317,75 @@ def test_nobody_home_at_a_last_chance_stop_opens_the_call_and_the_call_settles_t
         assert w.day == day.isoformat()
         [stop] = [s for s in w.route["stops"] if s["visit_id"] == visit_id]
         assert stop["last_chance"] is True
-        page = w.phone.page
-        card = page.locator(f'[data-visit-id="{stop["visit_id"]}"]')
-        assert card.locator("[data-last-chance]").inner_text() == "最后一天"
-        before = late.served.api("admin", "/api/v1/coverage", month=str(MONTH))["total"]["home_visits"]
-
-        card.locator('[data-action="record"]').click()
-        form = page.locator("form[data-record]")
-        choose(form, "outcome", "not_home")
-        page.clock.set_fixed_time(knock + timedelta(minutes=3))
-        form.locator("button[type=submit]").click()
-        prompt = page.locator(f'[data-last-call="{stop["elder"]["id"]}"]')
-        prompt.wait_for(state="visible")  # at once, not after a sync
-        if stop["elder"]["phone"]:
-            assert (
-                prompt.locator("a[data-call=elder]").get_attribute("href") == f"tel:{stop['elder']['phone']}"
-            )
-        shot(w, "last-call")
-        prompt.locator('[data-answer="family"]').click()
-        w.phone.wait_day(w.day)
-        w.phone.wait_pending(0)
-
-        after = late.served.api("admin", "/api/v1/coverage", month=str(MONTH))["total"]["home_visits"]
-        assert after["by_call_after_empty_doorstep"] == before["by_call_after_empty_doorstep"] + 1
-        assert after["at_home"] == before["at_home"]
-        assert page.locator('[data-advice] [data-action="last-call"]').count() == 0, "the call is made"
+        yield LastDay(w, stop, knock)
         w.clean()
     finally:
         w.close()
         late.stop()
+
+
+@dataclass
+class LastDay:
+    w: Worker
+    stop: dict[str, Any]
+    knock: datetime
+
+    def nobody_home(self) -> Locator:
+        """不在家 recorded at the stop, saved at 10:03 (the call comes after): the call prompt, open."""
+        page = self.w.phone.page
+        card = page.locator(f'[data-visit-id="{self.stop["visit_id"]}"]')
+        assert card.locator("[data-last-chance]").inner_text() == "最后一天"
+        card.locator('[data-action="record"]').click()
+        form = page.locator("form[data-record]")
+        choose(form, "outcome", "not_home")
+        page.clock.set_fixed_time(self.knock + timedelta(minutes=3))
+        form.locator("button[type=submit]").click()
+        prompt = page.locator(f'[data-last-call="{self.stop["elder"]["id"]}"]')
+        prompt.wait_for(state="visible")  # not after a sync: the phone knows the stop is the last chance
+        return prompt
+
+    def home_visits(self) -> dict[str, int]:
+        figures = self.w.server.served.api("admin", "/api/v1/coverage", month=str(MONTH))["total"]
+        return dict(figures["home_visits"])
+
+
+def test_nobody_home_at_a_last_chance_stop_opens_the_call_and_the_familys_answer_settles_the_visit(
+    browser: Browser, demo: Path, tmp_path: Path
+) -> None:
+    with on_its_last_day(browser, demo, tmp_path, [f"w{n:03d}" for n in range(13, 31)]) as last:
+        before = last.home_visits()
+        prompt = last.nobody_home()
+        phone = last.stop["elder"]["phone"]
+        if phone:
+            assert prompt.locator("a[data-call=elder]").get_attribute("href") == f"tel:{phone}"
+        shot(last.w, "last-call")
+        prompt.locator('[data-answer="family"]').click()
+        last.w.phone.wait_day(last.w.day)
+        last.w.phone.wait_pending(0)
+
+        after = last.home_visits()
+        assert after["by_call_after_empty_doorstep"] == before["by_call_after_empty_doorstep"] + 1
+        assert after["at_home"] == before["at_home"]
+        page = last.w.phone.page
+        assert page.locator('[data-advice] [data-action="last-call"]').count() == 0, "the call is made"
+
+
+def test_a_last_chance_call_nobody_answers_raises_an_urgent_follow_up_and_settles_nothing(
+    browser: Browser, demo: Path, tmp_path: Path
+) -> None:
+    with on_its_last_day(browser, demo, tmp_path, [f"w{n:03d}" for n in range(13, 31)]) as last:
+        before = last.home_visits()
+        last.nobody_home().locator('[data-answer="unreachable"]').click()
+        last.w.phone.wait_day(last.w.day)
+        last.w.phone.wait_pending(0)
+
+        assert last.home_visits() == before
+        route = last.w.server.served.api(last.w.account, "/api/v1/me/route", date=last.w.day)
+        [stop] = [s for s in route["stops"] if s["visit_id"] == last.stop["visit_id"]]
+        kinds = {(f["kind"], f["urgent"]) for f in stop["elder"]["open_follow_ups"]}
+        assert ("not_found_last_chance", True) in kinds
+        page = last.w.phone.page
+        page.reload()
+        last.w.phone.wait_day(last.w.day)
+        card = page.locator(f'[data-visit-id="{last.stop["visit_id"]}"]')
+        assert "【急】最后一天上门未遇且电话未通" in card.inner_text()

@@ -7,6 +7,7 @@ import * as outbox from './outbox.js';
 import * as sync from './sync.js';
 import * as store from './store.js';
 import { installWorker } from './update.js';
+import { todayIso } from './labels.js';
 import { loginScreen, describeMe, passwordScreen } from './views/login.js';
 import { showToday } from './views/today.js';
 import { recordScreen } from './views/record.js';
@@ -86,6 +87,11 @@ function go(screen, options = {}) {
   return null;
 }
 
+async function called(elderId) {
+  const today = todayIso();
+  return ((await store.get('meta', 'called')) || []).some((c) => c.day === today && c.elder_id === elderId);
+}
+
 function askLogin(notice) {
   state.screen = 'login';
   state.formOpen = false;
@@ -132,7 +138,13 @@ function wire() {
   });
   on('synced', () => { refreshBar(); if (state.screen === 'outbox') go('outbox'); });
   sync.start();
-  on('advice', () => { if (state.screen === 'today') go('today'); });
+  on('advice', async (entry) => {
+    // call_now for a stop the phone did not know was the last chance (a route held from before): the call
+    // prompt opens as it would have at the door, unless a form is open or the call is already made.
+    if (entry && entry.advice.includes('call_now') && !FORMS.has(state.screen) && !(await called(entry.elder_id))) {
+      go('last-call', { person: { id: entry.elder_id, name: entry.name, phone: entry.phone, contact: entry.contact } });
+    } else if (state.screen === 'today') go('today');
+  });
   on('appointments', () => { if (state.screen === 'today') go('today'); }); // the route now carries them
 }
 

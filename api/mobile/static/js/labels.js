@@ -34,7 +34,10 @@ export const WEEKDAY = ['日', '一', '二', '三', '四', '五', '六'];
 
 export function followUpWord(kind) {
   const [head, area] = String(kind).split(':');
-  const what = { concern: '关注', urgent: '紧急', requested: '跟进', not_home_high_risk: '高风险不在家' }[head];
+  const what = {
+    concern: '关注', urgent: '紧急', requested: '跟进', not_home_high_risk: '高风险不在家',
+    not_found_last_chance: '最后一天上门未遇且电话未通：请联系紧急联系人',
+  }[head];
   return [what || head, AREA[area] || area].filter(Boolean).join('·');
 }
 

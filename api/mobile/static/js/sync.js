@@ -124,10 +124,11 @@ async function settleAppointments(batch, results) {
 
 async function keepAdvice(item, advice) {
   const list = (await store.get('meta', 'advice')) || [];
-  list.push({ client_id: item.client_id, advice, name: item.name, phone: item.phone, elder_id: item.record.elder_id,
-    contact: item.contact || null, at: Date.now() });
+  const entry = { client_id: item.client_id, advice, name: item.name, phone: item.phone, elder_id: item.record.elder_id,
+    contact: item.contact || null, at: Date.now() };
+  list.push(entry);
   await store.put('meta', list.slice(-20), 'advice');
-  emit('advice');
+  emit('advice', entry);
 }
 
 async function sendPhotos(username) {
