@@ -183,6 +183,33 @@ def test_an_appointment_made_offline_is_sent_once_when_the_server_is_back_and_sh
     w.clean()
 
 
+def test_an_appointment_the_server_refuses_shows_its_reasons_and_is_discarded(
+    worker_of: Callable[[str], Worker], server: PhoneServer
+) -> None:
+    w = worker_of("w014")
+    page = w.phone.page
+    stop = next(s for s in w.route["stops"] if s["kind"] == "home")
+    rest = next_rest_day(server.database, SystemClock().today())
+    page.locator(f'[data-visit-id="{stop["visit_id"]}"] [data-action="appoint"]').click()
+    form = page.locator("form[data-appointment]")
+    fill_window(form, "09:00", "10:00", day=rest.isoformat())  # a weekend: the phone has no calendar
+    form.locator("button[type=submit]").click()
+    form.wait_for(state="hidden")
+    page.locator('[data-nav="outbox"]').first.click()
+    [client_id] = w.client_ids()
+    entry = page.locator(f'[data-outbox-id="{client_id}"]')
+    reasons = entry.locator("[data-rejected]")
+    reasons.wait_for(state="visible")
+    assert "日期：须为工作日" in reasons.inner_text(), "the server's own words, the field in Chinese"
+    w.phone.wait_pending(1)
+    entry.locator('[data-action="discard"]').click()
+    entry.wait_for(state="detached")
+    w.phone.wait_pending(0)
+    assert appointments_of(w, stop["elder"]["id"], rest.isoformat()) == []
+    assert rows_by_client_id(server.database, [client_id], "appointments") == {client_id: 0}
+    w.clean()
+
+
 def another_day(w: Worker, elder_id: int, day: str, next_day: str | None) -> str:
     """A working day in the person's home-visit window other than `day` where there is one (the worker's
     next day with stops is a working day), else `day` itself."""
@@ -194,17 +221,22 @@ def another_day(w: Worker, elder_id: int, day: str, next_day: str | None) -> str
     return day
 
 
-def next_working_day(database: Path, today: date) -> date:
-    """The first working day after `today` by the server's calendar (its loaded notices, else the weekday)."""
+def next_working_day(database: Path, today: date, working: bool = True) -> date:
+    """The first working day (or day off) after `today` by the server's calendar (its loaded notices, else
+    the weekday)."""
     with sqlite3.connect(database) as db:
         notices = {
             date.fromisoformat(d): bool(w) for d, w in db.execute("SELECT day, is_workday FROM calendar_days")
         }
     calendar = WorkCalendar(notices)
     day = today + timedelta(days=1)
-    while not calendar.is_workday(day):
+    while calendar.is_workday(day) is not working:
         day += timedelta(days=1)
     return day
+
+
+def next_rest_day(database: Path, today: date) -> date:
+    return next_working_day(database, today, working=False)
 
 
 def test_the_call_ahead_list_is_the_next_working_days_unbooked_home_visits_and_each_answer_is_stored(
