@@ -111,23 +111,22 @@ def record_appointment(uow: UnitOfWork, *, caller: Caller, item: AppointmentInpu
         try:
             uow.appointments.add(row)
         except IntegrityError:
-            uow.rollback()  # another request stored this client_id first: answer as a retry would
-            return _after_race(uow, item.client_id, body_hash)
-        for earlier in replaced:
-            # One agreed visit at a time: the newest agreement is the one the person expects.
-            earlier.state, earlier.cancelled_at, earlier.cancelled_by = (
-                AppointmentState.CANCELLED,
-                now,
-                caller.worker_id,
-            )
-        audit.record(
-            uow, caller, action="appointment.create", record_type="appointment", record_id=row.id,
-            area_path=elder.grid.path,
-            details={"elder_id": elder.id, "state": row.state.value, "day": row.day.isoformat(),
-                     "window": _window_text(row), "replaced": [a.id for a in replaced]},
-        )  # fmt: skip
-        uow.commit()
-        return Recorded(_reads(uow, [row])[0], created=True)
+            uow.rollback()  # another request stored this client_id first: answered below as a retry would be
+        else:
+            for earlier in replaced:
+                # One agreed visit at a time: the newest agreement is the one the person expects.
+                earlier.state, earlier.cancelled_at, earlier.cancelled_by = (
+                    AppointmentState.CANCELLED, now, caller.worker_id
+                )  # fmt: skip
+            audit.record(
+                uow, caller, action="appointment.create", record_type="appointment", record_id=row.id,
+                area_path=elder.grid.path,
+                details={"elder_id": elder.id, "state": row.state.value, "day": row.day.isoformat(),
+                         "window": _window_text(row), "replaced": [a.id for a in replaced]},
+            )  # fmt: skip
+            uow.commit()
+            return Recorded(_reads(uow, [row])[0], created=True)
+    return _after_race(uow, item.client_id, body_hash)
 
 
 def _after_race(uow: UnitOfWork, client_id: str, body_hash: str) -> Recorded:
