@@ -172,3 +172,39 @@ def test_an_absence_announced_later_hands_the_agreed_visit_to_a_colleague_at_the
     go_to(clock, second)
     replan(uow, caller=SYSTEM, today=second, executor="serial", settings=REPRODUCIBLE)
     assert kept(uow, person).worker_id == district.accounts["w_a2"]
+
+
+def test_a_sick_day_reported_that_morning_hands_the_agreed_visit_to_a_colleague_at_the_agreed_time(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    """The visit has weeks of its window left, so without the appointment it would wait for w_a1's later
+    days; promised for today at 14:00-15:00, w_a2 of the community makes it today at that time."""
+    person, w_a1 = district.elders["a1_0"], district.accounts["w_a1"]
+    made = agree(uow, person)
+    plan(uow)
+    assert kept(uow, person).worker_id == w_a1
+    clock.set(datetime.combine(AGREED_DAY, time(8, 0), SHANGHAI))
+    absences.add_absence(
+        uow, caller=SYSTEM, worker_id=w_a1, first_day=AGREED_DAY, last_day=AGREED_DAY, kind=AbsenceKind.SICK
+    )
+    outcome = replan(uow, caller=SYSTEM, today=AGREED_DAY, worker_id=w_a1, executor="serial",
+                     settings=REPRODUCIBLE)  # fmt: skip
+    assert outcome.to_colleagues >= 1
+    row = kept(uow, person)
+    assert row.worker_id == district.accounts["w_a2"]
+    assert read(uow, made.id).planned_visit_id == row.id
+
+
+def test_a_sick_day_with_nobody_to_take_over_leaves_the_appointment_needing_a_new_date(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    person, w_a1 = district.elders["a1_0"], district.accounts["w_a1"]
+    made = agree(uow, person)
+    plan(uow)
+    clock.set(datetime.combine(AGREED_DAY, time(8, 0), SHANGHAI))
+    for worker in (w_a1, district.accounts["w_a2"]):
+        away(uow, worker)
+    replan(uow, caller=SYSTEM, today=AGREED_DAY, worker_id=w_a1, executor="serial", settings=REPRODUCIBLE)
+    (row,) = home_rows(uow, person)
+    assert row.day > AGREED_DAY
+    assert read(uow, made.id).needs_new_date is True
