@@ -70,7 +70,9 @@ class Events:
     """Counts of what the month threw at the register, for the operator (not part of --json)."""
 
     outcomes: dict[str, int] = field(default_factory=dict)  # "home:not_home" -> n
-    follow_on_calls: int = 0  # phone fallbacks after a refusal, same-day calls to high-risk people not found
+    # phone fallbacks after a refusal, same-day calls to high-risk people not found, calls at once after a
+    # last-chance empty doorstep
+    follow_on_calls: int = 0
     sick_days: int = 0
     registrations: int = 0
     confirmed: dict[str, int] = field(default_factory=dict)  # status -> confirmed proposals
