@@ -110,7 +110,8 @@ def test_a_call_nobody_answers_after_the_last_empty_doorstep_is_an_urgent_follow
     evening(clock, LAST_DAY)
     (stop,) = plan_day(uow, worker_id=district.accounts["w_a1"], day=LAST_DAY, elder_ids=[person])
     post(client, login("w_a1"), visit_body(planned_visit_id=stop, start=at(LAST_DAY, 9), outcome="not_home"))
-    call = visit_body(elder_id=person, start=at(LAST_DAY, 9, 25), kind="phone", outcome="unreachable")
+    # Recorded against the home stop itself, as the phone may.
+    call = visit_body(planned_visit_id=stop, start=at(LAST_DAY, 9, 25), kind="phone", outcome="unreachable")
     answer = post(client, login("w_a1"), call)
     assert answer.status_code == 201, answer.json
     assert answer.json["follow_ups"][0]["kind"] == "not_found_last_chance"

@@ -305,3 +305,16 @@ def test_the_figures_count_home_visits_made_at_home_apart_from_calls_after_an_em
     figures = tally([at_home, by_call, missed, phone_only])
     assert figures.home_visits() == {"owed": 3, "at_home": 1, "by_call_after_empty_doorstep": 1}
     assert (figures.coverable, figures.covered) == (4, 3)
+
+
+def test_a_miss_names_its_tries_and_the_days_its_window_allowed_after_its_first_planned_date() -> None:
+    first = date(2026, 11, 26)
+    doors = tuple(Attempt(d, HOME, NOT_HOME, "month") for d in (first, date(2026, 11, 30)))
+    other_call = Attempt(date(2026, 11, 27), PHONE, VISITED)  # of the person: shown with the tries
+    result = judge(
+        slots=(Slot("month", LAST_DAY, HOME),), first_planned={"month": first}, attempts=(*doors, other_call)
+    )
+    assert result.miss is not None
+    assert result.miss.allowed_days == (first, date(2026, 11, 27), LAST_DAY)
+    assert [a.day for a in result.miss.tries] == [first, date(2026, 11, 27), LAST_DAY]
+    assert result.miss.left_on is None

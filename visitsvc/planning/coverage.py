@@ -37,7 +37,15 @@ from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model.enums import ElderStatus, VisitKind
 from visitsvc.model.visit import VisitOutcome
-from visitsvc.planning.policy import ElderFacts, NotCoverable, Owed, PolicyRules, Rule, obligations
+from visitsvc.planning.policy import (
+    ElderFacts,
+    NotCoverable,
+    Owed,
+    PolicyRules,
+    Rule,
+    active_days,
+    obligations,
+)
 
 ONE_DAY = timedelta(days=1)
 DEFAULT_RULES = PolicyRules()
@@ -105,6 +113,18 @@ class ElderMonth:
 
 
 @dataclass(frozen=True, slots=True)
+class Miss:
+    """The first unsettled visit of a person not covered, with what explains it (the simulation's report)."""
+
+    obligation: Owed
+    tries: tuple[Attempt, ...]  # at it: inside its settling window, against it or against no planned visit
+    allowed_days: tuple[
+        date, ...
+    ]  # working days the person was active, from its first planned date to its last
+    left_on: date | None  # in hospital, dead, moved out or withdrawn from this day to the window's end
+
+
+@dataclass(frozen=True, slots=True)
 class ElderCoverage:
     elder_id: int
     not_coverable: NotCoverable | None
@@ -116,6 +136,7 @@ class ElderCoverage:
     attempts: tuple[Attempt, ...]
     high_risk_reasons: tuple[str, ...]
     settled_by: dict[str, SettledBy] = field(default_factory=dict)  # obligation key -> how
+    miss: Miss | None = None  # not covered: the visit `missing` is about
 
     @property
     def coverable(self) -> bool:
@@ -160,9 +181,10 @@ def evaluate(
     next_planned = min((s.day for s in future), default=None)
     missing = _why_missing(unsettled[0], elder, attempts, month, today) if unsettled else None
     at_risk = _at_risk(unsettled, future, calendar, month, today) if unsettled else None
+    miss = _miss(unsettled[0], elder, attempts, month, calendar) if unsettled else None
     return ElderCoverage(
         elder.facts.elder_id, None, tuple(owed), settled, missing, at_risk, next_planned, attempts,
-        result.high_risk_reasons, ways,
+        result.high_risk_reasons, ways, miss,
     )  # fmt: skip
 
 
@@ -323,6 +345,16 @@ def _why_missing(
     if any(s.day >= today for s in slots):
         return Missing.PENDING
     return Missing.MISSED
+
+
+def _miss(
+    item: Owed, elder: ElderMonth, attempts: Sequence[Attempt], month: Month, calendar: WorkCalendar
+) -> Miss:
+    first, last = settling_window(item, month)
+    tries = tuple(a for a in attempts if a.obligation in (item.key, None) and first <= a.day <= last)
+    planned = elder.first_planned.get(item.key)
+    days = active_days(elder.facts, calendar.workdays_between(planned, item.latest)) if planned else []
+    return Miss(item, tries, tuple(days), _left_window_on(item, elder.facts, month, calendar))
 
 
 def _at_risk(
