@@ -420,4 +420,4 @@ def test_a_last_chance_call_nobody_answers_raises_an_urgent_follow_up_and_settle
         page.reload()
         last.w.phone.wait_day(last.w.day)
         card = page.locator(f'[data-visit-id="{last.stop["visit_id"]}"]')
-        assert "【急】最后一天上门未遇且电话未通" in card.inner_text()
+        card.filter(has_text="【急】最后一天上门未遇且电话未通").wait_for()  # once the fresh route is drawn
