@@ -47,20 +47,20 @@ export async function counts(username) {
   };
 }
 
-// Planned visits that already have a record on this phone, by visit_id.
-export async function recordedVisits(username) {
+// Planned visits that already have a record on this phone, by visit_id (`items`: the account's entries).
+export function recordedVisits(items) {
   const done = new Map();
-  for (const item of await mine(username)) {
+  for (const item of items) {
     if (item.record && item.record.planned_visit_id) done.set(item.record.planned_visit_id, item);
   }
   return done;
 }
 
 // Appointments not yet acknowledged, by elder_id (the latest made wins, as on the server).
-export async function appointments(username) {
+export function appointments(items) {
   const held = new Map();
-  const items = (await mine(username)).filter((item) => item.appointment).sort((a, b) => a.created_at - b.created_at);
-  for (const item of items) held.set(item.appointment.elder_id, item);
+  const made = items.filter((item) => item.appointment).sort((a, b) => a.created_at - b.created_at);
+  for (const item of made) held.set(item.appointment.elder_id, item);
   return held;
 }
 

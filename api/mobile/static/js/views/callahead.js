@@ -28,7 +28,7 @@ export async function callAheadScreen() {
 }
 
 async function draw(screen, entry, warning, redraw) {
-  const waiting = await outbox.appointments(session.get().username);
+  const waiting = outbox.appointments(await outbox.mine(session.get().username));
   const stops = entry ? entry.stops : [];
   fill(screen,
     h('h1', { 'data-call-ahead-day': entry && entry.date, text: entry ? `明日需预约（${labels.dayWord(entry.date)}）· ${stops.length} 人` : '明日需预约' }),

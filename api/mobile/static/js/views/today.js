@@ -60,9 +60,10 @@ async function drawMissing(screen, date, error) {
 async function drawDay(screen, entry, notice, actions) {
   const { route } = entry;
   const me = session.get();
-  const recorded = await outbox.recordedVisits(me.username);
+  const items = await outbox.mine(me.username); // one read for both: the offline opening is timed
+  const recorded = outbox.recordedVisits(items);
   const advice = await currentAdvice();
-  const waiting = await outbox.appointments(me.username);
+  const waiting = outbox.appointments(items);
   const upcoming = route.date >= labels.todayIso();
   const fetched = new Date(entry.fetched_at).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit' });
   fill(screen,
@@ -80,6 +81,7 @@ async function drawDay(screen, entry, notice, actions) {
 // Advice is for the day it was given: older advice (a name and a phone) is not kept.
 async function currentAdvice() {
   const held = (await store.get('meta', 'advice')) || [];
+  if (!held.length) return held;
   const today = labels.todayIso();
   const called = new Set(((await store.get('meta', 'called')) || []).filter((c) => c.day === today).map((c) => c.elder_id));
   const done = (item) => called.has(item.elder_id) && item.advice.every((a) => a === 'call_now');
