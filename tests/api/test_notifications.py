@@ -1,0 +1,86 @@
+"""GET /api/v1/notifications: every send of the caller's area with its state, tries and last error; an urgent
+finding recorded through POST /visits is told to the supervisor of its street once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from flask.testing import FlaskClient
+
+from tests.api.conftest import Headers
+from tests.factories import District, make_follow_up, make_record
+from tests.fake_receiver import Receiver, receiver
+from tests.fieldwork import at, ok_findings, visit_body
+from visitsvc.infrastructure.notify_channels import WecomChannel
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import FixedClock
+from visitsvc.oversight import notifications
+
+__all__ = ["receiver"]
+Login = Callable[[str], Headers]
+URL = "/api/v1/notifications"
+TODAY = date(2026, 11, 25)
+
+
+def notify(uow: UnitOfWork, clock: FixedClock, receiver: Receiver) -> dict[str, object]:
+    channel = WecomChannel(f"{receiver.url}/send")
+    return notifications.notify_pass(uow, channel, now=clock.now(), lookback=timedelta(hours=48))
+
+
+def test_an_urgent_finding_recorded_by_a_worker_is_told_once_to_their_supervisor(
+    client: FlaskClient,
+    district: District,
+    login: Login,
+    uow: UnitOfWork,
+    clock: FixedClock,
+    receiver: Receiver,
+) -> None:
+    findings = ok_findings()
+    findings["safety"] = {"status": "concern", "note": "昨晚摔倒，电话13800001234", "urgent": True}
+    body = visit_body(elder_id=district.elders["elder_a1"], start=at(TODAY, 9), findings=findings)
+    recorded = client.post("/api/v1/visits", json=body, headers=login("w_a1"))
+    assert recorded.status_code == 201, recorded.json
+    assert notify(uow, clock, receiver)["sent"] == 1
+    assert notify(uow, clock, receiver)["sent"] == 0
+    response = client.get(URL, headers=login("sup_a"))
+    assert response.status_code == 200, response.json
+    (item,) = response.json["items"]
+    assert item["kind"] == "urgent_follow_up"
+    assert item["follow_up_id"] == recorded.json["follow_ups"][0]["id"]
+    assert item["recipient"] == {"id": district.accounts["sup_a"], "name": "北山督导"}
+    assert (item["state"], item["tries"], item["last_error"], item["channel"]) == ("sent", 1, None, "wecom")
+    assert "13800001234" not in item["text"], "the worker's note is not sent"
+    assert len(receiver.requests) == 1
+
+
+def test_each_supervisor_sees_the_sends_of_their_own_area_and_grid_workers_none(
+    client: FlaskClient,
+    district: District,
+    login: Login,
+    uow: UnitOfWork,
+    clock: FixedClock,
+    receiver: Receiver,
+) -> None:
+    for elder, worker in (("elder_a1", "w_a1"), ("elder_b1", "w_b1")):
+        visit = make_record(
+            uow, elder_id=district.elders[elder], worker_id=district.accounts[worker], day=TODAY
+        )
+        make_follow_up(uow, visit, "urgent:safety", urgent=True)
+    receiver.answer((500, {}))
+    notify(uow, clock, receiver)
+
+    def kinds(account: str, **query: object) -> list[tuple[str, str | None]]:
+        response = client.get(URL, headers=login(account), query_string=query)
+        assert response.status_code == 200, response.json
+        return [(i["recipient"]["name"], i["last_error"]) for i in response.json["items"]]
+
+    assert kinds("sup_a") == [("北山督导", "HTTP 500")]
+    assert kinds("sup_b") == [("西溪督导", None)]
+    assert kinds("admin") == [("西溪督导", None), ("北山督导", "HTTP 500")], "newest first"
+    assert kinds("admin", state="pending") == [("北山督导", "HTTP 500")]
+    page = client.get(URL, headers=login("admin"), query_string={"limit": 1}).json
+    assert len(page["items"]) == 1
+    assert page["next_cursor"] is not None
+    assert client.get(URL, headers=login("w_a1")).status_code == 403
+    assert client.get(URL, headers=login("admin"), query_string={"state": "lost"}).status_code == 422
