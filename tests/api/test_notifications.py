@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from flask.testing import FlaskClient
 
 from tests.api.conftest import Headers
+from tests.api.console import Console
 from tests.factories import District, make_follow_up, make_record
 from tests.fake_receiver import Receiver, receiver
 from tests.fieldwork import at, ok_findings, visit_body
@@ -84,3 +85,27 @@ def test_each_supervisor_sees_the_sends_of_their_own_area_and_grid_workers_none(
     assert page["next_cursor"] is not None
     assert client.get(URL, headers=login("w_a1")).status_code == 403
     assert client.get(URL, headers=login("admin"), query_string={"state": "lost"}).status_code == 422
+
+
+def test_the_console_page_lists_each_send_with_state_tries_and_error(
+    client: FlaskClient, district: District, uow: UnitOfWork, clock: FixedClock, receiver: Receiver
+) -> None:
+    visit = make_record(
+        uow, elder_id=district.elders["elder_a1"], worker_id=district.accounts["w_a1"], day=TODAY
+    )
+    make_follow_up(uow, visit, "urgent:safety", urgent=True)
+    receiver.answer((502, {}))
+    notify(uow, clock, receiver)
+    console = Console(client)
+    console.login("sup_a")
+    page = console.get("/console/notifications")
+    assert page.status_code == 200
+    assert "【紧急跟进】保俶一网格" in page.text
+    assert "HTTP 502" in page.text
+    assert "待发送" in page.text
+    assert "北山督导" in page.text
+    assert "HTTP 502" not in console.get("/console/notifications", state="sent").text
+    assert console.get("/console/notifications", state="lost").status_code == 422
+    other = Console(client.application.test_client())
+    other.login("w_a1")
+    assert other.get("/console/notifications").status_code == 403
