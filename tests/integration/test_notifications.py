@@ -4,15 +4,22 @@ with backoff when the channel fails and given up after the last try."""
 
 from __future__ import annotations
 
+import json
+import threading
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 
+from tests.conftest import NOW, backend
 from tests.factories import SYSTEM, District, make_district, make_follow_up, make_record
 from tests.fake_receiver import HANG, Receiver, receiver
+from visitsvc.cli.main import main
 from visitsvc.infrastructure.notify_channels import SmsChannel, WecomChannel
-from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.kernel.clock import FixedClock
 from visitsvc.kernel.month import Month
 from visitsvc.model import AbsenceKind, Area, Elder, Notification, NotificationState, Worker
@@ -220,3 +227,59 @@ def test_a_planning_day_shortfall_is_one_notification_to_the_supervisor_of_its_g
         "请在督导台查看：/console/plans?month=2026-12"
     )
     assert row.state is NotificationState.SENT
+
+
+def test_two_passes_at_once_make_one_notification(fresh: sessionmaker[Session]) -> None:
+    clock = FixedClock(NOW)
+    district = make_district(UnitOfWork(fresh, clock))
+    urgent_in_a1(UnitOfWork(fresh, clock), district)
+    start = threading.Barrier(2)
+    made: list[int] = []
+
+    def one_pass() -> None:
+        start.wait()
+        done = notifications.enqueue_due(
+            UnitOfWork(fresh, clock), now=NOW, channel="wecom", lookback=LOOKBACK
+        )
+        made.append(done.urgent)
+
+    threads = [threading.Thread(target=one_pass) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(made) == [0, 1]
+    assert len(rows(UnitOfWork(fresh, clock))) == 1
+
+
+def test_visitsvc_notify_runs_one_pass_and_says_what_it_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, receiver: Receiver
+) -> None:
+    if backend() != "sqlite":
+        pytest.skip("the command's own database: a file")
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    for name, value in {
+        "VISITSVC_DATABASE_URL": url,
+        "VISITSVC_SECRET_KEY": "s" * 48,
+        "VISITSVC_NOTIFY_CHANNEL": "wecom",
+        "VISITSVC_NOTIFY_WEBHOOK_URL": f"{receiver.url}/send?key=secret-key",
+    }.items():
+        monkeypatch.setenv(name, value)
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    engine = make_engine(url)
+    uow = UnitOfWork(session_factory(engine))  # the system clock, as the command's
+    urgent_in_a1(uow, make_district(uow), day=uow.clock.today())
+    engine.dispose()
+    result = runner.invoke(main, ["notify", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "channel": "wecom",
+        "enqueued": 1,
+        "sent": 1,
+        "retrying": 0,
+        "failed": 0,
+    }
+    assert "secret-key" not in result.output
+    monkeypatch.setenv("VISITSVC_NOTIFY_CHANNEL", "none")
+    assert runner.invoke(main, ["notify"]).stdout.strip() == "none: enqueued 0, sent 0, retrying 0, failed 0"
