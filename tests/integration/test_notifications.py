@@ -22,7 +22,16 @@ from visitsvc.infrastructure.notify_channels import SmsChannel, WecomChannel
 from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.kernel.clock import FixedClock
 from visitsvc.kernel.month import Month
-from visitsvc.model import AbsenceKind, Area, Elder, Notification, NotificationState, Worker
+from visitsvc.model import (
+    AbsenceKind,
+    Area,
+    Elder,
+    Notification,
+    NotificationState,
+    VisitKind,
+    VisitOutcome,
+    Worker,
+)
 from visitsvc.oversight import notifications
 from visitsvc.oversight.notifications import BACKOFF_MINUTES, MAX_TRIES
 from visitsvc.planning.month_plan import plan_month
@@ -283,3 +292,17 @@ def test_visitsvc_notify_runs_one_pass_and_says_what_it_did(
     assert "secret-key" not in result.output
     monkeypatch.setenv("VISITSVC_NOTIFY_CHANNEL", "none")
     assert runner.invoke(main, ["notify"]).stdout.strip() == "none: enqueued 0, sent 0, retrying 0, failed 0"
+
+
+def test_a_failed_call_after_the_last_empty_doorstep_tells_the_supervisor_to_call_the_emergency_contact(
+    uow: UnitOfWork, clock: FixedClock, district: District, receiver: Receiver
+) -> None:
+    call = make_record(
+        uow, elder_id=district.elders["elder_a1"], worker_id=district.accounts["w_a1"],
+        day=date(2026, 11, 25), kind=VisitKind.PHONE, outcome=VisitOutcome.UNREACHABLE,
+    )  # fmt: skip
+    make_follow_up(uow, call, "not_found_last_chance", urgent=True)
+    assert run(uow, WecomChannel(f"{receiver.url}/send"), clock.now())["sent"] == 1
+    (row,) = rows(uow)
+    assert "事项：末次上门未遇且电话未接通：请立即联系紧急联系人" in row.text
+    assert row.recipient_id == district.accounts["sup_a"]
