@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.conftest import NOW, backend
 from tests.factories import SYSTEM, District, make_district, make_follow_up, make_record
 from tests.fake_receiver import HANG, Receiver, receiver
+from visitsvc import scheduler
 from visitsvc.cli.main import main
-from visitsvc.infrastructure.notify_channels import SmsChannel, WecomChannel
+from visitsvc.infrastructure.notify_channels import NotifierSettings, SmsChannel, WecomChannel
 from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.kernel.clock import FixedClock
 from visitsvc.kernel.month import Month
@@ -306,3 +307,23 @@ def test_a_failed_call_after_the_last_empty_doorstep_tells_the_supervisor_to_cal
     (row,) = rows(uow)
     assert "事项：末次上门未遇且电话未接通：请立即联系紧急联系人" in row.text
     assert row.recipient_id == district.accounts["sup_a"]
+
+
+def test_a_failing_notify_pass_is_logged_and_raised_without_the_errors_text(
+    uow: UnitOfWork, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret_url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=" + "robot-key"
+
+    def leak(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError(SUP_A_PHONE + " " + secret_url)  # the source line is traced, not the values
+
+    monkeypatch.setattr(notifications, "notify_pass", leak)
+    settings = NotifierSettings(
+        channel="wecom", webhook_url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
+    )
+    with caplog.at_level("INFO"), pytest.raises(scheduler.JobFailed) as failed:
+        scheduler.notify(lambda: uow, settings)
+    assert str(failed.value) == "notify: RuntimeError"
+    assert SUP_A_PHONE not in caplog.text
+    assert "robot-key" not in caplog.text
+    assert "in leak" in caplog.text
