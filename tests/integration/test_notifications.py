@@ -327,3 +327,20 @@ def test_a_failing_notify_pass_is_logged_and_raised_without_the_errors_text(
     assert SUP_A_PHONE not in caplog.text
     assert "robot-key" not in caplog.text
     assert "in leak" in caplog.text
+
+
+def test_told_to_nobody_a_robot_still_posts_it_to_the_group(
+    uow: UnitOfWork, clock: FixedClock, district: District, receiver: Receiver
+) -> None:
+    with uow:
+        nobody = [district.accounts["sup_b"], district.accounts["admin"]]
+        uow.session.execute(update(Worker).where(Worker.id.in_(nobody)).values(active=False))
+        uow.commit()
+    visit = make_record(
+        uow, elder_id=district.elders["elder_b1"], worker_id=district.accounts["w_b1"], day=date(2026, 11, 25)
+    )
+    make_follow_up(uow, visit, "urgent:safety", urgent=True)
+    assert run(uow, WecomChannel(f"{receiver.url}/send"), clock.now())["sent"] == 1
+    (row,) = rows(uow)
+    assert row.recipient_id is None
+    assert "mentioned_mobile_list" not in receiver.requests[0].body["text"]

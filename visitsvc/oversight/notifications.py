@@ -135,14 +135,18 @@ def _enqueue_shortfall(uow: UnitOfWork, month: Month, channel: str, now: datetim
     version = uow.notifications.planning_day_version(month)
     if version is None or version.unplanned_count == 0:
         return 0
-    by_recipient: dict[int | None, tuple[Worker | None, str, list[tuple[Area, str, int]]]] = {}
+    by_recipient: dict[int | None, tuple[Worker | None, list[tuple[Area, str, int]]]] = {}
     for grid, reason, count in uow.notifications.unplanned_by_grid(version.id):
         for recipient in _recipients(uow, grid.path):
-            path = ROOT_PATH if recipient is None or recipient.area is None else recipient.area.path
             key = None if recipient is None else recipient.id
-            by_recipient.setdefault(key, (recipient, path, []))[2].append((grid, reason, count))
+            by_recipient.setdefault(key, (recipient, []))[1].append((grid, reason, count))
     made = 0
-    for key, (recipient, path, rows) in by_recipient.items():
+    for key, (recipient, rows) in by_recipient.items():
+        # Filed where it is read: the told supervisor's area; told nobody, the area its grids share.
+        if recipient is not None and recipient.area is not None:
+            path = recipient.area.path
+        else:
+            path = shared_path([grid.path for grid, _, _ in rows])
         if uow.notifications.shortfall_told(month, key, path):
             continue
         uow.notifications.add(
@@ -150,6 +154,17 @@ def _enqueue_shortfall(uow: UnitOfWork, month: Month, channel: str, now: datetim
         )
         made += 1
     return made
+
+
+def shared_path(paths: list[str]) -> str:
+    """The deepest area path that every one of `paths` lies within ("/1/4/17/" and "/1/4/18/": "/1/4/")."""
+    parts = [p.strip("/").split("/") for p in paths]
+    common: list[str] = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) != 1:
+            break
+        common.append(level[0])
+    return "/" + "".join(f"{c}/" for c in common) if common else ROOT_PATH
 
 
 @dataclass(frozen=True, slots=True)
