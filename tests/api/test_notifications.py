@@ -12,7 +12,7 @@ from tests.api.conftest import Headers
 from tests.api.console import Console
 from tests.factories import District, make_follow_up, make_record
 from tests.fake_receiver import Receiver, receiver
-from tests.fieldwork import at, ok_findings, visit_body
+from tests.fieldwork import at, ok_findings, plan_day, set_elder, visit_body
 from visitsvc.infrastructure.notify_channels import WecomChannel
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import FixedClock
@@ -109,3 +109,28 @@ def test_the_console_page_lists_each_send_with_state_tries_and_error(
     other = Console(client.application.test_client())
     other.login("w_a1")
     assert other.get("/console/notifications").status_code == 403
+
+
+def test_a_call_nobody_answers_after_the_last_empty_doorstep_is_told_to_the_supervisor(
+    client: FlaskClient,
+    district: District,
+    login: Login,
+    uow: UnitOfWork,
+    clock: FixedClock,
+    receiver: Receiver,
+) -> None:
+    last_day = date(2026, 11, 30)  # November's last working day: a monthly home visit's last chance
+    person = district.elders["elder_a1"]
+    set_elder(uow, person, birth_date=date(1955, 3, 1))  # 71, living alone: one home visit a month
+    clock.set(at(last_day, 19))
+    (stop,) = plan_day(uow, worker_id=district.accounts["w_a1"], day=last_day, elder_ids=[person])
+    door = visit_body(planned_visit_id=stop, start=at(last_day, 9), outcome="not_home")
+    assert client.post("/api/v1/visits", json=door, headers=login("w_a1")).status_code == 201
+    call = visit_body(elder_id=person, start=at(last_day, 9, 25), kind="phone", outcome="unreachable")
+    answer = client.post("/api/v1/visits", json=call, headers=login("w_a1"))
+    assert answer.status_code == 201, answer.json
+    assert notify(uow, clock, receiver)["sent"] == 1
+    (item,) = client.get(URL, headers=login("sup_a")).json["items"]
+    assert item["follow_up_id"] == answer.json["follow_ups"][0]["id"]
+    assert "请立即联系紧急联系人" in item["text"]
+    assert receiver.requests[0].body["text"]["content"] == item["text"]
