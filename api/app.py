@@ -23,6 +23,7 @@ from api.views import (
     health,
     jobs,
     me,
+    notifications,
     oversight,
     plans,
     replan,
@@ -97,6 +98,7 @@ def create_app(
         field,
         oversight,
         review,
+        notifications,
     ):
         api.register_blueprint(module.blp)
     errors.register(app)

@@ -21,6 +21,14 @@ class CoverageQuery(StrictSchema):
     area = text(max_length=20, load_default=None, metadata={"description": "区划代码；默认：本人全部辖区"})
 
 
+class HomeVisitsSchema(Schema):
+    owed = fields.Integer(metadata={"description": "应上门探访次数（可计入的人）"})
+    at_home = fields.Integer(metadata={"description": "上门见到本人"})
+    by_call_after_empty_doorstep = fields.Integer(
+        metadata={"description": "窗口最后一个工作日上门未遇，当天电话探访（上门未遇，电话探访）"}
+    )
+
+
 class FiguresSchema(Schema):
     area = fields.String(attribute="key", metadata={"description": "区划代码、类别或 total"})
     name = fields.String()
@@ -30,6 +38,7 @@ class FiguresSchema(Schema):
     at_risk = fields.Integer()
     not_covered_by_reason = fields.Dict(keys=fields.String(), values=fields.Integer())
     not_coverable_by_reason = fields.Dict(keys=fields.String(), values=fields.Integer())
+    home_visits = fields.Nested(HomeVisitsSchema)
 
 
 class CategoryFiguresSchema(FiguresSchema):

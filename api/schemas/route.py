@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, post_dump, validate
 
 from api.schemas.common import StrictSchema
 from api.schemas.register import enum
@@ -93,6 +95,19 @@ class StopSchema(Schema):
     location = fields.Nested(StopLocationSchema, allow_none=True)
     nav = fields.Nested(NavSchema, allow_none=True)
     last_visit = fields.Nested(LastVisitSchema, allow_none=True)
+    last_chance = fields.Boolean(
+        metadata={
+            "description": "本次上门是该探访窗口允许的最后一个工作日：无人在家时立即电话探访"
+            "（advice call_now）。仅在为 true 时出现，缺省即 false"
+        }
+    )
+
+    @post_dump
+    def _only_when_true(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # A 25-stop day must stay under 30 KB: `"last_chance":false` on every stop is 475 bytes of it.
+        if not data.get("last_chance"):
+            data.pop("last_chance", None)
+        return data
 
 
 class TotalsSchema(Schema):

@@ -14,6 +14,7 @@ from api.schemas.register import LAT, LON, enum
 from visitsvc.field.outcomes import Advice
 from visitsvc.field.photo_files import ALLOWED_TYPES
 from visitsvc.field.visit_input import (
+    AnsweredBy,
     Finding,
     FindingArea,
     FindingStatus,
@@ -73,6 +74,15 @@ class VisitInSchema(StrictSchema):
     follow_up = fields.Nested(FollowUpInSchema, allow_none=True, load_default=None)
     location = fields.Nested(LocationInSchema, allow_none=True, load_default=None)
     photos = fields.List(fields.Nested(PhotoNoteSchema), load_default=list, validate=validate.Length(max=20))
+    answered_by = enum(
+        AnsweredBy,
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "电话探访接通时由谁接听：self 本人、family 家属；"
+            "上门未遇（last_chance）后当天的电话探访必填"
+        },
+    )
 
     @validates_schema
     def _whom(self, data: dict[str, Any], **_: Any) -> None:
@@ -103,6 +113,7 @@ def to_input(data: Mapping[str, Any], client_id: str) -> VisitInput:
         follow_up=None if follow_up is None else FollowUpRequest(**follow_up),
         location=None if location is None else Position(**location),
         photos=tuple(PhotoNote(**p) for p in data["photos"]),
+        answered_by=data.get("answered_by"),
     )
 
 

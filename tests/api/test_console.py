@@ -193,6 +193,11 @@ def test_the_overview_shows_the_apis_coverage_figures(
     assert shown[(None, None, "total.covered")] == str(total["covered"])
     assert shown[(None, None, "total.coverable")] == str(total["coverable"])
     assert shown[(None, None, "total.at_risk")] == str(total["at_risk"])
+    for name, value in total["home_visits"].items():
+        assert shown[(None, None, f"total.home_visits.{name}")] == str(value)
+    for line in api["by_area"]:
+        for name, value in line["home_visits"].items():
+            assert shown[("by-area", line["area"], f"home_visits.{name}")] == str(value)
     for table, rows, key in (
         ("by-area", api["by_area"], "area"),
         ("by-category", api["by_category"], "category"),

@@ -51,6 +51,12 @@ def test_the_report_holds_the_coverage_figures_the_missed_list_masked_flags_and_
         coverage["total"]["covered"],
         coverage["total"]["coverage_pct"],
     )
+    home = coverage["total"]["home_visits"]
+    assert (total[7], total[8], total[9]) == (
+        home["owed"],
+        home["at_home"],
+        home["by_call_after_empty_doorstep"],
+    )
     by_area = {r[1]: (r[3], r[4]) for r in rows if r[0] == "区域"}
     assert by_area == {a["area"]: (a["coverable"], a["covered"]) for a in coverage["by_area"]}
     missed = list(book["未覆盖名单"].iter_rows(min_row=2, values_only=True))

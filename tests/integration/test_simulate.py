@@ -127,14 +127,20 @@ def simulated(live_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 def test_the_report_has_the_promised_shape(simulated: Simulated) -> None:
     data = simulated.report.as_json()
     assert list(data) == [
-        "month", "coverable", "covered", "coverage_pct", "not_covered", "not_coverable",
+        "month", "coverable", "covered", "coverage_pct", "not_covered", "not_coverable", "home_visits",
         "shortfall_on_planning_day", "replan_seconds", "travel_hours",
     ]  # fmt: skip
     assert data["month"] == "2026-12"
     assert 30 <= data["coverable"] <= 40
     assert data["covered"] + len(data["not_covered"]) == data["coverable"]
     assert data["coverage_pct"] == round(100 * data["covered"] / data["coverable"], 2)
-    assert all(set(m) == {"elder_id", "grid", "reason"} for m in data["not_covered"])
+    assert all(
+        set(m) == {"elder_id", "grid", "reason", "tries", "allowed_days", "explained"}
+        for m in data["not_covered"]
+    )
+    home = data["home_visits"]
+    assert set(home) == {"owed", "at_home", "by_call_after_empty_doorstep"}
+    assert home["at_home"] + home["by_call_after_empty_doorstep"] <= home["owed"]
     assert set(data["replan_seconds"]) == {"p50", "max"}
     assert data["replan_seconds"]["p50"] <= data["replan_seconds"]["max"]
     assert data["travel_hours"] > 0

@@ -9,7 +9,16 @@ from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model.enums import AbilityLevel, Category, ElderStatus, VisitKind, Willingness
 from visitsvc.model.visit import VisitOutcome
-from visitsvc.planning.coverage import AtRisk, Attempt, ElderMonth, Missing, Slot, evaluate, tally
+from visitsvc.planning.coverage import (
+    AtRisk,
+    Attempt,
+    ElderMonth,
+    Missing,
+    SettledBy,
+    Slot,
+    evaluate,
+    tally,
+)
 from visitsvc.planning.policy import ElderFacts, NotCoverable
 
 NOVEMBER = Month(2026, 11)
@@ -243,3 +252,69 @@ def test_not_at_home_then_in_hospital_is_explained_by_not_at_home() -> None:
     )
     assert result.coverable  # left after a planned day passed without a visit
     assert result.missing is Missing.NOT_HOME
+
+
+# A call after an empty doorstep (上门未遇，电话探访): the last working day of the window only.
+LAST_DAY = date(2026, 11, 30)  # the month's last working day (a Monday)
+
+
+def test_a_call_after_nobody_was_home_on_the_last_possible_day_settles_the_home_visit() -> None:
+    slot = Slot("month", LAST_DAY, HOME)
+    not_home = Attempt(LAST_DAY, HOME, NOT_HOME, "month")
+    call = Attempt(LAST_DAY, PHONE, VISITED)
+    result = judge(slots=(slot,), attempts=(not_home, call))
+    assert result.covered
+    assert result.settled_by == {"month": SettledBy.BY_CALL_AFTER_EMPTY_DOORSTEP}
+
+
+def test_a_call_after_an_earlier_empty_doorstep_does_not_settle_the_home_visit() -> None:
+    """A door that can still be knocked on: the call stays a call."""
+    day = date(2026, 11, 27)
+    result = judge(
+        slots=(Slot("month", day, HOME),),
+        attempts=(Attempt(day, HOME, NOT_HOME, "month"), Attempt(day, PHONE, VISITED)),
+    )
+    assert not result.covered
+    assert result.missing is Missing.NOT_HOME
+
+
+def test_a_call_before_the_empty_doorstep_of_the_last_day_does_not_settle_it() -> None:
+    call = Attempt(LAST_DAY, PHONE, VISITED)
+    not_home = Attempt(LAST_DAY, HOME, NOT_HOME, "month")
+    assert not judge(slots=(Slot("month", LAST_DAY, HOME),), attempts=(call, not_home)).covered
+
+
+def test_an_empty_doorstep_of_another_weeks_visit_lets_no_call_settle_this_weeks() -> None:
+    """The weekly visit's last day is its week's last working day; another week's try does not count."""
+    friday = date(2026, 11, 13)  # the week of 9 November's last working day
+    weeks = [Attempt(d, HOME, VISITED) for d in (date(2026, 11, 4), date(2026, 11, 18), date(2026, 11, 25))]
+    own = (Attempt(friday, HOME, NOT_HOME, "week:2026-11-09"), Attempt(friday, PHONE, VISITED))
+    assert judge(HIGH_RISK, attempts=(*weeks, *own)).covered
+    other = (Attempt(friday, HOME, NOT_HOME, "week:2026-11-02"), Attempt(friday, PHONE, VISITED))
+    assert not judge(HIGH_RISK, attempts=(*weeks, *other)).covered
+
+
+def test_the_figures_count_home_visits_made_at_home_apart_from_calls_after_an_empty_doorstep() -> None:
+    at_home = judge(attempts=(Attempt(date(2026, 11, 10), HOME, VISITED),))
+    by_call = judge(attempts=(Attempt(LAST_DAY, HOME, NOT_HOME), Attempt(LAST_DAY, PHONE, VISITED)))
+    missed = judge(attempts=(Attempt(LAST_DAY, HOME, NOT_HOME),))
+    phone_only = judge(
+        replace(PERSON, willingness=Willingness.PHONE_ONLY),
+        attempts=(Attempt(date(2026, 11, 3), PHONE, VISITED),),
+    )
+    figures = tally([at_home, by_call, missed, phone_only])
+    assert figures.home_visits() == {"owed": 3, "at_home": 1, "by_call_after_empty_doorstep": 1}
+    assert (figures.coverable, figures.covered) == (4, 3)
+
+
+def test_a_miss_names_its_tries_and_the_days_its_window_allowed_after_its_first_planned_date() -> None:
+    first = date(2026, 11, 26)
+    doors = tuple(Attempt(d, HOME, NOT_HOME, "month") for d in (first, date(2026, 11, 30)))
+    other_call = Attempt(date(2026, 11, 27), PHONE, VISITED)  # of the person: shown with the tries
+    result = judge(
+        slots=(Slot("month", LAST_DAY, HOME),), first_planned={"month": first}, attempts=(*doors, other_call)
+    )
+    assert result.miss is not None
+    assert result.miss.allowed_days == (first, date(2026, 11, 27), LAST_DAY)
+    assert [a.day for a in result.miss.tries] == [first, date(2026, 11, 27), LAST_DAY]
+    assert result.miss.left_on is None

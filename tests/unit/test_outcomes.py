@@ -6,8 +6,17 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from visitsvc.field.outcomes import NOT_HOME_HIGH_RISK, Advice, consequences
+from visitsvc.field.outcomes import (
+    NOT_FOUND_LAST_CHANCE,
+    NOT_HOME_HIGH_RISK,
+    Advice,
+    DoorstepContext,
+    advice_for,
+    check_answered_by,
+    consequences,
+)
 from visitsvc.field.visit_input import (
+    AnsweredBy,
     Finding,
     FindingArea,
     FindingStatus,
@@ -101,3 +110,46 @@ def test_the_same_body_hashes_the_same_whatever_offset_the_phone_used() -> None:
     assert shanghai.body_hash() == in_utc.body_hash()
     assert shanghai.body_hash() != visit(location=Position(120.1, 30.2, 9.0)).body_hash()
     assert visit().body_hash() == visit(client_id="another").body_hash(), "the key is not part of the body"
+
+
+LAST_CHANCE = DoorstepContext(last_chance=True)
+AFTER_EMPTY_DOORSTEP = DoorstepContext(after_empty_doorstep=True)
+
+
+def test_nobody_home_at_a_last_chance_stop_is_answered_call_now() -> None:
+    done = consequences(visit(outcome=VisitOutcome.NOT_HOME), high_risk=False, context=LAST_CHANCE)
+    assert done.advice == (Advice.CALL_NOW,)
+    earlier = consequences(visit(outcome=VisitOutcome.NOT_HOME), high_risk=False)
+    assert Advice.CALL_NOW not in earlier.advice
+
+
+def test_call_now_is_derived_from_the_stored_mark_as_on_the_first_answer() -> None:
+    assert advice_for(VisitOutcome.NOT_HOME, VisitKind.HOME, [], last_chance=True) == (Advice.CALL_NOW,)
+    assert advice_for(VisitOutcome.NOT_HOME, VisitKind.HOME, []) == ()
+
+
+def test_a_call_nobody_answers_after_the_last_empty_doorstep_is_urgent() -> None:
+    call = visit(kind=VisitKind.PHONE, outcome=VisitOutcome.UNREACHABLE)
+    (follow_up,) = consequences(call, high_risk=False, context=AFTER_EMPTY_DOORSTEP).follow_ups
+    assert (follow_up.kind, follow_up.urgent) == (NOT_FOUND_LAST_CHANCE, True)
+    assert follow_up.note is not None
+    assert "紧急联系人" in follow_up.note
+    assert consequences(call, high_risk=False).follow_ups == ()  # an ordinary call nobody answered
+
+
+def test_who_answered_is_required_after_an_empty_doorstep_and_only_for_a_call_that_got_through() -> None:
+    call = visit(kind=VisitKind.PHONE)
+    assert "answered_by" in check_answered_by(call, AFTER_EMPTY_DOORSTEP)
+    assert (
+        check_answered_by(visit(kind=VisitKind.PHONE, answered_by=AnsweredBy.FAMILY), AFTER_EMPTY_DOORSTEP)
+        == {}
+    )
+    assert check_answered_by(call, DoorstepContext()) == {}
+    assert "answered_by" in check_answered_by(visit(answered_by=AnsweredBy.SELF), DoorstepContext())
+
+
+def test_who_answered_is_part_of_the_body_only_when_given() -> None:
+    assert "answered_by" not in visit().canonical()  # records stored before it keep their digest
+    told = visit(kind=VisitKind.PHONE, answered_by=AnsweredBy.SELF)
+    assert told.canonical()["answered_by"] == "self"
+    assert told.body_hash() != visit(kind=VisitKind.PHONE).body_hash()

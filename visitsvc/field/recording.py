@@ -9,7 +9,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from visitsvc.field.home_location import HomeConfirmation, confirmation_of
-from visitsvc.field.outcomes import Consequences, consequences
+from visitsvc.field.outcomes import (
+    ANSWERED_BY,
+    LAST_CHANCE_MARK,
+    NO_CONTEXT,
+    Consequences,
+    DoorstepContext,
+    check_answered_by,
+    consequences,
+    marks_last_chance,
+)
 from visitsvc.field.photo_files import ALLOWED_TYPES
 from visitsvc.field.proof import Proof, proof_of_visit
 from visitsvc.field.thresholds import FieldRules
@@ -39,6 +48,7 @@ class Prepared:
     proof: Proof
     consequences: Consequences
     home: HomeConfirmation | None = None  # the visit confirms the registered home: verified with the record
+    last_chance: bool = False  # nobody home at a last-chance home visit: marked in the record
 
 
 def prepare(
@@ -49,11 +59,15 @@ def prepare(
     elders: dict[int, Elder],
     now: datetime,
     rules: FieldRules,
+    context: DoorstepContext = NO_CONTEXT,
 ) -> Prepared:
-    """`visit` has passed `check_times`."""
+    """`visit` has passed `check_times`; `context` is what the day showed before it (`DoorstepContext`)."""
     local_start = visit.started_at.astimezone(SHANGHAI)
     month = Month.of(local_start.date())
     elder = elder_of(visit, worker_id, planned, elders, month)
+    errors = check_answered_by(visit, context)
+    if errors:
+        raise Invalid("输入有误", errors=errors)
     facts = elder_facts(elder, month, [])
     home = (elder.lon, elder.lat) if elder.lon is not None and elder.lat is not None else None
     proof = proof_of_visit(
@@ -76,8 +90,9 @@ def prepare(
         state=state_on_arrival(month, now, rules),
         received_at=now,
         proof=proof,
-        consequences=consequences(visit, high_risk=bool(high_risk_reasons(facts))),
+        consequences=consequences(visit, high_risk=bool(high_risk_reasons(facts)), context=context),
         home=confirmation_of(elder, proof, visit.location),
+        last_chance=marks_last_chance(visit, context),
     )
 
 
@@ -135,6 +150,11 @@ def new_record(item: Prepared) -> VisitRecord:
     visit = item.visit
     position = visit.location
     body = visit.canonical()
+    findings = dict(body["findings"])
+    if visit.answered_by is not None:
+        findings[ANSWERED_BY] = visit.answered_by.value
+    if item.last_chance:
+        findings[LAST_CHANCE_MARK] = True
     return VisitRecord(
         client_id=visit.client_id,
         body_hash=item.body_hash,
@@ -147,7 +167,7 @@ def new_record(item: Prepared) -> VisitRecord:
         ended_at=visit.ended_at,
         month=item.month,
         day=item.day,
-        findings=body["findings"],
+        findings=findings,
         follow_up=body["follow_up"],
         lon=position.lon if position else None,
         lat=position.lat if position else None,

@@ -40,6 +40,7 @@ from visitsvc.model import (
     VisitRecord,
     Worker,
 )
+from visitsvc.planning.last_chance import is_last_chance, last_days
 from visitsvc.planning.month_facts import elder_facts
 from visitsvc.planning.policy import high_risk_reasons
 from visitsvc.planning.route_problems import PlanningSettings
@@ -116,6 +117,8 @@ class Stop:
     location: StopLocation | None
     nav: navigation.NavLinks | None
     last_visit: LastVisit | None
+    # A home stop on the last working day its visit's window allows: nobody home means a call at once.
+    last_chance: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +167,19 @@ def day_route(
         today_records = uow.visits.of_elders_since(ids, day)
         last = uow.visits.last_before(ids, day)
         follow_ups = uow.visits.open_follow_ups(ids)
+        latest = _last_days(uow, month, planned, elders)
         stops = [
-            _stop(pv, n, elders[pv.elder_id], day, month, today_records, last.get(pv.elder_id), follow_ups)
+            _stop(
+                pv,
+                n,
+                elders[pv.elder_id],
+                day,
+                month,
+                today_records,
+                last.get(pv.elder_id),
+                follow_ups,
+                last_chance=_last_chance(pv, latest),
+            )
             for n, pv in enumerate(planned, start=1)
         ]
         people = [elders[i] for i in ids]
@@ -227,6 +241,7 @@ def worker_day_route(uow: UnitOfWork, *, caller: Caller, worker_id: int, day: da
         records = uow.visits.of_elders_since(ids, day)
         last = uow.visits.last_before(ids, day)
         follow_ups = uow.visits.open_follow_ups(ids)
+        latest = _last_days(uow, month, [pv for pv in planned if pv.elder_id in visible], elders)
         stops = [
             _stop(
                 pv,
@@ -238,12 +253,25 @@ def worker_day_route(uow: UnitOfWork, *, caller: Caller, worker_id: int, day: da
                 last.get(pv.elder_id),
                 follow_ups,
                 show_phone=False,
+                last_chance=_last_chance(pv, latest),
             )
             for n, pv in enumerate(planned, start=1)
             if pv.elder_id in visible
         ]
         route = DayRoute(day, version.number, stops, _totals(worker, stops))
         return WorkerDay(worker.id, worker.name, start, route, len(planned) - len(stops))
+
+
+def _last_days(
+    uow: UnitOfWork, month: Month, planned: list[PlannedVisit], elders: dict[int, Elder]
+) -> dict[int, dict[str, date]]:
+    """The last day each home stop's visit allows; read only for the people with a home stop."""
+    home = {pv.elder_id for pv in planned if pv.kind is VisitKind.HOME}
+    return last_days(uow, month, [elders[i] for i in sorted(home)])
+
+
+def _last_chance(pv: PlannedVisit, latest: dict[int, dict[str, date]]) -> bool:
+    return pv.kind is VisitKind.HOME and is_last_chance(latest.get(pv.elder_id, {}), pv.day, pv.obligation)
 
 
 def _current_versions(uow: UnitOfWork, current: PlanVersion | None, month: Month) -> list[int]:
@@ -267,6 +295,7 @@ def _stop(
     follow_ups: list[FollowUp],
     *,
     show_phone: bool = True,
+    last_chance: bool = False,
 ) -> Stop:
     todays = [r for r in records if r.elder_id == elder.id and r.day == day]
     status = "pending"
@@ -290,6 +319,7 @@ def _stop(
         location=location,
         nav=links,
         last_visit=None if last is None else _last_visit(last),
+        last_chance=last_chance,
     )
 
 

@@ -30,6 +30,13 @@ class FindingStatus(StrEnum):
     CONCERN = "concern"
 
 
+class AnsweredBy(StrEnum):
+    """Who a call after an empty doorstep reached (上门未遇，电话探访)."""
+
+    SELF = "self"  # the person
+    FAMILY = "family"  # a family member who says where they are and that they are safe
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     status: FindingStatus
@@ -78,10 +85,14 @@ class VisitInput:
     follow_up: FollowUpRequest | None = None
     location: Position | None = None
     photos: tuple[PhotoNote, ...] = ()
+    answered_by: AnsweredBy | None = None  # a phone visit: who answered
 
     def canonical(self) -> dict[str, Any]:
-        """The body as parsed, in one spelling; client_id is the key, not part of the body."""
+        """The body as parsed, in one spelling; client_id is the key, not part of the body. `answered_by`
+        only when given: bodies stored before it existed keep their digest."""
+        answered = {} if self.answered_by is None else {"answered_by": self.answered_by.value}
         return {
+            **answered,
             "kind": self.kind.value,
             "outcome": self.outcome.value,
             "started_at": _utc(self.started_at),

@@ -18,12 +18,15 @@ from sqlalchemy.exc import IntegrityError
 
 from visitsvc.access.scoping import Caller
 from visitsvc.field import home_location, recording
-from visitsvc.field.outcomes import Advice, advice_for
+from visitsvc.field.outcomes import LAST_CHANCE_MARK, NO_CONTEXT, Advice, DoorstepContext, advice_for
 from visitsvc.field.thresholds import FieldRules
 from visitsvc.field.visit_input import VisitInput
 from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from visitsvc.kernel.month import Month
 from visitsvc.model import (
+    Elder,
     ElderStatus,
     FlagKind,
     RecordState,
@@ -31,6 +34,8 @@ from visitsvc.model import (
     VisitOutcome,
     VisitRecord,
 )
+from visitsvc.model.planning import PlannedVisit
+from visitsvc.planning.last_chance import is_last_chance, last_days
 
 DEFAULT_RULES = FieldRules()
 
@@ -193,6 +198,8 @@ def _record_all(
         visible = uow.elders.visible_ids(caller.scope, asked)
         elders = uow.elders.by_ids(own | visible)
         now = uow.clock.now()
+        fresh = [v for v in visits if v.client_id not in stored]
+        contexts = _doorstep_contexts(uow, fresh, worker_id, planned, elders)
         for visit in visits:
             try:
                 # Times first: they bound the dates the hash and the month are computed from.
@@ -203,10 +210,85 @@ def _record_all(
                     clash = _same_or_conflict(record, body_hash, worker_id, follow_ups.get(record.id, []))
                     checked.append(clash)
                     continue
-                checked.append(recording.prepare(visit, body_hash, worker_id, planned, elders, now, rules))
+                context = contexts.get(visit.client_id, NO_CONTEXT)
+                checked.append(
+                    recording.prepare(visit, body_hash, worker_id, planned, elders, now, rules, context)
+                )
             except (Invalid, NotFound) as error:
                 checked.append(error)
     return [_write(uow, item) if isinstance(item, recording.Prepared) else item for item in checked]
+
+
+def _doorstep_contexts(
+    uow: UnitOfWork,
+    visits: Sequence[VisitInput],
+    worker_id: int,
+    planned: dict[int, tuple[PlannedVisit, Month]],
+    elders: dict[int, Elder],
+) -> dict[str, DoorstepContext]:
+    """Per new record (client_id), what the rules of a call after an empty doorstep need: whether a home
+    visit nobody answered is its window's last try, and whether a call follows such a visit the same day
+    (stored earlier, or earlier in this batch: an offline phone sends both at once). A fixed handful of
+    queries for the whole batch; a record whose person is unknown is left to `prepare` to refuse."""
+    whose: dict[str, tuple[Elder, date, str | None]] = {}
+    for visit in visits:
+        found = _whose(visit, worker_id, planned, elders)
+        if found is not None:
+            whose[visit.client_id] = found
+    doors = [
+        v
+        for v in visits
+        if v.client_id in whose and v.kind is VisitKind.HOME and v.outcome is VisitOutcome.NOT_HOME
+    ]
+    calls = [v for v in visits if v.client_id in whose and v.kind is VisitKind.PHONE]
+    by_month: dict[Month, dict[int, Elder]] = {}
+    for visit in doors:
+        elder, day, _ = whose[visit.client_id]
+        by_month.setdefault(Month.of(day), {})[elder.id] = elder
+    latest: dict[tuple[Month, int], dict[str, date]] = {}
+    for month, people in by_month.items():
+        for elder_id, days in last_days(uow, month, people.values()).items():
+            latest[(month, elder_id)] = days
+    contexts: dict[str, DoorstepContext] = {}
+    empty_doors: list[tuple[int, date, datetime]] = []  # (person, day, started) of last-chance not-at-homes
+    for visit in doors:
+        elder, day, obligation = whose[visit.client_id]
+        if is_last_chance(latest.get((Month.of(day), elder.id), {}), day, obligation):
+            contexts[visit.client_id] = DoorstepContext(last_chance=True)
+            empty_doors.append((elder.id, day, visit.started_at))
+    if calls:
+        first_day = min(whose[v.client_id][1] for v in calls)
+        called = sorted({whose[v.client_id][0].id for v in calls})
+        empty_doors += [
+            (r.elder_id, r.day, r.started_at)
+            for r in uow.visits.of_elders_since(called, first_day)
+            if r.counts
+            and r.kind is VisitKind.HOME
+            and r.outcome is VisitOutcome.NOT_HOME
+            and (r.findings or {}).get(LAST_CHANCE_MARK)
+        ]
+    for visit in calls:
+        elder, day, _ = whose[visit.client_id]
+        if any(p == elder.id and d == day and at <= visit.started_at for p, d, at in empty_doors):
+            contexts[visit.client_id] = DoorstepContext(after_empty_doorstep=True)
+    return contexts
+
+
+def _whose(
+    visit: VisitInput,
+    worker_id: int,
+    planned: dict[int, tuple[PlannedVisit, Month]],
+    elders: dict[int, Elder],
+) -> tuple[Elder, date, str | None] | None:
+    """The person, the local day and the obligation of the planned visit, when they can be told."""
+    day = visit.started_at.astimezone(SHANGHAI).date()
+    if visit.planned_visit_id is not None:
+        found = planned.get(visit.planned_visit_id)
+        if found is None or found[0].worker_id != worker_id or found[0].elder_id not in elders:
+            return None
+        return elders[found[0].elder_id], day, found[0].obligation
+    elder = elders.get(visit.elder_id) if visit.elder_id is not None else None
+    return None if elder is None else (elder, day, None)
 
 
 def _write(uow: UnitOfWork, item: recording.Prepared) -> _Stored | _Clash:
@@ -233,7 +315,7 @@ def _same_or_conflict(
     stored: VisitRecord, body_hash: str, worker_id: int, follow_up_kinds: list[str]
 ) -> _Stored | _Clash:
     if stored.body_hash == body_hash:
-        advice = advice_for(stored.outcome, stored.kind, follow_up_kinds)
+        advice = advice_for(stored.outcome, stored.kind, follow_up_kinds, last_chance=_marked(stored))
         return _Stored(stored.id, created=False, advice=advice)
     conflict = Conflict(
         "该 client_id 已用于另一条记录",
@@ -270,5 +352,11 @@ def _read(uow: UnitOfWork, visit_id: int) -> VisitRead:
         status_proposal=None
         if proposal is None
         else ProposalRead(proposal.id, proposal.to_status, proposal.proposed_date),
-        advice=list(advice_for(record.outcome, record.kind, (f.kind for f in follow_ups))),
+        advice=list(
+            advice_for(record.outcome, record.kind, (f.kind for f in follow_ups), last_chance=_marked(record))
+        ),
     )
+
+
+def _marked(record: VisitRecord) -> bool:
+    return bool((record.findings or {}).get(LAST_CHANCE_MARK))

@@ -34,6 +34,7 @@ class Figures:
     at_risk: int
     not_covered_by_reason: dict[str, int]
     not_coverable_by_reason: dict[str, int]
+    home_visits: dict[str, int]  # owed, at_home, by_call_after_empty_doorstep (planning.coverage.Tally)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +201,7 @@ def _group_key(person: PersonCoverage, view: Overview) -> str:
 def _figures(key: str, name: str, tally: Tally) -> Figures:
     return Figures(
         key, name, tally.coverable, tally.covered, tally.coverage_pct, tally.at_risk,
-        tally.not_covered_by_reason, tally.not_coverable_by_reason,
+        tally.not_covered_by_reason, tally.not_coverable_by_reason, tally.home_visits(),
     )  # fmt: skip
 
 

@@ -36,7 +36,7 @@ MISSING_LABELS = {
     "no_worker": "网格无网格员",
     "not_home": "不在家",
     "refused": "拒绝探访",
-    "unreachable": "电话无人接听",
+    "unreachable": "电话无人接听",  # also the call after the last empty doorstep
     "missed": "计划日未探访",
     "pending": "尚待探访",
     "not_planned": "未列入计划",
@@ -72,7 +72,8 @@ FOLLOW_UP_LABELS = {
 }
 
 COVERAGE_HEADERS = ["分组", "代码", "名称", "应覆盖人数", "已覆盖人数", "覆盖率(%)", "有漏访风险人数",
-                    "未覆盖原因", "不计入覆盖原因"]  # fmt: skip
+                    "应上门次数", "上门见到次数", "上门未遇电话探访次数", "未覆盖原因",
+                    "不计入覆盖原因"]  # fmt: skip
 MISSED_HEADERS = ["老人编号", "姓名", "身份证号", "网格", "类别", "未覆盖原因", "漏访风险", "剩余工作日",
                   "下次计划日期", "下次探访人员", "已尝试次数", "尝试记录"]  # fmt: skip
 FLAG_HEADERS = ["标记编号", "探访记录编号", "探访日期", "姓名", "网格", "网格员", "标记类型", "状态",
@@ -140,7 +141,9 @@ def _coverage_rows(
         for f in rows:
             yield [
                 group, "" if group == "合计" else f.key, f.name, f.coverable, f.covered, f.coverage_pct,
-                f.at_risk, _reasons(f.not_covered_by_reason, MISSING_LABELS),
+                f.at_risk, f.home_visits["owed"], f.home_visits["at_home"],
+                f.home_visits["by_call_after_empty_doorstep"],
+                _reasons(f.not_covered_by_reason, MISSING_LABELS),
                 _reasons(f.not_coverable_by_reason, NOT_COVERABLE_LABELS),
             ]  # fmt: skip
 

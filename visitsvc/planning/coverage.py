@@ -14,11 +14,20 @@ simulation, the nightly at-risk evaluation and the report all count the same way
 - **Covered**: every remaining obligation is settled by a counted `visited` outcome of the owed kind inside
   its window. A phone call settles an owed home visit only when the plan itself turned that visit into a phone
   visit, or as the fallback after the home visit was refused at the door (on that day or after it, in the
-  window); a home visit always settles an owed phone visit.
+  window), or as the call after an empty doorstep (上门未遇，电话探访): on the last working day the visit's
+  window allows (`Owed.latest`: a weekly visit's last working day of its week, a monthly one's of the month,
+  a newcomer's or back-from-hospital visit's deadline) a home visit of it (or of the person, against no
+  planned visit) found nobody, and a call later that same day reached the person or their family. A call on
+  an earlier day never settles a home visit: the door can still be knocked on. A home visit always settles
+  an owed phone visit.
+- **Home visits** (`Tally.home_*`): the home visits owed to coverable people, those settled at the door, and
+  those settled by a call after an empty doorstep; the rest were settled by a call after a refusal or as the
+  plan's phone visit, or are not settled.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,7 +37,15 @@ from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model.enums import ElderStatus, VisitKind
 from visitsvc.model.visit import VisitOutcome
-from visitsvc.planning.policy import ElderFacts, NotCoverable, Owed, PolicyRules, Rule, obligations
+from visitsvc.planning.policy import (
+    ElderFacts,
+    NotCoverable,
+    Owed,
+    PolicyRules,
+    Rule,
+    active_days,
+    obligations,
+)
 
 ONE_DAY = timedelta(days=1)
 DEFAULT_RULES = PolicyRules()
@@ -48,6 +65,15 @@ class Missing(StrEnum):
     MISSED = "missed"  # a planned date passed with no outcome recorded
     PENDING = "pending"  # planned for a day still to come
     NOT_PLANNED = "not_planned"  # owed and in no plan (e.g. registered since the last plan)
+
+
+class SettledBy(StrEnum):
+    """How an obligation was settled: the figures count home visits made at home apart from calls."""
+
+    AT_HOME = "at_home"  # a home visit found the person
+    BY_CALL_AFTER_EMPTY_DOORSTEP = "by_call_after_empty_doorstep"  # 上门未遇，电话探访
+    BY_CALL_AFTER_REFUSAL = "by_call_after_refusal"  # refused at the door, then a call got through
+    BY_PHONE = "by_phone"  # a phone visit owed (or the plan's phone visit in place of a home visit)
 
 
 class AtRisk(StrEnum):
@@ -87,6 +113,18 @@ class ElderMonth:
 
 
 @dataclass(frozen=True, slots=True)
+class Miss:
+    """The first unsettled visit of a person not covered, with what explains it (the simulation's report)."""
+
+    obligation: Owed
+    tries: tuple[Attempt, ...]  # at it: inside its settling window, against it or against no planned visit
+    allowed_days: tuple[
+        date, ...
+    ]  # working days the person was active, from its first planned date to its last
+    left_on: date | None  # in hospital, dead, moved out or withdrawn from this day to the window's end
+
+
+@dataclass(frozen=True, slots=True)
 class ElderCoverage:
     elder_id: int
     not_coverable: NotCoverable | None
@@ -97,6 +135,8 @@ class ElderCoverage:
     next_planned: date | None
     attempts: tuple[Attempt, ...]
     high_risk_reasons: tuple[str, ...]
+    settled_by: dict[str, SettledBy] = field(default_factory=dict)  # obligation key -> how
+    miss: Miss | None = None  # not covered: the visit `missing` is about
 
     @property
     def coverable(self) -> bool:
@@ -128,7 +168,8 @@ def evaluate(
             elder.facts.elder_id, result.not_coverable, (), frozenset(), None, None, None, attempts,
             result.high_risk_reasons,
         )  # fmt: skip
-    settled = settle(result.owed, elder.slots, attempts, month)
+    ways = settle_ways(result.owed, elder.slots, attempts, month)
+    settled = frozenset(ways)
     owed = _still_owed(result.owed, settled, elder, month, calendar, today)
     if not owed:
         return ElderCoverage(
@@ -140,19 +181,28 @@ def evaluate(
     next_planned = min((s.day for s in future), default=None)
     missing = _why_missing(unsettled[0], elder, attempts, month, today) if unsettled else None
     at_risk = _at_risk(unsettled, future, calendar, month, today) if unsettled else None
+    miss = _miss(unsettled[0], elder, attempts, month, calendar) if unsettled else None
     return ElderCoverage(
         elder.facts.elder_id, None, tuple(owed), settled, missing, at_risk, next_planned, attempts,
-        result.high_risk_reasons,
+        result.high_risk_reasons, ways, miss,
     )  # fmt: skip
 
 
 def settle(
     owed: Sequence[Owed], slots: Iterable[Slot], attempts: Sequence[Attempt], month: Month
 ) -> frozenset[str]:
-    """Match `visited` attempts to obligations, each attempt settling at most one, earliest deadline first."""
+    """The obligations settled by `visited` attempts (`settle_ways`)."""
+    return frozenset(settle_ways(owed, slots, attempts, month))
+
+
+def settle_ways(
+    owed: Sequence[Owed], slots: Iterable[Slot], attempts: Sequence[Attempt], month: Month
+) -> dict[str, SettledBy]:
+    """Match `visited` attempts to obligations, each attempt settling at most one, earliest deadline first;
+    each settled obligation with how. `attempts` are in the order they happened (same-day order counts)."""
     substituted = {s.obligation for s in slots if s.substituted}
     used: set[int] = set()
-    settled: set[str] = set()
+    settled: dict[str, SettledBy] = {}
     for item in sorted(owed, key=lambda o: (o.latest, o.earliest)):
         first, last = settling_window(item, month)
         for index, attempt in enumerate(attempts):
@@ -160,17 +210,29 @@ def settle(
                 continue
             if not first <= attempt.day <= last:
                 continue
-            by_phone = attempt.kind is VisitKind.PHONE and item.key not in substituted
-            if (
-                item.kind is VisitKind.HOME
-                and by_phone
-                and not _refused_before(item, attempt, attempts, first)
-            ):
+            way = _way(item, index, attempts, first, item.key in substituted)
+            if way is None:
                 continue
             used.add(index)
-            settled.add(item.key)
+            settled[item.key] = way
             break
-    return frozenset(settled)
+    return settled
+
+
+def _way(
+    item: Owed, index: int, attempts: Sequence[Attempt], first: date, substituted: bool
+) -> SettledBy | None:
+    """How `attempts[index]`, a `visited` inside the window, settles `item`; None: it cannot."""
+    attempt = attempts[index]
+    if item.kind is not VisitKind.HOME or substituted:
+        return SettledBy.BY_PHONE
+    if attempt.kind is VisitKind.HOME:
+        return SettledBy.AT_HOME
+    if _refused_before(item, attempt, attempts, first):
+        return SettledBy.BY_CALL_AFTER_REFUSAL
+    if _empty_doorstep_before(item, index, attempts):
+        return SettledBy.BY_CALL_AFTER_EMPTY_DOORSTEP
+    return None
 
 
 def _refused_before(item: Owed, call: Attempt, attempts: Sequence[Attempt], first: date) -> bool:
@@ -181,6 +243,19 @@ def _refused_before(item: Owed, call: Attempt, attempts: Sequence[Attempt], firs
         and a.obligation in (item.key, None)
         and first <= a.day <= call.day
         for a in attempts
+    )
+
+
+def _empty_doorstep_before(item: Owed, index: int, attempts: Sequence[Attempt]) -> bool:
+    """上门未遇，电话探访: the call is made on the last working day the window allows, after a home visit of
+    this obligation (or of the person, against no planned visit) found nobody that same day."""
+    call = attempts[index]
+    return call.day == item.latest and any(
+        a.kind is VisitKind.HOME
+        and a.outcome is VisitOutcome.NOT_HOME
+        and a.obligation in (item.key, None)
+        and a.day == call.day
+        for a in attempts[:index]
     )
 
 
@@ -272,6 +347,16 @@ def _why_missing(
     return Missing.MISSED
 
 
+def _miss(
+    item: Owed, elder: ElderMonth, attempts: Sequence[Attempt], month: Month, calendar: WorkCalendar
+) -> Miss:
+    first, last = settling_window(item, month)
+    tries = tuple(a for a in attempts if a.obligation in (item.key, None) and first <= a.day <= last)
+    planned = elder.first_planned.get(item.key)
+    days = active_days(elder.facts, calendar.workdays_between(planned, item.latest)) if planned else []
+    return Miss(item, tries, tuple(days), _left_window_on(item, elder.facts, month, calendar))
+
+
 def _at_risk(
     unsettled: list[Owed], future: list[Slot], calendar: WorkCalendar, month: Month, today: date
 ) -> AtRisk | None:
@@ -293,14 +378,26 @@ class Tally:
     at_risk: int = 0
     not_covered_by_reason: dict[str, int] = field(default_factory=dict)
     not_coverable_by_reason: dict[str, int] = field(default_factory=dict)
+    home_owed: int = 0  # home visits owed to coverable people
+    home_at_home: int = 0  # of them, settled by a home visit that found the person
+    home_by_call: int = 0  # of them, settled by a call after an empty doorstep on the window's last day
 
     @property
     def coverage_pct(self) -> float:
         return round(100.0 * self.covered / self.coverable, 2) if self.coverable else 100.0
 
+    def home_visits(self) -> dict[str, int]:
+        """The figures as the API, the report and the simulation name them."""
+        return {
+            "owed": self.home_owed,
+            "at_home": self.home_at_home,
+            "by_call_after_empty_doorstep": self.home_by_call,
+        }
+
 
 def tally(results: Iterable[ElderCoverage]) -> Tally:
     coverable = covered = at_risk = 0
+    home = Counter[str]()
     missing: dict[str, int] = {}
     excluded: dict[str, int] = {}
     for item in results:
@@ -308,9 +405,16 @@ def tally(results: Iterable[ElderCoverage]) -> Tally:
             excluded[item.not_coverable.value] = excluded.get(item.not_coverable.value, 0) + 1
             continue
         coverable += 1
+        for owed in item.owed:
+            if owed.kind is VisitKind.HOME:
+                home["owed"] += 1
+                home[item.settled_by.get(owed.key, "")] += 1
         if item.covered:
             covered += 1
         elif item.missing is not None:
             missing[item.missing.value] = missing.get(item.missing.value, 0) + 1
         at_risk += item.at_risk is not None
-    return Tally(coverable, covered, at_risk, dict(sorted(missing.items())), dict(sorted(excluded.items())))
+    return Tally(
+        coverable, covered, at_risk, dict(sorted(missing.items())), dict(sorted(excluded.items())),
+        home["owed"], home[SettledBy.AT_HOME], home[SettledBy.BY_CALL_AFTER_EMPTY_DOORSTEP],
+    )  # fmt: skip

@@ -3,8 +3,9 @@ records what happened exactly as the phone app does, through the route and visit
 
 The workers' days are interleaved by the time of each visit, so the injected clock only moves forward. A
 phone that is online records at each door and acts on the advice it gets back (a phone fallback after a
-refusal, a same-day call to a high-risk person not found); an offline one keeps its records, follows the same
-advice from what it knows, and syncs in the evening.
+refusal, a same-day call to a high-risk person not found, a call at once when nobody is home at a last-chance
+stop); an offline one keeps its records, follows the same advice from what it knows (the route's
+`last_chance`), and syncs in the evening.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from visitsvc.access.scoping import Caller
 from visitsvc.field import todays_route as route_service
 from visitsvc.field import visits
 from visitsvc.field.outcomes import NOT_HOME_HIGH_RISK, Advice, advice_for
-from visitsvc.field.visit_input import Position, VisitInput
+from visitsvc.field.visit_input import AnsweredBy, Position, VisitInput
 from visitsvc.field.visits import SyncStatus
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI, FixedClock
@@ -50,6 +51,8 @@ class _Task:
     arrival: time | None
     location: tuple[float, float] | None
     high_risk: bool
+    last_chance: bool = False  # the route's mark: nobody home means a call at once
+    after_empty_doorstep: bool = False  # the call at once after a last-chance empty doorstep
 
 
 @dataclass
@@ -91,6 +94,7 @@ def play_day(
                 s.planned_arrival,
                 (s.location.lon, s.location.lat) if s.location else None,
                 bool(s.elder.risk_notes),
+                s.last_chance,
             )
             for s in day_route.stops
         )
@@ -117,6 +121,8 @@ def _at(day: date, moment: time) -> datetime:
 
 def _next_start(phone: _Phone, day: date, draws: Draws) -> datetime:
     task = phone.tasks[0]
+    if task.after_empty_doorstep:
+        return phone.free_at + timedelta(minutes=1)  # at the door, at once
     if task.kind is VisitKind.HOME and task.arrival is not None:
         walk_on = phone.free_at + timedelta(minutes=5)
         return max(walk_on, _at(day, task.arrival) + draws.lateness())
@@ -153,12 +159,17 @@ def _visit(
         planned_visit_id=task.planned_visit_id,
         elder_id=task.elder_id if task.planned_visit_id is None else None,
         location=position,
+        # Who answered a call after an empty doorstep: the person (no share of family answers is modelled).
+        answered_by=AnsweredBy.SELF
+        if task.after_empty_doorstep and outcome is VisitOutcome.VISITED
+        else None,
     )
     phone.free_at = end
     if phone.offline:
         phone.kept.append(visit)
         not_found = outcome is VisitOutcome.NOT_HOME and task.kind is VisitKind.HOME and task.high_risk
-        advice = advice_for(outcome, task.kind, [NOT_HOME_HIGH_RISK] if not_found else [])
+        kinds = [NOT_HOME_HIGH_RISK] if not_found else []
+        advice = advice_for(outcome, task.kind, kinds, last_chance=task.last_chance)
     else:
         clock.set(end + timedelta(minutes=1))
         try:
@@ -167,7 +178,15 @@ def _visit(
             raise SimulationDefect(
                 f"worker {phone.worker.id}: {visit} refused: {exc.message} {exc.errors}"
             ) from exc
-    if Advice.PHONE_FALLBACK in advice or Advice.PHONE_SAME_DAY in advice:
+    if Advice.CALL_NOW in advice:
+        # The last day the visit allows: the call is made at the door, before the next stop (and stands for
+        # the same-day call to a high-risk person).
+        log.follow_on_calls += 1
+        call = _Task(
+            task.elder_id, VisitKind.PHONE, None, None, None, task.high_risk, after_empty_doorstep=True
+        )
+        phone.tasks.appendleft(call)
+    elif Advice.PHONE_FALLBACK in advice or Advice.PHONE_SAME_DAY in advice:
         log.follow_on_calls += 1
         phone.tasks.append(_Task(task.elder_id, VisitKind.PHONE, None, None, None, task.high_risk))
 

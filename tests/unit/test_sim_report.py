@@ -1,0 +1,69 @@
+"""Every miss explained: the simulation report's `explained`, on hand-built timelines (issue 17)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from visitsvc.model.enums import VisitKind
+from visitsvc.model.visit import VisitOutcome
+from visitsvc.simulation.report import Try, explained
+
+HOME, PHONE = VisitKind.HOME, VisitKind.PHONE
+NOT_HOME, UNREACHABLE, VISITED = VisitOutcome.NOT_HOME, VisitOutcome.UNREACHABLE, VisitOutcome.VISITED
+# A monthly visit first planned on Thursday 26 November: its window then allows 26, 27 and 30 November.
+ALLOWED = (date(2026, 11, 26), date(2026, 11, 27), date(2026, 11, 30))
+
+
+def judge(
+    tries: list[Try],
+    *,
+    reason: str = "unreachable",
+    short: bool = False,
+    allowed: tuple[date, ...] = ALLOWED,
+    left_on: date | None = None,
+) -> bool:
+    return explained(
+        reason=reason, grid_short_on_planning_day=short, tries=tries, allowed_days=allowed, left_on=left_on
+    )
+
+
+def doors(*days: date) -> list[Try]:
+    return [Try(day, HOME, NOT_HOME) for day in days]
+
+
+def test_every_allowed_day_tried_and_the_last_call_failed_is_explained() -> None:
+    tries = [*doors(*ALLOWED), Try(ALLOWED[-1], PHONE, UNREACHABLE)]
+    assert judge(tries)
+
+
+def test_a_day_the_window_allowed_and_nobody_tried_is_not_explained() -> None:
+    tries = [*doors(ALLOWED[0], ALLOWED[2]), Try(ALLOWED[-1], PHONE, UNREACHABLE)]
+    assert not judge(tries)
+
+
+def test_no_call_after_the_last_empty_doorstep_is_not_explained() -> None:
+    assert not judge(doors(*ALLOWED), reason="not_home")
+
+
+def test_a_call_that_got_through_earlier_does_not_make_the_last_try_a_failed_call() -> None:
+    tries = [*doors(*ALLOWED[:2]), Try(ALLOWED[1], PHONE, VISITED), *doors(ALLOWED[2])]
+    assert not judge(tries, reason="not_home")
+
+
+def test_a_hospital_stay_after_a_failed_try_is_a_miss_by_definition() -> None:
+    assert judge(doors(ALLOWED[0]), reason="not_home", left_on=ALLOWED[1])
+    found_in_hospital = [*doors(ALLOWED[0]), Try(ALLOWED[1], HOME, VisitOutcome.HOSPITALIZED)]
+    assert judge(found_in_hospital, reason="not_home")
+
+
+def test_a_late_event_with_no_failed_try_before_it_is_not_explained() -> None:
+    assert not judge([], reason="missed", left_on=ALLOWED[1])
+
+
+def test_capacity_is_explained_only_in_a_grid_short_on_planning_day() -> None:
+    assert judge([], reason="capacity", short=True, allowed=())
+    assert not judge([], reason="capacity", short=False, allowed=())
+
+
+def test_a_visit_never_planned_is_not_explained() -> None:
+    assert not judge([], reason="not_planned", allowed=())
