@@ -106,6 +106,15 @@ class LastVisit:
 
 
 @dataclass(frozen=True, slots=True)
+class StopAppointment:
+    """预约: the time agreed with the person for this visit; the plan's arrival lies inside it."""
+
+    id: int
+    window_start: time
+    window_end: time
+
+
+@dataclass(frozen=True, slots=True)
 class Stop:
     visit_id: int
     order: int
@@ -119,6 +128,7 @@ class Stop:
     last_visit: LastVisit | None
     # A home stop on the last working day its visit's window allows: nobody home means a call at once.
     last_chance: bool = False
+    appointment: StopAppointment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +178,7 @@ def day_route(
         last = uow.visits.last_before(ids, day)
         follow_ups = uow.visits.open_follow_ups(ids)
         latest = _last_days(uow, month, planned, elders)
+        agreed = _agreed(uow, ids, day)
         stops = [
             _stop(
                 pv,
@@ -179,6 +190,7 @@ def day_route(
                 last.get(pv.elder_id),
                 follow_ups,
                 last_chance=_last_chance(pv, latest),
+                appointment=agreed.get(pv.elder_id),
             )
             for n, pv in enumerate(planned, start=1)
         ]
@@ -242,6 +254,7 @@ def worker_day_route(uow: UnitOfWork, *, caller: Caller, worker_id: int, day: da
         last = uow.visits.last_before(ids, day)
         follow_ups = uow.visits.open_follow_ups(ids)
         latest = _last_days(uow, month, [pv for pv in planned if pv.elder_id in visible], elders)
+        agreed = _agreed(uow, ids, day)
         stops = [
             _stop(
                 pv,
@@ -254,6 +267,7 @@ def worker_day_route(uow: UnitOfWork, *, caller: Caller, worker_id: int, day: da
                 follow_ups,
                 show_phone=False,
                 last_chance=_last_chance(pv, latest),
+                appointment=agreed.get(pv.elder_id),
             )
             for n, pv in enumerate(planned, start=1)
             if pv.elder_id in visible
@@ -296,6 +310,7 @@ def _stop(
     *,
     show_phone: bool = True,
     last_chance: bool = False,
+    appointment: StopAppointment | None = None,
 ) -> Stop:
     todays = [r for r in records if r.elder_id == elder.id and r.day == day]
     status = "pending"
@@ -320,7 +335,17 @@ def _stop(
         nav=links,
         last_visit=None if last is None else _last_visit(last),
         last_chance=last_chance,
+        appointment=appointment if pv.kind is VisitKind.HOME else None,
     )
+
+
+def _agreed(uow: UnitOfWork, elder_ids: list[int], day: date) -> dict[int, StopAppointment]:
+    """The people's appointments agreed for `day` (one query for the whole day)."""
+    return {
+        a.elder_id: StopAppointment(a.id, a.window_start, a.window_end)
+        for a in uow.appointments.agreed_between(elder_ids, day, day)
+        if a.window_start is not None and a.window_end is not None
+    }
 
 
 def _elder(

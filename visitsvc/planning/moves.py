@@ -13,7 +13,7 @@ import time as clock_time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 
 from visitsvc.access.scoping import Caller, require_supervisor
@@ -23,10 +23,21 @@ from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.errors import Conflict, Invalid, NotFound
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
-from visitsvc.model import Absence, Elder, PlannedVisit, PlanVersion, Role, UnplannedVisit, VisitKind, Worker
+from visitsvc.model import (
+    Absence,
+    Elder,
+    PlannedVisit,
+    PlanVersion,
+    Role,
+    UnplannedVisit,
+    VisitKind,
+    Worker,
+)
+from visitsvc.planning import move_appointments
 from visitsvc.planning.day_route import DayRefused, DayStop, Placed, resequence
 from visitsvc.planning.month_facts import elder_facts, home_of, worker_facts
 from visitsvc.planning.month_plan import hold_month, release_month
+from visitsvc.planning.move_appointments import Moving
 from visitsvc.planning.plan_versions import copy_row, copy_unplanned
 from visitsvc.planning.policy import obligations
 from visitsvc.planning.route_problems import Home, PlanningSettings
@@ -89,6 +100,7 @@ class _Read:
     targets: list[_Target]
     homes: dict[int, Home]
     grid_of: dict[int, int]
+    broken: list[int] = field(default_factory=list)  # appointments of confirmed moves off their agreed day
 
 
 def move_visits(
@@ -99,18 +111,24 @@ def move_visits(
     moves: Sequence[Move] | MoveAll,
     settings: PlanningSettings = DEFAULT_SETTINGS,
     wait: Callable[[float], None] = clock_time.sleep,
+    confirm: bool = False,
 ) -> MovesRead:
+    """`confirm`: move visits fixed by an appointment (预约) all the same; without it such a move is a 409
+    `appointment` naming the agreed time. Moved to another day, the appointment is cancelled (the person is
+    to be called again); to a colleague on the same day, the colleague keeps the agreed time."""
     require_supervisor(caller)
     holder = uuid.uuid4().hex
     hold_month(uow, month, holder, wait=wait, attempts=LEASE_ATTEMPTS)
     try:
-        read = _read(uow, caller, month, moves)
+        read = _read(uow, caller, month, moves, confirm)
         return _write(uow, caller, month, read, _resequence(read, settings))
     finally:
         release_month(uow, month, holder)
 
 
-def _read(uow: UnitOfWork, caller: Caller, month: Month, moves: Sequence[Move] | MoveAll) -> _Read:
+def _read(
+    uow: UnitOfWork, caller: Caller, month: Month, moves: Sequence[Move] | MoveAll, confirm: bool
+) -> _Read:
     with uow:
         latest = uow.plans.latest(month)
         if latest is None:
@@ -128,6 +146,9 @@ def _read(uow: UnitOfWork, caller: Caller, month: Month, moves: Sequence[Move] |
             r.elder_id for r in rows if (r.worker_id, r.day) in {(t.worker.id, t.day) for t in targets}
         }
         homes = {i: home_of(elders[i]) for i in involved}
+        moving = [Moving(t.row, t.day, t.field) for t in targets]
+        agreed = move_appointments.agreed_of(uow, moving, confirm=confirm)
+        homes = move_appointments.with_agreed_hours(homes, moving, agreed)
         return _Read(
             latest,
             rows,
@@ -135,6 +156,7 @@ def _read(uow: UnitOfWork, caller: Caller, month: Month, moves: Sequence[Move] |
             targets,
             homes,
             {e.id: e.grid_id for e in elders.values()},
+            move_appointments.broken(moving, agreed),
         )
 
 
@@ -322,6 +344,7 @@ def _write(uow: UnitOfWork, caller: Caller, month: Month, read: _Read, days: lis
         )
         uow.plans.add(version, list(new_rows.values()), [copy_unplanned(u) for u in read.unplanned])
         uow.flush()
+        move_appointments.cancel(uow, caller, read.broken)
         result = [_moved(t.row, new_rows[t.row.id]) for t in read.targets]
         audit.record(
             uow,
@@ -341,6 +364,7 @@ def _write(uow: UnitOfWork, caller: Caller, month: Month, read: _Read, days: lis
                     }
                     for m in result
                 ],
+                "appointments_cancelled": read.broken,
             },
         )
         uow.commit()

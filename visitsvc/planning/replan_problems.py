@@ -5,7 +5,7 @@ offered what others could not fit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -16,6 +16,7 @@ from visitsvc.planning.policy import Owed
 from visitsvc.planning.replan_decisions import Decision, handed_over, warm_plan
 from visitsvc.planning.replan_reading import ReplanRead
 from visitsvc.planning.route_problems import (
+    Agreed,
     Home,
     PlanningSettings,
     WorkerFacts,
@@ -45,7 +46,7 @@ class WorkerReplan:
         month = self.month
         return build(
             month.worker, list(month.owed), homes, list(month.days), settings, offered=offered,
-            reserved=self.reserved, stay=self.stay, soon=self.soon,
+            reserved=self.reserved, stay=self.stay, soon=self.soon, agreed=month.appointments,
         )  # fmt: skip
 
     def loosened(self) -> WorkerReplan:
@@ -59,8 +60,10 @@ def worker_replan(
     days: list[date],
     homes: dict[int, Home],
     settings: PlanningSettings,
+    agreed: Mapping[int, Agreed] | None = None,
 ) -> WorkerReplan:
-    """A worker's problem from the decision, and their current routes as its warm start."""
+    """A worker's problem from the decision, and their current routes as its warm start; `agreed`: the
+    appointments by person, which pin their visits (docs/adr/0019)."""
     pins = [r for r in decision.kept if r.worker_id == worker.id and r.pinned and r.day in days]
     reserved = reserved_minutes(pins, settings)
     current = [r for r in decision.dropped if r.worker_id == worker.id]
@@ -68,7 +71,7 @@ def worker_replan(
     owed = decision.owed.get(worker.id, [])
     # Tried and not found, its day given up (a sick day) or newly owed: placed as early as it can be.
     soon = frozenset(visit_id(o) for o in owed) - stay.keys()
-    month = build(worker, owed, homes, days, settings, reserved=reserved, stay=stay, soon=soon)
+    month = build(worker, owed, homes, days, settings, reserved=reserved, stay=stay, soon=soon, agreed=agreed)
     return WorkerReplan(month, warm_plan(month, current), reserved, stay, soon)
 
 
@@ -81,18 +84,26 @@ def hand_over_today_of(
     if not read.crew:
         return Handover(), decision, problems
     register = read.register
-    waiting = cannot_wait(decision, {p.month.worker.id: p.month.days for p in problems}, read.today, settings)
+    # A person promised a visit today at a time (an appointment) is seen today by a colleague at that time
+    # where one can: the agreed window stands in for their preferred hours (docs/adr/0019).
+    agreed_today = {e: a for e, a in register.agreed.items() if a.day == read.today}
+    homes = {
+        **register.homes,
+        **{e: replace(register.homes[e], preferred=(a.start, a.end)) for e, a in agreed_today.items()},
+    }
+    days_of = {p.month.worker.id: p.month.days for p in problems}
+    waiting = cannot_wait(decision, days_of, read.today, settings, agreed_today=agreed_today.keys())
     crew_ids = {w.id for w in read.crew}
     kept_today = [r for r in decision.kept if r.day == read.today and r.worker_id in crew_ids]
     handover = hand_over_today(
-        waiting, read.crew, kept_today, register.homes, register.grid_path, today=read.today, now=read.now,
+        waiting, read.crew, kept_today, homes, register.grid_path, today=read.today, now=read.now,
         settings=settings,
     )  # fmt: skip
     if not handover.taken:
         return handover, decision, problems
     decision = handed_over(decision, handover.taken)
     problems = [
-        worker_replan(decision, p.month.worker, list(p.month.days), register.homes, settings)
+        worker_replan(decision, p.month.worker, list(p.month.days), register.homes, settings, register.agreed)
         if any((o.elder_id, o.key) in handover.taken for o in p.month.owed)
         else p
         for p in problems
