@@ -24,6 +24,7 @@ from api.views import (
     health,
     jobs,
     me,
+    notifications,
     oversight,
     plans,
     replan,
@@ -99,6 +100,7 @@ def create_app(
         field,
         oversight,
         review,
+        notifications,
     ):
         api.register_blueprint(module.blp)
     errors.register(app)

@@ -21,6 +21,7 @@ _OPTIMAL_STATUS = routing_enums_pb2.RoutingSearchStatus.ROUTING_OPTIMAL
 # Measured on the demo month (62 worker problems, 60 solutions each): at most 383 branches per solve; with
 # this cap the plans are identical, and a one-visit problem stops in 0.1 s instead of never.
 BRANCHES_PER_SOLUTION = 1000
+LNS_SECONDS_WITHOUT_TIME_LIMIT = 60  # see _search_parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +188,10 @@ def _search_parameters(model: SolverModel) -> pywrapcp.DefaultRoutingSearchParam
         # searched on for 42 minutes (ADR 0018). Without it the solve answers "no solution" and the caller's
         # fallbacks (a fresh start, the loosened solve of ADR 0009) take over.
         params.fallback_to_cp_sat_size_threshold = 0
+        # Each large-neighbourhood completion is cut at 100 ms of wall time by default: on a loaded machine
+        # the cut fell elsewhere and the same seed planned another month (ADR 0018). A completion stops at
+        # its first solution anyway; the generous bound only keeps a pathological one finite.
+        params.lns_time_limit.FromSeconds(LNS_SECONDS_WITHOUT_TIME_LIMIT)
     params.log_search = options.log_search
     if options.metaheuristic == "GUIDED_LOCAL_SEARCH":
         # Measured together (ADR 0002): Solomon R1 at 30 s 2.87% -> 1.99% mean gap, the one-worker month at

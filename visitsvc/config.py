@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from visitsvc.field.thresholds import FieldRules
+from visitsvc.infrastructure.notify_channels import NotifierSettings
 from visitsvc.kernel import crypto
 from visitsvc.register.retention_rules import RetentionRules
 
@@ -40,7 +41,8 @@ class Settings:
     index_key: str = field(default="", repr=False)
     field_rules: FieldRules = field(default_factory=FieldRules)  # VISITSVC_FIELD_*
     retention: RetentionRules = field(default_factory=RetentionRules)  # VISITSVC_*RETENTION_*
-    extra: Mapping[str, str] = field(default_factory=dict)
+    notifier: NotifierSettings = field(default_factory=NotifierSettings)  # VISITSVC_NOTIFY_* (docs/adr/0020)
+    extra: Mapping[str, str] = field(default_factory=dict, repr=False)  # holds secrets (keys, webhook URLs)
 
     @property
     def is_production(self) -> bool:
@@ -113,6 +115,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         index_key=index_key,
         field_rules=_field_rules(env),
         retention=_retention(env),
+        notifier=_notifier(env),
         extra={k: v for k, v in env.items() if k.startswith("VISITSVC_")},
     )
     settings.validate()
@@ -129,6 +132,13 @@ def _field_rules(env: Mapping[str, str]) -> FieldRules:
 def _retention(env: Mapping[str, str]) -> RetentionRules:
     try:
         return RetentionRules.from_env(env)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def _notifier(env: Mapping[str, str]) -> NotifierSettings:
+    try:
+        return NotifierSettings.from_env(env)
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
 

@@ -19,12 +19,13 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from visitsvc.access.scoping import Caller
+from visitsvc.infrastructure.notify_channels import NotifierSettings, make_channel
 from visitsvc.infrastructure.tracebacks import describe, safe_traceback
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import NotFound
 from visitsvc.kernel.month import Month
 from visitsvc.model import JobRun
-from visitsvc.oversight import at_risk
+from visitsvc.oversight import at_risk, notifications
 from visitsvc.planning import month_plan, replanning
 from visitsvc.planning.route_problems import PlanningSettings
 from visitsvc.register import retention
@@ -154,8 +155,11 @@ def catch_up(uow: UnitOfWork, now: datetime) -> list[JobRun]:
     return done
 
 
-def serve(make_uow: Callable[[], UnitOfWork], timezone: str) -> None:
-    """Run until SIGTERM/SIGINT: catch up, then fire each job on its schedule."""
+def serve(
+    make_uow: Callable[[], UnitOfWork], timezone: str, notifier: NotifierSettings | None = None
+) -> None:
+    """Run until SIGTERM/SIGINT: catch up, then fire each job on its schedule, and the notifier every
+    minute when a channel is configured."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     uow = make_uow()
@@ -166,7 +170,32 @@ def serve(make_uow: Callable[[], UnitOfWork], timezone: str) -> None:
             fire, "cron", args=(make_uow, job), id=job.id, replace_existing=True, coalesce=True,
             max_instances=1, **job.cron,
         )  # fmt: skip
+    if notifier is not None and notifier.channel != "none":
+        scheduler.add_job(
+            notify, "interval", args=(make_uow, notifier), minutes=1, id=NOTIFY_JOB, replace_existing=True,
+            coalesce=True, max_instances=1,
+        )  # fmt: skip
     scheduler.start()
+
+
+# Not one of JOBS: it runs every minute and is idempotent by itself (a notification per follow-up, a claimed
+# send), so it takes no job_runs row per period; each send is its own record (docs/adr/0020).
+NOTIFY_JOB = "notify"
+
+
+def notify(make_uow: Callable[[], UnitOfWork], notifier: NotifierSettings) -> dict[str, Any]:
+    """One pass of the notifier: enqueue what is new, send what is due."""
+    uow = make_uow()
+    try:
+        return notifications.notify_pass(
+            uow,
+            make_channel(notifier),
+            now=uow.clock.now(),
+            lookback=timedelta(hours=notifier.lookback_hours),
+        )
+    except Exception as exc:
+        log.error("notify pass failed: %s\n%s", describe(exc), safe_traceback(exc))
+        raise JobFailed(f"{NOTIFY_JOB}: {describe(exc)}") from None
 
 
 class JobFailed(Exception):

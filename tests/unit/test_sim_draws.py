@@ -60,7 +60,7 @@ def test_outcomes_come_in_the_shares_asked_for() -> None:
 
 
 def test_a_phone_visit_is_unanswered_never_not_at_home_or_refused() -> None:
-    draws = Draws(1, Rates(not_home=0.3, refused=0.5))
+    draws = Draws(1, Rates(not_home=0.3, refused=0.5, answer=0.7))
     phone = Counter(draws.outcome(VisitKind.PHONE) for _ in range(10_000))
     assert phone[VisitOutcome.UNREACHABLE] / 10_000 == pytest.approx(0.3, abs=0.015)
     assert not phone[VisitOutcome.NOT_HOME]
@@ -68,13 +68,25 @@ def test_a_phone_visit_is_unanswered_never_not_at_home_or_refused() -> None:
 
 
 def test_no_disruption_means_every_visit_succeeds() -> None:
-    calm = Rates(not_home=0, sick=0, new=0, hospital=0, refused=0, deceased=0, moved_out=0, offline=0)
+    calm = Rates(
+        not_home=0, not_home_agreed=0, answer=1, sick=0, new=0, hospital=0, refused=0, deceased=0, moved_out=0,
+        offline=0,
+    )  # fmt: skip
     draws = Draws(3, calm)
     assert {draws.outcome(k) for k in (VisitKind.HOME, VisitKind.PHONE) for _ in range(1000)} == {
         VisitOutcome.VISITED
     }
     assert not any(draws.sick() for _ in range(1000))
     assert draws.registrations(3000, 21) == 0
+
+
+def test_nobody_home_is_rarer_at_an_agreed_time() -> None:
+    draws = Draws(4, Rates(not_home=0.15, not_home_agreed=0.03))
+    n = 20_000
+    agreed = Counter(draws.outcome(VisitKind.HOME, agreed=True) for _ in range(n))
+    unannounced = Counter(draws.outcome(VisitKind.HOME) for _ in range(n))
+    assert agreed[VisitOutcome.NOT_HOME] / n == pytest.approx(0.03, abs=0.005)
+    assert unannounced[VisitOutcome.NOT_HOME] / n == pytest.approx(0.15, abs=0.01)
 
 
 def test_registrations_over_a_month_are_the_new_share_of_the_register() -> None:

@@ -16,10 +16,10 @@ from visitsvc.cli.wiring import settings, unit_of_work
 @click.pass_context
 def scheduler_group(ctx: click.Context) -> None:
     """Run the scheduled jobs until stopped (next month's plan on the 25th, the nightly re-plan, the
-    retention run on the 2nd)."""
+    retention run on the 2nd, the notifier every minute when VISITSVC_NOTIFY_CHANNEL is set)."""
     if ctx.invoked_subcommand is None:
         cfg = settings()
-        scheduler.serve(lambda: unit_of_work(cfg), cfg.timezone)
+        scheduler.serve(lambda: unit_of_work(cfg), cfg.timezone, cfg.notifier)
 
 
 @scheduler_group.command("run-now")
@@ -44,3 +44,17 @@ def scheduler_run_now(job_id: str, period: str | None, as_json: bool) -> None:
     report(message, [f"{job_id} {period}: {message['outcome']}"], as_json=as_json, json_default=str)
     if run is not None and run.outcome == "failed":
         sys.exit(1)
+
+
+@click.command("notify")
+@click.option("--json", "as_json", is_flag=True)
+def notify_command(as_json: bool) -> None:
+    """Tell supervisors once now: make the notifications of new urgent follow-ups and planning-day
+    shortfalls, send what is due (as the scheduler does every minute)."""
+    cfg = settings()
+    summary = scheduler.notify(lambda: unit_of_work(cfg), cfg.notifier)
+    lines = [
+        f"{summary['channel']}: enqueued {summary['enqueued']}, sent {summary['sent']}, "
+        f"retrying {summary['retrying']}, failed {summary['failed']}"
+    ]
+    report(summary, lines, as_json=as_json)

@@ -11,7 +11,7 @@ import click
 
 from visitsvc.cli.accounts import set_password
 from visitsvc.cli.database import db_group
-from visitsvc.cli.jobs import scheduler_group
+from visitsvc.cli.jobs import notify_command, scheduler_group
 from visitsvc.cli.keys import keys_group
 from visitsvc.cli.planning import calendar_group, plan_command, replan_command
 from visitsvc.cli.register import import_command
@@ -49,6 +49,7 @@ for command in (
     calendar_group,
     retention_group,
     scheduler_group,
+    notify_command,
     simulate_command,
     keys_group,
 ):

@@ -27,7 +27,23 @@ def _rate(name: str, default: float, text: str) -> Callable[[Callable[..., None]
 @click.command("simulate")
 @click.option("--month", "month_text", required=True, help="YYYY-MM")
 @click.option("--seed", "random_seed", type=int, default=1, show_default=True, help="Same seed, same month.")
-@_rate("--not-home", DEFAULT_RATES.not_home, "Chance nobody is at home (or answers the phone) at a visit.")
+@_rate("--not-home", DEFAULT_RATES.not_home, "Chance nobody is at home at an unannounced home visit.")
+@_rate(
+    "--not-home-agreed", DEFAULT_RATES.not_home_agreed, "Chance nobody is at home at an agreed time (预约)."
+)
+@_rate(
+    "--answer", DEFAULT_RATES.answer, "Chance a call is answered (phone visit, call ahead, call at the door)."
+)
+@_rate(
+    "--call-ahead",
+    DEFAULT_RATES.call_ahead,
+    "Share of the next working day's unbooked home visits called ahead.",
+)
+@_rate(
+    "--other-day",
+    DEFAULT_RATES.other_day,
+    "Share of people reached ahead who name another day of the window.",
+)
 @_rate("--sick", DEFAULT_RATES.sick, "Chance a worker reports sick on a working-day morning.")
 @_rate("--new", DEFAULT_RATES.new, "Share of the register newly registered over the month.")
 @_rate("--hospital", DEFAULT_RATES.hospital, "Chance a visit finds the person in hospital.")
@@ -40,6 +56,10 @@ def simulate_command(
     month_text: str,
     random_seed: int,
     not_home: float,
+    not_home_agreed: float,
+    answer: float,
+    call_ahead: float,
+    other_day: float,
     sick: float,
     new: float,
     hospital: float,
@@ -55,7 +75,10 @@ def simulate_command(
         month = Month.parse(month_text)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--month") from None
-    rates = Rates(not_home=not_home, sick=sick, new=new, hospital=hospital, refused=refused)
+    rates = Rates(
+        not_home=not_home, not_home_agreed=not_home_agreed, answer=answer, call_ahead=call_ahead,
+        other_day=other_day, sick=sick, new=new, hospital=hospital, refused=refused,
+    )  # fmt: skip
     if rates.errors():
         raise click.BadParameter("rates must be between 0 and 1: " + ", ".join(rates.errors()))
     if solutions < 1:

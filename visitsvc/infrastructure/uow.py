@@ -17,6 +17,7 @@ from visitsvc.infrastructure.repositories.calendar_days import CalendarRepositor
 from visitsvc.infrastructure.repositories.elders import ElderRepository
 from visitsvc.infrastructure.repositories.job_runs import JobRunRepository
 from visitsvc.infrastructure.repositories.months import MonthRepository
+from visitsvc.infrastructure.repositories.notifications import NotificationRepository
 from visitsvc.infrastructure.repositories.planning_locks import PlanningLockRepository
 from visitsvc.infrastructure.repositories.plans import PlanRepository
 from visitsvc.infrastructure.repositories.retention import RetentionRepository
@@ -89,6 +90,7 @@ class UnitOfWork:
     visits: VisitRepository
     review: ReviewRepository
     retention: RetentionRepository
+    notifications: NotificationRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session], clock: Clock | None = None) -> None:
@@ -113,6 +115,7 @@ class UnitOfWork:
         self.visits = VisitRepository(self.session)
         self.review = ReviewRepository(self.session)
         self.retention = RetentionRepository(self.session)
+        self.notifications = NotificationRepository(self.session)
         return self
 
     def __exit__(

@@ -30,7 +30,11 @@ GIVEN = ("秀英", "桂英", "玉兰", "凤英", "建国", "德明", "国强", "
 class Rates:
     """Probabilities of a simulated month (README, "Simulation")."""
 
-    not_home: float = 0.15  # per home visit; also a phone call nobody answers
+    not_home: float = 0.15  # per unannounced home visit
+    not_home_agreed: float = 0.03  # per home visit at an agreed time (预约): nobody there all the same
+    answer: float = 0.8  # per phone call: answered (a phone visit, a call ahead, a call at the door)
+    call_ahead: float = 0.6  # share of the next working day's unbooked home visits the worker calls ahead
+    other_day: float = 0.25  # share of people reached ahead who name another day of the window
     sick: float = 0.03  # per worker and working day: a sick day reported that morning
     new: float = 0.01  # share of the register newly registered over the month, spread over its working days
     hospital: float = 0.005  # per visit: found to be in hospital
@@ -67,9 +71,11 @@ class Draws:
     def offline(self) -> bool:
         return self.chance(self.rates.offline)
 
-    def outcome(self, kind: VisitKind) -> VisitOutcome:
-        """One draw per visit, split into the outcomes' shares; the rest is `visited`."""
+    def outcome(self, kind: VisitKind, *, agreed: bool = False) -> VisitOutcome:
+        """One draw per visit, split into the outcomes' shares; the rest is `visited`. Nobody answers a call
+        as often as `answer` says; nobody is home at an agreed time as often as `not_home_agreed` says."""
         r = self.rates
+        nobody_home = r.not_home_agreed if agreed else r.not_home
         shares: tuple[tuple[VisitOutcome, float], ...]
         if kind is VisitKind.HOME:
             shares = (
@@ -77,13 +83,13 @@ class Draws:
                 (VisitOutcome.MOVED_OUT, r.moved_out),
                 (VisitOutcome.HOSPITALIZED, r.hospital),
                 (VisitOutcome.REFUSED, r.refused),
-                (VisitOutcome.NOT_HOME, r.not_home),
+                (VisitOutcome.NOT_HOME, nobody_home),
             )
         else:
             shares = (
                 (VisitOutcome.DECEASED, r.deceased),
                 (VisitOutcome.HOSPITALIZED, r.hospital),
-                (VisitOutcome.UNREACHABLE, r.not_home),
+                (VisitOutcome.UNREACHABLE, 1 - r.answer),
             )
         x = self._rng.random()
         for outcome, share in shares:
@@ -93,8 +99,15 @@ class Draws:
         return VisitOutcome.VISITED
 
     def answers(self) -> bool:
-        """A same-day phone call (the fallback after a refusal, a high-risk person not found) gets through."""
-        return not self.chance(self.rates.not_home)
+        """A call gets through: the fallback after a refusal, a call to a high-risk person not found or at a
+        last-chance door, a call ahead."""
+        return self.chance(self.rates.answer)
+
+    def calls_ahead(self) -> bool:
+        return self.chance(self.rates.call_ahead)
+
+    def names_another_day(self) -> bool:
+        return self.chance(self.rates.other_day)
 
     def stay_days(self) -> int:
         """How long a hospital stay lasts."""

@@ -271,3 +271,20 @@ def test_only_a_time_limited_search_may_fall_back_to_cp_sat(
 
     model = prepare(three_visits_two_days, replace(FAST, **limits)).model
     assert (_search_parameters(model).fallback_to_cp_sat_size_threshold > 0) is falls_back
+
+
+@pytest.mark.parametrize(
+    ("limits", "lns_seconds"),
+    [({"time_limit": None, "solution_limit": 5}, 60), ({"time_limit": 1.0, "solution_limit": None}, 0)],
+    ids=["solution-limited", "time-limited"],
+)
+def test_a_solution_limited_search_is_not_cut_by_the_wall_clock_inside(
+    three_visits_two_days: Problem, limits: dict[str, Any], lns_seconds: int
+) -> None:
+    # The default 100 ms per large-neighbourhood completion made the same seed plan another month under load.
+    from routing._ortools import _search_parameters
+    from routing.prepare import prepare
+
+    model = prepare(three_visits_two_days, replace(FAST, **limits)).model
+    limit = _search_parameters(model).lns_time_limit
+    assert (limit.seconds == lns_seconds) if lns_seconds else (limit.ToMilliseconds() == 100)
