@@ -1,8 +1,10 @@
 """The phone app's 预约 (issue 17) against the real server: an appointment made offline on a stop is sent once
-when the server is back (its first answer lost) and the stop shows the agreed time; the 明日需预约 list is the
-next working day's home visits without an appointment, and each of its three answers (home then, another day,
-no answer) is stored as it should be; nobody at home on a last-chance stop opens the call prompt at once and
-the call it records (answered_by) is what the coverage counts as settled by a call after an empty doorstep.
+when the server is back (its first answer lost) and the stop shows the agreed time; one the server refuses
+shows its reasons and is discarded; the 明日需预约 list is the next working day's home visits without an
+appointment, and each of its three answers (home then, another day, no answer) is stored as it should be;
+nobody at home on a last-chance stop opens the call prompt at once, the family's answer (answered_by) is what
+the coverage counts as settled by a call after an empty doorstep, and a call nobody answers raises the urgent
+follow-up and settles nothing.
 Debian's Chromium as an Android phone (tests/e2e/phone_harness.py); the API and the server's SQLite file are
 the witnesses."""
 
