@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from api.console import errors, labels
 from api.console.blueprint import blp
 from api.console.settings import ConsoleSettings, console_settings
-from api.console.views import admin, auth, elders, ledger, missed, overview, queues, routes
+from api.console.views import absences, admin, auth, elders, ledger, missed, overview, queues, routes
 from api.console.web import caller
 from api.schemas.common import INVALID_TEXT, clean_name, has_invalid_text
 from visitsvc.access.scoping import require_supervisor
@@ -22,7 +22,18 @@ from visitsvc.kernel.errors import Invalid
 csrf = CSRFProtect()
 OPEN_ENDPOINTS = frozenset({"console.login", "console.static"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-__all__ = ["admin", "auth", "elders", "errors", "ledger", "missed", "overview", "queues", "routes"]
+__all__ = [
+    "absences",
+    "admin",
+    "auth",
+    "elders",
+    "errors",
+    "ledger",
+    "missed",
+    "overview",
+    "queues",
+    "routes",
+]
 
 
 def init_app(app: Flask, settings: Settings) -> None:

@@ -61,6 +61,10 @@ LABELS: dict[str, str] = {
     "rights": "权益保障",
     "ok": "正常",
     "concern": "需关注",
+    # absences
+    "leave": "请假",
+    "sick": "病假",
+    "training": "培训",
     # roles and plan rules
     "grid_worker": "网格员",
     "supervisor": "督导",

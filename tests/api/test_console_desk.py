@@ -13,11 +13,14 @@ from flask.testing import FlaskClient
 from tests.api.conftest import Headers
 from tests.api.console import Console
 from tests.api.december import December, december
+from tests.api.solved_december import current, first_day_of, morning_of, planned
 from tests.factories import District
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import FixedClock
+from visitsvc.model import PlannedVisit
 
 Login = Callable[[str], Headers]
+__all__ = ["planned"]  # a fixture: pytest finds it by name in this module
 
 
 @pytest.fixture
@@ -121,3 +124,123 @@ def test_a_status_change_is_for_supervisors_of_the_persons_area(
             client.get(f"/api/v1/elders/{month.people[person]}", headers=login("admin")).json["status"]
             == "active"
         )
+
+
+# -- a worker's absence: planned leave, or a sick call this morning that re-plans at once --------------------
+
+
+def absences(client: FlaskClient, headers: Headers, worker: int) -> list[tuple[str, str, str]]:
+    found = client.get(f"/api/v1/workers/{worker}/absences", headers=headers)
+    assert found.status_code == 200, found.json
+    return [(a["kind"], a["first_day"], a["last_day"]) for a in found.json]
+
+
+def test_a_sick_call_taken_this_morning_re_plans_the_workers_day_at_once(
+    client: FlaskClient,
+    console: Console,
+    login: Login,
+    clock: FixedClock,
+    district: District,
+    planned: list[PlannedVisit],
+    uow: UnitOfWork,
+) -> None:
+    w_a1 = district.accounts["w_a1"]
+    today = first_day_of(w_a1, planned)
+    morning_of(clock, today)
+    todays = [r for r in planned if r.worker_id == w_a1 and r.day == today]
+    console.login("sup_a")
+    page = console.get("/console/absences", worker=w_a1)
+    assert page.status_code == 200
+    assert 'id="sick-today"' in page.text
+    sick = console.post(
+        f"/console/workers/{w_a1}/absences",
+        {"kind": "sick", "first_day": today.isoformat(), "last_day": today.isoformat()},
+    )
+    assert sick.status_code == 303
+    assert sick.headers["Location"] == f"/console/absences?worker={w_a1}"
+    shown = console.get(sick.headers["Location"]).text
+    assert f"已登记病假：{today.isoformat()}；已立即重新安排（计划第 2 版）：{len(todays)} 次探访" in shown
+    assert absences(client, login("sup_a"), w_a1) == [("sick", today.isoformat(), today.isoformat())]
+    route = client.get("/api/v1/me/route", query_string={"date": today.isoformat()}, headers=login("w_a1"))
+    assert route.json["stops"] == [], "today's visits went to later days or colleagues"
+    assert not [r for r in current(uow) if r.worker_id == w_a1 and r.day == today]
+    audit = client.get("/api/v1/audit", query_string={"action": "absence.create"}, headers=login("admin"))
+    assert [e["actor_id"] for e in audit.json["items"]] == [district.accounts["sup_a"]]
+
+
+def test_planned_leave_is_stored_for_the_nightly_re_plan_and_withdrawn_before_it_starts(
+    client: FlaskClient, console: Console, login: Login, district: District, month: December
+) -> None:
+    w_a2 = district.accounts["w_a2"]
+    console.login("sup_a")
+    leave = console.post(
+        f"/console/workers/{w_a2}/absences",
+        {"kind": "leave", "first_day": "2026-12-21", "last_day": "2026-12-23", "note": "年假"},
+    )
+    assert leave.status_code == 303
+    assert (
+        "已登记请假：2026-12-21 至 2026-12-23；今晚的重新规划" in console.get(leave.headers["Location"]).text
+    )
+    assert absences(client, login("sup_a"), w_a2) == [("leave", "2026-12-21", "2026-12-23")]
+    plans = client.get("/api/v1/plans", query_string={"month": "2026-12"}, headers=login("sup_a")).json
+    assert [v["number"] for v in plans] == [1], "nothing re-planned now"
+    (absence,) = client.get(f"/api/v1/workers/{w_a2}/absences", headers=login("sup_a")).json
+    withdrawn = console.post(
+        f"/console/workers/{w_a2}/absences/{absence['id']}/delete",
+        {"next": f"/console/absences?worker={w_a2}"},
+    )
+    assert withdrawn.status_code == 303
+    assert absences(client, login("sup_a"), w_a2) == []
+
+
+def test_an_absence_with_bad_input_shows_each_error_by_its_field_and_stores_nothing(
+    client: FlaskClient, console: Console, login: Login, district: District, month: December
+) -> None:
+    w_a2 = district.accounts["w_a2"]
+    console.login("sup_a")
+    bad = console.post(
+        f"/console/workers/{w_a2}/absences", {"kind": "holiday", "first_day": "", "last_day": "x"}
+    )
+    assert bad.status_code == 422
+    assert field_errors(bad.text) == {
+        "kind": "不是可选的值",
+        "first_day": "请填写日期",
+        "last_day": "日期格式应为 YYYY-MM-DD",
+    }
+    backwards = console.post(
+        f"/console/workers/{w_a2}/absences",
+        {"kind": "leave", "first_day": "2026-12-22", "last_day": "2026-12-21"},
+    )
+    assert backwards.status_code == 422, "the absences service's rule"
+    assert field_errors(backwards.text) == {"last_day": "结束日期不能早于开始日期"}
+    assert 'value="2026-12-22"' in backwards.text, "what was typed comes back"
+    console.post(
+        f"/console/workers/{w_a2}/absences",
+        {"kind": "leave", "first_day": "2026-12-21", "last_day": "2026-12-21"},
+    )
+    overlapping = console.post(
+        f"/console/workers/{w_a2}/absences",
+        {"kind": "training", "first_day": "2026-12-20", "last_day": "2026-12-22"},
+    )
+    assert overlapping.status_code == 409
+    assert field_errors(overlapping.text) == {"first_day": "与已登记的请假重叠"}
+    assert absences(client, login("sup_a"), w_a2) == [("leave", "2026-12-21", "2026-12-21")]
+
+
+def test_absences_are_for_supervisors_of_the_workers_area(
+    client: FlaskClient, console: Console, login: Login, district: District, month: December
+) -> None:
+    body = {"kind": "sick", "first_day": "2026-12-10", "last_day": "2026-12-10"}
+    console.login("w_a1")
+    assert console.get("/console/absences", worker=district.accounts["w_a1"]).status_code == 403
+    own = console.post(
+        f"/console/workers/{district.accounts['w_a1']}/absences", body, form_page="/console/login"
+    )
+    assert own.status_code == 403, "a worker reports their own absence on the phone, not at the desk"
+    console.post("/console/logout", form_page="/console/login")
+    console.login("sup_a")
+    w_b1 = district.accounts["w_b1"]
+    assert console.get("/console/absences", worker=w_b1).status_code == 404
+    assert console.post(f"/console/workers/{w_b1}/absences", body).status_code == 404
+    for worker in ("w_a1", "w_b1"):
+        assert absences(client, login("admin"), district.accounts[worker]) == []
