@@ -14,7 +14,7 @@ from tests.api.conftest import Headers
 from tests.api.console import Console
 from tests.api.december import December, december
 from tests.api.solved_december import current, first_day_of, morning_of, planned
-from tests.factories import District
+from tests.factories import District, make_follow_up
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import FixedClock
 from visitsvc.model import PlannedVisit
@@ -244,3 +244,28 @@ def test_absences_are_for_supervisors_of_the_workers_area(
     assert console.post(f"/console/workers/{w_b1}/absences", body).status_code == 404
     for worker in ("w_a1", "w_b1"):
         assert absences(client, login("admin"), district.accounts[worker]) == []
+
+
+# -- the urgent follow-ups of empty doorsteps at the top of the queue ----------------------------------------
+
+
+def test_urgent_empty_doorsteps_head_the_review_queue_marked(
+    console: Console, month: December, uow: UnitOfWork
+) -> None:
+    a1, a2 = month.records["elder_a1"], month.records["elder_a2"]
+    concern = make_follow_up(uow, a1, "concern:emotional")
+    urgent_finding = make_follow_up(uow, a1, "urgent:safety", urgent=True)
+    last_chance = make_follow_up(uow, a2, "not_found_last_chance", urgent=True)
+    high_risk = make_follow_up(uow, a2, "not_home_high_risk", urgent=True)
+    console.login("sup_a")
+    page = console.get("/console/queues", tab="followups").text
+    rows = re.findall(r'<tr data-id="(\d+)" class="([^"]*)">', page)
+    assert rows == [
+        (str(last_chance), "empty-doorstep"),
+        (str(high_risk), "empty-doorstep"),
+        (str(urgent_finding), ""),
+        (str(concern), ""),
+    ]
+    assert page.count('data-mark="empty-doorstep"') == 2
+    assert "最后可探访日上门未遇，电话也未联系上" in page
+    assert "请立即联系紧急联系人" in page
