@@ -4,11 +4,13 @@ stored; a grid worker is refused and another street's records are not found (tes
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
+from openpyxl import load_workbook
 
 from tests.api.conftest import Headers
 from tests.api.console import Console
@@ -269,3 +271,50 @@ def test_urgent_empty_doorsteps_head_the_review_queue_marked(
     assert page.count('data-mark="empty-doorstep"') == 2
     assert "最后可探访日上门未遇，电话也未联系上" in page
     assert "请立即联系紧急联系人" in page
+
+
+# -- the monthly report, downloaded from the coverage page ---------------------------------------------------
+
+
+def sheets(content: bytes) -> dict[str, list[tuple[object, ...]]]:
+    book = load_workbook(io.BytesIO(content))
+    return {name: list(book[name].iter_rows(values_only=True)) for name in book.sheetnames}
+
+
+def test_the_monthly_report_downloads_from_the_coverage_page_as_the_api_gives_it_audited(
+    client: FlaskClient, console: Console, login: Login, district: District, month: December
+) -> None:
+    console.login("sup_a")
+    page = console.get("/console/", month="2026-12")
+    assert 'id="monthly-report"' in page.text
+    assert 'name="month" value="2026-12"' in page.text
+    download = console.post("/console/reports/monthly", {"month": "2026-12"})
+    assert download.status_code == 200
+    assert download.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert download.headers["Cache-Control"] == "no-store"
+    api = client.get(
+        "/api/v1/reports/monthly.xlsx", query_string={"month": "2026-12"}, headers=login("sup_a")
+    )
+    assert sheets(download.data) == sheets(api.data), "the API's report, sheet for sheet"
+    street = console.post("/console/reports/monthly", {"month": "2026-12", "area": district.codes["grid_a1"]})
+    assert street.status_code == 200
+    missed = sheets(street.data)["未覆盖名单"][1:]
+    assert [r[0] for r in missed] == [month.people["elder_a1b"]], "the grid the page was showing"
+    audit = client.get("/api/v1/audit", query_string={"action": "report.monthly"}, headers=login("admin"))
+    assert [e["actor_id"] for e in audit.json["items"]] == [district.accounts["sup_a"]] * 3
+
+
+def test_the_monthly_report_is_for_supervisors_of_their_own_area(
+    console: Console, district: District, month: December
+) -> None:
+    console.login("w_a1")
+    assert (
+        console.post("/console/reports/monthly", {"month": "2026-12"}, form_page="/console/login").status_code
+        == 403
+    )
+    console.post("/console/logout", form_page="/console/login")
+    console.login("sup_a")
+    other = console.post("/console/reports/monthly", {"month": "2026-12", "area": district.codes["street_b"]})
+    assert other.status_code == 404
+    assert console.post("/console/reports/monthly", {"month": "2026-13"}).status_code == 422
