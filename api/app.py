@@ -15,6 +15,7 @@ from api.ids import IdConverter
 from api.runtime import Runtime
 from api.views import (
     absences,
+    appointments,
     areas,
     audit,
     auth,
@@ -88,6 +89,7 @@ def create_app(
         areas,
         workers,
         absences,
+        appointments,
         elders,
         plans,
         replan,

@@ -120,6 +120,10 @@ class MovesInSchema(StrictSchema):
     from_worker_id = fields.Integer(validate=_ID)
     to_worker_id = fields.Integer(validate=_ID)
     from_date = fields.Date()
+    confirm = fields.Boolean(
+        load_default=False,
+        metadata={"description": "移动已预约的上门探访：不给出时答 409 appointment（说明约定的时间）"},
+    )
 
     @validates_schema
     def _one_form(self, data: dict[str, Any], **_: Any) -> None:

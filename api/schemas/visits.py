@@ -9,6 +9,12 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from marshmallow.utils import is_collection
 
 from api.errors import _flatten
+from api.schemas.appointments import (
+    MAX_SYNC_APPOINTMENTS,
+    AppointmentSyncResultSchema,
+    SyncAppointments,
+    SyncAppointmentSchema,
+)
 from api.schemas.common import StrictSchema, has_invalid_text, text
 from api.schemas.register import LAT, LON, enum
 from visitsvc.field.outcomes import Advice
@@ -138,6 +144,10 @@ def _client_id_of(raw: Any) -> str | None:
 
 class SyncInSchema(StrictSchema):
     records = SyncRecords(fields.Nested(SyncRecordSchema), required=True, max_items=MAX_SYNC)
+    appointments = SyncAppointments(
+        fields.Nested(SyncAppointmentSchema), load_default=list, max_items=MAX_SYNC_APPOINTMENTS,
+        metadata={"description": "离线记下的预约（与 POST /appointments 相同，须有 client_id）"},
+    )  # fmt: skip
 
 
 class FollowUpOutSchema(Schema):
@@ -192,6 +202,7 @@ class SyncResultSchema(Schema):
 
 class SyncOutSchema(Schema):
     results = fields.List(fields.Nested(SyncResultSchema))
+    appointments = fields.List(fields.Nested(AppointmentSyncResultSchema))
 
 
 class PhotoOutSchema(Schema):

@@ -22,7 +22,7 @@ from api.schemas.visits import (
     VisitOutSchema,
     to_input,
 )
-from visitsvc.field import owed_this_month, todays_route, visit_photos, visits
+from visitsvc.field import appointments, owed_this_month, todays_route, visit_photos, visits
 from visitsvc.field.owed_this_month import OwedPage
 from visitsvc.field.todays_route import DayRoute
 from visitsvc.field.visit_photos import PhotoRead
@@ -129,11 +129,13 @@ class MySync(MethodView):
         """Records kept offline, up to 200, in any order, duplicates and retries included.
 
         One result per record, in order: created, duplicate, conflict or rejected (with field errors). Each
-        record is stored in its own transaction, so a bad one never loses the others.
+        record is stored in its own transaction, so a bad one never loses the others. `appointments` made
+        offline are stored the same way, one result each (created, duplicate, conflict, invalid, not_found).
         """
         rules = runtime().settings.field_rules
         results = visits.sync(uow(), caller=caller(), items=body["records"], rules=rules)
-        return {"results": results}
+        booked = appointments.sync_appointments(uow(), caller=caller(), items=body["appointments"])
+        return {"results": results, "appointments": booked}
 
 
 def _client_id(body: dict[str, Any]) -> str:

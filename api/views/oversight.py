@@ -64,7 +64,8 @@ class Moves(MethodView):
     @blp.alt_response(
         409,
         schema=ErrorSchema,
-        description="接收人当日无法完成（工时、工作时间、请假、探访期限），或计划正在生成",
+        description="接收人当日无法完成（工时、工作时间、请假、探访期限），计划正在生成，"
+        "或该探访已与老人预约（appointment，加 confirm 后移动）",
     )
     def post(self, body: dict[str, Any], month: str) -> MovesRead:
         """Move planned visits to another worker or day, or all of a worker's remaining visits to another
@@ -75,7 +76,9 @@ class Moves(MethodView):
             spec = [Move(m["planned_visit_id"], m["to_worker_id"], m["to_date"]) for m in body["moves"]]
         else:
             spec = MoveAll(body["from_worker_id"], body["to_worker_id"], body.get("from_date"))
-        return moves.move_visits(uow(), caller=caller(), month=_month(month), moves=spec)
+        return moves.move_visits(
+            uow(), caller=caller(), month=_month(month), moves=spec, confirm=body["confirm"]
+        )
 
 
 @blp.route("/reports/monthly.xlsx")

@@ -108,7 +108,10 @@ def test_more_than_200_records_are_refused_before_any_is_loaded(
 
 
 def test_an_empty_batch_is_fine(client: FlaskClient, district: District, login: Login) -> None:
-    assert client.post(URL, json={"records": []}, headers=login("w_a1")).json == {"results": []}
+    assert client.post(URL, json={"records": []}, headers=login("w_a1")).json == {
+        "results": [],
+        "appointments": [],
+    }
 
 
 def test_a_batch_of_200_is_stored_whole(

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from visitsvc.infrastructure.repositories.absences import AbsenceRepository
+from visitsvc.infrastructure.repositories.appointments import AppointmentRepository
 from visitsvc.infrastructure.repositories.areas import AreaRepository
 from visitsvc.infrastructure.repositories.audit import AuditRepository
 from visitsvc.infrastructure.repositories.calendar_days import CalendarRepository
@@ -82,6 +83,7 @@ class UnitOfWork:
     calendar: CalendarRepository
     status_timelines: StatusTimelineRepository
     absences: AbsenceRepository
+    appointments: AppointmentRepository
     job_runs: JobRunRepository
     months: MonthRepository
     visits: VisitRepository
@@ -105,6 +107,7 @@ class UnitOfWork:
         self.calendar = CalendarRepository(self.session)
         self.status_timelines = StatusTimelineRepository(self.session)
         self.absences = AbsenceRepository(self.session)
+        self.appointments = AppointmentRepository(self.session)
         self.job_runs = JobRunRepository(self.session)
         self.months = MonthRepository(self.session)
         self.visits = VisitRepository(self.session)

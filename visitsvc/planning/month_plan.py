@@ -226,6 +226,7 @@ def _read(
                 [d for d in workdays if d not in away.get(w.id, ())],
                 settings,
                 share=first_plan_share(settings),
+                agreed=read.agreed,
             )
             for w in read.workers
             if by_worker[w.id]
@@ -259,7 +260,7 @@ def _rebuild(inputs: _Inputs, j: int, offered: list[Owed], settings: PlanningSet
     reserved = inputs.reserved.get(month.worker.id)
     return build(
         month.worker, list(month.owed), inputs.homes, list(month.days), settings, offered=offered,
-        reserved=reserved, share=first_plan_share(settings),
+        reserved=reserved, share=first_plan_share(settings), agreed=month.appointments,
     )  # fmt: skip
 
 
@@ -288,7 +289,7 @@ def _with_pins(inputs: _Inputs, settings: PlanningSettings) -> _Inputs:
             reserved = reserved_of[month.worker.id] = reserved_minutes(mine, settings)
             months[i] = build(
                 month.worker, owed, inputs.homes, list(month.days), settings, reserved=reserved,
-                share=first_plan_share(settings),
+                share=first_plan_share(settings), agreed=month.appointments,
             )  # fmt: skip
     unassigned = [(o, r) for o, r in inputs.unassigned if (o.elder_id, o.key) not in keys]
     return replace(inputs, months=months, reserved=reserved_of, unassigned=unassigned)

@@ -8,7 +8,7 @@ the solve that follows, with no transaction open, works on values only.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from visitsvc.access.scoping import Scope
@@ -20,7 +20,7 @@ from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model import Role
 from visitsvc.planning.month_facts import elder_facts, home_of, worker_facts
 from visitsvc.planning.policy import ElderFacts
-from visitsvc.planning.route_problems import Home, WorkerFacts
+from visitsvc.planning.route_problems import Agreed, Home, WorkerFacts
 
 ALL = 10_000_000  # a whole area in one page: planning looks at everybody at once
 
@@ -47,6 +47,7 @@ class MonthInputs:
     workers: tuple[WorkerFacts, ...]  # the area's active grid workers, by id
     grid_worker: dict[int, int]  # grid id -> the first of its workers by id
     absences: tuple[Absence, ...]  # of those workers, overlapping the month
+    agreed: dict[int, Agreed] = field(default_factory=dict)  # person -> their appointment from today on
 
     def away(self, days: Iterable[date]) -> dict[int, set[date]]:
         """Per worker with an absence, which of `days` it covers."""
@@ -87,7 +88,21 @@ def read_month(uow: UnitOfWork, area_path: str, month: Month) -> MonthInputs:
         workers=tuple(worker_facts(w) for w in workers),
         grid_worker=grid_worker,
         absences=tuple(Absence(a.worker_id, a.first_day, a.last_day) for a in absences),
+        agreed=agreed_in(uow, month, frozenset(ids)),
     )
+
+
+def agreed_in(uow: UnitOfWork, month: Month, people: frozenset[int]) -> dict[int, Agreed]:
+    """The people's agreed appointments of the month from today on, the earliest per person (a new one
+    cancels the person's earlier one, so there is one unless two were agreed at the same instant)."""
+    first = max(month.first, uow.clock.today())
+    if first > month.last:
+        return {}
+    result: dict[int, Agreed] = {}
+    for a in uow.appointments.agreed_between(None, first, month.last):
+        if a.elder_id in people and a.elder_id not in result and a.window_start and a.window_end:
+            result[a.elder_id] = Agreed(a.id, a.day, a.window_start, a.window_end)
+    return result
 
 
 def plan_made_on(uow: UnitOfWork, month: Month) -> date | None:

@@ -7,7 +7,8 @@ capacity the nearby colleague with the most time left, within a travel limit.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 
 import routing
 from visitsvc.kernel.geo import haversine_m
@@ -40,7 +41,9 @@ def offers(
     reasons: frozenset[routing.DropReason] = frozenset({routing.DropReason.CAPACITY}),
 ) -> dict[int, list[Owed]]:
     """For each helper (index into `months`), the other grids' visits offered to it: those dropped for one of
-    `reasons` (a re-plan adds no_allowed_day: the worker is away on every day left in the visit's window)."""
+    `reasons` (a re-plan adds no_allowed_day: the worker is away on every day left in the visit's window),
+    and visits agreed for a day their worker is away (docs/adr/0019): those only to a colleague at work
+    that day, who keeps the agreed time, while their worker keeps them elsewhere in case nobody can."""
     spare = [spare_minutes(m, p) for m, p in zip(months, plans, strict=True)]
     dropped = [
         (i, m.owed_by_visit[d.visit_id])
@@ -48,7 +51,24 @@ def offers(
         for d in p.dropped
         if d.reason in reasons and d.visit_id not in m.offered
     ]
-    return share_out(dropped, months, spare, homes, grid_path, limit_m=limit_m, home_load=home_load)
+    offered_already = {visit_id(o) for _, o in dropped}
+    away = [
+        (i, m.owed_by_visit[vid])
+        for i, m in enumerate(months)
+        for vid in m.agreed_away
+        if vid not in m.offered and vid not in offered_already
+    ]
+    on_day = {vid: a.day for m in months for vid, a in [*m.agreed.items(), *m.agreed_away.items()]}
+    return share_out(
+        [*dropped, *away],
+        months,
+        spare,
+        homes,
+        grid_path,
+        limit_m=limit_m,
+        home_load=home_load,
+        on_day=on_day,
+    )
 
 
 def share_out(
@@ -60,9 +80,12 @@ def share_out(
     *,
     limit_m: float,
     home_load: int,
+    on_day: Mapping[str, date] | None = None,
 ) -> dict[int, list[Owed]]:
     """Each (origin, visit) to the colleague of the person's community, else street, with the most `spare`
-    minutes on days of the visit's window and a start within `limit_m`; `spare` is used up as it goes."""
+    minutes on days of the visit's window and a start within `limit_m`; `spare` is used up as it goes.
+    `on_day`: visits agreed for a day (an appointment), which go only to a colleague at work that day."""
+    agreed_days = on_day or {}
     result: dict[int, list[Owed]] = defaultdict(list)
     for origin, owed in sorted(items, key=lambda item: (item[1].earliest, item[1].elder_id)):
         home = homes[owed.elder_id]
@@ -76,7 +99,7 @@ def share_out(
                 and spare[j] >= home_load
                 and any(p.startswith(area) for p in m.worker.grid_paths)
                 and _near(m, home, limit_m)
-                and any(owed.earliest <= d <= owed.latest for d in m.days)
+                and _works_for(m, owed, agreed_days.get(visit_id(owed)))
             ]
             if candidates:
                 helper = max(candidates, key=lambda j: spare[j])
@@ -84,6 +107,12 @@ def share_out(
                 spare[helper] -= home_load
                 break
     return dict(result)
+
+
+def _works_for(month: WorkerMonth, owed: Owed, agreed_day: date | None) -> bool:
+    if agreed_day is not None:
+        return agreed_day in month.days
+    return any(owed.earliest <= d <= owed.latest for d in month.days)
 
 
 def _near(month: WorkerMonth, home: Home, limit_m: float) -> bool:

@@ -128,10 +128,15 @@ def rows_of(
 
         phone_seq: Counter[date] = Counter()
         for route in plan.routes:
-            for seq, stop in enumerate(route.stops, start=1):
+            # A visit agreed for a day its worker is away, which a colleague took at the agreed time, leaves
+            # the worker's route (where it waited in case nobody could).
+            stops = [
+                s for s in route.stops if s.visit_id in worker_month.offered or s.visit_id not in rows.moved
+            ]
+            for seq, stop in enumerate(stops, start=1):
                 owed = worker_month.owed_by_visit[stop.visit_id]
                 add(owed, route.day, seq, clock_of(stop.arrival), owed.kind)
-            phone_seq[route.day] = len(route.stops)
+            phone_seq[route.day] = len(stops)
         for owed, day in worker_month.phone:
             phone_seq[day] += 1
             add(owed, day, phone_seq[day], None, VisitKind.PHONE)

@@ -9,9 +9,10 @@ nothing is solved for them.
 
 The digest covers what the solver is given and what the routes were solved against: the worker's own
 facts, the settings, each shift (day, hours, the minutes left after pins and desk calls), each home visit
-(its person's home and preferred time, the working days of its window, the day it is on), each desk call and
-its day. A visit with no day to keep (a miss, a not-at-home, a newcomer, a visit released or handed over)
-is never in a stored digest, so its worker is always solved again.
+(its person's home and preferred time, the working days of its window, the day it is on, the appointment
+that fixes it), each desk call and its day: a new or cancelled appointment re-plans its worker. A visit with
+no day to keep (a miss, a not-at-home, a newcomer, a visit released or handed over) is never in a stored
+digest, so its worker is always solved again.
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def still_current(
     reached = [cut for cut in stored if cut <= today.isoformat()]  # ISO days sort as days
     stay = problem.stay
     month = problem.month
-    if not reached or stay is None or month.no_day or month.offered:
-        return False
+    if not reached or stay is None or month.no_day or month.offered or month.agreed_away:
+        return False  # (an appointment on a day off: a colleague may take it, so they are asked each run)
     if any(v.id not in stay for v in month.problem.visits):
         return False  # a visit to place anew
     return stored[max(reached)] == _digest(month, homes, settings, stay, date.min)
@@ -82,8 +83,12 @@ def _digest(
         h = homes[o.elder_id]
         return (h.grid_id, h.lon, h.lat, str(h.preferred))
 
+    def agreed(vid: str) -> tuple[str, str, str] | None:
+        a = month.agreed.get(vid)
+        return None if a is None else (a.day.isoformat(), a.start.isoformat(), a.end.isoformat())
+
     visits = sorted(
-        (v.id, home(owed[v.id]), window(owed[v.id]), placed[v.id].isoformat())
+        (v.id, home(owed[v.id]), window(owed[v.id]), placed[v.id].isoformat(), agreed(v.id))
         for v in month.problem.visits
         if v.id in placed and placed[v.id] > cut
     )

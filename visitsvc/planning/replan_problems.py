@@ -5,7 +5,7 @@ offered what others could not fit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -16,6 +16,7 @@ from visitsvc.planning.policy import Owed
 from visitsvc.planning.replan_decisions import Decision, handed_over, warm_plan
 from visitsvc.planning.replan_reading import ReplanRead
 from visitsvc.planning.route_problems import (
+    Agreed,
     Home,
     PlanningSettings,
     WorkerFacts,
@@ -45,7 +46,7 @@ class WorkerReplan:
         month = self.month
         return build(
             month.worker, list(month.owed), homes, list(month.days), settings, offered=offered,
-            reserved=self.reserved, stay=self.stay, soon=self.soon,
+            reserved=self.reserved, stay=self.stay, soon=self.soon, agreed=month.appointments,
         )  # fmt: skip
 
     def loosened(self) -> WorkerReplan:
@@ -59,8 +60,10 @@ def worker_replan(
     days: list[date],
     homes: dict[int, Home],
     settings: PlanningSettings,
+    agreed: Mapping[int, Agreed] | None = None,
 ) -> WorkerReplan:
-    """A worker's problem from the decision, and their current routes as its warm start."""
+    """A worker's problem from the decision, and their current routes as its warm start; `agreed`: the
+    appointments by person, which pin their visits (docs/adr/0019)."""
     pins = [r for r in decision.kept if r.worker_id == worker.id and r.pinned and r.day in days]
     reserved = reserved_minutes(pins, settings)
     current = [r for r in decision.dropped if r.worker_id == worker.id]
@@ -68,7 +71,7 @@ def worker_replan(
     owed = decision.owed.get(worker.id, [])
     # Tried and not found, its day given up (a sick day) or newly owed: placed as early as it can be.
     soon = frozenset(visit_id(o) for o in owed) - stay.keys()
-    month = build(worker, owed, homes, days, settings, reserved=reserved, stay=stay, soon=soon)
+    month = build(worker, owed, homes, days, settings, reserved=reserved, stay=stay, soon=soon, agreed=agreed)
     return WorkerReplan(month, warm_plan(month, current), reserved, stay, soon)
 
 
@@ -92,7 +95,7 @@ def hand_over_today_of(
         return handover, decision, problems
     decision = handed_over(decision, handover.taken)
     problems = [
-        worker_replan(decision, p.month.worker, list(p.month.days), register.homes, settings)
+        worker_replan(decision, p.month.worker, list(p.month.days), register.homes, settings, register.agreed)
         if any((o.elder_id, o.key) in handover.taken for o in p.month.owed)
         else p
         for p in problems

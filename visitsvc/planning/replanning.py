@@ -68,7 +68,8 @@ def replan(
     try:
         read = read_replan(uow, caller, today, worker_id, area_code, rules)
         homes, grid_path = read.register.homes, read.register.grid_path
-        problems = [worker_replan(read.decision, w, days, homes, settings) for w, days in read.chosen]
+        agreed = read.register.agreed
+        problems = [worker_replan(read.decision, w, days, homes, settings, agreed) for w, days in read.chosen]
         fingerprint = replan_fingerprint(read, [p.month for p in problems], settings)
         if fingerprint == read.latest_fingerprint:
             return unchanged(uow, read, started)
@@ -86,10 +87,14 @@ def replan(
         for j, plan in zip(stale, solved_now, strict=True):
             plans[j] = plan
         problems, months, plans = loosen(problems, plans, homes, settings, executor)
-        if any(d.reason in ANY_WAY_OUT for p in plans for d in p.dropped):
+        if any(d.reason in ANY_WAY_OUT for p in plans for d in p.dropped) or any(
+            m.agreed_away for m in months
+        ):
             # Colleagues are built only when something may go to them; a plan of theirs stands until they are
             # offered a visit.
-            colleagues = [worker_replan(decision, w, days, homes, settings) for w, days in read.colleagues]
+            colleagues = [
+                worker_replan(decision, w, days, homes, settings, agreed) for w, days in read.colleagues
+            ]
             problems += colleagues
             months += [p.month for p in colleagues]
             plans += [p.warm for p in colleagues]

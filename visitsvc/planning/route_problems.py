@@ -70,6 +70,16 @@ class Home:
 
 
 @dataclass(frozen=True, slots=True)
+class Agreed:
+    """An appointment (预约): the person's next home visit on `day`, arriving between `start` and `end`."""
+
+    appointment_id: int
+    day: date
+    start: time
+    end: time
+
+
+@dataclass(frozen=True, slots=True)
 class WorkerMonth:
     """One worker's problem, and what is not routed: phone visits placed by day, visits with no day."""
 
@@ -81,6 +91,11 @@ class WorkerMonth:
     owed: tuple[Owed, ...] = ()
     days: tuple[date, ...] = ()
     offered: frozenset[str] = frozenset()  # visits of other grids' people this worker may take on
+    # Appointments, by person, as the run read them (shared, never copied): every rebuild pins with them.
+    appointments: Mapping[int, Agreed] = field(default_factory=dict)
+    agreed: dict[str, Agreed] = field(default_factory=dict)  # visit -> the appointment that pins it here
+    # Visits whose agreed day this worker does not work: offered to a colleague who does, at the agreed time.
+    agreed_away: dict[str, Agreed] = field(default_factory=dict)
 
 
 def visit_id(owed: Owed) -> str:
@@ -111,13 +126,16 @@ def build(
     stay: Mapping[str, date] | None = None,
     soon: Collection[str] = (),
     share: float = 1.0,
+    agreed: Mapping[int, Agreed] | None = None,
 ) -> WorkerMonth:
     """`offered`: home visits another worker could not fit; optional here, so the worker's own come first.
     `reserved`: minutes of a day already taken by visits kept outside the problem (a supervisor's pins).
     `stay`: the day each visit was planned on, which it keeps unless leaving it is worth `leave_day_cost`
     (a re-plan that does not reshuffle a worker's month). `soon`: visits to place as early as their window
     allows (a try again).
-    `share`: how much of each day's budget the routes may take (the rest is room for tries again)."""
+    `share`: how much of each day's budget the routes may take (the rest is room for tries again).
+    `agreed`: appointments by person; each pins the person's first home visit whose window holds its day to
+    that day, arriving inside its window, as a supervisor's pin keeps a visit (docs/adr/0019)."""
     days = list(workdays)
     budget = {d: worker.minutes_per_day - (reserved or {}).get(d, 0) for d in days}
     phone: list[tuple[Owed, date]] = []
@@ -147,6 +165,8 @@ def build(
     owed_by_visit: dict[str, Owed] = {}
     homework = [o for o in owed if o.kind is VisitKind.HOME] + list(offered)
     offered_ids = frozenset(visit_id(o) for o in offered)
+    appointments = agreed if agreed is not None else {}
+    pinned, away = match_appointments(homework, appointments, days)
     for o in sorted(homework, key=lambda o: (o.earliest, o.elder_id, o.key)):
         window = [d for d in days if o.earliest <= d <= o.latest]
         allowed = frozenset(window)
@@ -158,6 +178,12 @@ def build(
         preferred = None
         if home.preferred is not None:
             preferred = routing.Window(seconds(home.preferred[0]), seconds(home.preferred[1]))
+        appointment = pinned.get(vid)
+        if appointment is not None:
+            # The agreed day and time, nothing else: what the person was told.
+            allowed, window = frozenset({appointment.day}), [appointment.day]
+            preferred = routing.Window(seconds(appointment.start), seconds(appointment.end))
+            kept = None
         location = index[o.elder_id]
         owed_by_visit[vid] = o
         visits.append(
@@ -171,9 +197,9 @@ def build(
                 # stands in for the travel this visit adds to a route.
                 load=settings.home_minutes + nearest[location],
                 due=o.earliest,
-                day_costs=_day_costs(
-                    window, settings, soon=vid in soon, kept=kept if kept in allowed else None
-                ),
+                day_costs=()
+                if appointment is not None
+                else _day_costs(window, settings, soon=vid in soon, kept=kept if kept in allowed else None),
                 penalty=OFFERED_PENALTY if vid in offered_ids else None,
             )
         )
@@ -183,7 +209,33 @@ def build(
         for d in days
     )  # fmt: skip
     problem = routing.Problem(tuple(visits), shifts, matrices)
-    return WorkerMonth(worker, problem, owed_by_visit, phone, no_day, tuple(owed), tuple(days), offered_ids)
+    return WorkerMonth(
+        worker, problem, owed_by_visit, phone, no_day, tuple(owed), tuple(days), offered_ids, appointments,
+        pinned, away,
+    )  # fmt: skip
+
+
+def match_appointments(
+    homework: Sequence[Owed], agreed: Mapping[int, Agreed], days: Sequence[date]
+) -> tuple[dict[str, Agreed], dict[str, Agreed]]:
+    """Which visit each appointment fixes: the person's first home visit (by window) whose window holds the
+    agreed day. Pinned here when the worker works that day; else `away` (a colleague may keep it). An
+    appointment before the problem's first day is past: it fixes nothing."""
+    pinned: dict[str, Agreed] = {}
+    away: dict[str, Agreed] = {}
+    if not agreed or not days:
+        return pinned, away
+    working = frozenset(days)
+    taken: set[int] = set()
+    for o in sorted(homework, key=lambda o: (o.earliest, o.elder_id, o.key)):
+        appointment = agreed.get(o.elder_id)
+        if appointment is None or o.elder_id in taken or o.kind is not VisitKind.HOME:
+            continue
+        if appointment.day < min(days) or not o.earliest <= appointment.day <= o.latest:
+            continue
+        taken.add(o.elder_id)
+        (pinned if appointment.day in working else away)[visit_id(o)] = appointment
+    return pinned, away
 
 
 def first_plan_share(settings: PlanningSettings) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import Select, func, select
@@ -12,7 +12,7 @@ from visitsvc.access.scoping import Scope
 from visitsvc.infrastructure.repositories.month_text import month_text
 from visitsvc.kernel.errors import NotFound
 from visitsvc.kernel.month import Month
-from visitsvc.model import Area, Elder, PlannedVisit, PlanVersion, UnplannedVisit
+from visitsvc.model import Area, Elder, PlannedVisit, PlanVersion, UnplannedVisit, VisitKind
 
 
 class PlanRepository:
@@ -121,3 +121,15 @@ class PlanRepository:
             missing.version_id = version.id
         self.session.add_all(visits)
         self.session.add_all(unplanned)
+
+    def home_visits_on(self, version_id: int, elder_ids: Iterable[int]) -> list[PlannedVisit]:
+        """The version's home visits of these people (appointments look for the one on their day)."""
+        ids = sorted(set(elder_ids))
+        if not ids:
+            return []
+        query = select(PlannedVisit).where(
+            PlannedVisit.version_id == version_id,
+            PlannedVisit.elder_id.in_(ids),
+            PlannedVisit.kind == VisitKind.HOME,
+        )
+        return list(self.session.scalars(query.order_by(PlannedVisit.day, PlannedVisit.seq)))
