@@ -12,7 +12,18 @@ from werkzeug.wrappers import Response
 from api.console import errors, labels
 from api.console.blueprint import blp
 from api.console.settings import ConsoleSettings, console_settings
-from api.console.views import absences, admin, auth, elders, ledger, missed, overview, queues, routes
+from api.console.views import (
+    absences,
+    admin,
+    appointments,
+    auth,
+    elders,
+    ledger,
+    missed,
+    overview,
+    queues,
+    routes,
+)
 from api.console.web import caller
 from api.schemas.common import INVALID_TEXT, clean_name, has_invalid_text
 from visitsvc.access.scoping import require_supervisor
@@ -25,6 +36,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 __all__ = [
     "absences",
     "admin",
+    "appointments",
     "auth",
     "elders",
     "errors",

@@ -318,3 +318,132 @@ def test_the_monthly_report_is_for_supervisors_of_their_own_area(
     other = console.post("/console/reports/monthly", {"month": "2026-12", "area": district.codes["street_b"]})
     assert other.status_code == 404
     assert console.post("/console/reports/monthly", {"month": "2026-13"}).status_code == 422
+
+
+# -- appointments on the person's page ----------------------------------------------------------------------
+
+
+def booked(client: FlaskClient, headers: Headers, elder: int) -> list[dict[str, object]]:
+    found = client.get("/api/v1/appointments", query_string={"elder_id": elder}, headers=headers)
+    assert found.status_code == 200, found.json
+    items: list[dict[str, object]] = found.json["items"]
+    return items
+
+
+def client_id_on(html: str) -> str:
+    found = re.search(r'name="client_id" value="([0-9a-f-]{36})"', html)
+    assert found, "the appointment form carries the identity of what it sends"
+    return found.group(1)
+
+
+def test_an_appointment_made_on_the_persons_page_is_what_the_api_lists_and_is_audited(
+    client: FlaskClient, console: Console, login: Login, district: District, month: December
+) -> None:
+    elder = month.people["elder_a1b"]  # planned on 16 December by w_a1
+    console.login("sup_a")
+    page = console.get(f"/console/elders/{elder}")
+    assert 'id="appointment-form"' in page.text
+    body = {
+        "client_id": client_id_on(page.text),
+        "day": "2026-12-16",
+        "window_start": "09:30",
+        "window_end": "11:00",
+        "note": "女儿陪同在家",
+    }
+    made = console.post(f"/console/elders/{elder}/appointments", body)
+    assert made.status_code == 303
+    assert made.headers["Location"] == f"/console/elders/{elder}#appointments"
+    shown = console.get(f"/console/elders/{elder}").text
+    assert "已约定：2026-12-16 09:30–11:00 上门" in shown
+    assert "已排入计划" in shown
+    again = console.post(f"/console/elders/{elder}/appointments", body)
+    assert "该预约已记录过" in console.get(again.headers["Location"]).text, "a form sent twice is stored once"
+    (stored,) = booked(client, login("sup_a"), elder)
+    assert (stored["day"], stored["window_start"], stored["window_end"], stored["state"], stored["note"]) == (
+        "2026-12-16",
+        "09:30",
+        "11:00",
+        "agreed",
+        "女儿陪同在家",
+    )
+    assert stored["planned_visit_id"] == month.planned["elder_a1b"]
+    recorder: dict[str, object] = stored["recorded_by"]  # type: ignore[assignment]
+    assert recorder["id"] == district.accounts["sup_a"]
+    audit = client.get("/api/v1/audit", query_string={"action": "appointment.create"}, headers=login("admin"))
+    assert [e["actor_id"] for e in audit.json["items"]] == [district.accounts["sup_a"]]
+
+
+def test_an_appointment_cancelled_on_the_page_is_cancelled_in_the_api(
+    client: FlaskClient, console: Console, login: Login, month: December
+) -> None:
+    elder = month.people["elder_a2"]
+    console.login("sup_a")
+    page = console.get(f"/console/elders/{elder}")
+    body = {
+        "client_id": client_id_on(page.text),
+        "day": "2026-12-14",
+        "window_start": "14:00",
+        "window_end": "15:00",
+    }
+    console.post(f"/console/elders/{elder}/appointments", body)
+    (stored,) = booked(client, login("sup_a"), elder)
+    listed = console.get(f"/console/elders/{elder}").text
+    assert f'action="/console/elders/{elder}/appointments/{stored["id"]}/cancel"' in listed
+    cancelled = console.post(f"/console/elders/{elder}/appointments/{stored['id']}/cancel")
+    assert cancelled.status_code == 303
+    assert "已取消 2026-12-14 的预约" in console.get(cancelled.headers["Location"]).text
+    assert [a["state"] for a in booked(client, login("sup_a"), elder)] == ["cancelled"]
+
+
+def test_an_appointment_with_bad_input_shows_each_error_by_its_field_and_stores_nothing(
+    client: FlaskClient, console: Console, login: Login, month: December
+) -> None:
+    elder = month.people["elder_a2"]
+    console.login("sup_a")
+    bad = console.post(
+        f"/console/elders/{elder}/appointments", {"day": "", "window_start": "9点", "window_end": "25:00"}
+    )
+    assert bad.status_code == 422
+    assert field_errors(bad.text) == {
+        "day": "请填写日期",
+        "window_start": "时间格式应为 HH:MM",
+        "window_end": "时间格式应为 HH:MM",
+    }
+    rules = console.post(
+        f"/console/elders/{elder}/appointments",
+        {"day": "2026-12-12", "window_start": "06:00", "window_end": "10:00", "note": "周六"},
+    )
+    assert rules.status_code == 422, "the appointments service's rules"
+    assert field_errors(rules.text) == {"day": "须为工作日", "window_start": "须在 07:00 至 20:00 之间"}
+    assert 'value="周六"' in rules.text, "what was typed comes back"
+    backwards = console.post(
+        f"/console/elders/{elder}/appointments",
+        {"day": "2026-12-09", "window_start": "10:00", "window_end": "09:00"},
+    )
+    assert field_errors(backwards.text) == {"day": "不能早于今天", "window_end": "须晚于开始时间"}
+    assert booked(client, login("sup_a"), elder) == []
+
+
+def test_appointments_are_for_supervisors_of_the_persons_area(
+    client: FlaskClient, console: Console, login: Login, month: December
+) -> None:
+    body = {"day": "2026-12-14", "window_start": "09:00", "window_end": "10:00"}
+    console.login("w_a2")
+    mine = month.people["elder_a2"]
+    assert (
+        console.post(f"/console/elders/{mine}/appointments", body, form_page="/console/login").status_code
+        == 403
+    )
+    console.post("/console/logout", form_page="/console/login")
+    console.login("sup_a")
+    other = month.people["elder_b1"]
+    assert console.post(f"/console/elders/{other}/appointments", body).status_code == 404
+    console.login("sup_b")
+    page = console.get(f"/console/elders/{other}")
+    console.post(f"/console/elders/{other}/appointments", {**body, "client_id": client_id_on(page.text)})
+    (theirs,) = booked(client, login("sup_b"), other)
+    console.post("/console/logout")
+    console.login("sup_a")
+    assert console.post(f"/console/elders/{other}/appointments/{theirs['id']}/cancel").status_code == 404
+    assert [a["state"] for a in booked(client, login("sup_b"), other)] == ["agreed"]
+    assert booked(client, login("admin"), mine) == []
