@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from typing import Any
+
+from marshmallow import Schema, fields, post_dump, validate
 
 from api.schemas.common import StrictSchema
 from api.schemas.register import enum
@@ -82,6 +84,12 @@ class LastVisitSchema(Schema):
     concerns = fields.List(fields.String())
 
 
+class StopAppointmentSchema(Schema):
+    id = fields.Integer()
+    window_start = fields.Time(format="%H:%M")
+    window_end = fields.Time(format="%H:%M")
+
+
 class StopSchema(Schema):
     visit_id = fields.Integer(metadata={"description": "planned_visit_id for POST /visits"})
     order = fields.Integer()
@@ -93,6 +101,18 @@ class StopSchema(Schema):
     location = fields.Nested(StopLocationSchema, allow_none=True)
     nav = fields.Nested(NavSchema, allow_none=True)
     last_visit = fields.Nested(LastVisitSchema, allow_none=True)
+    appointment = fields.Nested(
+        StopAppointmentSchema,
+        allow_none=True,
+        metadata={"description": "预约：与老人约定的上门时间；没有预约时省略（即 null）"},
+    )
+
+    @post_dump
+    def _without_absent_appointment(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # Most stops have none: left out rather than null, since a 25-stop day must stay under 30 KB.
+        if data.get("appointment", False) is None:
+            del data["appointment"]
+        return data
 
 
 class TotalsSchema(Schema):

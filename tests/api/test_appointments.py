@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -15,6 +15,7 @@ from tests.api.conftest import Headers
 from tests.factories import SYSTEM, District, elder_data
 from tests.fieldwork import plan_day
 from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.model import AbsenceKind, Appointment, AuditEntry, VisitKind
 from visitsvc.register import absences, elders
 
@@ -251,3 +252,16 @@ def test_call_ahead_lists_the_next_working_days_unbooked_home_visits(
         ]
         == []
     )
+
+
+def test_on_a_day_off_the_call_ahead_list_is_of_the_next_working_day(
+    client: FlaskClient, district: District, login: Login, uow: UnitOfWork, clock: FixedClock
+) -> None:
+    monday = date(2026, 11, 30)
+    (visit,) = plan_day(
+        uow, worker_id=district.accounts["w_a1"], day=monday, elder_ids=[district.elders["elder_a1"]]
+    )
+    clock.set(datetime(2026, 11, 29, 20, 0, tzinfo=SHANGHAI))  # a Sunday evening
+    listed = client.get("/api/v1/me/call-ahead", headers=login("w_a1")).json
+    assert listed["date"] == monday.isoformat()
+    assert [s["visit_id"] for s in listed["stops"]] == [visit]

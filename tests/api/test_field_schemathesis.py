@@ -27,7 +27,7 @@ from tests.factories import District
 from tests.fieldwork import at, plan_day, visit_body
 from visitsvc.infrastructure.uow import UnitOfWork
 
-FIELD_PATHS = r"^/api/v1/(me/route|me/sync|visits|health)"
+FIELD_PATHS = r"^/api/v1/(me/route|me/sync|me/call-ahead|appointments|visits|health)"
 # The register with every operation that answers about an ID number, and the auth endpoints (not logout:
 # it would end the session the other cases use).
 REGISTER_PATHS = r"^/api/v1/(elders|me/password|auth/token|auth/refresh)"

@@ -160,3 +160,49 @@ def test_moves_stay_inside_the_supervisors_area_and_are_not_for_grid_workers(
     worker = move(client, login("w_a1"), {"moves": [{"planned_visit_id": a1b, "to_date": "2026-12-17"}]})
     assert worker.status_code == 403
     assert versions(client, login("admin")) == [1]
+
+
+def test_a_move_of_a_visit_with_an_appointment_warns_first_then_goes_with_confirm(
+    client: FlaskClient, district: District, login: Login, month: December
+) -> None:
+    a1b = month.people["elder_a1b"]
+    agreed = {"elder_id": a1b, "day": "2026-12-16", "window_start": "14:00", "window_end": "15:30"}
+    booked = client.post("/api/v1/appointments", json=agreed, headers=login("sup_a")).json
+    assert booked["planned_visit_id"] == month.planned["elder_a1b"]
+    sup = login("sup_a")
+    body = {"moves": [{"planned_visit_id": month.planned["elder_a1b"], "to_date": "2026-12-17"}]}
+    warned = move(client, sup, body)
+    assert warned.status_code == 409
+    assert warned.json["code"] == "appointment"
+    assert "2026-12-16 14:00-15:30" in warned.json["message"]
+    assert list(warned.json["errors"]) == ["moves.0"]
+    assert versions(client, sup) == [1], "nothing written"
+    moved = move(client, sup, {**body, "confirm": True})
+    assert moved.status_code == 201, moved.json
+    assert moved.json["moved"][0]["date"] == "2026-12-17"
+    after = client.get(f"/api/v1/appointments/{booked['id']}", headers=sup).json
+    assert after["state"] == "cancelled", "moved off the agreed day on purpose: the person is called again"
+
+
+def test_a_confirmed_move_to_a_colleague_on_the_agreed_day_keeps_the_agreed_time(
+    client: FlaskClient, district: District, login: Login, month: December
+) -> None:
+    a1b = month.people["elder_a1b"]
+    agreed = {"elder_id": a1b, "day": "2026-12-16", "window_start": "14:00", "window_end": "15:30"}
+    booked = client.post("/api/v1/appointments", json=agreed, headers=login("sup_a")).json
+    w_a2 = district.accounts["w_a2"]
+    body = {
+        "moves": [{"planned_visit_id": month.planned["elder_a1b"], "to_worker_id": w_a2}],
+        "confirm": True,
+    }
+    moved = move(client, login("sup_a"), body)
+    assert moved.status_code == 201, moved.json
+    assert "14:00:00" <= moved.json["moved"][0]["arrival"] <= "15:30:00"
+    after = client.get(f"/api/v1/appointments/{booked['id']}", headers=login("sup_a")).json
+    assert (after["state"], after["planned_visit_id"]) == (
+        "agreed",
+        moved.json["moved"][0]["planned_visit_id"],
+    )
+    stops = client.get("/api/v1/me/route", query_string={"date": "2026-12-16"}, headers=login("w_a2")).json
+    (stop,) = [s for s in stops["stops"] if s["elder"]["id"] == a1b]
+    assert stop["appointment"] == {"id": booked["id"], "window_start": "14:00", "window_end": "15:30"}

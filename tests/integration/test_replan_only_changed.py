@@ -17,7 +17,8 @@ import routing
 from tests.factories import SYSTEM, District, elder_data, make_district, make_record
 from tests.fieldwork import set_elder
 from visitsvc.access.scoping import Caller, caller_for
-from visitsvc.field import visits
+from visitsvc.field import appointments, visits
+from visitsvc.field.appointment_input import AppointmentInput
 from visitsvc.field.visit_input import VisitInput
 from visitsvc.infrastructure.spreadsheet import Table
 from visitsvc.infrastructure.uow import UnitOfWork
@@ -217,6 +218,21 @@ def _absence(uow: UnitOfWork, s: Scene) -> set[int]:
     return {s.account("w_a1")}
 
 
+def _appointment(uow: UnitOfWork, s: Scene) -> set[int]:
+    """The later visit's person agrees a time on another working day of the month: pinned there."""
+    day = _another_working_day(s.later.day, after=s.target.day)
+    item = AppointmentInput(str(uuid.uuid4()), s.later.elder_id, day, time(14, 0), time(15, 0))
+    appointments.record_appointment(uow, caller=SYSTEM, item=item)
+    return {s.account("w_a1")}
+
+
+def _another_working_day(avoid: date, *, after: date) -> date:
+    day = after + timedelta(days=1)
+    while day.weekday() >= 5 or day == avoid:
+        day += timedelta(days=1)
+    return day
+
+
 def _move(uow: UnitOfWork, s: Scene) -> set[int]:
     moves.move_visits(
         uow, caller=supervisor(uow), month=DECEMBER,
@@ -280,6 +296,7 @@ CHANGES: dict[str, Callable[[UnitOfWork, Scene], set[int]]] = {
     "newcomer": _newcomer,
     "status change": _status_change,
     "absence": _absence,
+    "appointment": _appointment,
     "move": _move,
     "void": _void,
     "refusal of all contact": _refusal,
@@ -306,6 +323,26 @@ def test_a_change_of_a_workers_problem_has_that_worker_solved_again(
     expected = change(uow, scene)
     rerun(uow, today)
     assert solved == expected
+
+
+def test_a_cancelled_appointment_has_its_worker_solved_again_and_a_kept_one_does_not(
+    uow: UnitOfWork, clock: FixedClock, district: District, solved: set[int]
+) -> None:
+    w_a1 = district.accounts["w_a1"]
+    target = later_home_row(uow, w_a1, FIRST)
+    later = later_home_row(uow, w_a1, target.day)
+    today = play_until(uow, clock, target.day)
+    day = _another_working_day(later.day, after=today)
+    item = AppointmentInput(str(uuid.uuid4()), later.elder_id, day, time(14, 0), time(15, 0))
+    made = appointments.record_appointment(uow, caller=SYSTEM, item=item).appointment
+    rerun(uow, today)
+    assert solved == {w_a1}
+    solved.clear()
+    rerun(uow, today)
+    assert solved == set(), "the appointment is part of the routes' digest: nothing changed since"
+    appointments.cancel_appointment(uow, caller=SYSTEM, appointment_id=made.id)
+    rerun(uow, today)
+    assert solved == {w_a1}
 
 
 def _records(uow: UnitOfWork) -> list[Any]:

@@ -80,7 +80,11 @@ def new_client_id() -> str:
 
 def record_appointment(uow: UnitOfWork, *, caller: Caller, item: AppointmentInput) -> Recorded:
     """Store one appointment (or an unanswered call ahead). The same client_id and body again: the stored one,
-    `created` False; another body: 409 `client_id_reused`; a person outside the caller's area: 404."""
+    `created` False; another body: 409 `client_id_reused`; a person outside the caller's area: 404.
+
+    Checked in one read-only transaction, written in another that starts with its INSERT (as visits are, ADR
+    0006: on SQLite a transaction that read first could not write after another's commit); the unique
+    client_id decides a race, whose loser answers as a retry would."""
     body_hash = item.body_hash()
     with uow:
         stored = uow.appointments.by_client_ids([item.client_id]).get(item.client_id)
@@ -88,46 +92,48 @@ def record_appointment(uow: UnitOfWork, *, caller: Caller, item: AppointmentInpu
             _same_or_conflict(stored, body_hash)
             return Recorded(_reads(uow, [stored])[0], created=False)
         elder = uow.elders.get(caller.scope, item.elder_id)  # NotFound outside the caller's area
+        elder_id, area_path = elder.id, elder.grid.path
         today = uow.clock.today()
         errors = problems(item, today=today, calendar=WorkCalendar(uow.calendar.days()))
         if errors:
             raise Invalid("输入有误", errors=errors)
-        now = uow.clock.now()
-        agreed = item.result is CallResult.AGREED
-        row = Appointment(
-            client_id=item.client_id,
-            body_hash=body_hash,
-            elder_id=elder.id,
-            recorded_by=caller.worker_id,
-            state=AppointmentState.AGREED if agreed else AppointmentState.NO_ANSWER,
-            day=item.day,
-            month=str(Month.of(item.day)),
-            window_start=item.window_start if agreed else None,
-            window_end=item.window_end if agreed else None,
-            note=item.note,
-            created_at=now,
-        )
-        replaced = uow.appointments.agreed_from(elder.id, today) if agreed else []
-        try:
-            uow.appointments.add(row)
-        except IntegrityError:
-            uow.rollback()  # another request stored this client_id first: answer as a retry would
-            return _after_race(uow, item.client_id, body_hash)
-        for earlier in replaced:
-            # One agreed visit at a time: the newest agreement is the one the person expects.
-            earlier.state, earlier.cancelled_at, earlier.cancelled_by = (
-                AppointmentState.CANCELLED,
-                now,
-                caller.worker_id,
+    agreed = item.result is CallResult.AGREED
+    try:
+        with uow:
+            now = uow.clock.now()
+            row = Appointment(
+                client_id=item.client_id,
+                body_hash=body_hash,
+                elder_id=elder_id,
+                recorded_by=caller.worker_id,
+                state=AppointmentState.AGREED if agreed else AppointmentState.NO_ANSWER,
+                day=item.day,
+                month=str(Month.of(item.day)),
+                window_start=item.window_start if agreed else None,
+                window_end=item.window_end if agreed else None,
+                note=item.note,
+                created_at=now,
             )
-        audit.record(
-            uow, caller, action="appointment.create", record_type="appointment", record_id=row.id,
-            area_path=elder.grid.path,
-            details={"elder_id": elder.id, "state": row.state.value, "day": row.day.isoformat(),
-                     "window": _window_text(row), "replaced": [a.id for a in replaced]},
-        )  # fmt: skip
-        uow.commit()
-        return Recorded(_reads(uow, [row])[0], created=True)
+            uow.appointments.add(row)
+            replaced = (
+                [a for a in uow.appointments.agreed_from(elder_id, today) if a.id != row.id] if agreed else []
+            )
+            for earlier in replaced:
+                # One agreed visit at a time: the newest agreement is the one the person expects.
+                earlier.state, earlier.cancelled_at, earlier.cancelled_by = (
+                    AppointmentState.CANCELLED, now, caller.worker_id
+                )  # fmt: skip
+            audit.record(
+                uow, caller, action="appointment.create", record_type="appointment", record_id=row.id,
+                area_path=area_path,
+                details={"elder_id": elder_id, "state": row.state.value, "day": row.day.isoformat(),
+                         "window": _window_text(row), "replaced": [a.id for a in replaced]},
+            )  # fmt: skip
+            uow.commit()
+            return Recorded(_reads(uow, [row])[0], created=True)
+    except IntegrityError:
+        pass  # another request stored this client_id first: what it stored decides below
+    return _after_race(uow, item.client_id, body_hash)
 
 
 def _after_race(uow: UnitOfWork, client_id: str, body_hash: str) -> Recorded:

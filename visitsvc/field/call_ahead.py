@@ -8,7 +8,7 @@ the point of the list; each number shown is audited once per worker, person and 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from visitsvc.access.scoping import Caller
 from visitsvc.accounts import audit
@@ -56,7 +56,8 @@ def call_ahead(uow: UnitOfWork, *, caller: Caller, day: date | None = None) -> C
         raise Forbidden("只有网格员有电话预约清单")
     with uow:
         if day is None:
-            day = WorkCalendar(uow.calendar.days()).add_workdays(uow.clock.today(), 1)
+            # The first working day after today, also when today is not one (a Sunday's is Monday).
+            day = WorkCalendar(uow.calendar.days()).add_workdays(uow.clock.today() + timedelta(days=1), 0)
         try:
             month = Month.of(day)
         except ValueError:

@@ -105,6 +105,15 @@ class LastVisit:
 
 
 @dataclass(frozen=True, slots=True)
+class StopAppointment:
+    """预约: the time agreed with the person for this visit; the plan's arrival lies inside it."""
+
+    id: int
+    window_start: time
+    window_end: time
+
+
+@dataclass(frozen=True, slots=True)
 class Stop:
     visit_id: int
     order: int
@@ -116,6 +125,7 @@ class Stop:
     location: StopLocation | None
     nav: navigation.NavLinks | None
     last_visit: LastVisit | None
+    appointment: StopAppointment | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +174,19 @@ def day_route(
         today_records = uow.visits.of_elders_since(ids, day)
         last = uow.visits.last_before(ids, day)
         follow_ups = uow.visits.open_follow_ups(ids)
+        agreed = _agreed(uow, ids, day)
         stops = [
-            _stop(pv, n, elders[pv.elder_id], day, month, today_records, last.get(pv.elder_id), follow_ups)
+            _stop(
+                pv,
+                n,
+                elders[pv.elder_id],
+                day,
+                month,
+                today_records,
+                last.get(pv.elder_id),
+                follow_ups,
+                appointment=agreed.get(pv.elder_id),
+            )
             for n, pv in enumerate(planned, start=1)
         ]
         people = [elders[i] for i in ids]
@@ -227,6 +248,7 @@ def worker_day_route(uow: UnitOfWork, *, caller: Caller, worker_id: int, day: da
         records = uow.visits.of_elders_since(ids, day)
         last = uow.visits.last_before(ids, day)
         follow_ups = uow.visits.open_follow_ups(ids)
+        agreed = _agreed(uow, ids, day)
         stops = [
             _stop(
                 pv,
@@ -238,6 +260,7 @@ def worker_day_route(uow: UnitOfWork, *, caller: Caller, worker_id: int, day: da
                 last.get(pv.elder_id),
                 follow_ups,
                 show_phone=False,
+                appointment=agreed.get(pv.elder_id),
             )
             for n, pv in enumerate(planned, start=1)
             if pv.elder_id in visible
@@ -267,6 +290,7 @@ def _stop(
     follow_ups: list[FollowUp],
     *,
     show_phone: bool = True,
+    appointment: StopAppointment | None = None,
 ) -> Stop:
     todays = [r for r in records if r.elder_id == elder.id and r.day == day]
     status = "pending"
@@ -290,7 +314,17 @@ def _stop(
         location=location,
         nav=links,
         last_visit=None if last is None else _last_visit(last),
+        appointment=appointment if pv.kind is VisitKind.HOME else None,
     )
+
+
+def _agreed(uow: UnitOfWork, elder_ids: list[int], day: date) -> dict[int, StopAppointment]:
+    """The people's appointments agreed for `day` (one query for the whole day)."""
+    return {
+        a.elder_id: StopAppointment(a.id, a.window_start, a.window_end)
+        for a in uow.appointments.agreed_between(elder_ids, day, day)
+        if a.window_start is not None and a.window_end is not None
+    }
 
 
 def _elder(

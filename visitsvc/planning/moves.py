@@ -13,7 +13,7 @@ import time as clock_time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, time
 
 from visitsvc.access.scoping import Caller, require_supervisor
@@ -25,8 +25,6 @@ from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model import (
     Absence,
-    Appointment,
-    AppointmentState,
     Elder,
     PlannedVisit,
     PlanVersion,
@@ -35,9 +33,11 @@ from visitsvc.model import (
     VisitKind,
     Worker,
 )
+from visitsvc.planning import move_appointments
 from visitsvc.planning.day_route import DayRefused, DayStop, Placed, resequence
 from visitsvc.planning.month_facts import elder_facts, home_of, worker_facts
 from visitsvc.planning.month_plan import hold_month, release_month
+from visitsvc.planning.move_appointments import Moving
 from visitsvc.planning.plan_versions import copy_row, copy_unplanned
 from visitsvc.planning.policy import obligations
 from visitsvc.planning.route_problems import Home, PlanningSettings
@@ -100,7 +100,7 @@ class _Read:
     targets: list[_Target]
     homes: dict[int, Home]
     grid_of: dict[int, int]
-    broken: list[Appointment] = field(default_factory=list)  # confirmed moves off their agreed day
+    broken: list[int] = field(default_factory=list)  # appointments of confirmed moves off their agreed day
 
 
 def move_visits(
@@ -146,14 +146,9 @@ def _read(
             r.elder_id for r in rows if (r.worker_id, r.day) in {(t.worker.id, t.day) for t in targets}
         }
         homes = {i: home_of(elders[i]) for i in involved}
-        agreed = _agreed_of(uow, targets, confirm)
-        for t in targets:
-            a = agreed.get(t.row.id)
-            if a is not None and t.day == a.day and a.window_start and a.window_end:
-                # The same day with a colleague: the agreed time stands in for the person's preferred hours.
-                homes[t.row.elder_id] = replace(
-                    homes[t.row.elder_id], preferred=(a.window_start, a.window_end)
-                )
+        moving = [Moving(t.row, t.day, t.field) for t in targets]
+        agreed = move_appointments.agreed_of(uow, moving, confirm=confirm)
+        homes = move_appointments.with_agreed_hours(homes, moving, agreed)
         return _Read(
             latest,
             rows,
@@ -161,39 +156,8 @@ def _read(
             targets,
             homes,
             {e.id: e.grid_id for e in elders.values()},
-            [a for row_id, a in agreed.items() if a.day != moved_day(targets, row_id)],
+            move_appointments.broken(moving, agreed),
         )
-
-
-def moved_day(targets: list[_Target], row_id: int) -> date | None:
-    return next((t.day for t in targets if t.row.id == row_id), None)
-
-
-def _agreed_of(uow: UnitOfWork, targets: list[_Target], confirm: bool) -> dict[int, Appointment]:
-    """Moved rows that an appointment fixes (a home visit on its agreed day): a 409 unless confirmed."""
-    homes = [t for t in targets if t.row.kind is VisitKind.HOME]
-    if not homes:
-        return {}
-    first, last = min(t.row.day for t in homes), max(t.row.day for t in homes)
-    found = {
-        (a.elder_id, a.day): a
-        for a in uow.appointments.agreed_between({t.row.elder_id for t in homes}, first, last)
-    }
-    agreed = {
-        t.row.id: found[(t.row.elder_id, t.row.day)] for t in homes if (t.row.elder_id, t.row.day) in found
-    }
-    if agreed and not confirm:
-        t = next(t for t in targets if t.row.id in agreed)
-        a = agreed[t.row.id]
-        message = (
-            f"已与老人约定 {a.day} {_hhmm(a.window_start)}-{_hhmm(a.window_end)} 上门；确认移动请加 confirm"
-        )
-        raise Conflict(message, code="appointment", errors={t.field: [message]})
-    return agreed
-
-
-def _hhmm(moment: time | None) -> str:
-    return "" if moment is None else moment.strftime("%H:%M")
 
 
 def _each(
@@ -380,13 +344,7 @@ def _write(uow: UnitOfWork, caller: Caller, month: Month, read: _Read, days: lis
         )
         uow.plans.add(version, list(new_rows.values()), [copy_unplanned(u) for u in read.unplanned])
         uow.flush()
-        for broken in read.broken:
-            # Moved off the agreed day on purpose: nobody is expected then; the person is called again.
-            appointment = uow.appointments.get(caller.scope, broken.id)
-            if appointment is not None:
-                appointment.state, appointment.cancelled_at, appointment.cancelled_by = (
-                    AppointmentState.CANCELLED, uow.clock.now(), caller.worker_id
-                )  # fmt: skip
+        move_appointments.cancel(uow, caller, read.broken)
         result = [_moved(t.row, new_rows[t.row.id]) for t in read.targets]
         audit.record(
             uow,
@@ -406,7 +364,7 @@ def _write(uow: UnitOfWork, caller: Caller, month: Month, read: _Read, days: lis
                     }
                     for m in result
                 ],
-                "appointments_cancelled": [a.id for a in read.broken],
+                "appointments_cancelled": read.broken,
             },
         )
         uow.commit()

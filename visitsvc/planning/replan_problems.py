@@ -84,11 +84,19 @@ def hand_over_today_of(
     if not read.crew:
         return Handover(), decision, problems
     register = read.register
-    waiting = cannot_wait(decision, {p.month.worker.id: p.month.days for p in problems}, read.today, settings)
+    # A person promised a visit today at a time (an appointment) is seen today by a colleague at that time
+    # where one can: the agreed window stands in for their preferred hours (docs/adr/0019).
+    agreed_today = {e: a for e, a in register.agreed.items() if a.day == read.today}
+    homes = {
+        **register.homes,
+        **{e: replace(register.homes[e], preferred=(a.start, a.end)) for e, a in agreed_today.items()},
+    }
+    days_of = {p.month.worker.id: p.month.days for p in problems}
+    waiting = cannot_wait(decision, days_of, read.today, settings, agreed_today=agreed_today.keys())
     crew_ids = {w.id for w in read.crew}
     kept_today = [r for r in decision.kept if r.day == read.today and r.worker_id in crew_ids]
     handover = hand_over_today(
-        waiting, read.crew, kept_today, register.homes, register.grid_path, today=read.today, now=read.now,
+        waiting, read.crew, kept_today, homes, register.grid_path, today=read.today, now=read.now,
         settings=settings,
     )  # fmt: skip
     if not handover.taken:

@@ -9,7 +9,7 @@ which stays as it is (a fixed prefix: they may be out already); desk calls follo
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 
@@ -32,10 +32,15 @@ class Handover:
 
 
 def cannot_wait(
-    decision: Decision, days_of: Mapping[int, Sequence[date]], today: date, settings: PlanningSettings
+    decision: Decision,
+    days_of: Mapping[int, Sequence[date]],
+    today: date,
+    settings: PlanningSettings,
+    agreed_today: Collection[int] = (),
 ) -> list[Owed]:
     """Released home visits whose window leaves the worker who holds them (`days_of`: the days they work
-    after today) fewer than `later_tries` days, as visits due today."""
+    after today) fewer than `later_tries` days, or whose person was promised today (`agreed_today`: people
+    with an appointment today, docs/adr/0019), as visits due today."""
     home = {(r.elder_id, r.obligation) for r in decision.released if r.kind is VisitKind.HOME}
     result = []
     for key, owed in decision.given_up.items():
@@ -43,7 +48,7 @@ def cannot_wait(
             continue
         holder = decision.owner.get(key)
         left = [d for d in days_of.get(holder, ()) if owed.earliest <= d <= owed.latest] if holder else []
-        if len(left) < settings.later_tries:
+        if len(left) < settings.later_tries or owed.elder_id in agreed_today:
             result.append(replace(owed, earliest=today, latest=today))
     return result
 
