@@ -447,3 +447,38 @@ def test_appointments_are_for_supervisors_of_the_persons_area(
     assert console.post(f"/console/elders/{other}/appointments/{theirs['id']}/cancel").status_code == 404
     assert [a["state"] for a in booked(client, login("sup_b"), other)] == ["agreed"]
     assert booked(client, login("admin"), mine) == []
+
+
+def test_moving_an_agreed_visit_asks_for_a_confirming_click_then_moves_it(
+    client: FlaskClient, console: Console, login: Login, district: District, month: December
+) -> None:
+    elder = month.people["elder_a1b"]  # planned on 16 December by w_a1
+    console.login("sup_a")
+    page = console.get(f"/console/elders/{elder}")
+    body = {
+        "client_id": client_id_on(page.text),
+        "day": "2026-12-16",
+        "window_start": "09:30",
+        "window_end": "11:00",
+    }
+    console.post(f"/console/elders/{elder}/appointments", body)
+    move_page = f"/console/elders/{elder}/move?month=2026-12"
+    move = {
+        "month": "2026-12",
+        "planned_visit_id": month.planned["elder_a1b"],
+        "to_worker_id": district.accounts["w_a1"],
+        "to_date": "2026-12-17",
+        "next": move_page,
+    }
+    asked = console.post("/console/moves", move)
+    assert asked.status_code == 303
+    pending = console.get(asked.headers["Location"])
+    assert "已与老人约定 2026-12-16 09:30-11:00 上门。移到其他日期会取消该预约" in pending.text
+    assert 'name="confirm" value="1"' in pending.text
+    plans = client.get("/api/v1/plans", query_string={"month": "2026-12"}, headers=login("sup_a")).json
+    assert [v["number"] for v in plans] == [1], "nothing moved before the confirming click"
+    confirmed = console.post("/console/moves", {**move, "confirm": "1"})
+    assert "已调整：2026-12-17" in console.get(confirmed.headers["Location"]).text
+    route = client.get("/api/v1/me/route", query_string={"date": "2026-12-17"}, headers=login("w_a1")).json
+    assert elder in [stop["elder"]["id"] for stop in route["stops"]]
+    assert [a["state"] for a in booked(client, login("sup_a"), elder)] == ["cancelled"], "to be agreed again"
