@@ -356,6 +356,10 @@ def test_an_appointment_made_on_the_persons_page_is_what_the_api_lists_and_is_au
     shown = console.get(f"/console/elders/{elder}").text
     assert "已约定：2026-12-16 09:30–11:00 上门" in shown
     assert "已排入计划" in shown
+    assert re.search(
+        r'2026-12-16 · 上门探视 · [^<]+ · <span class="tag done" data-appointment="\d+">预约 09:30–11:00',
+        shown,
+    )
     again = console.post(f"/console/elders/{elder}/appointments", body)
     assert "该预约已记录过" in console.get(again.headers["Location"]).text, "a form sent twice is stored once"
     (stored,) = booked(client, login("sup_a"), elder)
