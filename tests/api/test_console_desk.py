@@ -479,6 +479,8 @@ def test_moving_an_agreed_visit_asks_for_a_confirming_click_then_moves_it(
     pending = console.get(asked.headers["Location"])
     assert "已与老人约定 2026-12-16 09:30-11:00 上门。移到其他日期会取消该预约" in pending.text
     assert 'name="confirm" value="1"' in pending.text
+    assert re.search(r"确认移动：[^<（]+（w_a1） 2026-12-17</button>", pending.text), "whom to, when"
+    assert 'name="to_date" value="2026-12-17"' in pending.text, "the move form shows the pending move"
     plans = client.get("/api/v1/plans", query_string={"month": "2026-12"}, headers=login("sup_a")).json
     assert [v["number"] for v in plans] == [1], "nothing moved before the confirming click"
     confirmed = console.post("/console/moves", {**move, "confirm": "1"})

@@ -246,6 +246,48 @@ def test_the_monthly_report_downloads_from_the_coverage_page(tab: Tab, served: S
     clean(tab)
 
 
+def test_moving_an_agreed_visit_takes_a_confirming_click(tab: Tab, served: Served) -> None:
+    """The appointment is made through the API (the page's own form is tested above); the move through the
+    move page: said with the agreed time first, then moved to a colleague the same day, who keeps it."""
+    for day in working_days(served, SystemClock().today() + timedelta(days=1), 6):
+        stops = served.api("w001", "/api/v1/me/route", date=day.isoformat())["stops"]
+        home = [s["elder"]["id"] for s in stops if s["kind"] == "home" and s["status"] == "pending"]
+        if home:
+            break
+    else:
+        pytest.fail("w001 has no home visit in the next working days")
+    elder = home[-1]
+    agreed = {"elder_id": elder, "day": day.isoformat(), "window_start": "08:00", "window_end": "18:00"}
+    served.call("POST", "/api/v1/appointments", body=agreed, account="sup01")
+    workers = served.api("sup01", "/api/v1/workers", role="grid_worker", limit=200)["items"]
+    ids = {w["account"]: w["id"] for w in workers if w["account"] != "w001"}
+    tab.login("sup01")
+    for account in sorted(
+        ids, key=lambda a: len(served.api(a, "/api/v1/me/route", date=day.isoformat())["stops"])
+    )[:6]:
+        assert tab.open(f"/console/elders/{elder}/move?month={served.month}") == 200
+        entry = tab.page.locator(
+            "#plan-entries tr", has=tab.page.locator(f'input[name=to_date][value="{day}"]')
+        )
+        entry.locator("select[name=to_worker_id]").select_option(str(ids[account]))
+        entry.locator("form.move button[type=submit]").click()
+        tab.page.wait_for_load_state()
+        assert tab.text(".flash.error").startswith(f"已与老人约定 {day} 08:00-18:00 上门。"), "said first"
+        tab.shot("38-move-agreed-visit-asked")
+        tab.page.locator("form.confirm-move button[type=submit]").click()
+        tab.page.wait_for_load_state()
+        if tab.page.locator(".flash.ok").count():
+            break
+    else:
+        pytest.fail("no colleague could take the visit: " + tab.text(".flash.error"))
+    assert tab.text(".flash.ok").startswith(f"已调整：{day}")
+    route = served.api(account, "/api/v1/me/route", date=day.isoformat())
+    assert elder in [stop["elder"]["id"] for stop in route["stops"]], "on the colleague's phone"
+    (kept,) = served.api("sup01", "/api/v1/appointments", elder_id=elder, state="agreed")["items"]
+    assert kept["day"] == day.isoformat(), "a colleague the same day keeps the agreed time"
+    clean(tab)
+
+
 def test_a_grid_worker_cannot_reach_the_desks_actions(tab: Tab, served: Served) -> None:
     elder = served.api("w001", "/api/v1/elders", limit=1)["items"][0]["id"]
     mine = served.api("sup01", "/api/v1/workers", role="grid_worker", limit=200)["items"]

@@ -100,7 +100,11 @@ def move() -> ResponseReturnValue:
         # A visit agreed with the person (预约): said first, then moved only on a second, confirmed click. The
         # page it came from offers that click for this entry (ids and a date in the query, nothing personal).
         agreed = error.message.split("；")[0]
-        flash(f"{agreed}。移到其他日期会取消该预约，需重新与老人约定；确认请点“确认移动”。", "error")
+        flash(
+            f"{agreed}。移到其他日期会取消该预约（需重新与老人约定），当天交给同事则保留约定时间；"
+            "确认请点“确认移动”。",
+            "error",
+        )
         pending = {"confirm_visit": visit, "to_worker_id": to_worker, "to_date": to_date}
         query = urlencode({k: v for k, v in pending.items() if v is not None})
         target = back_target("console.missed")
