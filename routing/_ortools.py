@@ -59,7 +59,6 @@ def solve_model(model: SolverModel, initial_routes: list[list[int]] | None) -> S
     )
     routing = pywrapcp.RoutingModel(manager)
     _add_travel_and_time(model, routing, manager, locations)
-    _add_delay(model, routing, len(depots))
     _add_load(model, routing, len(depots))
     _add_balance(model, routing, len(depots))
     for node, (visit, allowed) in enumerate(zip(model.visits, model.allowed, strict=True)):
@@ -118,8 +117,21 @@ def _add_travel_and_time(
         cost_index[mode] = routing.RegisterTransitMatrix(travel)
         with_service = [[t + s for t in row] for row, s in zip(travel, service, strict=True)]
         time_index[mode] = routing.RegisterTransitMatrix(with_service)
+    # Lateness is priced on the arc into a visit, per vehicle (= day): a dimension of vehicle-dependent unary
+    # transits priced the same but made every warm start with an unrouted visit unreadable (ADR 0019).
+    by_costs: dict[tuple[TravelMode, tuple[int, ...]], int] = {}
     for v, vehicle in enumerate(vehicles):
-        routing.SetArcCostEvaluatorOfVehicle(cost_index[vehicle.shift.mode], v)
+        delays = tuple(row[v] for row in model.delays) + (0,) * (len(locations) - len(model.visits))
+        if not any(delays):
+            routing.SetArcCostEvaluatorOfVehicle(cost_index[vehicle.shift.mode], v)
+            continue
+        key = (vehicle.shift.mode, delays)
+        if key not in by_costs:
+            travel = problem.matrix(vehicle.shift.mode).rows(locations)
+            by_costs[key] = routing.RegisterTransitMatrix(
+                [[t + delays[j] for j, t in enumerate(row)] for row in travel]
+            )
+        routing.SetArcCostEvaluatorOfVehicle(by_costs[key], v)
     horizon = max(v.shift.end for v in vehicles)
     routing.AddDimensionWithVehicleTransits(
         [time_index[v.shift.mode] for v in vehicles], horizon, horizon, False, "time"
@@ -131,23 +143,6 @@ def _add_travel_and_time(
     for node, visit in enumerate(model.visits):
         if visit.window is not None:
             dimension.CumulVar(manager.NodeToIndex(node)).SetRange(visit.window.start, visit.window.end)
-
-
-def _add_delay(model: SolverModel, routing: pywrapcp.RoutingModel, depot_count: int) -> None:
-    """Delay is priced per visit node and vehicle (= day): unary transits summed by span cost."""
-    if not any(any(row) for row in model.delays):
-        return
-    by_vector: dict[tuple[int, ...], int] = {}
-    evaluators = []
-    for v in range(len(model.vehicles)):
-        vector = tuple(row[v] for row in model.delays) + (0,) * depot_count
-        if vector not in by_vector:
-            by_vector[vector] = routing.RegisterUnaryTransitVector(list(vector))
-        evaluators.append(by_vector[vector])
-    routing.AddDimensionWithVehicleTransits(
-        evaluators, 0, sum(max(r) for r in model.delays) + 1, True, "delay"
-    )
-    routing.GetDimensionOrDie("delay").SetSpanCostCoefficientForAllVehicles(1)
 
 
 def _add_load(model: SolverModel, routing: pywrapcp.RoutingModel, depot_count: int) -> None:

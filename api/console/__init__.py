@@ -12,7 +12,19 @@ from werkzeug.wrappers import Response
 from api.console import errors, labels
 from api.console.blueprint import blp
 from api.console.settings import ConsoleSettings, console_settings
-from api.console.views import admin, auth, elders, ledger, missed, notifications, overview, queues, routes
+from api.console.views import (
+    absences,
+    admin,
+    appointments,
+    auth,
+    elders,
+    ledger,
+    missed,
+    notifications,
+    overview,
+    queues,
+    routes,
+)
 from api.console.web import caller
 from api.schemas.common import INVALID_TEXT, clean_name, has_invalid_text
 from visitsvc.access.scoping import require_supervisor
@@ -23,7 +35,9 @@ csrf = CSRFProtect()
 OPEN_ENDPOINTS = frozenset({"console.login", "console.static"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 __all__ = [
+    "absences",
     "admin",
+    "appointments",
     "auth",
     "elders",
     "errors",

@@ -61,6 +61,17 @@ LABELS: dict[str, str] = {
     "rights": "权益保障",
     "ok": "正常",
     "concern": "需关注",
+    # follow-ups of an empty doorstep (the others read as their kind: urgent:<finding>, requested, ...)
+    "not_home_high_risk": "高风险老人上门未遇",
+    "not_found_last_chance": "最后可探访日上门未遇，电话也未联系上",
+    # appointments
+    "agreed": "已约定",
+    "no_answer": "电话未接通",
+    "cancelled": "已取消",
+    # absences
+    "leave": "请假",
+    "sick": "病假",
+    "training": "培训",
     # roles and plan rules
     "grid_worker": "网格员",
     "supervisor": "督导",

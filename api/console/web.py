@@ -114,10 +114,14 @@ def need(value: T | None, name: str, message: str = "必填") -> T:
 
 def back(default: str = "console.overview") -> Response:
     """303 to the `next` form value when it is a console path, else to `default`: never off-site."""
+    return redirect(back_target(default), code=303)
+
+
+def back_target(default: str = "console.overview") -> str:
     target = arg("next")
     if target is None or not target.startswith("/console/") or target.startswith("//") or "\\" in target:
         target = url_for(default)
-    return redirect(target, code=303)
+    return target
 
 
 def query_without(*names: str) -> dict[str, str]:

@@ -15,7 +15,7 @@ from tests.api.december import December, december
 from tests.factories import District, make_follow_up, make_record
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import FixedClock
-from visitsvc.model import AuditEntry, VisitOutcome
+from visitsvc.model import AuditEntry, FollowUp, VisitOutcome
 
 Login = Callable[[str], Headers]
 
@@ -70,6 +70,34 @@ def test_pages_keep_urgent_first_order(client: FlaskClient, login: Login, queue:
         if cursor is None:
             break
     assert seen == [queue.urgent_a1, queue.urgent_b1, queue.concern_a2]
+
+
+def test_urgent_empty_doorsteps_come_before_other_urgent_items_on_every_page(
+    client: FlaskClient, login: Login, queue: Queue, uow: UnitOfWork
+) -> None:
+    visit_a2 = uow_visit_of(uow, queue.concern_a2)
+    last_chance = make_follow_up(uow, visit_a2, "not_found_last_chance", urgent=True)
+    high_risk = make_follow_up(uow, visit_a2, "not_home_high_risk", urgent=True)
+    expected = [last_chance, high_risk, queue.urgent_a1, queue.urgent_b1, queue.concern_a2]
+    assert ids(client, login("admin")) == expected
+    seen: list[int] = []
+    cursor = None
+    while True:
+        query: dict[str, object] = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        response = client.get("/api/v1/followups", query_string=query, headers=login("admin")).json
+        seen += [item["id"] for item in response["items"]]
+        cursor = response["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == expected
+    assert ids(client, login("sup_a")) == [last_chance, high_risk, queue.urgent_a1, queue.concern_a2]
+
+
+def uow_visit_of(uow: UnitOfWork, follow_up_id: int) -> int:
+    with uow:
+        found = uow.session.get_one(FollowUp, follow_up_id).visit_id
+        assert found is not None
+        return found
 
 
 def test_a_follow_up_moves_forward_to_closed_and_leaves_the_queue(

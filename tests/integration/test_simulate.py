@@ -37,7 +37,7 @@ pytestmark = [pytest.mark.db, pytest.mark.slow]
 
 MONTH = Month(2026, 12)
 # Rough on purpose: a tiny district must meet every kind of trouble within one month.
-RATES = Rates(not_home=0.3, sick=0.05, new=0.05, hospital=0.03, refused=0.08)
+RATES = Rates(not_home=0.3, sick=0.05, new=0.1, hospital=0.03, refused=0.08)
 SETTINGS = SimulationSettings(MONTH, seed=3, rates=RATES, planning=PlanningSettings(solution_limit=20))
 
 
@@ -107,7 +107,7 @@ def simulated(live_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     result = CliRunner().invoke(
         main,
         ["simulate", "--month", str(MONTH), "--seed", "3", "--not-home", "0.3", "--sick", "0.05",
-         "--new", "0.05", "--hospital", "0.03", "--refused", "0.08", "--solutions", "20", "--json"],
+         "--new", str(RATES.new), "--hospital", "0.03", "--refused", "0.08", "--solutions", "20", "--json"],
         env={"VISITSVC_DATABASE_URL": live_url},
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -128,7 +128,7 @@ def test_the_report_has_the_promised_shape(simulated: Simulated) -> None:
     data = simulated.report.as_json()
     assert list(data) == [
         "month", "coverable", "covered", "coverage_pct", "not_covered", "not_coverable", "home_visits",
-        "shortfall_on_planning_day", "replan_seconds", "travel_hours",
+        "shortfall_on_planning_day", "replan_seconds", "travel_hours", "calls_ahead",
     ]  # fmt: skip
     assert data["month"] == "2026-12"
     assert 30 <= data["coverable"] <= 40
@@ -163,6 +163,8 @@ def test_disruptions_happened_and_were_recovered(simulated: Simulated) -> None:
     assert events.sick_days > 0
     assert events.registrations > 0
     assert events.follow_on_calls > 0
+    assert events.calls_ahead == events.appointments + events.calls_ahead_unanswered > 0
+    assert events.appointments_on_another_day > 0
     assert events.replans >= MONTH.last.day  # every night, and every sick morning
     with simulated.kept.connect() as conn:
         records = conn.execute(

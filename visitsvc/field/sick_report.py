@@ -1,6 +1,7 @@
-"""A grid worker reports being away (请假/报病) from the phone: the absence is stored, and when it covers
-today the worker's day is re-planned at once, as a supervisor's `POST /replan` would, so that today's visits
-go to later days or to colleagues while there is still a day to make them.
+"""A grid worker reports being away (请假/报病) from the phone, or a supervisor records it at the console's
+desk: the absence is stored, and when it covers today the worker's day is re-planned at once, as a
+supervisor's `POST /replan` would, so that today's visits go to later days or to colleagues while there is
+still a day to make them.
 
 Two transactions, by design (docs/adr/0014, item 5): the absence is committed first, then the re-plan runs
 as the system under the month's lease (docs/adr/0009). A re-plan that refuses (no plan for the month yet, a
@@ -64,14 +65,17 @@ def report_absence(
     last_day: date,
     kind: AbsenceKind,
     note: str | None = None,
+    worker_id: int | None = None,
 ) -> AbsenceReport:
-    """The caller's own absence; today's part of it re-planned at once."""
-    if caller.worker_id is None:
+    """An absence, today's part of it re-planned at once: the caller's own (`worker_id` None: the phone), or
+    one of their workers' that a supervisor takes at the desk (a sick call in the morning), which
+    absences.add_absence allows supervisors for their own area only."""
+    worker_id = caller.worker_id if worker_id is None else worker_id
+    if worker_id is None:
         raise Forbidden("仅限登录的工作人员")
     absence = absences.add_absence(
-        uow, caller=caller, worker_id=caller.worker_id, first_day=first_day, last_day=last_day, kind=kind,
-        note=note,
-    )  # fmt: skip
+        uow, caller=caller, worker_id=worker_id, first_day=first_day, last_day=last_day, kind=kind, note=note
+    )
     today = uow.clock.today()
     if not absence.covers(today):
         return AbsenceReport(absence, None)

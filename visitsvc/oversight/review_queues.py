@@ -35,6 +35,11 @@ from visitsvc.register.elders import apply_status_change
 
 MAX_PAGE = 200
 QUEUE = (FollowUpStatus.OPEN, FollowUpStatus.IN_PROGRESS)
+# A person not found at home whom nobody could reach: a safety matter, so the top of the queue (issue 17).
+# The kinds are field.outcomes' (a high-risk person not at home; nobody reached by the call after the last
+# possible try's empty doorstep); oversight does not import field (the layers contract), hence the names.
+EMPTY_DOORSTEP = frozenset({"not_home_high_risk", "not_found_last_chance"})
+RANKS = 3  # follow_up_rank's values: 0 urgent empty doorstep, 1 other urgent, 2 the rest
 # Forward only: open -> in progress -> closed (a simple matter may be closed at once); nothing leaves closed.
 NEXT_STATUSES = {
     FollowUpStatus.OPEN: {FollowUpStatus.IN_PROGRESS, FollowUpStatus.CLOSED},
@@ -189,10 +194,22 @@ class FollowUpItem:
     visit_id: int | None
     elder: ElderRef
 
+    @property
+    def empty_doorstep(self) -> bool:
+        """An urgent follow-up of a person not found at home: the top of the queue, marked."""
+        return self.urgent and self.kind in EMPTY_DOORSTEP
+
+
+def follow_up_rank(item: FollowUpItem | FollowUp) -> int:
+    """Its place in the queue, as the repository ranks it: urgent empty doorstep, other urgent, the rest."""
+    if item.urgent:
+        return 0 if item.kind in EMPTY_DOORSTEP else 1
+    return 2
+
 
 def follow_up_cursor(item: FollowUpItem | FollowUp) -> int:
-    """(urgent, id) in one opaque number: the list is ordered urgent first, then oldest first."""
-    return item.id * 2 + (0 if item.urgent else 1)
+    """(rank, id) in one opaque number: the list is ordered by rank, then oldest first."""
+    return item.id * RANKS + follow_up_rank(item)
 
 
 def list_follow_ups(
@@ -205,7 +222,8 @@ def list_follow_ups(
     limit: int = 50,
     after: int | None = None,
 ) -> tuple[list[FollowUpItem], int | None]:
-    """Urgent first, then oldest first. Without a status: the queue (open and in progress)."""
+    """Urgent empty doorsteps first, then other urgent ones, then the rest, each oldest first. Without a
+    status: the queue (open and in progress)."""
     require_supervisor(caller)
     limit = min(limit, MAX_PAGE)
     with uow:
@@ -215,7 +233,8 @@ def list_follow_ups(
             statuses=QUEUE if status is None else (status,),
             month=month,
             limit=limit + 1,
-            after=None if after is None else (after % 2 == 0, after // 2),
+            after=None if after is None else (after % RANKS, after // RANKS),
+            first_kinds=EMPTY_DOORSTEP,
         )
         page = rows[:limit]
         elders = elder_refs(uow, {f.elder_id for f in page})

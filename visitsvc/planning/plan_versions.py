@@ -3,6 +3,7 @@ plan rows (with low-risk phone substitution), and the new version stored in one 
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,10 +32,12 @@ DROP_REASON = {
 CAPACITY_ONLY = frozenset({routing.DropReason.CAPACITY})
 
 
-def options_of(settings: PlanningSettings) -> routing.Options:
+def options_of(settings: PlanningSettings, share: float = 1.0) -> routing.Options:
+    """The search per worker problem; `share` of it for a search that starts with most of the month placed."""
+    limit = settings.solution_limit
     return routing.Options(
-        time_limit=None if settings.solution_limit else settings.time_per_worker,
-        solution_limit=settings.solution_limit,
+        time_limit=None if limit else settings.time_per_worker * share,
+        solution_limit=max(1, math.ceil(limit * share)) if limit else None,
     )
 
 

@@ -52,6 +52,7 @@ class _Task:
     location: tuple[float, float] | None
     high_risk: bool
     last_chance: bool = False  # the route's mark: nobody home means a call at once
+    agreed: bool = False  # a time agreed ahead (预约): nobody home is rarer
     after_empty_doorstep: bool = False  # the call at once after a last-chance empty doorstep
 
 
@@ -95,6 +96,7 @@ def play_day(
                 (s.location.lon, s.location.lat) if s.location else None,
                 bool(s.elder.risk_notes),
                 s.last_chance,
+                agreed=s.appointment is not None,
             )
             for s in day_route.stops
         )
@@ -141,7 +143,7 @@ def _visit(
     if task.planned_visit_id is None:
         outcome = VisitOutcome.VISITED if draws.answers() else VisitOutcome.UNREACHABLE
     else:
-        outcome = draws.outcome(task.kind)
+        outcome = draws.outcome(task.kind, agreed=task.agreed)
     log.outcomes[f"{task.kind.value}:{outcome.value}"] += 1
     if outcome is VisitOutcome.VISITED:
         log.seen[task.elder_id] = start.astimezone(SHANGHAI).date()

@@ -37,6 +37,7 @@ from visitsvc.planning.month_coverage import month_coverage
 from visitsvc.planning.route_problems import PlanningSettings
 from visitsvc.register import absences
 from visitsvc.simulation import desk, register_copy
+from visitsvc.simulation.calling_ahead import CallAheadLog, call_ahead_evening
 from visitsvc.simulation.desk import Cast, DeskLog
 from visitsvc.simulation.draws import Draws, Rates
 from visitsvc.simulation.field import FieldLog, FieldWorker, play_day
@@ -71,6 +72,7 @@ class _Month:
     discharges: dict[date, list[int]] = field(default_factory=lambda: defaultdict(list))
     replan_seconds: list[float] = field(default_factory=list)
     sick_days: int = 0
+    calls: CallAheadLog = field(default_factory=CallAheadLog)
 
 
 def run(
@@ -135,6 +137,10 @@ def simulate(
         discharges=state.desk.discharges,
         replans=len(state.replan_seconds),
         synced=state.fieldwork.synced,
+        calls_ahead=state.calls.called,
+        appointments=state.calls.agreed,
+        appointments_on_another_day=state.calls.other_day,
+        calls_ahead_unanswered=state.calls.no_answer,
     )
     return build_report(
         coverage,
@@ -180,6 +186,11 @@ def _play(uow: UnitOfWork, clock: FixedClock, state: _Month, day: date) -> None:
             if w.id not in away
         ]
         play_day(uow, clock, state.draws, crew, day, state.fieldwork)
+        clock.set(at(18, 0))
+        later = [d for d in state.workdays if d > day]
+        if later:
+            after = later[1] if len(later) > 1 else None
+            call_ahead_evening(uow, state.draws, crew, later[0], after, state.calls)
         clock.set(at(18, 45))
         desk.register_newcomers(uow, state.cast, state.draws, day, len(state.workdays), state.desk)
     clock.set(at(19, 0))

@@ -79,6 +79,10 @@ class Events:
     discharges: int = 0
     replans: int = 0
     synced: int = 0  # records sent in an evening sync rather than at the door
+    calls_ahead: int = 0  # the evening's calls for the next working day's home visits
+    appointments: int = 0  # of them: a time agreed
+    appointments_on_another_day: int = 0  # of those: the person named the working day after
+    calls_ahead_unanswered: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +112,12 @@ class Report:
             "shortfall_on_planning_day": self.shortfall_on_planning_day,
             "replan_seconds": {"p50": round(statistics.median(seconds), 2), "max": round(max(seconds), 2)},
             "travel_hours": round(self.travel_minutes / 60, 1),
+            "calls_ahead": {
+                "called": self.events.calls_ahead,
+                "agreed": self.events.appointments,
+                "on_another_day": self.events.appointments_on_another_day,
+                "unanswered": self.events.calls_ahead_unanswered,
+            },
         }
 
     def unexplained(self) -> list[dict[str, Any]]:
@@ -199,6 +209,10 @@ def describe(report: Report) -> list[str]:
         f"  病假 {e.sick_days} 天，新登记 {e.registrations} 人，出院 {e.discharges} 人，"
         f"重新规划 {e.replans} 次（中位 {seconds['p50']} s，最长 {seconds['max']} s），"
         f"路上 {data['travel_hours']} 小时"
+    )
+    lines.append(
+        f"  提前电话预约 {e.calls_ahead} 次：约定 {e.appointments} 次（其中改约次一工作日 "
+        f"{e.appointments_on_another_day} 次），未接通 {e.calls_ahead_unanswered} 次"
     )
     lines.append("  结果：" + "，".join(f"{k} {v}" for k, v in sorted(e.outcomes.items())))
     unexplained = report.unexplained()

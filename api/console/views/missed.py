@@ -3,13 +3,16 @@ visit through the moves service, which the routing checker validates; record a r
 
 from __future__ import annotations
 
-from flask import render_template, request
+from urllib.parse import urlencode
+
+from flask import flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 from api.console.blueprint import blp
 from api.console.pickers import areas_of, grid_workers
 from api.console.web import (
     arg,
+    back_target,
     bool_arg,
     caller,
     date_arg,
@@ -74,16 +77,39 @@ def move_form(elder_id: int) -> ResponseReturnValue:
         workers=grid_workers(who),
         today=runtime().clock.today(),
         here=request.path + f"?month={month}",
+        confirm={  # a move of an agreed visit, waiting for its confirming click
+            "visit": int_arg("confirm_visit"),
+            "to_worker_id": int_arg("to_worker_id"),
+            "to_date": date_arg("to_date"),
+        },
     )
 
 
 @blp.post("/moves")
 def move() -> ResponseReturnValue:
     month, visit = need(month_arg(), "month"), need(int_arg("planned_visit_id"), "planned_visit_id")
-    spec = [moves.Move(visit, int_arg("to_worker_id"), date_arg("to_date"))]
+    to_worker, to_date = int_arg("to_worker_id"), date_arg("to_date")
+    spec = [moves.Move(visit, to_worker, to_date)]
     try:
-        result = moves.move_visits(uow(), caller=caller(), month=month, moves=spec)
-    except (Invalid, Conflict) as error:
+        result = moves.move_visits(
+            uow(), caller=caller(), month=month, moves=spec, confirm=bool_arg("confirm") or False
+        )
+    except Conflict as error:
+        if error.code != "appointment":
+            return refused(error, "console.missed")
+        # A visit agreed with the person (预约): said first, then moved only on a second, confirmed click. The
+        # page it came from offers that click for this entry (ids and a date in the query, nothing personal).
+        agreed = error.message.split("；")[0]
+        flash(
+            f"{agreed}。移到其他日期会取消该预约（需重新与老人约定），当天交给同事则保留约定时间；"
+            "确认请点“确认移动”。",
+            "error",
+        )
+        pending = {"confirm_visit": visit, "to_worker_id": to_worker, "to_date": to_date}
+        query = urlencode({k: v for k, v in pending.items() if v is not None})
+        target = back_target("console.missed")
+        return redirect(f"{target}{'&' if '?' in target else '?'}{query}", code=303)
+    except Invalid as error:
         return refused(error, "console.missed")
     moved = result.moved[0]
     return done(

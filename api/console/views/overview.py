@@ -1,11 +1,12 @@
 """Overview: the month's coverage of the caller's area (or one of its nodes), its progress against the plan,
-and what waits in each queue. The figures are the API's: the same service calls."""
+and what waits in each queue. The figures are the API's: the same service calls. The month's report
+(月度探访统计, XLSX) downloads from here, by the service behind `GET /api/v1/reports/monthly.xlsx`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import Response, render_template
 from flask.typing import ResponseReturnValue
 
 from api.console.blueprint import blp
@@ -13,7 +14,7 @@ from api.console.web import arg, caller, month_arg
 from api.runtime import runtime, uow
 from visitsvc.kernel.errors import NotFound
 from visitsvc.kernel.month import Month
-from visitsvc.oversight import coverage_tables, progress, queue_counts
+from visitsvc.oversight import coverage_tables, monthly_report, progress, queue_counts
 from visitsvc.planning import plan_reports
 
 
@@ -65,4 +66,19 @@ def overview() -> ResponseReturnValue:
         waiting=waiting,
         short=short,
         charts=charts,
+    )
+
+
+@blp.post("/reports/monthly")
+def monthly_report_download() -> ResponseReturnValue:
+    """A POST like every export here: the report holds (masked) personal data and its reading is audited by
+    the service, so it is never a link that a browser prefetches, keeps in its history or logs."""
+    report = monthly_report.monthly_report(uow(), caller=caller(), month=month_arg(), area_code=arg("area"))
+    return Response(
+        report.content,
+        mimetype=report.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{report.filename}"',
+            "Cache-Control": "no-store",
+        },
     )

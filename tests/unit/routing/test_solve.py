@@ -112,6 +112,32 @@ def test_warm_start_from_a_previous_plan_keeps_it(three_visits_two_days: Problem
     assert again.routes == previous.routes
 
 
+def test_a_warm_start_leaving_out_a_costly_visit_is_still_the_start() -> None:
+    # Found on a re-plan night (reduced from it): a miss back with one day left and day costs, not yet in the
+    # warm start. Lateness priced as a dimension of per-day transits made such a warm start unreadable, so
+    # every re-plan searched from nothing and dropped visits its warm start could have kept.
+    problem = Problem(
+        (
+            Visit(
+                "e1",
+                1,
+                HALF_HOUR,
+                days=frozenset({MONDAY}),
+                load=30,
+                day_costs=((MONDAY, 14000), (TUESDAY, 18000)),
+            ),
+        ),
+        tuple(replace(shift(day), capacity=240) for day in (MONDAY, TUESDAY)),
+        (walking(),),
+    )
+    nothing_routed = solve(replace(problem, visits=()), FAST)
+
+    plan = solve(problem, replace(FAST, solution_limit=5), warm_start=nothing_routed)
+
+    assert plan.stats.warm_started
+    assert plan.routed_ids == {"e1"}
+
+
 def test_warm_start_after_a_miss_replans_the_missed_visit(three_visits_two_days: Problem) -> None:
     previous = solve(three_visits_two_days, FAST)
     monday = previous.routes[0]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
-from sqlalchemy import ColumnElement, CursorResult, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, case, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from visitsvc.access.scoping import Scope
@@ -26,6 +26,12 @@ from visitsvc.model import (
 )
 
 Reviewed = FollowUp | VisitFlag | StatusProposal | VisitRecord
+
+
+def follow_up_rank(first_kinds: Collection[str]) -> ColumnElement[int]:
+    """A follow-up's place in the queue: 0 urgent and of `first_kinds`, 1 other urgent, 2 the rest."""
+    urgent = FollowUp.urgent.is_(True)
+    return case((and_(urgent, FollowUp.kind.in_(list(first_kinds))), 0), (urgent, 1), else_=2)
 
 
 class ReviewRepository:
@@ -71,20 +77,21 @@ class ReviewRepository:
         statuses: Sequence[FollowUpStatus],
         month: Month | None,
         limit: int,
-        after: tuple[bool, int] | None,
+        after: tuple[int, int] | None,
+        first_kinds: Collection[str] = (),
     ) -> list[FollowUp]:
-        """Urgent first, then oldest first; `after` is the (urgent, id) of the last row seen."""
+        """By rank, then oldest first: urgent ones of `first_kinds` (rank 0), other urgent ones (1), the rest
+        (2); `after` is the (rank, id) of the last row seen."""
+        rank = follow_up_rank(first_kinds)
         query = select(FollowUp).where(self._in(scope, FollowUp.elder_id), FollowUp.status.in_(statuses))
         if month is not None:
             query = query.where(
                 FollowUp.visit_id.in_(select(VisitRecord.id).where(VisitRecord.month == month_text(month)))
             )
         if after is not None:
-            urgent, last_id = after
-            later = FollowUp.urgent.is_(urgent) & (FollowUp.id > last_id)
-            query = query.where(or_(later, FollowUp.urgent.is_(False)) if urgent else later)
-        order = (FollowUp.urgent.desc(), FollowUp.id)
-        return list(self.session.scalars(query.order_by(*order).limit(limit)))
+            last_rank, last_id = after
+            query = query.where(or_(rank > last_rank, and_(rank == last_rank, FollowUp.id > last_id)))
+        return list(self.session.scalars(query.order_by(rank, FollowUp.id).limit(limit)))
 
     def follow_up(self, scope: Scope, follow_up_id: int) -> FollowUp:
         found = self.session.scalar(
