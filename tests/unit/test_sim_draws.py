@@ -69,8 +69,8 @@ def test_a_phone_visit_is_unanswered_never_not_at_home_or_refused() -> None:
 
 def test_no_disruption_means_every_visit_succeeds() -> None:
     calm = Rates(
-        not_home=0, not_home_agreed=0, answer=1, sick=0, new=0, hospital=0, refused=0, deceased=0, moved_out=0,
-        offline=0,
+        not_home=0, not_home_agreed=0, answer=1, sick=0, new=0, hospital=0, refused=0, deceased=0,
+        moved_out=0, offline=0,
     )  # fmt: skip
     draws = Draws(3, calm)
     assert {draws.outcome(k) for k in (VisitKind.HOME, VisitKind.PHONE) for _ in range(1000)} == {
