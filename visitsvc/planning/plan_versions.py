@@ -33,10 +33,12 @@ CAPACITY_ONLY = frozenset({routing.DropReason.CAPACITY})
 
 
 def options_of(settings: PlanningSettings, share: float = 1.0) -> routing.Options:
-    """The search per worker problem; `share` of it for a search that starts with most of the month placed."""
+    """The search per worker problem; `share` of the solutions for a search that starts with most of the month
+    placed. A time limit is the operator's (`--time-per-worker`): a large worker's first solution alone may
+    need most of it."""
     limit = settings.solution_limit
     return routing.Options(
-        time_limit=None if limit else settings.time_per_worker * share,
+        time_limit=None if limit else settings.time_per_worker,
         solution_limit=max(1, math.ceil(limit * share)) if limit else None,
     )
 

@@ -47,8 +47,8 @@ class PlanningSettings:
     # The month's plan fills each day's budget up to this share, so a try again fits on the next working
     # day (re-plans may use it all); 1 - the share nobody is at home. Off with `retry_day` in the fallback.
     first_plan_share: float = 0.85
-    # A night's re-plan searches this share of the month plan's budget per worker solved again: the rest of
-    # the month is placed already and kept by `leave_day_cost`. Measured on the demo's first night (ADR 0019):
+    # A re-plan limited by solutions searches this share of them per worker solved again: the rest of the
+    # month is placed already and kept by `leave_day_cost`. Measured on the demo's first night (ADR 0021):
     # a third of the search, travel and lateness 1.7% above the full search's, a fifth of the time.
     replan_share: float = 1 / 3
 
