@@ -84,7 +84,7 @@ def simulate_command(
     if solutions < 1:
         raise click.BadParameter("at least 1", param_hint="--solutions")
     chosen = SimulationSettings(
-        month, random_seed, rates, PlanningSettings(solution_limit=solutions), executor="serial"
+        month, random_seed, rates, PlanningSettings(solution_limit=solutions), executor="process"
     )
     with (
         refusals(also=(CopyError, SimulationDefect)),

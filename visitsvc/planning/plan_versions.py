@@ -32,6 +32,16 @@ DROP_REASON = {
 CAPACITY_ONLY = frozenset({routing.DropReason.CAPACITY})
 
 
+# Starting a process pool (a fresh interpreter importing OR-Tools per process) costs about as much as a few
+# solves: fewer problems than this are solved in turn.
+POOL_FROM = 4
+
+
+def executor_for(executor: str | Any, problems: int) -> str | Any:
+    """`executor` for `problems` independent solves, or "serial" when a pool would cost more than it saves."""
+    return executor if problems >= POOL_FROM else "serial"
+
+
 def options_of(settings: PlanningSettings, share: float = 1.0) -> routing.Options:
     """The search per worker problem; `share` of the solutions for a search that starts with most of the month
     placed. A time limit is the operator's (`--time-per-worker`): a large worker's first solution alone may
@@ -59,7 +69,7 @@ def solve_short_again(
     again = routing.solve_many(
         [m.problem for m in rebuilt],
         options_of(settings),
-        executor=executor if len(rebuilt) > 1 else "serial",
+        executor=executor_for(executor, len(rebuilt)),
         warm_starts=[plans[j] for j in short],
     )
     for j, month, plan in zip(short, rebuilt, again, strict=True):
@@ -93,7 +103,7 @@ def hand_over_overflow(
     solved = routing.solve_many(
         [m.problem for m in rebuilt],
         options_of(settings),
-        executor=executor if len(rebuilt) > 1 else "serial",
+        executor=executor_for(executor, len(rebuilt)),
         warm_starts=[warm(j) for j in helpers],
     )
     for j, month, plan in zip(helpers, rebuilt, solved, strict=True):

@@ -21,7 +21,7 @@ from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import Invalid
 from visitsvc.kernel.month import Month
 from visitsvc.planning.month_plan import hold_month, release_month
-from visitsvc.planning.plan_versions import hand_over_overflow, options_of
+from visitsvc.planning.plan_versions import executor_for, hand_over_overflow, options_of
 from visitsvc.planning.policy import PolicyRules
 from visitsvc.planning.replan_decisions import Decision
 from visitsvc.planning.replan_prints import still_current
@@ -80,7 +80,7 @@ def replan(
         solved_now = routing.solve_many(
             [problems[j].month.problem for j in stale],
             options_of(settings, settings.replan_share),
-            executor=executor if len(stale) > 1 else "serial",
+            executor=executor_for(executor, len(stale)),
             progress=progress,
             warm_starts=[_start_of(problems[j]) for j in stale],
         ) if stale else []  # fmt: skip
