@@ -11,7 +11,7 @@ from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Rule
 
-from api.schemas.common import ErrorSchema
+from api.schemas.common import ErrorSchema, flatten_errors
 from visitsvc.infrastructure.tracebacks import describe, safe_traceback
 from visitsvc.kernel.errors import (
     Conflict,
@@ -67,23 +67,6 @@ def payload(
     return body
 
 
-def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """webargs nests messages by location and field; clients want one flat field -> messages map."""
-    flat: dict[str, list[str]] = {}
-    if isinstance(messages, dict):
-        for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            flat.update(_flatten(value, name))
-    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        flat[prefix or "_schema"] = list(messages)
-    elif isinstance(messages, list):
-        for index, value in enumerate(messages):
-            flat.update(_flatten(value, f"{prefix}.{index}"))
-    else:
-        flat[prefix or "_schema"] = [str(messages)]
-    return flat
-
-
 class VisitApi(Api):  # type: ignore[misc]
     """flask-smorest's Api with our error shape for HTTP errors, webargs' 422 included."""
 
@@ -96,7 +79,7 @@ class VisitApi(Api):  # type: ignore[misc]
         if "messages" in data:
             # Drop the location level ("json", "query", "files"): field names are unique per endpoint.
             for location_messages in data["messages"].values():
-                errors.update(_flatten(location_messages))
+                errors.update(flatten_errors(location_messages))
         message = data.get("message") or _MESSAGES.get(status) or error.name
         return payload(_HTTP_CODES.get(status, "error"), message, errors), status, data.get("headers", {})
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sized
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate
-from marshmallow.utils import is_collection
+from marshmallow import Schema, fields, post_load, validate
 
-from api.errors import _flatten
-from api.schemas.common import PageArgs, StrictSchema, has_invalid_text, page_of, text
+from api.schemas.common import PageArgs, StrictSchema, page_of, text
 from api.schemas.plans import MonthField
 from api.schemas.register import enum
 from visitsvc.field.appointment_input import AppointmentInput, CallResult
-from visitsvc.field.appointments import RejectedAppointment
 from visitsvc.model import AppointmentState
 
 _ID = validate.Range(min=1, max=2**31 - 1)
@@ -52,32 +48,6 @@ def to_input(data: dict[str, Any], client_id: str) -> AppointmentInput:
         note=data["note"],
         result=data["result"],
     )
-
-
-class SyncAppointments(fields.List):  # type: ignore[type-arg]
-    """Loaded one by one, as the records are: a bad appointment is `invalid` on its own."""
-
-    def __init__(self, inner: fields.Field, *, max_items: int, **kwargs: Any) -> None:  # type: ignore[type-arg]
-        super().__init__(inner, validate=validate.Length(max=max_items), **kwargs)
-        self.max_items = max_items
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
-        if not is_collection(value) or not isinstance(value, Sized):
-            raise self.make_error("invalid")
-        if len(value) > self.max_items:
-            raise ValidationError(f"每次最多 {self.max_items} 条预约，本次 {len(value)} 条")
-        items: list[AppointmentInput | RejectedAppointment] = []
-        for raw in value:
-            try:
-                items.append(self.inner.deserialize(raw, **kwargs))
-            except ValidationError as error:
-                items.append(RejectedAppointment(_client_id_of(raw), _flatten(error.messages)))
-        return items
-
-
-def _client_id_of(raw: Any) -> str | None:
-    value = raw.get("client_id") if isinstance(raw, dict) else None
-    return value if isinstance(value, str) and len(value) <= 64 and not has_invalid_text(value) else None
 
 
 class RecordedBySchema(Schema):

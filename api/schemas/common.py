@@ -6,12 +6,14 @@ import base64
 import binascii
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sized
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow.utils import is_collection
 
 from api.ids import MAX_ID
+from visitsvc.field.visit_input import Rejected
 
 MAX_LIMIT = 200
 
@@ -157,3 +159,50 @@ FILE: dict[str, str] = {"type": "string", "format": "binary"}
 RETRY_AFTER = {
     "Retry-After": {"description": "再试之前须等待的秒数", "schema": {"type": "integer", "minimum": 1}}
 }
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """webargs nests messages by location and field; clients want one flat field -> messages map."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(flatten_errors(value, name))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_schema"] = list(messages)
+    elif isinstance(messages, list):
+        for index, value in enumerate(messages):
+            flat.update(flatten_errors(value, f"{prefix}.{index}"))
+    else:
+        flat[prefix or "_schema"] = [str(messages)]
+    return flat
+
+
+class ItemByItem(fields.List):  # type: ignore[type-arg]
+    """A synced batch: documented as a list, loaded item by item, so a bad item is rejected on its own with
+    its field errors and the batch goes on. The items are counted before any is loaded: an oversize batch
+    costs one len(), not the loading of every item before a Length validator says no."""
+
+    def __init__(self, inner: fields.Field, *, max_items: int, noun: str, **kwargs: Any) -> None:  # type: ignore[type-arg]
+        # The validator never fires (the count comes first); it gives the OpenAPI spec its maxItems.
+        super().__init__(inner, validate=validate.Length(max=max_items), **kwargs)
+        self.max_items, self.noun = max_items, noun
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
+        if not is_collection(value) or not isinstance(value, Sized):
+            raise self.make_error("invalid")
+        if len(value) > self.max_items:
+            raise ValidationError(f"每次最多 {self.max_items} 条{self.noun}，本次 {len(value)} 条")
+        items: list[Any] = []
+        for raw in value:
+            try:
+                items.append(self.inner.deserialize(raw, **kwargs))
+            except ValidationError as error:
+                items.append(Rejected(_client_id_of(raw), flatten_errors(error.messages)))
+        return items
+
+
+def _client_id_of(raw: Any) -> str | None:
+    value = raw.get("client_id") if isinstance(raw, dict) else None
+    # Repeated in the answer: only if it can be encoded.
+    return value if isinstance(value, str) and len(value) <= 64 and not has_invalid_text(value) else None

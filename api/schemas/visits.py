@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sized
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
-from marshmallow.utils import is_collection
 
-from api.errors import _flatten
 from api.schemas.appointments import (
     MAX_SYNC_APPOINTMENTS,
     AppointmentSyncResultSchema,
-    SyncAppointments,
     SyncAppointmentSchema,
 )
-from api.schemas.common import StrictSchema, has_invalid_text, text
+from api.schemas.common import ItemByItem, StrictSchema, text
 from api.schemas.register import LAT, LON, enum
 from visitsvc.field.outcomes import Advice
 from visitsvc.field.photo_files import ALLOWED_TYPES
@@ -29,7 +26,7 @@ from visitsvc.field.visit_input import (
     Position,
     VisitInput,
 )
-from visitsvc.field.visits import Rejected, SyncStatus
+from visitsvc.field.visits import SyncStatus
 from visitsvc.model import ElderStatus, FlagKind, RecordState, VisitKind, VisitOutcome
 
 MAX_SYNC = 200
@@ -123,40 +120,10 @@ def to_input(data: Mapping[str, Any], client_id: str) -> VisitInput:
     )
 
 
-class SyncRecords(fields.List):  # type: ignore[type-arg]
-    """Documented as a list of records, but loaded one by one: a bad record is rejected on its own with its
-    field errors, and the batch goes on. The records are counted before any is loaded: an oversize batch
-    costs one len(), not the loading of every record before a Length validator says no."""
-
-    def __init__(self, inner: fields.Field, *, max_items: int, **kwargs: Any) -> None:  # type: ignore[type-arg]
-        # The validator never fires (the count comes first); it gives the OpenAPI spec its maxItems.
-        super().__init__(inner, validate=validate.Length(max=max_items), **kwargs)
-        self.max_items = max_items
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[Any]:
-        if not is_collection(value) or not isinstance(value, Sized):
-            raise self.make_error("invalid")
-        if len(value) > self.max_items:
-            raise ValidationError(f"每次最多 {self.max_items} 条记录，本次 {len(value)} 条")
-        items: list[VisitInput | Rejected] = []
-        for raw in value:
-            try:
-                items.append(self.inner.deserialize(raw, **kwargs))
-            except ValidationError as error:
-                items.append(Rejected(_client_id_of(raw), _flatten(error.messages)))
-        return items
-
-
-def _client_id_of(raw: Any) -> str | None:
-    value = raw.get("client_id") if isinstance(raw, dict) else None
-    # Repeated in the answer: only if it can be encoded.
-    return value if isinstance(value, str) and len(value) <= 64 and not has_invalid_text(value) else None
-
-
 class SyncInSchema(StrictSchema):
-    records = SyncRecords(fields.Nested(SyncRecordSchema), required=True, max_items=MAX_SYNC)
-    appointments = SyncAppointments(
-        fields.Nested(SyncAppointmentSchema), load_default=list, max_items=MAX_SYNC_APPOINTMENTS,
+    records = ItemByItem(fields.Nested(SyncRecordSchema), required=True, max_items=MAX_SYNC, noun="记录")
+    appointments = ItemByItem(
+        fields.Nested(SyncAppointmentSchema), load_default=list, max_items=MAX_SYNC_APPOINTMENTS, noun="预约",
         metadata={"description": "离线记下的预约（与 POST /appointments 相同，须有 client_id）"},
     )  # fmt: skip
 

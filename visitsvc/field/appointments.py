@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from visitsvc.access.scoping import Caller, Scope
 from visitsvc.accounts import audit
 from visitsvc.field.appointment_input import AppointmentInput, CallResult, problems
+from visitsvc.field.visit_input import Rejected
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import Conflict, Invalid, NotFound
 from visitsvc.kernel.month import Month
@@ -55,14 +56,6 @@ class AppointmentRead:
 class Recorded:
     appointment: AppointmentRead
     created: bool
-
-
-@dataclass(frozen=True, slots=True)
-class RejectedAppointment:
-    """A synced item that could not even be parsed."""
-
-    client_id: str | None
-    errors: dict[str, list[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +139,13 @@ def _after_race(uow: UnitOfWork, client_id: str, body_hash: str) -> Recorded:
 
 
 def sync_appointments(
-    uow: UnitOfWork, *, caller: Caller, items: Sequence[AppointmentInput | RejectedAppointment]
+    uow: UnitOfWork, *, caller: Caller, items: Sequence[AppointmentInput | Rejected]
 ) -> list[AppointmentSyncResult]:
     """Appointments kept offline by a phone, each stored in its own transaction: one result per item, in
     order. A retry of a stored one is `duplicate`, so an appointment made offline arrives once."""
     results = []
     for item in items:
-        if isinstance(item, RejectedAppointment):
+        if isinstance(item, Rejected):
             results.append(AppointmentSyncResult(item.client_id, "invalid", errors=item.errors))
             continue
         try:

@@ -119,3 +119,11 @@ class VisitInput:
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A synced item (a record, an appointment) that could not even be parsed."""
+
+    client_id: str | None
+    errors: dict[str, list[str]]

@@ -20,7 +20,7 @@ from visitsvc.access.scoping import Caller
 from visitsvc.field import home_location, recording
 from visitsvc.field.outcomes import LAST_CHANCE_MARK, NO_CONTEXT, Advice, DoorstepContext, advice_for
 from visitsvc.field.thresholds import FieldRules
-from visitsvc.field.visit_input import VisitInput
+from visitsvc.field.visit_input import Rejected, VisitInput
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -90,14 +90,6 @@ class SyncStatus(StrEnum):
     DUPLICATE = "duplicate"  # stored before, with the same body: nothing new
     CONFLICT = "conflict"  # stored before, with another body
     REJECTED = "rejected"  # invalid: the errors say which fields
-
-
-@dataclass(frozen=True, slots=True)
-class Rejected:
-    """A synced item that could not even be parsed."""
-
-    client_id: str | None
-    errors: dict[str, list[str]]
 
 
 @dataclass(frozen=True, slots=True)
