@@ -13,7 +13,7 @@ from routing.matrix import (
 )
 from routing.plan import Dropped, DropReason, Objective, Plan, Route, Stats, Status, Stop
 from routing.problem import MANDATORY_PENALTY, Options, Prefix, Problem, Shift, ShiftKey, Visit, Window
-from routing.solve import solve, solve_many
+from routing.solve import process_pool, solve, solve_many
 
 __all__ = [
     "DEFAULT_DETOUR",
@@ -43,6 +43,7 @@ __all__ = [
     "Window",
     "build_matrices",
     "check",
+    "process_pool",
     "solve",
     "solve_many",
 ]

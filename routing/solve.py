@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -116,8 +116,9 @@ def solve_many(
 ) -> list[Plan]:
     """Solve independent problems in parallel; plans come back in the problems' order.
 
-    `executor`: "process" (a pool of `max_workers`, default one per core), "serial", a Dask
-    scheduler address ("tcp://host:8786"), or a `distributed.Client` already connected. `warm_starts`, one
+    `executor`: "process" (a pool of `max_workers`, default one per core, for this call), "serial", a
+    `concurrent.futures.Executor` kept open by the caller (`process_pool`), a Dask scheduler address
+    ("tcp://host:8786"), or a `distributed.Client` already connected. `warm_starts`, one
     per problem (None: cold), are the plans each search starts from.
     """
     todo = list(problems)
@@ -136,6 +137,8 @@ def solve_many(
     if executor == "process":
         workers = max_workers or os.cpu_count() or 1
         return _on_processes(todo, warm, options, workers, report)
+    if isinstance(executor, Executor):
+        return _on_pool(executor, todo, warm, options, report)
     if isinstance(executor, str):
         from distributed import Client
 
@@ -152,20 +155,32 @@ def _solve_from(problem: Problem, warm_start: Plan | None, options: Options) -> 
     return solve(problem, options, warm_start=warm_start)
 
 
+def process_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    """A pool to keep open across many `solve_many` calls (a simulated month): starting one costs a fresh
+    interpreter importing OR-Tools per process, about as much as a few solves."""
+    # spawn, not fork: a parent holding Dask or hypothesis threads must not be forked.
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, mp_context=context)
+
+
 def _on_processes(
     todo: list[Problem], warm: list[Plan | None], options: Options, workers: int, report: Progress
 ) -> list[Plan]:
-    # spawn, not fork: a parent holding Dask or hypothesis threads must not be forked.
-    context = multiprocessing.get_context("spawn")
+    with process_pool(min(workers, max(1, len(todo)))) as pool:
+        return _on_pool(pool, todo, warm, options, report)
+
+
+def _on_pool(
+    pool: Executor, todo: list[Problem], warm: list[Plan | None], options: Options, report: Progress
+) -> list[Plan]:
     plans: list[Plan | None] = [None] * len(todo)
-    with ProcessPoolExecutor(max_workers=min(workers, max(1, len(todo))), mp_context=context) as pool:
-        futures = {
-            pool.submit(solve, problem, options, warm_start=start): i
-            for i, (problem, start) in enumerate(zip(todo, warm, strict=True))
-        }
-        for done, future in enumerate(as_completed(futures), 1):
-            plans[futures[future]] = future.result()
-            report(done, len(todo))
+    futures = {
+        pool.submit(solve, problem, options, warm_start=start): i
+        for i, (problem, start) in enumerate(zip(todo, warm, strict=True))
+    }
+    for done, future in enumerate(as_completed(futures), 1):
+        plans[futures[future]] = future.result()
+        report(done, len(todo))
     return [p for p in plans if p is not None]
 
 

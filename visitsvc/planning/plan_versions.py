@@ -3,7 +3,6 @@ plan rows (with low-risk phone substitution), and the new version stored in one 
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,14 +41,10 @@ def executor_for(executor: str | Any, problems: int) -> str | Any:
     return executor if problems >= POOL_FROM else "serial"
 
 
-def options_of(settings: PlanningSettings, share: float = 1.0) -> routing.Options:
-    """The search per worker problem; `share` of the solutions for a search that starts with most of the month
-    placed. A time limit is the operator's (`--time-per-worker`): a large worker's first solution alone may
-    need most of it."""
-    limit = settings.solution_limit
+def options_of(settings: PlanningSettings) -> routing.Options:
     return routing.Options(
-        time_limit=None if limit else settings.time_per_worker,
-        solution_limit=max(1, math.ceil(limit * share)) if limit else None,
+        time_limit=None if settings.solution_limit else settings.time_per_worker,
+        solution_limit=settings.solution_limit,
     )
 
 

@@ -63,6 +63,7 @@ def replan(
     days before stay as planned, but for today's visits of a worker absent today."""
     require_register_writer(caller)
     started = clock_time.perf_counter()
+    settings = settings.for_replan()
     month, holder = Month.of(today), uuid.uuid4().hex
     hold_month(uow, month, holder, wait=wait, attempts=lease_attempts)
     try:
@@ -79,7 +80,7 @@ def replan(
         plans = [p.warm for p in problems]
         solved_now = routing.solve_many(
             [problems[j].month.problem for j in stale],
-            options_of(settings, settings.replan_share),
+            options_of(settings),
             executor=executor_for(executor, len(stale)),
             progress=progress,
             warm_starts=[_start_of(problems[j]) for j in stale],

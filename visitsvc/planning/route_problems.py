@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 
 import routing
@@ -51,6 +52,14 @@ class PlanningSettings:
     # month is placed already and kept by `leave_day_cost`. Measured on the demo's first night (ADR 0021):
     # a third of the search, travel and lateness 1.7% above the full search's, a fifth of the time.
     replan_share: float = 1 / 3
+
+    def for_replan(self) -> PlanningSettings:
+        """The settings of a re-plan: `replan_share` of the solutions, for every solve of the run (the workers
+        solved again, their loosened solves, colleagues taking over). A time limit stays the operator's
+        (`--time-per-worker`): a large worker's first solution alone may need most of it."""
+        if self.solution_limit is None:
+            return self
+        return replace(self, solution_limit=max(1, math.ceil(self.solution_limit * self.replan_share)))
 
 
 @dataclass(frozen=True, slots=True)

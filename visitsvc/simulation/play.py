@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import event
 
+import routing
 from visitsvc import scheduler
 from visitsvc.access.scoping import Caller
 from visitsvc.accounts import auth
@@ -58,6 +59,7 @@ class SimulationSettings:
     planning: PlanningSettings = field(default_factory=lambda: PlanningSettings(solution_limit=SOLUTIONS))
     # Solution-limited solves give the same plans on a pool as in turn; a night with many workers to solve
     # again goes twice as fast on two cores, and a few solves stay serial (`plan_versions.executor_for`).
+    # "process": one pool kept for the month.
     executor: str | Any = "process"
 
 
@@ -116,6 +118,16 @@ def simulate(
     """Play `settings.month` on the database behind `uow`, whose clock is `clock`; the month's report."""
     if settings.planning.solution_limit is None:
         raise ValueError("a simulation must solve to a solution limit: a time limit is not reproducible")
+    if settings.executor != "process":
+        return _month(uow, clock, settings, progress)
+    # One pool for the month: a pool started for each night's solves cost a second or two each time.
+    with routing.process_pool() as pool:
+        return _month(uow, clock, replace(settings, executor=pool), progress)
+
+
+def _month(
+    uow: UnitOfWork, clock: FixedClock, settings: SimulationSettings, progress: Progress | None
+) -> Report:
     month = settings.month
     clock.set(datetime.combine(month.previous().first.replace(day=PLANNING_DAY), time(2, 0), SHANGHAI))
     shortfall = _planning_day(uow, settings)

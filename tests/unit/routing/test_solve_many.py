@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from routing import Plan, Problem, check, solve, solve_many
+from routing import Plan, Problem, check, process_pool, solve, solve_many
 
 from .conftest import FAST
 
@@ -27,6 +27,15 @@ def test_process_pool_matches_serial(problems: list[Problem]) -> None:
     pooled = solve_many(problems, FAST, executor="process", max_workers=2)
 
     assert routes_of(pooled) == routes_of(serial) == routes_of([solve(p, FAST) for p in problems])
+
+
+def test_a_pool_kept_open_serves_call_after_call(problems: list[Problem]) -> None:
+    serial = solve_many(problems, FAST, executor="serial")
+    with process_pool(2) as pool:
+        first = solve_many(problems, FAST, executor=pool)
+        again = solve_many(problems[::-1], FAST, executor=pool)
+
+    assert routes_of(first) == routes_of(serial) == routes_of(again[::-1])
 
 
 def test_progress_counts_every_problem(problems: list[Problem]) -> None:
