@@ -112,6 +112,10 @@ class CallAheadStopSchema(Schema):
     elder = fields.Nested(CallAheadElderSchema)
     planned_arrival = fields.Time(format=HHMM, allow_none=True)
     last_call = fields.Nested(LastCallSchema, allow_none=True)
+    last_day = fields.Date(
+        allow_none=True,
+        metadata={"description": "该探访窗口允许的最后一个工作日：改约不可晚于此日；当天即此日则无可改约"},
+    )
 
 
 class CallAheadSchema(Schema):

@@ -241,6 +241,9 @@ def test_call_ahead_lists_the_next_working_days_unbooked_home_visits(
     assert stops[0]["elder"]["phone"]
     assert "*" not in stops[0]["elder"]["phone"]
     assert stops[0]["planned_arrival"] == "09:00"
+    # 86 and living alone: a weekly visit, whose week runs to Monday the 30th (a month's last week of one
+    # working day joins the one before).
+    assert stops[0]["last_day"] == "2026-11-30"
     with uow:
         shown = uow.session.scalars(
             select(AuditEntry.record_id).where(AuditEntry.action == "route.phone_shown")

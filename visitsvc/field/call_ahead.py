@@ -19,6 +19,7 @@ from visitsvc.kernel.errors import Forbidden, invalid_field
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model import VisitKind
+from visitsvc.planning.last_chance import last_day_of, last_days
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,9 @@ class CallStop:
     elder: CallElder
     planned_arrival: time | None
     last_call: LastCall | None
+    # The last working day the visit's window allows: "come on day D instead" may name no later day, and on
+    # this day itself there is none to name.
+    last_day: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,7 @@ def call_ahead(uow: UnitOfWork, *, caller: Caller, day: date | None = None) -> C
         unbooked = [v for v in planned if v.elder_id not in booked]
         elders = uow.elders.by_ids({v.elder_id for v in unbooked})
         calls = uow.appointments.last_no_answer(elders, day)
+        latest = last_days(uow, month, elders.values())
         stops = [
             CallStop(
                 visit_id=v.id,
@@ -83,6 +88,7 @@ def call_ahead(uow: UnitOfWork, *, caller: Caller, day: date | None = None) -> C
                 last_call=None
                 if v.elder_id not in calls
                 else LastCall(calls[v.elder_id].created_at, "no_answer"),
+                last_day=last_day_of(latest.get(v.elder_id, {}), day, v.obligation),
             )
             for v in unbooked
         ]

@@ -47,3 +47,11 @@ def is_last_chance(latest: Mapping[str, date], day: date, obligation: str | None
     if obligation is not None:
         return latest.get(obligation) == day
     return day in latest.values()
+
+
+def last_day_of(latest: Mapping[str, date], day: date, obligation: str | None) -> date | None:
+    """The last working day a home visit on `day` of `obligation` may move to: its window's end, or (an
+    obligation not owed as planned) the end of the person's first window still open on `day`."""
+    if obligation is not None and obligation in latest:
+        return latest[obligation]
+    return min((d for d in latest.values() if d >= day), default=None)

@@ -3,7 +3,7 @@ working day's home visits that have no appointment, as the phone app's call-ahea
 records what the person said through the appointments service, as the phone's outbox sends it.
 
 A person reached agrees to be home at the planned time (a window of an hour either side), or names the
-next working day instead when the visit's window allows one (the stop is not its last chance); a call
+next working day instead when the visit's window allows it (no later than the stop's `last_day`); a call
 nobody answers is recorded as such. The nightly re-plan then keeps each agreed visit on its day and time.
 """
 
@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from visitsvc.field import appointments, call_ahead
-from visitsvc.field import todays_route as route_service
 from visitsvc.field.appointment_input import AppointmentInput, CallResult
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.simulation.draws import Draws
@@ -45,10 +44,6 @@ def call_ahead_evening(
         todo = call_ahead.call_ahead(uow, caller=worker.caller, day=tomorrow)
         if not todo.stops:
             continue
-        last_chance = {
-            s.visit_id: s.last_chance
-            for s in route_service.day_route(uow, caller=worker.caller, day=tomorrow).stops
-        }
         for stop in todo.stops:
             if not draws.calls_ahead():
                 continue
@@ -60,7 +55,12 @@ def call_ahead_evening(
                 )
             else:
                 day = tomorrow
-                if draws.names_another_day() and after is not None and not last_chance.get(stop.visit_id):
+                if (
+                    draws.names_another_day()
+                    and after is not None
+                    and stop.last_day
+                    and after <= stop.last_day
+                ):
                     day = after
                     log.other_day += 1
                 start, end = _window(stop.planned_arrival)
