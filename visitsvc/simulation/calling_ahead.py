@@ -42,8 +42,6 @@ def call_ahead_evening(
     """`tomorrow` is the next working day, `after` the one after it (None: the month ends first)."""
     for worker in crew:
         todo = call_ahead.call_ahead(uow, caller=worker.caller, day=tomorrow)
-        if not todo.stops:
-            continue
         for stop in todo.stops:
             if not draws.calls_ahead():
                 continue
