@@ -80,6 +80,17 @@ def test_a_person_outside_the_callers_area_is_404(
     assert rows(uow) == 0
 
 
+def test_another_areas_client_id_sent_again_is_404_and_shows_nothing(
+    client: FlaskClient, district: District, login: Login
+) -> None:
+    made = body(district.elders["elder_a1"])
+    assert client.post(URL, json=made, headers=login("w_a1")).status_code == 201
+    again = client.post(URL, json=made, headers=login("sup_b"))
+    assert again.status_code == 404
+    assert "elder_id" not in again.json
+    assert "day" not in again.json
+
+
 def test_a_day_in_the_past_or_off_work_or_a_bad_window_is_422_by_field(
     client: FlaskClient, district: District, login: Login, uow: UnitOfWork
 ) -> None:

@@ -82,8 +82,7 @@ def record_appointment(uow: UnitOfWork, *, caller: Caller, item: AppointmentInpu
     with uow:
         stored = uow.appointments.by_client_ids([item.client_id]).get(item.client_id)
         if stored is not None:
-            _same_or_conflict(stored, body_hash)
-            return Recorded(_reads(uow, [stored])[0], created=False)
+            return _recorded_before(uow, caller, stored, body_hash)
         elder = uow.elders.get(caller.scope, item.elder_id)  # NotFound outside the caller's area
         elder_id, area_path = elder.id, elder.grid.path
         today = uow.clock.today()
@@ -126,16 +125,23 @@ def record_appointment(uow: UnitOfWork, *, caller: Caller, item: AppointmentInpu
             return Recorded(_reads(uow, [row])[0], created=True)
     except IntegrityError:
         pass  # another request stored this client_id first: what it stored decides below
-    return _after_race(uow, item.client_id, body_hash)
+    return _after_race(uow, caller, item.client_id, body_hash)
 
 
-def _after_race(uow: UnitOfWork, client_id: str, body_hash: str) -> Recorded:
+def _after_race(uow: UnitOfWork, caller: Caller, client_id: str, body_hash: str) -> Recorded:
     with uow:
         stored = uow.appointments.by_client_ids([client_id]).get(client_id)
         if stored is None:
             raise RuntimeError("an appointment failed to insert for a reason other than its client_id")
-        _same_or_conflict(stored, body_hash)
-        return Recorded(_reads(uow, [stored])[0], created=False)
+        return _recorded_before(uow, caller, stored, body_hash)
+
+
+def _recorded_before(uow: UnitOfWork, caller: Caller, stored: Appointment, body_hash: str) -> Recorded:
+    """A client_id already stored: answered as a retry, but only inside the caller's area (404 outside:
+    another area's appointment is never shown for a guessed or reused client_id)."""
+    _get(uow, caller, stored.id)
+    _same_or_conflict(stored, body_hash)
+    return Recorded(_reads(uow, [stored])[0], created=False)
 
 
 def sync_appointments(
@@ -266,7 +272,7 @@ def _reads(uow: UnitOfWork, rows: Sequence[Appointment]) -> list[AppointmentRead
         r for r in rows if r.state is AppointmentState.AGREED and r.day >= today and r.id not in fixed
     ]
     absent = uow.appointments.absent_grid_workers((elders[r.elder_id].grid_id, r.day) for r in open_agreed)
-    names = _names(uow, {r.recorded_by for r in rows if r.recorded_by is not None})
+    names = uow.review.worker_names(r.recorded_by for r in rows if r.recorded_by is not None)
     return [
         AppointmentRead(
             id=r.id,
@@ -286,12 +292,3 @@ def _reads(uow: UnitOfWork, rows: Sequence[Appointment]) -> list[AppointmentRead
         )
         for r in rows
     ]
-
-
-def _names(uow: UnitOfWork, worker_ids: set[int]) -> dict[int, str]:
-    names = {}
-    for worker_id in worker_ids:
-        worker = uow.workers.find_by_account_id(worker_id)
-        if worker is not None:
-            names[worker_id] = worker.name
-    return names
