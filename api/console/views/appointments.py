@@ -18,7 +18,7 @@ from api.console.web import caller
 from api.runtime import uow
 from visitsvc.field import appointments
 from visitsvc.field.appointment_input import AppointmentInput
-from visitsvc.kernel.errors import Conflict, Invalid
+from visitsvc.kernel.errors import Conflict, Invalid, NotFound
 
 NOTE_LENGTH = 200  # as the API's AppointmentInSchema
 
@@ -51,6 +51,11 @@ def appointment_add(elder_id: int) -> ResponseReturnValue:
 
 @blp.post("/elders/<id:elder_id>/appointments/<id:appointment_id>/cancel")
 def appointment_cancel(elder_id: int, appointment_id: int) -> ResponseReturnValue:
+    if (
+        appointments.get_appointment(uow(), caller=caller(), appointment_id=appointment_id).elder_id
+        != elder_id
+    ):
+        raise NotFound("预约不存在")  # another person's appointment under this person's page
     try:
         cancelled = appointments.cancel_appointment(uow(), caller=caller(), appointment_id=appointment_id)
     except Conflict as error:
