@@ -38,10 +38,10 @@ def agreed_of(uow: UnitOfWork, moving: Sequence[Moving], *, confirm: bool) -> di
     if agreed and not confirm:
         first_hit = next(m for m in moving if m.row.id in agreed)
         a = agreed[first_hit.row.id]
-        message = (
-            f"已与老人约定 {a.day} {_hhmm(a.window_start)}-{_hhmm(a.window_end)} 上门；确认移动请加 confirm"
-        )
-        raise Conflict(message, code="appointment", errors={first_hit.field: [message]})
+        agreed_text = f"已与老人约定 {a.day} {_hhmm(a.window_start)}-{_hhmm(a.window_end)} 上门"
+        message = f"{agreed_text}；确认移动请加 confirm"
+        # The field's first message is the agreement alone: the console words the confirming click itself.
+        raise Conflict(message, code="appointment", errors={first_hit.field: [agreed_text, message]})
     return agreed
 
 

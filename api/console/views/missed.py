@@ -99,7 +99,7 @@ def move() -> ResponseReturnValue:
             return refused(error, "console.missed")
         # A visit agreed with the person (预约): said first, then moved only on a second, confirmed click. The
         # page it came from offers that click for this entry (ids and a date in the query, nothing personal).
-        agreed = error.message.split("；")[0]
+        agreed = next(iter(error.errors.values()))[0]
         flash(
             f"{agreed}。移到其他日期会取消该预约（需重新与老人约定），当天交给同事则保留约定时间；"
             "确认请点“确认移动”。",
