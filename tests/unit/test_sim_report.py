@@ -6,7 +6,8 @@ from datetime import date
 
 from visitsvc.model.enums import VisitKind
 from visitsvc.model.visit import VisitOutcome
-from visitsvc.simulation.report import Try, explained
+from visitsvc.planning.coverage import Attempt
+from visitsvc.simulation.report import explained
 
 HOME, PHONE = VisitKind.HOME, VisitKind.PHONE
 NOT_HOME, UNREACHABLE, VISITED = VisitOutcome.NOT_HOME, VisitOutcome.UNREACHABLE, VisitOutcome.VISITED
@@ -15,7 +16,7 @@ ALLOWED = (date(2026, 11, 26), date(2026, 11, 27), date(2026, 11, 30))
 
 
 def judge(
-    tries: list[Try],
+    tries: list[Attempt],
     *,
     reason: str = "unreachable",
     short: bool = False,
@@ -27,17 +28,17 @@ def judge(
     )
 
 
-def doors(*days: date) -> list[Try]:
-    return [Try(day, HOME, NOT_HOME) for day in days]
+def doors(*days: date) -> list[Attempt]:
+    return [Attempt(day, HOME, NOT_HOME) for day in days]
 
 
 def test_every_allowed_day_tried_and_the_last_call_failed_is_explained() -> None:
-    tries = [*doors(*ALLOWED), Try(ALLOWED[-1], PHONE, UNREACHABLE)]
+    tries = [*doors(*ALLOWED), Attempt(ALLOWED[-1], PHONE, UNREACHABLE)]
     assert judge(tries)
 
 
 def test_a_day_the_window_allowed_and_nobody_tried_is_not_explained() -> None:
-    tries = [*doors(ALLOWED[0], ALLOWED[2]), Try(ALLOWED[-1], PHONE, UNREACHABLE)]
+    tries = [*doors(ALLOWED[0], ALLOWED[2]), Attempt(ALLOWED[-1], PHONE, UNREACHABLE)]
     assert not judge(tries)
 
 
@@ -46,13 +47,13 @@ def test_no_call_after_the_last_empty_doorstep_is_not_explained() -> None:
 
 
 def test_a_call_that_got_through_earlier_does_not_make_the_last_try_a_failed_call() -> None:
-    tries = [*doors(*ALLOWED[:2]), Try(ALLOWED[1], PHONE, VISITED), *doors(ALLOWED[2])]
+    tries = [*doors(*ALLOWED[:2]), Attempt(ALLOWED[1], PHONE, VISITED), *doors(ALLOWED[2])]
     assert not judge(tries, reason="not_home")
 
 
 def test_a_hospital_stay_after_a_failed_try_is_a_miss_by_definition() -> None:
     assert judge(doors(ALLOWED[0]), reason="not_home", left_on=ALLOWED[1])
-    found_in_hospital = [*doors(ALLOWED[0]), Try(ALLOWED[1], HOME, VisitOutcome.HOSPITALIZED)]
+    found_in_hospital = [*doors(ALLOWED[0]), Attempt(ALLOWED[1], HOME, VisitOutcome.HOSPITALIZED)]
     assert judge(found_in_hospital, reason="not_home")
 
 

@@ -260,7 +260,7 @@ def list_notifications(
     with uow:
         rows = uow.notifications.page(caller.scope, state=state, limit=limit + 1, before_id=before_id)
         page = rows[:limit]
-        names = uow.notifications.names(r.recipient_id for r in page if r.recipient_id is not None)
+        names = uow.review.worker_names(r.recipient_id for r in page if r.recipient_id is not None)
         items = [
             NotificationRead(
                 r.id,

@@ -15,27 +15,18 @@ from typing import Any
 from visitsvc.kernel.month import Month
 from visitsvc.model.enums import VisitKind
 from visitsvc.model.visit import VisitOutcome
-from visitsvc.planning.coverage import Missing
+from visitsvc.planning.coverage import Attempt, Missing
 from visitsvc.planning.month_coverage import MonthCoverage, PersonCoverage
 
 FAILED = frozenset({VisitOutcome.NOT_HOME, VisitOutcome.REFUSED, VisitOutcome.UNREACHABLE})
 LATE_EVENTS = frozenset({VisitOutcome.HOSPITALIZED, VisitOutcome.DECEASED, VisitOutcome.MOVED_OUT})
 
 
-@dataclass(frozen=True, slots=True)
-class Try:
-    """One recorded try at the visit a person missed, in the order they happened."""
-
-    day: date
-    kind: VisitKind
-    outcome: VisitOutcome
-
-
 def explained(
     *,
     reason: str,
     grid_short_on_planning_day: bool,
-    tries: Sequence[Try],
+    tries: Sequence[Attempt],
     allowed_days: Sequence[date],
     left_on: date | None,
 ) -> bool:
@@ -161,7 +152,7 @@ def build_report(
 def _miss_entry(person: PersonCoverage, short_grids: set[str]) -> dict[str, Any]:
     reason = (person.result.missing or Missing.MISSED).value
     miss = person.result.miss
-    tries = [Try(a.day, a.kind, a.outcome) for a in miss.tries] if miss else []
+    tries = list(miss.tries) if miss else []
     allowed = list(miss.allowed_days) if miss else []
     return {
         "elder_id": person.elder_id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import CursorResult, exists, or_, select, update
@@ -155,9 +154,3 @@ class NotificationRepository:
         if before_id is not None:
             query = query.where(Notification.id < before_id)
         return list(self.session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
-
-    def names(self, worker_ids: Iterable[int]) -> dict[int, str]:
-        ids: Sequence[int] = sorted(set(worker_ids))
-        if not ids:
-            return {}
-        return dict(self.session.execute(select(Worker.id, Worker.name).where(Worker.id.in_(ids))).all())
