@@ -110,15 +110,16 @@ def _add_travel_and_time(
 ) -> None:
     problem, vehicles = model.problem, model.vehicles
     service = [v.service for v in model.visits] + [0] * (len(locations) - len(model.visits))
+    travel_of: dict[TravelMode, list[list[int]]] = {}
     cost_index: dict[TravelMode, int] = {}
     time_index: dict[TravelMode, int] = {}
     for mode in sorted({v.shift.mode for v in vehicles}):
-        travel = problem.matrix(mode).rows(locations)
+        travel = travel_of[mode] = problem.matrix(mode).rows(locations)
         cost_index[mode] = routing.RegisterTransitMatrix(travel)
         with_service = [[t + s for t in row] for row, s in zip(travel, service, strict=True)]
         time_index[mode] = routing.RegisterTransitMatrix(with_service)
     # Lateness is priced on the arc into a visit, per vehicle (= day): a dimension of vehicle-dependent unary
-    # transits priced the same but made every warm start with an unrouted visit unreadable (ADR 0019).
+    # transits priced the same but made every warm start with an unrouted visit unreadable (ADR 0021).
     by_costs: dict[tuple[TravelMode, tuple[int, ...]], int] = {}
     for v, vehicle in enumerate(vehicles):
         delays = tuple(row[v] for row in model.delays) + (0,) * (len(locations) - len(model.visits))
@@ -127,9 +128,8 @@ def _add_travel_and_time(
             continue
         key = (vehicle.shift.mode, delays)
         if key not in by_costs:
-            travel = problem.matrix(vehicle.shift.mode).rows(locations)
             by_costs[key] = routing.RegisterTransitMatrix(
-                [[t + delays[j] for j, t in enumerate(row)] for row in travel]
+                [[t + delays[j] for j, t in enumerate(row)] for row in travel_of[vehicle.shift.mode]]
             )
         routing.SetArcCostEvaluatorOfVehicle(by_costs[key], v)
     horizon = max(v.shift.end for v in vehicles)

@@ -84,7 +84,7 @@ def replan(
             executor=executor_for(executor, len(stale)),
             progress=progress,
             warm_starts=[_start_of(problems[j]) for j in stale],
-        ) if stale else []  # fmt: skip
+        )
         for j, plan in zip(stale, solved_now, strict=True):
             plans[j] = plan
         problems, months, plans = loosen(problems, plans, homes, settings, executor)
@@ -114,7 +114,7 @@ def replan(
 def _start_of(problem: WorkerReplan) -> routing.Plan | None:
     """The current routes when they place every visit; else nothing: the insertion heuristic places the
     visits coming back all at once, where a search from the routes adds them one solution at a time (and
-    a third of the budget left some out: ADR 0019). The days stay kept either way, by their day costs."""
+    a third of the budget left some out: ADR 0021). The days stay kept either way, by their day costs."""
     warm = problem.warm
     placed = {i for route in warm.routes for i in route.visit_ids}
     return warm if all(v.id in placed for v in problem.month.problem.visits) else None
