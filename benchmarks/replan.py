@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import Engine, inspect, text
 
+import visitsvc.config  # noqa: F401 - installs the register's keyring (the seeded people are sealed)
 from benchmarks import REPO, Reporter, parser
 from visitsvc.access.scoping import Caller, caller_for
 from visitsvc.field import visits
