@@ -52,16 +52,17 @@ def _marks(values: list[Any]) -> str:
 def fill_day(database: Path, visit_ids: list[int], day: str, stops: int) -> None:
     """The worker's `day` made `stops` long with visits of the same plan version from their other days."""
     with sqlite3.connect(database) as db:
-        version, worker = db.execute(
-            "SELECT version_id, worker_id FROM planned_visits WHERE id = ?", (visit_ids[0],)
+        month, worker = db.execute(
+            "SELECT month, worker_id FROM planned_visits WHERE id = ?", (visit_ids[0],)
         ).fetchone()
         on_the_day = f"FROM planned_visits WHERE id IN ({_marks(visit_ids)})"
         there = {row[0] for row in db.execute(f"SELECT elder_id {on_the_day}", visit_ids)}
         last = db.execute(f"SELECT max(seq) {on_the_day}", visit_ids).fetchone()[0]
+        # The current version's rows: the month's rows no version retired (docs/adr/0022).
         others = db.execute(
-            "SELECT id, elder_id FROM planned_visits WHERE version_id = ? AND worker_id = ? AND day != ? "
-            "ORDER BY day DESC, seq",
-            (version, worker, day),
+            "SELECT id, elder_id FROM planned_visits WHERE month = ? AND retired_in IS NULL "
+            "AND worker_id = ? AND day != ? ORDER BY day DESC, seq",
+            (month, worker, day),
         ).fetchall()
         moving: list[int] = []
         for visit_id, elder in others:

@@ -3,7 +3,9 @@
 Seeds the demo district (`python -m seed --size demo`) into a temporary SQLite file, plans December 2026 as on
 25 November, then on 1 December records "not at home" for one of a worker's visits of that day through the
 visits service and times `replan(worker_id=...)`, as a supervisor's request would run it (serial, the
-production search time per worker). `--repeat` records another not-at-home each round.
+production search time per worker). `--repeat` records another not-at-home each round. Each round also reports
+what storing the version cost: the seconds of `store_version` and the plan rows it wrote (rows inserted with
+the new version's id, and rows whose `retired_in` it set where the table has that column, docs/adr/0022).
 
     python -m benchmarks.replan [--repeat 3] [--plan-solutions 100] [--json]
 """
@@ -22,6 +24,9 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine, inspect, text
+
+import visitsvc.config  # noqa: F401 - installs the register's keyring (the seeded people are sealed)
 from benchmarks import REPO, Reporter, parser
 from visitsvc.access.scoping import Caller, caller_for
 from visitsvc.field import visits
@@ -30,6 +35,7 @@ from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.kernel.month import Month
 from visitsvc.model import PlannedVisit, VisitKind, VisitOutcome
+from visitsvc.planning import replan_writing
 from visitsvc.planning.month_plan import plan_month
 from visitsvc.planning.replanning import replan
 from visitsvc.planning.route_problems import PlanningSettings
@@ -64,6 +70,37 @@ def not_home(uow: UnitOfWork, row: PlannedVisit, minute: int) -> None:
     visits.record_visit(uow, caller=caller, visit=visit)
 
 
+class StoreTimer:
+    """The seconds of each `store_version` call the re-plan makes (wrapped where replan_writing calls it)."""
+
+    def __init__(self) -> None:
+        self.seconds: list[float] = []
+        self._store = replan_writing.store_version
+
+        def timed(*args: Any, **kwargs: Any) -> int:
+            started = time.perf_counter()
+            try:
+                return self._store(*args, **kwargs)
+            finally:
+                self.seconds.append(time.perf_counter() - started)
+
+        replan_writing.store_version = timed  # type: ignore[assignment]
+
+
+def rows_written(engine: Engine, version_id: int) -> dict[str, int]:
+    """Plan rows the version wrote: inserted with its id, and retired by it where rows carry `retired_in`."""
+    written: dict[str, int] = {}
+    with engine.connect() as conn:
+        for table in ("planned_visits", "unplanned_visits"):
+            columns = {c["name"] for c in inspect(conn).get_columns(table)}
+            query = f"SELECT count(*) FROM {table} WHERE version_id = :v"  # noqa: S608 - fixed names
+            written[f"{table}_inserted"] = conn.execute(text(query), {"v": version_id}).scalar_one()
+            if "retired_in" in columns:
+                query = f"SELECT count(*) FROM {table} WHERE retired_in = :v"  # noqa: S608 - fixed names
+                written[f"{table}_retired"] = conn.execute(text(query), {"v": version_id}).scalar_one()
+    return written
+
+
 def main() -> None:
     args_parser = parser(__doc__ or "", search=False)
     args_parser.add_argument("--repeat", type=int, default=3, help="misses recorded and re-planned in turn")
@@ -91,17 +128,25 @@ def main() -> None:
         worker_id = max({r.worker_id for r in rows}, key=lambda w: sum(r.worker_id == w for r in rows))
         mine = [r for r in rows if r.worker_id == worker_id]
         runs: list[dict[str, Any]] = []
+        timer = StoreTimer()
         for n, row in enumerate(mine[: args.repeat]):
             not_home(uow, row, 30 * n)
+            timer.seconds.clear()
             started = time.perf_counter()
             outcome = replan(uow, caller=Caller.system(), today=DAY, worker_id=worker_id, executor="serial")
             seconds = time.perf_counter() - started
             with uow:
                 solver = uow.plans.get(outcome.version_id).solver_seconds
-            runs.append({"seconds": round(seconds, 3), "solver_seconds": solver, **outcome.as_json()})
+            store = round(sum(timer.seconds), 3)
+            written = rows_written(engine, outcome.version_id) if outcome.created else {}
+            runs.append(
+                {"seconds": round(seconds, 3), "solver_seconds": solver, "store_seconds": store,
+                 "rows_written": written, **outcome.as_json()}
+            )  # fmt: skip
             out.line(
                 f"miss {n + 1}: re-planned worker {worker_id} in {seconds:.2f} s (solver {solver:.2f} s), "
                 f"v{outcome.version}, moved {outcome.moved}, added {outcome.added}, workers {outcome.workers}"
+                f"; stored in {store:.3f} s, rows written {written}"
             )
         engine.dispose()
     times = [r["seconds"] for r in runs]

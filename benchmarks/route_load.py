@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 
 from benchmarks.field_server import fresh_database, gunicorn, login, percentiles, request, seed_demo
 from seed.district import DEMO_PASSWORD
+from visitsvc.infrastructure.repositories.plan_membership import in_version
 from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.kernel.clock import SystemClock
 from visitsvc.kernel.month import Month
@@ -72,13 +73,15 @@ def busiest_day(url: str) -> tuple[date, list[str], float]:
                 raise SystemExit("no plan for the current month")
             day = uow.session.scalar(
                 select(func.min(PlannedVisit.day)).where(
-                    PlannedVisit.version_id == latest.id, PlannedVisit.day >= today
+                    in_version(PlannedVisit, latest.id, latest.month), PlannedVisit.day >= today
                 )
             )
             if day is None:
                 raise SystemExit("no planned day left this month")
             stops = uow.session.scalar(
-                select(func.count()).where(PlannedVisit.version_id == latest.id, PlannedVisit.day == day)
+                select(func.count()).where(
+                    in_version(PlannedVisit, latest.id, latest.month), PlannedVisit.day == day
+                )
             )
             accounts = list(
                 uow.session.scalars(

@@ -5,15 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
 from visitsvc.model.base import Base, enum_column
 from visitsvc.model.enums import VisitKind
 
 
 class PlanVersion(Base):
-    """One planning run's result for a month. The newest version of a month is the one routes come from."""
+    """One planning run's result for a month. The newest version of a month is the one routes come from.
+
+    Its rows are the planned and unplanned visits of its month written by it or an earlier version and not
+    retired by it or an earlier one (docs/adr/0022): `repositories.plan_membership` is the one test of that.
+    Within a month, ids increase with `number` (versions are written one at a time)."""
 
     __tablename__ = "plan_versions"
     __table_args__ = (UniqueConstraint("month", "number"),)
@@ -35,14 +39,18 @@ class PlanVersion(Base):
     # re-plan solves only the workers whose problem differs (docs/adr/0018). None: solve them all.
     worker_fingerprints: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
-    visits: Mapped[list[PlannedVisit]] = relationship(lazy="raise", order_by="PlannedVisit.id")
-
 
 class PlannedVisit(Base):
+    """A planned visit of the versions of its month from `version_id` (the one that wrote it) up to, not
+    including, `retired_in` (None: the month's latest version still has it). docs/adr/0022."""
+
     __tablename__ = "planned_visits"
+    __table_args__ = (Index("ix_planned_visits_month_retired_in", "month", "retired_in"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), index=True)
+    month: Mapped[str] = mapped_column(String(7))  # as its versions' PlanVersion.month
+    retired_in: Mapped[int | None] = mapped_column(ForeignKey("plan_versions.id"))
     elder_id: Mapped[int] = mapped_column(ForeignKey("elders.id"), index=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
     day: Mapped[date] = mapped_column(index=True)
@@ -57,10 +65,15 @@ class PlannedVisit(Base):
 
 
 class UnplannedVisit(Base):
+    """What versions of its month could not plan, from `version_id` up to `retired_in` (as PlannedVisit)."""
+
     __tablename__ = "unplanned_visits"
+    __table_args__ = (Index("ix_unplanned_visits_month_retired_in", "month", "retired_in"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id"), index=True)
+    month: Mapped[str] = mapped_column(String(7))
+    retired_in: Mapped[int | None] = mapped_column(ForeignKey("plan_versions.id"))
     elder_id: Mapped[int] = mapped_column(ForeignKey("elders.id"), index=True)
     grid_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
     kind: Mapped[VisitKind] = mapped_column(enum_column(VisitKind))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from visitsvc.infrastructure.repositories.batches import chunks
 from visitsvc.infrastructure.repositories.month_text import month_text
+from visitsvc.infrastructure.repositories.plan_membership import in_version, rows_of
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.month import Month
 from visitsvc.model import AtRiskMark, PlannedVisit, PlanVersion, UnplannedVisit, VisitRecord
@@ -23,19 +24,17 @@ class MonthRepository:
 
     def slots(self, version_id: int, elder_ids: Sequence[int]) -> list[PlannedVisit]:
         rows: list[PlannedVisit] = []
+        of_version = rows_of(self.session, PlannedVisit, version_id)
         for chunk in chunks(sorted(elder_ids)):
-            query = select(PlannedVisit).where(
-                PlannedVisit.version_id == version_id, PlannedVisit.elder_id.in_(chunk)
-            )
+            query = select(PlannedVisit).where(of_version, PlannedVisit.elder_id.in_(chunk))
             rows.extend(self.session.scalars(query.order_by(PlannedVisit.day, PlannedVisit.seq)))
         return rows
 
     def unplanned(self, version_id: int, elder_ids: Sequence[int]) -> list[UnplannedVisit]:
         rows: list[UnplannedVisit] = []
+        of_version = rows_of(self.session, UnplannedVisit, version_id)
         for chunk in chunks(sorted(elder_ids)):
-            query = select(UnplannedVisit).where(
-                UnplannedVisit.version_id == version_id, UnplannedVisit.elder_id.in_(chunk)
-            )
+            query = select(UnplannedVisit).where(of_version, UnplannedVisit.elder_id.in_(chunk))
             rows.extend(self.session.scalars(query))
         return rows
 
@@ -43,9 +42,10 @@ class MonthRepository:
         """(elder, obligation) -> the first day the plan in force on that day had it on. The version in force
         on a day is the last one made by that day's end: a day an earlier version had a visit on, before a
         re-plan moved it, never passed with the visit planned."""
+        text = month_text(month)
         versions = self.session.execute(
             select(PlanVersion.id, PlanVersion.created_at)
-            .where(PlanVersion.month == month_text(month))
+            .where(PlanVersion.month == text)
             .order_by(PlanVersion.created_at, PlanVersion.id)
         ).all()
         made = [(vid, created.astimezone(SHANGHAI).date()) for vid, created in versions]
@@ -57,7 +57,7 @@ class MonthRepository:
                 spans.append((vid, on, until))
         in_force = or_(
             *(
-                (PlannedVisit.version_id == vid) & (PlannedVisit.day >= on)
+                in_version(PlannedVisit, vid, text) & (PlannedVisit.day >= on)
                 & (PlannedVisit.day < until if until is not None else true())
                 for vid, on, until in spans
             )

@@ -8,6 +8,7 @@ from sqlalchemy import CursorResult, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from visitsvc.access.scoping import Scope
+from visitsvc.infrastructure.repositories.plan_membership import rows_of
 from visitsvc.kernel.month import Month
 from visitsvc.model import (
     Area,
@@ -58,7 +59,7 @@ class NotificationRepository:
         """(grid, reason, how many) of a version's unplanned visits."""
         rows = self.session.execute(
             select(UnplannedVisit.grid_id, UnplannedVisit.reason, UnplannedVisit.id).where(
-                UnplannedVisit.version_id == version_id
+                rows_of(self.session, UnplannedVisit, version_id)
             )
         ).all()
         counts: dict[tuple[int, str], int] = {}

@@ -1,15 +1,17 @@
-"""Plan versions of a month and their planned and unplanned visits."""
+"""Plan versions of a month and their planned and unplanned visits (a version's rows: plan_membership)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from visitsvc.access.scoping import Scope
+from visitsvc.infrastructure.repositories import version_rows
 from visitsvc.infrastructure.repositories.month_text import month_text
+from visitsvc.infrastructure.repositories.plan_membership import in_version, live, rows_of
 from visitsvc.kernel.errors import NotFound
 from visitsvc.kernel.month import Month
 from visitsvc.model import Area, Elder, PlannedVisit, PlanVersion, UnplannedVisit, VisitKind
@@ -43,7 +45,7 @@ class PlanRepository:
             return None
         found: date | None = self.session.scalar(
             select(func.min(PlannedVisit.day)).where(
-                PlannedVisit.version_id.in_(version_ids),
+                or_(*(rows_of(self.session, PlannedVisit, v) for v in version_ids)),
                 PlannedVisit.worker_id == worker_id,
                 PlannedVisit.day > after,
             )
@@ -59,19 +61,22 @@ class PlanRepository:
     def counts_within(self, scope: Scope, version_ids: Sequence[int]) -> dict[int, tuple[int, int, int]]:
         """Each version's (planned, unplanned, substituted), counting only the visits of people in scope."""
         people = select(Elder.id).where(scope.elder_clause())
+        versions = PlanVersion.id.in_(version_ids)
         planned = (
             select(
-                PlannedVisit.version_id,
+                PlanVersion.id,
                 func.count(),
                 func.count().filter(PlannedVisit.substituted.is_(True)),
             )
-            .where(PlannedVisit.version_id.in_(version_ids), PlannedVisit.elder_id.in_(people))
-            .group_by(PlannedVisit.version_id)
+            .join(PlannedVisit, in_version(PlannedVisit, PlanVersion.id, PlanVersion.month))
+            .where(versions, PlannedVisit.elder_id.in_(people))
+            .group_by(PlanVersion.id)
         )
         unplanned = (
-            select(UnplannedVisit.version_id, func.count())
-            .where(UnplannedVisit.version_id.in_(version_ids), UnplannedVisit.elder_id.in_(people))
-            .group_by(UnplannedVisit.version_id)
+            select(PlanVersion.id, func.count())
+            .join(UnplannedVisit, in_version(UnplannedVisit, PlanVersion.id, PlanVersion.month))
+            .where(versions, UnplannedVisit.elder_id.in_(people))
+            .group_by(PlanVersion.id)
         )
         counts = dict.fromkeys(version_ids, (0, 0, 0))
         for version_id, total, substituted in self.session.execute(planned):
@@ -81,18 +86,15 @@ class PlanRepository:
         return counts
 
     def visits(self, version_id: int) -> list[PlannedVisit]:
-        query = select(PlannedVisit).where(PlannedVisit.version_id == version_id)
+        query = select(PlannedVisit).where(rows_of(self.session, PlannedVisit, version_id))
         return list(
             self.session.scalars(query.order_by(PlannedVisit.worker_id, PlannedVisit.day, PlannedVisit.seq))
         )
 
     def assigned_elsewhere(self, worker_id: int, month: Month) -> frozenset[int]:
         """People of other grids whom the month's current plan gives to this worker."""
-        latest = self.latest(month)
-        if latest is None:
-            return frozenset()
         query = select(PlannedVisit.elder_id).where(
-            PlannedVisit.version_id == latest.id,
+            live(PlannedVisit, month_text(month)),
             PlannedVisit.worker_id == worker_id,
             PlannedVisit.moved.is_(True),
         )
@@ -102,25 +104,24 @@ class PlanRepository:
         """A version's visits of people outside a subtree: what an area re-plan carries over unchanged."""
         inside = select(Area.id).where(Area.path.startswith(area_path, autoescape=True))
         query = select(PlannedVisit).where(
-            PlannedVisit.version_id == version_id,
+            rows_of(self.session, PlannedVisit, version_id),
             PlannedVisit.elder_id.in_(select(Elder.id).where(Elder.grid_id.not_in(inside))),
         )
         return list(self.session.scalars(query))
 
     def unplanned(self, version_id: int) -> list[UnplannedVisit]:
-        return list(
-            self.session.scalars(select(UnplannedVisit).where(UnplannedVisit.version_id == version_id))
-        )
+        query = select(UnplannedVisit).where(rows_of(self.session, UnplannedVisit, version_id))
+        return list(self.session.scalars(query))
 
     def add(self, version: PlanVersion, visits: list[PlannedVisit], unplanned: list[UnplannedVisit]) -> None:
+        """A new version of its month (the newest) whose rows are exactly `visits` and `unplanned`, written
+        at the cost of what changed since the latest one (version_rows). Each given row gets the id of the
+        stored row it is; the rows stay out of the session."""
         self.session.add(version)
         self.session.flush()
-        for visit in visits:
-            visit.version_id = version.id
-        for missing in unplanned:
-            missing.version_id = version.id
-        self.session.add_all(visits)
-        self.session.add_all(unplanned)
+        version_rows.check_order(self.session, version)
+        version_rows.write(self.session, version, visits, PlannedVisit, version_rows.PLANNED_VALUES)
+        version_rows.write(self.session, version, unplanned, UnplannedVisit, version_rows.UNPLANNED_VALUES)
 
     def home_visits_on(self, version_id: int, elder_ids: Iterable[int]) -> list[PlannedVisit]:
         """The version's home visits of these people (appointments look for the one on their day)."""
@@ -128,7 +129,7 @@ class PlanRepository:
         if not ids:
             return []
         query = select(PlannedVisit).where(
-            PlannedVisit.version_id == version_id,
+            rows_of(self.session, PlannedVisit, version_id),
             PlannedVisit.elder_id.in_(ids),
             PlannedVisit.kind == VisitKind.HOME,
         )

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session, defer
 
 from visitsvc.infrastructure.repositories.batches import chunks
 from visitsvc.infrastructure.repositories.month_text import month_from_text
+from visitsvc.infrastructure.repositories.plan_membership import rows_of
 from visitsvc.kernel.month import Month
 from visitsvc.model import (
     FollowUp,
     FollowUpStatus,
     PlannedVisit,
-    PlanVersion,
     StatusProposal,
     VisitFlag,
     VisitPhoto,
@@ -56,17 +56,13 @@ class VisitRepository:
         """Planned visits by id, each with its version's month."""
         found: dict[int, tuple[PlannedVisit, Month]] = {}
         for chunk in chunks(sorted(set(ids))):
-            query = (
-                select(PlannedVisit, PlanVersion.month)
-                .join(PlanVersion, PlanVersion.id == PlannedVisit.version_id)
-                .where(PlannedVisit.id.in_(chunk))
-            )
+            query = select(PlannedVisit, PlannedVisit.month).where(PlannedVisit.id.in_(chunk))
             found.update({pv.id: (pv, month_from_text(month)) for pv, month in self.session.execute(query)})
         return found
 
     def day_of(self, version_id: int, worker_id: int, day: date) -> list[PlannedVisit]:
         query = select(PlannedVisit).where(
-            PlannedVisit.version_id == version_id,
+            rows_of(self.session, PlannedVisit, version_id),
             PlannedVisit.worker_id == worker_id,
             PlannedVisit.day == day,
         )
