@@ -36,7 +36,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     p.add_argument("--month", default="2026-12")
-    p.add_argument("--time-per-worker", type=float, help="guided local search seconds (default: production's)")
+    p.add_argument("--time-per-worker", type=float, help="GLS seconds (default: production's)")
     p.add_argument("--executor", choices=["process", "serial"], default="process")
     p.add_argument("--json", action="store_true", help="print one JSON document and nothing else")
     args = p.parse_args()
@@ -64,7 +64,9 @@ def main() -> None:
     out.result(document)
 
 
-def plan(url: str, month: Month, time_per_worker: float | None, executor: str, out: Reporter) -> dict[str, Any]:
+def plan(
+    url: str, month: Month, time_per_worker: float | None, executor: str, out: Reporter
+) -> dict[str, Any]:
     engine = make_engine(url)
     clock = FixedClock(datetime.combine(month.first, clock_time(9), SHANGHAI))
     uow = UnitOfWork(session_factory(engine), clock)

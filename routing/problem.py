@@ -90,10 +90,10 @@ class Options:
 
     A search stops at `time_limit` seconds, after `solution_limit` solutions, or after `solutions_per_visit`
     solutions for each visit of the problem (a budget that follows its size). The last two are reproducible
-    (OR-Tools routing ignores random seeds, and a time limit stops at a machine-dependent point). `seed` permutes the order in which
-    visits are given to the model, which changes insertion ties: same seed and limits, same plan; different
-    seeds, different starting points. `workers` > 1 runs that many seeds (seed, seed+1, ...) in parallel
-    processes and keeps the cheapest plan.
+    (OR-Tools routing ignores random seeds, and a time limit stops at a machine-dependent point). `seed`
+    permutes the order in which visits are given to the model, which changes insertion ties: same seed and
+    limits, same plan; different seeds, different starting points. `workers` > 1 runs that many seeds
+    (seed, seed+1, ...) in parallel processes and keeps the cheapest plan.
 
     `delay_cost` (per visit and day after its due day) fills the month from its start, keeping its end free
     for re-planning misses; `balance_cost` (per visit above a shift's even share of the problem) is larger
@@ -116,7 +116,7 @@ class Options:
     search_overrides: tuple[tuple[str, bool | int | float], ...] = ()
 
     def sized_for(self, visits: int) -> Options:
-        """These options with `solutions_per_visit` turned into the solution limit of a problem of `visits`."""
+        """These options, `solutions_per_visit` made the solution limit of a problem of `visits` visits."""
         if self.time_limit is not None or self.solution_limit is not None or self.solutions_per_visit is None:
             return self
         return replace(self, solution_limit=max(MIN_SOLUTIONS, math.ceil(self.solutions_per_visit * visits)))

@@ -34,7 +34,7 @@ def solve(
     options = (options if options is not None else Options()).sized_for(len(problem.visits))
     if options.time_limit is None and options.solution_limit is None:
         raise ValueError(
-            "set a time_limit, a solution_limit or solutions_per_visit: guided local search never stops by itself"
+            "set a time_limit, a solution_limit or solutions_per_visit: a search may never stop by itself"
         )
     if options.workers is not None and options.workers > 1:
         return _best_of_restarts(problem, options, warm_start, prefixes)

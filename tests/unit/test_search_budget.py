@@ -28,7 +28,8 @@ def _street(visits: int) -> Problem:
 def test_production_descends_to_a_local_optimum_with_a_budget_per_visit() -> None:
     options = options_of(PlanningSettings())
     assert options.metaheuristic == "GREEDY_DESCENT"
-    assert options.time_limit is None and options.solution_limit is None
+    assert options.time_limit is None
+    assert options.solution_limit is None
     assert options.sized_for(71).solution_limit == 71 * PlanningSettings().solutions_per_visit
 
 
