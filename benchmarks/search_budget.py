@@ -5,8 +5,8 @@ Seeds the `city` district (or uses `--database-url`), builds the worker problems
 - `gls-1s`: guided local search for 1 s each (the production budget before ADR 0023; machine-dependent);
 - `gls-counted`: guided local search stopped after the solutions `gls-1s` found for that problem (the same
   search, reproducible, so that quality compares without the machine's load);
-- `production`: `options_of(PlanningSettings())`, a greedy descent to a local optimum within a budget per visit.
-Prints, per way: travel, the whole objective, CPU seconds (this process) and solutions, summed over the sample.
+- `production`: `options_of(PlanningSettings())`, a greedy descent to a local optimum, capped per visit.
+Prints, per way, summed over the sample: travel, the whole objective, CPU seconds (this process), solutions.
 
     python -m benchmarks.search_budget [--sample 60] [--database-url URL] [--json]
 """
