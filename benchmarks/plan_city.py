@@ -2,7 +2,7 @@
 (database read, one routing problem per worker on a process pool, overflow to colleagues, the version
 written). Goal: under 10 minutes on 2 cores and under 4 GiB for the whole process tree.
 
-    python -m benchmarks.plan_city [--db sqlite|postgresql] [--month 2026-12] [--time-per-worker 1.0]
+    python -m benchmarks.plan_city [--db sqlite|postgresql] [--month 2026-12] [--time-per-worker SECONDS]
                                    [--executor process|serial] [--json]
 
 Seeding is timed apart. The plan is made as on the month's first day, so every working day is open.
@@ -36,7 +36,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     p.add_argument("--month", default="2026-12")
-    p.add_argument("--time-per-worker", type=float, default=1.0)
+    p.add_argument("--time-per-worker", type=float, help="GLS seconds (default: production's)")
     p.add_argument("--executor", choices=["process", "serial"], default="process")
     p.add_argument("--json", action="store_true", help="print one JSON document and nothing else")
     args = p.parse_args()
@@ -64,7 +64,9 @@ def main() -> None:
     out.result(document)
 
 
-def plan(url: str, month: Month, time_per_worker: float, executor: str, out: Reporter) -> dict[str, Any]:
+def plan(
+    url: str, month: Month, time_per_worker: float | None, executor: str, out: Reporter
+) -> dict[str, Any]:
     engine = make_engine(url)
     clock = FixedClock(datetime.combine(month.first, clock_time(9), SHANGHAI))
     uow = UnitOfWork(session_factory(engine), clock)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+import numpy as np
+
 EARTH_RADIUS_M = 6_371_008.8
 DEFAULT_DETOUR = 1.3
 
@@ -80,11 +82,15 @@ class HaversineProvider:
     detour: float = DEFAULT_DETOUR
 
     def matrix(self, locations: Sequence[Location], mode: TravelMode) -> Matrix:
+        # Every pair at once: a city's month asks for millions of pairs, a loop of `haversine_m` took seconds.
         metres_per_second = SPEED_KMH[mode] / 3.6
-        seconds = tuple(
-            round(haversine_m(a, b) * self.detour / metres_per_second) for a in locations for b in locations
-        )
-        return Matrix(mode, len(locations), seconds)
+        lon = np.radians([p.lon for p in locations])
+        lat = np.radians([p.lat for p in locations])
+        dlat, dlon = lat[None, :] - lat[:, None], lon[None, :] - lon[:, None]
+        h = np.sin(dlat / 2) ** 2 + np.cos(lat)[:, None] * np.cos(lat)[None, :] * np.sin(dlon / 2) ** 2
+        metres = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(1.0, h)))
+        seconds = np.rint(metres * self.detour / metres_per_second).astype(np.int64)
+        return Matrix(mode, len(locations), tuple(seconds.ravel().tolist()))
 
 
 def build_matrices(

@@ -7,8 +7,9 @@ worker.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from routing.matrix import Matrix, TravelMode
@@ -80,17 +81,19 @@ class Shift:
 
 
 ShiftKey = tuple[str, date]
+MIN_SOLUTIONS = 10  # a sized budget never stops a small problem before its first few improvements
 
 
 @dataclass(frozen=True, slots=True)
 class Options:
     """How to search.
 
-    Production limits by `time_limit`; a reproducible run sets `solution_limit` (OR-Tools routing ignores
-    random seeds, and a time limit stops at a machine-dependent point). `seed` permutes the order in which
-    visits are given to the model, which changes insertion ties: same seed and limits, same plan; different
-    seeds, different starting points. `workers` > 1 runs that many seeds (seed, seed+1, ...) in parallel
-    processes and keeps the cheapest plan.
+    A search stops at `time_limit` seconds, after `solution_limit` solutions, or after `solutions_per_visit`
+    solutions for each visit of the problem (a budget that follows its size). The last two are reproducible
+    (OR-Tools routing ignores random seeds, and a time limit stops at a machine-dependent point). `seed`
+    permutes the order in which visits are given to the model, which changes insertion ties: same seed and
+    limits, same plan; different seeds, different starting points. `workers` > 1 runs that many seeds
+    (seed, seed+1, ...) in parallel processes and keeps the cheapest plan.
 
     `delay_cost` (per visit and day after its due day) fills the month from its start, keeping its end free
     for re-planning misses; `balance_cost` (per visit above a shift's even share of the problem) is larger
@@ -100,6 +103,7 @@ class Options:
 
     time_limit: float | None = 5.0
     solution_limit: int | None = None
+    solutions_per_visit: float | None = None  # used when neither limit above is set
     seed: int = 0
     workers: int | None = None
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
@@ -110,6 +114,12 @@ class Options:
     # Expert knobs: (field path of OR-Tools' RoutingSearchParameters, value), e.g.
     # ("local_search_operators.use_cross_exchange", True) or ("guided_local_search_lambda_coefficient", 0.2).
     search_overrides: tuple[tuple[str, bool | int | float], ...] = ()
+
+    def sized_for(self, visits: int) -> Options:
+        """These options, `solutions_per_visit` made the solution limit of a problem of `visits` visits."""
+        if self.time_limit is not None or self.solution_limit is not None or self.solutions_per_visit is None:
+            return self
+        return replace(self, solution_limit=max(MIN_SOLUTIONS, math.ceil(self.solutions_per_visit * visits)))
 
 
 @dataclass(frozen=True, slots=True)

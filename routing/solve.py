@@ -31,9 +31,11 @@ def solve(
     With `warm_start`, the search starts from that plan (what is still allowed of it); `prefixes` fix the
     first visits of shifts (today's started route) or whole shifts (`closed`: past days).
     """
-    options = options if options is not None else Options()
+    options = (options if options is not None else Options()).sized_for(len(problem.visits))
     if options.time_limit is None and options.solution_limit is None:
-        raise ValueError("set a time_limit or a solution_limit: guided local search never stops by itself")
+        raise ValueError(
+            "set a time_limit, a solution_limit or solutions_per_visit: a search may never stop by itself"
+        )
     if options.workers is not None and options.workers > 1:
         return _best_of_restarts(problem, options, warm_start, prefixes)
     started = time.perf_counter()

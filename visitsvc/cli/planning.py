@@ -46,7 +46,11 @@ def _unplanned_line(unplanned: list[dict[str, Any]]) -> Iterator[str]:
     "--executor", type=click.Choice(["process", "serial", "dask"]), default="process", show_default=True
 )
 @click.option("--dask-address", envvar="VISITSVC_DASK_SCHEDULER", help="tcp://host:8786 of a Dask scheduler.")
-@click.option("--time-per-worker", type=float, default=1.0, show_default=True, help="Seconds of search each.")
+@click.option(
+    "--time-per-worker",
+    type=float,
+    help="Seconds of guided local search per worker (default: each down to a local optimum, ADR 0023).",
+)
 @click.option("--force", is_flag=True, help="Make a new version even when nothing changed.")
 @click.option("--json", "as_json", is_flag=True)
 def plan_command(
@@ -54,7 +58,7 @@ def plan_command(
     area_code: str | None,
     executor: str,
     dask_address: str | None,
-    time_per_worker: float,
+    time_per_worker: float | None,
     force: bool,
     as_json: bool,
 ) -> None:
@@ -102,7 +106,11 @@ def _plan_text(month: Month, outcome: PlanOutcome) -> Iterator[str]:
     "--executor", type=click.Choice(["process", "serial", "dask"]), default="process", show_default=True
 )
 @click.option("--dask-address", envvar="VISITSVC_DASK_SCHEDULER", help="tcp://host:8786 of a Dask scheduler.")
-@click.option("--time-per-worker", type=float, default=1.0, show_default=True, help="Seconds of search each.")
+@click.option(
+    "--time-per-worker",
+    type=float,
+    help="Seconds of guided local search per worker (default: each down to a local optimum, ADR 0023).",
+)
 @click.option("--json", "as_json", is_flag=True)
 def replan_command(
     day: Any,
@@ -110,7 +118,7 @@ def replan_command(
     area_code: str | None,
     executor: str,
     dask_address: str | None,
-    time_per_worker: float,
+    time_per_worker: float | None,
     as_json: bool,
 ) -> None:
     """Re-plan the rest of the month after a day: misses, not at home, new people, absences."""

@@ -13,7 +13,7 @@ from visitsvc.planning.route_problems import PlanningSettings
 from visitsvc.simulation import play as simulation
 from visitsvc.simulation.draws import Rates
 from visitsvc.simulation.field import SimulationDefect
-from visitsvc.simulation.play import SOLUTIONS, SimulationSettings
+from visitsvc.simulation.play import SimulationSettings
 from visitsvc.simulation.register_copy import CopyError
 from visitsvc.simulation.report import describe
 
@@ -50,7 +50,11 @@ def _rate(name: str, default: float, text: str) -> Callable[[Callable[..., None]
 @_rate("--refused", DEFAULT_RATES.refused, "Chance a home visit is refused at the door.")
 @click.option("--demo", is_flag=True, help="On a newly seeded demo district, not a copy of the register.")
 @click.option("--keep", help="Keep the copy: a file for SQLite, a database name for PostgreSQL.")
-@click.option("--solutions", type=int, default=SOLUTIONS, show_default=True, help="Solutions per solve.")
+@click.option(
+    "--solutions",
+    type=int,
+    help="Guided local search to this many solutions per solve (default: production's search, ADR 0023).",
+)
 @click.option("--json", "as_json", is_flag=True)
 def simulate_command(
     month_text: str,
@@ -66,7 +70,7 @@ def simulate_command(
     refused: float,
     demo: bool,
     keep: str | None,
-    solutions: int,
+    solutions: int | None,
     as_json: bool,
 ) -> None:
     """Play a month day by day through the services, on a copy of the register (never the register itself):
@@ -81,7 +85,7 @@ def simulate_command(
     )  # fmt: skip
     if rates.errors():
         raise click.BadParameter("rates must be between 0 and 1: " + ", ".join(rates.errors()))
-    if solutions < 1:
+    if solutions is not None and solutions < 1:
         raise click.BadParameter("at least 1", param_hint="--solutions")
     chosen = SimulationSettings(
         month, random_seed, rates, PlanningSettings(solution_limit=solutions), executor="process"

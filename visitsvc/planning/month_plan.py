@@ -136,6 +136,13 @@ def plan_month(
             uow.commit()
 
 
+def month_problems(
+    uow: UnitOfWork, month: Month, settings: PlanningSettings = DEFAULT_SETTINGS
+) -> list[routing.Problem]:
+    """The worker problems a first plan of the whole month would solve now (benchmarks compare searches)."""
+    return [m.problem for m in _read(uow, Caller.system(), month, None, settings, DEFAULT_RULES).months]
+
+
 def hold_month(
     uow: UnitOfWork,
     month: Month,

@@ -27,8 +27,14 @@ OFFERED_PENALTY = 10**7
 class PlanningSettings:
     home_minutes: int = 30
     phone_minutes: int = 10
-    time_per_worker: float = 1.0  # seconds of search per worker problem in production
-    solution_limit: int | None = None  # set for reproducible runs (simulation, tests)
+    # Production searches each worker's month down to its first local optimum (greedy descent), at most
+    # `solutions_per_visit` solutions per visit: on the city's workers that gave what a second of guided local
+    # search gave, in a quarter of the CPU, and the same plan on any machine (docs/adr/0023). An operator's
+    # `time_per_worker` (seconds each) or a run's `solution_limit` (simulation, tests) searches with guided
+    # local search instead.
+    solutions_per_visit: float = 20.0
+    time_per_worker: float | None = None
+    solution_limit: int | None = None
     move_limit_m: float = 5000.0  # how far from a worker's start another grid's visit may be offered
     # The last working day of a home visit's window is left for a second try after "not at home" (a weekly
     # visit planned on Friday has none); a worker who cannot fit their visits without it is solved again.

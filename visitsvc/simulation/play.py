@@ -45,7 +45,6 @@ from visitsvc.simulation.field import FieldLog, FieldWorker, play_day
 from visitsvc.simulation.report import Events, Report, build_report
 
 SYSTEM = Caller.system()
-SOLUTIONS = 60  # per solve: enough for a good month at this size, and the same plan on every machine
 PLANNING_DAY = 25  # the scheduler plans next month on the 25th at 02:00
 DEMO_SEEDED_ON = 20
 Progress = Callable[[int, int], None]
@@ -56,7 +55,9 @@ class SimulationSettings:
     month: Month
     seed: int = 1
     rates: Rates = field(default_factory=Rates)
-    planning: PlanningSettings = field(default_factory=lambda: PlanningSettings(solution_limit=SOLUTIONS))
+    # Production's own search (a descent within a budget per visit) is reproducible: the month played is the
+    # month production would plan, the same on every machine.
+    planning: PlanningSettings = field(default_factory=PlanningSettings)
     # Solution-limited solves give the same plans on a pool as in turn; a night with many workers to solve
     # again goes twice as fast on two cores, and a few solves stay serial (`plan_versions.executor_for`).
     # "process": one pool kept for the month.
@@ -116,8 +117,8 @@ def simulate(
     uow: UnitOfWork, clock: FixedClock, settings: SimulationSettings, *, progress: Progress | None = None
 ) -> Report:
     """Play `settings.month` on the database behind `uow`, whose clock is `clock`; the month's report."""
-    if settings.planning.solution_limit is None:
-        raise ValueError("a simulation must solve to a solution limit: a time limit is not reproducible")
+    if settings.planning.time_per_worker is not None:
+        raise ValueError("a simulation must not search by the clock: a time limit is not reproducible")
     if settings.executor != "process":
         return _month(uow, clock, settings, progress)
     # One pool for the month: a pool started for each night's solves cost a second or two each time.

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from routing import HaversineProvider, Location, Matrix, TravelMode, build_matrices
+from routing.matrix import DEFAULT_DETOUR, haversine_m
 
 # 0.01 degree of latitude is 1,112 m anywhere.
 HOME, NORTH = Location(116.4, 39.9), Location(116.4, 39.91)
@@ -40,3 +43,14 @@ def test_matrix_refuses_wrong_sizes_and_negative_times() -> None:
         Matrix(TravelMode.WALK, 2, (0, 1, 2))
     with pytest.raises(ValueError, match="negative"):
         Matrix(TravelMode.WALK, 1, (-1,))
+
+
+def test_the_whole_matrix_is_each_pair_s_haversine_time_rounded() -> None:
+    """All pairs are computed at once; each entry is what one pair's formula gives, to the second."""
+    rng = random.Random(3)
+    points = [Location(116 + rng.uniform(0, 0.7), 39.6 + rng.uniform(0, 0.5)) for _ in range(40)]
+    matrix = HaversineProvider().matrix(points, TravelMode.EBIKE)
+    per_second = 15.0 / 3.6
+    expected = [round(haversine_m(a, b) * DEFAULT_DETOUR / per_second) for a in points for b in points]
+    assert list(matrix.seconds) == expected
+    assert all(type(s) is int for s in matrix.seconds)

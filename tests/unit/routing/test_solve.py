@@ -104,6 +104,25 @@ def test_a_limit_is_required(three_visits_two_days: Problem) -> None:
         solve(three_visits_two_days, Options(time_limit=None))
 
 
+@pytest.mark.parametrize(("visits", "limit"), [(71, 142), (190, 380), (3, 10)])
+def test_a_budget_per_visit_is_a_solution_limit_that_follows_the_size(visits: int, limit: int) -> None:
+    sized = Options(time_limit=None, solutions_per_visit=2.0).sized_for(visits)
+    assert sized.solution_limit == limit
+
+
+def test_a_time_or_solution_limit_given_wins_over_a_budget_per_visit() -> None:
+    timed = Options(time_limit=1.0, solutions_per_visit=2.0)
+    counted = Options(time_limit=None, solution_limit=7, solutions_per_visit=2.0)
+    assert timed.sized_for(100) == timed
+    assert counted.sized_for(100).solution_limit == 7
+
+
+def test_a_budget_per_visit_searches_as_its_solution_limit_would(three_visits_two_days: Problem) -> None:
+    per_visit = solve(three_visits_two_days, Options(time_limit=None, solutions_per_visit=5.0))
+    counted = solve(three_visits_two_days, Options(time_limit=None, solution_limit=15))
+    assert per_visit.routes == counted.routes
+
+
 def test_warm_start_from_a_previous_plan_keeps_it(three_visits_two_days: Problem) -> None:
     previous = solve(three_visits_two_days, FAST)
     again = solve(three_visits_two_days, replace(FAST, solution_limit=1), warm_start=previous)
