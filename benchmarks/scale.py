@@ -36,7 +36,7 @@ import random
 import resource
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -109,6 +109,9 @@ def main() -> None:
         out.line(f"{db} slope (log seconds / log people): plan {fits['plan']}, night {fits['night']}")
     if args.province:
         document["province"] = province(args.province_problems, args.province_from, month, out)
+    document["extrapolation"] = extrapolate(document["runs"], document.get("province"))
+    for line in extrapolation_lines(document["extrapolation"]):
+        out.line(line)
     document["load_after"] = _load()
     out.line(f"load average after: {_load()}")
     out.result(document)
@@ -134,6 +137,8 @@ def measure_size(db: str, size: str, month: Month, out: Reporter) -> dict[str, A
             plan_figures = {
                 **planned,
                 "cpu_s": cpu.seconds,
+                "cpu_main_s": cpu.main_seconds,
+                "solver_s": solver_seconds(engine, month),
                 **after_plan.minus(before),
                 **travel,
             }
@@ -167,7 +172,9 @@ def measure_size(db: str, size: str, month: Month, out: Reporter) -> dict[str, A
 
 def _phase_line(name: str, figures: dict[str, Any]) -> str:
     return (
-        f"  {name}: {figures['seconds']} s wall, {figures['cpu_s']} s CPU, peak {figures['peak_gib']} GiB, "
+        f"  {name}: {figures['seconds']} s wall, {figures['cpu_s']} s CPU "
+        f"({figures['cpu_main_s']} s of it in this process, solver {figures['solver_s']} s), "
+        f"peak {figures['peak_gib']} GiB, "
         f"{figures['rows_written']:,} rows written, database +{figures['bytes_grown'] / 2**20:.1f} MiB "
         f"({figures['bytes_per_row']} bytes/row)"
     )
@@ -230,11 +237,20 @@ def night(engine: Engine, day: date, out: Reporter) -> dict[str, Any]:
     return {
         "seconds": round(seconds, 1),
         "cpu_s": cpu.seconds,
+        "cpu_main_s": cpu.main_seconds,
+        "solver_s": solver_seconds(engine, Month.of(day)),
         "peak_gib": round(memory.peak / 2**30, 2),
         **{k: summary[k] for k in ("version", "created", "workers", "moved", "added", "removed", "changed")},
         "unplanned": len(summary["unplanned"]),
         "replan_seconds": summary["seconds"],
     }
+
+
+def solver_seconds(engine: Engine, month: Month) -> float:
+    """The newest version's solver seconds: the sum of its plans' search times (`plan_month`, `replan`)."""
+    with _uow(engine, datetime.now(SHANGHAI)) as uow:
+        latest = uow.plans.latest(month)
+        return 0.0 if latest is None else float(latest.solver_seconds)
 
 
 def _uow(engine: Engine, now: datetime) -> UnitOfWork:
@@ -249,12 +265,19 @@ class ProcessTreeCpu:
     inside it (a process pool's workers) through getrusage, those still running through psutil."""
 
     def __enter__(self) -> ProcessTreeCpu:
-        self._start = self._now()
-        self.seconds = 0.0
+        self._start, self._main_start = self._now(), self._main()
+        self.seconds = self.main_seconds = 0.0
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = round(self._now() - self._start, 1)
+        # This process alone: reading, building the problems, storing (the solves run in the children).
+        self.main_seconds = round(self._main() - self._main_start, 1)
+
+    @staticmethod
+    def _main() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
 
     @staticmethod
     def _now() -> float:
@@ -373,6 +396,107 @@ def _slope(points: list[tuple[float, float]]) -> float | None:
 
 def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
+
+
+# --- a province from what was measured (docs/scale.md) ----------------------------------------------------
+
+PROVINCE_PEOPLE, PROVINCE_WORKERS = 1_000_000, 20_000
+PLAN_WINDOW_S, NIGHT_WINDOW_S = 6 * 3600, 15 * 60  # a month planned overnight; a night re-planned
+CORES_PER_MACHINE = 2  # a worker machine like this one: two cores, one Dask worker process on each
+NIGHTS_PER_YEAR, PLANS_PER_YEAR = 365, 12
+
+
+def grid_workers(size: str) -> int:
+    shape = PROFILES[size].shape
+    return shape.streets * shape.communities_per_street * shape.grids_per_community
+
+
+def extrapolate(runs: list[dict[str, Any]], cluster: dict[str, Any] | None) -> dict[str, Any]:
+    """A province scaled linearly from the largest size measured on each database (the slopes say how far
+    that holds): the solving CPU (the pool's children) spread over 2-core worker machines in the window; the
+    central part (this process: reading, building problems, storing) as one process, which does not spread;
+    the database's rows and bytes per night and per year."""
+    result: dict[str, Any] = {"assumptions": {
+        "people": PROVINCE_PEOPLE, "workers": PROVINCE_WORKERS, "plan_window_s": PLAN_WINDOW_S,
+        "night_window_s": NIGHT_WINDOW_S, "cores_per_machine": CORES_PER_MACHINE,
+        "nights_per_year": NIGHTS_PER_YEAR, "plans_per_year": PLANS_PER_YEAR,
+    }}  # fmt: skip
+    for db in sorted({r["db"] for r in runs}):
+        largest = max((r for r in runs if r["db"] == db), key=lambda r: r["people"])
+        k = PROVINCE_PEOPLE / largest["people"]
+        phases = {}
+        for phase, window in (("plan", PLAN_WINDOW_S), ("night", NIGHT_WINDOW_S)):
+            measured = largest[phase]
+            solving_cpu = max(0.0, measured["cpu_s"] - measured["cpu_main_s"]) * k
+            central = measured["cpu_main_s"] * k
+            phases[phase] = {
+                "solving_cpu_s": round(solving_cpu),
+                "machines": math.ceil(solving_cpu / (window * CORES_PER_MACHINE)),
+                "central_cpu_s": round(central),
+                "central_fits_window": central < window,
+                "rows_written": round(measured["rows_written"] * k),
+                "bytes_grown": round(measured["bytes_grown"] * k),
+            }
+        night, plan_phase = largest["night"], largest["plan"]
+        resolved_share = night["workers"] / grid_workers(largest["size"])
+        phases["database"] = {
+            "rows_per_night": phases["night"]["rows_written"],
+            "rows_per_s_in_night_window": round(phases["night"]["rows_written"] / NIGHT_WINDOW_S),
+            "gib_per_year": round(
+                k
+                * (night["bytes_grown"] * NIGHTS_PER_YEAR + plan_phase["bytes_grown"] * PLANS_PER_YEAR)
+                / 2**30,
+                1,
+            ),
+        }
+        phases["night"]["workers_resolved_share"] = round(resolved_share, 3)
+        if cluster is not None:
+            per_problem = _worker_seconds_per_problem(cluster)
+            resolved = resolved_share * PROVINCE_WORKERS
+            phases["cluster"] = {
+                "worker_s_per_problem": round(per_problem, 3),
+                "plan_machines": math.ceil(
+                    PROVINCE_WORKERS * per_problem / (PLAN_WINDOW_S * CORES_PER_MACHINE)
+                ),
+                "night_problems": round(resolved),
+                "night_machines": math.ceil(resolved * per_problem / (NIGHT_WINDOW_S * CORES_PER_MACHINE)),
+                "plan_bytes_shipped": PROVINCE_WORKERS * cluster["bytes_per_task"]["mean"],
+            }
+        result[db] = {"from": largest["size"], "scale": round(k, 1), **phases}
+    return result
+
+
+def _worker_seconds_per_problem(cluster: dict[str, Any]) -> float:
+    """Worker-process seconds per problem on the largest cluster measured, overhead included."""
+    biggest = max(cluster["clusters"], key=lambda c: c["workers"])
+    return float(biggest["wall_s"] * biggest["workers"] / cluster["problems"])
+
+
+def extrapolation_lines(figures: dict[str, Any]) -> Iterator[str]:
+    yield f"\nprovince ({PROVINCE_PEOPLE:,} people, {PROVINCE_WORKERS:,} workers), scaled linearly:"
+    for db, f in figures.items():
+        if db == "assumptions":
+            continue
+        plan_phase, night, data = f["plan"], f["night"], f["database"]
+        plan_fits = "fits" if plan_phase["central_fits_window"] else "does NOT fit"
+        night_fits = "fits" if night["central_fits_window"] else "does NOT fit"
+        yield (
+            f"  {db} from {f['from']} (x{f['scale']}): plan {plan_phase['machines']} machine(s) of "
+            f"{CORES_PER_MACHINE} cores in {PLAN_WINDOW_S // 3600} h, central part "
+            f"{plan_phase['central_cpu_s']:,} CPU s ({plan_fits}); night {night['machines']} machine(s) in "
+            f"{NIGHT_WINDOW_S // 60} min, central part {night['central_cpu_s']:,} CPU s ({night_fits})"
+        )
+        yield (
+            f"    database: {data['rows_per_night']:,} rows per night "
+            f"({data['rows_per_s_in_night_window']:,}/s in the window), {data['gib_per_year']} GiB per year"
+        )
+        if "cluster" in f:
+            c = f["cluster"]
+            yield (
+                f"    on the Dask figures ({c['worker_s_per_problem']} worker-s per problem): plan "
+                f"{c['plan_machines']} machine(s), night ({c['night_problems']:,} problems) "
+                f"{c['night_machines']}"
+            )
 
 
 # --- the province's cluster ---------------------------------------------------------------------------------
