@@ -403,7 +403,7 @@ def _load() -> list[float]:
 PROVINCE_PEOPLE, PROVINCE_WORKERS = 1_000_000, 20_000
 PLAN_WINDOW_S, NIGHT_WINDOW_S = 6 * 3600, 15 * 60  # a month planned overnight; a night re-planned
 CORES_PER_MACHINE = 2  # a worker machine like this one: two cores, one Dask worker process on each
-NIGHTS_PER_YEAR, PLANS_PER_YEAR = 365, 12
+NIGHTS_PER_YEAR, PLANS_PER_YEAR, WORKDAYS_PER_YEAR = 365, 12, 250
 
 
 def grid_workers(size: str) -> int:
@@ -420,6 +420,7 @@ def extrapolate(runs: list[dict[str, Any]], cluster: dict[str, Any] | None) -> d
         "people": PROVINCE_PEOPLE, "workers": PROVINCE_WORKERS, "plan_window_s": PLAN_WINDOW_S,
         "night_window_s": NIGHT_WINDOW_S, "cores_per_machine": CORES_PER_MACHINE,
         "nights_per_year": NIGHTS_PER_YEAR, "plans_per_year": PLANS_PER_YEAR,
+        "workdays_per_year": WORKDAYS_PER_YEAR,
     }}  # fmt: skip
     for db in sorted({r["db"] for r in runs}):
         largest = max((r for r in runs if r["db"] == db), key=lambda r: r["people"])
@@ -439,7 +440,7 @@ def extrapolate(runs: list[dict[str, Any]], cluster: dict[str, Any] | None) -> d
                 "rows_written": round(measured["rows_written"] * k),
                 "bytes_grown": round(measured["bytes_grown"] * k),
             }
-        night, plan_phase = largest["night"], largest["plan"]
+        night, plan_phase, fieldwork = largest["night"], largest["plan"], largest["field_day"]
         resolved_share = night["workers"] / grid_workers(largest["size"])
         phases["database"] = {
             "rows_per_night": phases["night"]["rows_written"],
@@ -450,6 +451,9 @@ def extrapolate(runs: list[dict[str, Any]], cluster: dict[str, Any] | None) -> d
                 / 2**30,
                 1,
             ),
+            # What the phones write in a working day (visit records, audit entries, follow-ups), for scale.
+            "field_rows_per_day": round(fieldwork["rows_written"] * k),
+            "field_gib_per_year": round(k * fieldwork["bytes_grown"] * WORKDAYS_PER_YEAR / 2**30, 1),
         }
         phases["night"]["workers_resolved_share"] = round(resolved_share, 3)
         if cluster is not None:
@@ -490,7 +494,9 @@ def extrapolation_lines(figures: dict[str, Any]) -> Iterator[str]:
         )
         yield (
             f"    database: {data['rows_per_night']:,} rows per night "
-            f"({data['rows_per_s_in_night_window']:,}/s in the window), {data['gib_per_year']} GiB per year"
+            f"({data['rows_per_s_in_night_window']:,}/s in the window), {data['gib_per_year']} GiB per year "
+            f"of plans; the field {data['field_rows_per_day']:,} rows per working day, "
+            f"{data['field_gib_per_year']} GiB per year"
         )
         if "cluster" in f:
             c = f["cluster"]
