@@ -71,8 +71,7 @@ class Solving:
             client = Client(self.dask_scheduler, timeout=self.connect_seconds)  # type: ignore[no-untyped-call]
         except OSError:  # distributed's connect timeout, a refused or unresolvable address
             raise ClusterUnreachable(
-                f"Dask scheduler {self.dask_scheduler} did not answer within {self.connect_seconds:g} s "
-                "(VISITSVC_DASK_SCHEDULER)"
+                f"Dask scheduler {self.dask_scheduler} did not answer within {self.connect_seconds:g} s"
             ) from None
         with client:
             yield client
