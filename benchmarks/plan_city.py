@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+import visitsvc.config  # noqa: F401 (installs the keyring the register's sealed columns need)
 from benchmarks import Reporter
 from benchmarks.city import PeakMemory
 from benchmarks.field_server import REPO, environment, fresh_database
@@ -44,17 +45,9 @@ def main() -> None:
     month = Month.parse(args.month)
     with fresh_database(args.db) as url:
         out.line(f"{args.db}: seeding the city district ...")
-        started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "seed", "--size", "city", "--json", "--today", str(month.first)],
-            cwd=REPO,
-            env=environment(url),
-            check=True,
-            capture_output=True,
-        )
-        seed_seconds = time.perf_counter() - started
+        seed_seconds = seed(url, "city", month)
         out.line(f"  seeded in {seed_seconds:.0f} s; planning {month} ...")
-        result = plan(url, month, args.time_per_worker, args.executor, out)
+        result = plan(url, month, PlanningSettings(time_per_worker=args.time_per_worker), args.executor, out)
     document = {"db": args.db, "month": str(month), "seed_seconds": round(seed_seconds, 1), **result}
     out.line(
         f"planned {result['planned_visits']} visits for {result['workers']} workers in {result['seconds']} s "
@@ -64,9 +57,24 @@ def main() -> None:
     out.result(document)
 
 
+def seed(url: str, size: str, month: Month) -> float:
+    """Seed the `size` profile (seed/district.py) into the empty database at `url` as on the month's first
+    day, in its own process as an operator would; its seconds."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "seed", "--size", size, "--json", "--today", str(month.first)],
+        cwd=REPO,
+        env=environment(url),
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
 def plan(
-    url: str, month: Month, time_per_worker: float | None, executor: str, out: Reporter
+    url: str, month: Month, settings: PlanningSettings, executor: str | Any, out: Reporter
 ) -> dict[str, Any]:
+    """`plan_month` as on the month's first day, timed, with the peak memory of the whole process tree."""
     engine = make_engine(url)
     clock = FixedClock(datetime.combine(month.first, clock_time(9), SHANGHAI))
     uow = UnitOfWork(session_factory(engine), clock)
@@ -77,7 +85,7 @@ def plan(
             caller=Caller.system(),
             month=month,
             executor=executor,
-            settings=PlanningSettings(time_per_worker=time_per_worker),
+            settings=settings,
             progress=out.progress,
         )
     seconds = time.perf_counter() - started
@@ -91,6 +99,7 @@ def plan(
         "moved_to_other_workers": outcome.moved_to_other_workers,
         "substituted": sum(outcome.substituted_phone.values()),
         "unplanned": len(outcome.unplanned),
+        "version_id": outcome.version_id,
     }
 
 

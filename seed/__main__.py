@@ -1,4 +1,4 @@
-"""python -m seed --size demo|city: a believable district to try visitsvc on (never in production)."""
+"""python -m seed --size demo|district|city: a believable district to try visitsvc on, never in production."""
 
 from __future__ import annotations
 

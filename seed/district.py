@@ -49,6 +49,8 @@ class Profile:
 PROFILES = {
     # 3 streets (the last a town of villages), 12 communities, 60 grids, 3,000 elders.
     "demo": Profile(Shape(streets=3, towns=1, communities_per_street=4, grids_per_community=5), 3_000),
+    # Between the two, for `benchmarks.scale`: 5 streets (one a town), 50 communities, 250 grids, 12,500.
+    "district": Profile(Shape(streets=5, towns=1, communities_per_street=10, grids_per_community=5), 12_500),
     # The same shape scaled for benchmarks: 10 streets, 100 communities, 1,000 grids, 50,000 elders.
     "city": Profile(Shape(streets=10, towns=3, communities_per_street=10, grids_per_community=10), 50_000),
 }

@@ -10,6 +10,7 @@ from pathlib import Path
 from visitsvc.field.thresholds import FieldRules
 from visitsvc.infrastructure.notify_channels import NotifierSettings
 from visitsvc.kernel import crypto
+from visitsvc.planning.executors import check_dask_address
 from visitsvc.register.retention_rules import RetentionRules
 
 DEV_SECRET_FILE = Path("var/secret_key")
@@ -42,6 +43,9 @@ class Settings:
     field_rules: FieldRules = field(default_factory=FieldRules)  # VISITSVC_FIELD_*
     retention: RetentionRules = field(default_factory=RetentionRules)  # VISITSVC_*RETENTION_*
     notifier: NotifierSettings = field(default_factory=NotifierSettings)  # VISITSVC_NOTIFY_* (docs/adr/0020)
+    # tcp://host:port of a Dask scheduler: the scheduler's planning jobs solve on that cluster (and `plan`,
+    # `replan --executor dask`); unset, they use this machine's cores.
+    dask_scheduler: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict, repr=False)  # holds secrets (keys, webhook URLs)
 
     @property
@@ -63,6 +67,11 @@ class Settings:
             )
         if self.data_keys or self.index_key:
             self.keyring()
+        if self.dask_scheduler is not None:
+            try:
+                check_dask_address(self.dask_scheduler)
+            except ValueError as exc:
+                raise ConfigError(str(exc)) from None
 
     def keyring(self) -> crypto.Keyring:
         try:
@@ -116,6 +125,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         field_rules=_field_rules(env),
         retention=_retention(env),
         notifier=_notifier(env),
+        dask_scheduler=env.get("VISITSVC_DASK_SCHEDULER") or None,
         extra={k: v for k, v in env.items() if k.startswith("VISITSVC_")},
     )
     settings.validate()

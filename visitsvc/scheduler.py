@@ -27,11 +27,14 @@ from visitsvc.kernel.month import Month
 from visitsvc.model import JobRun
 from visitsvc.oversight import at_risk, notifications
 from visitsvc.planning import month_plan, replanning
+from visitsvc.planning.executors import Solving
 from visitsvc.planning.route_problems import PlanningSettings
 from visitsvc.register import retention
 from visitsvc.register.retention_rules import RetentionRules
 
 log = logging.getLogger(__name__)
+
+ON_THIS_MACHINE = Solving()  # no cluster configured: a process pool of this machine's cores
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +42,8 @@ class Job:
     id: str
     cron: dict[str, int]  # APScheduler CronTrigger fields, in Asia/Shanghai
     due_period: Callable[[datetime], str | None]  # the period that should have run by `now`, if any
-    run: Callable[[UnitOfWork, str], dict[str, Any]]
+    # (unit of work, period, where its solves go): a job that solves opens `Solving` for its run only.
+    run: Callable[[UnitOfWork, str, Solving], dict[str, Any]]
 
 
 def _plan_next_month_due(now: datetime) -> str | None:
@@ -50,10 +54,12 @@ def _nightly_due(hour: int) -> Callable[[datetime], str | None]:
     return lambda now: now.date().isoformat() if now.hour >= hour else None
 
 
-def _plan(uow: UnitOfWork, period: str, trigger: str, month: Month) -> dict[str, Any]:
-    outcome = month_plan.plan_month(
-        uow, caller=Caller.system(), month=month, trigger=trigger, settings=PlanningSettings()
-    )
+def _plan(uow: UnitOfWork, solving: Solving, trigger: str, month: Month) -> dict[str, Any]:
+    with solving.open() as executor:
+        outcome = month_plan.plan_month(
+            uow, caller=Caller.system(), month=month, trigger=trigger, settings=PlanningSettings(),
+            executor=executor,
+        )  # fmt: skip
     return {"month": str(month), **outcome.as_json(), "created": outcome.created}
 
 
@@ -66,18 +72,21 @@ def replanned_after(run_day: date) -> date:
     return yesterday if yesterday.month == run_day.month else run_day
 
 
-def _replan(uow: UnitOfWork, period: str) -> dict[str, Any]:
+def _replan(uow: UnitOfWork, period: str, solving: Solving) -> dict[str, Any]:
     """The night of `period`: the days before it stay as planned; what is still owed goes to it and the days
     after (docs/adr/0009)."""
     today = replanned_after(date.fromisoformat(period))
     try:
-        outcome = replanning.replan(uow, caller=Caller.system(), today=today, settings=PlanningSettings())
+        with solving.open() as executor:
+            outcome = replanning.replan(
+                uow, caller=Caller.system(), today=today, settings=PlanningSettings(), executor=executor
+            )
     except NotFound:
         return {"month": str(Month.of(today)), "skipped": "no_plan"}  # nothing planned yet: nothing to redo
     return outcome.as_json()
 
 
-def _evaluate_at_risk(uow: UnitOfWork, period: str) -> dict[str, Any]:
+def _evaluate_at_risk(uow: UnitOfWork, period: str, _solving: Solving) -> dict[str, Any]:
     return at_risk.evaluate_at_risk(uow, caller=Caller.system(), today=date.fromisoformat(period)).as_json()
 
 
@@ -85,7 +94,7 @@ def _monthly_due(day: int, hour: int) -> Callable[[datetime], str | None]:
     return lambda now: str(Month.of(now.date())) if (now.day, now.hour) >= (day, hour) else None
 
 
-def _retention(uow: UnitOfWork, period: str) -> dict[str, Any]:
+def _retention(uow: UnitOfWork, period: str, _solving: Solving) -> dict[str, Any]:
     """PIPL art. 19: the month's retention run, with the same VISITSVC_*RETENTION_* settings as the CLI; a dry
     run until an operator has made the first real run."""
     return retention.run_scheduled(uow, today=uow.clock.today(), rules=RetentionRules.from_env(os.environ))
@@ -98,7 +107,7 @@ JOBS: dict[str, Job] = {
             "plan-next-month",
             {"day": 25, "hour": 2, "minute": 0},
             _plan_next_month_due,
-            lambda uow, period: _plan(uow, period, "scheduler", Month.parse(period)),
+            lambda uow, period, solving: _plan(uow, solving, "scheduler", Month.parse(period)),
         ),
         # Misses, not-at-homes, new people, status changes and announced absences, for the rest of the month;
         # with nothing changed it makes no new version.
@@ -111,8 +120,9 @@ JOBS: dict[str, Job] = {
 }
 
 
-def run_once(uow: UnitOfWork, job: Job, period: str) -> JobRun | None:
-    """Run `job` for `period` unless a run of it exists; None when it was already taken."""
+def run_once(uow: UnitOfWork, job: Job, period: str, solving: Solving = ON_THIS_MACHINE) -> JobRun | None:
+    """Run `job` for `period` unless a run of it exists; None when it was already taken. A job that solves
+    does it as `solving` says (VISITSVC_DASK_SCHEDULER: on that cluster, connected for this run only)."""
     with uow:
         run = JobRun(
             job=job.id,
@@ -129,7 +139,7 @@ def run_once(uow: UnitOfWork, job: Job, period: str) -> JobRun | None:
             return None
         run_id = run.id
     try:
-        summary, outcome = job.run(uow, period), "succeeded"
+        summary, outcome = job.run(uow, period, solving), "succeeded"
     except Exception as exc:  # recorded on the run: a failed job is visible in /jobs, not lost in a log
         # Neither the log nor the run keeps the error's text, which may hold personal data (tracebacks.py).
         log.error("job %s for %s failed: %s\n%s", job.id, period, describe(exc), safe_traceback(exc))
@@ -142,7 +152,7 @@ def run_once(uow: UnitOfWork, job: Job, period: str) -> JobRun | None:
         return stored
 
 
-def catch_up(uow: UnitOfWork, now: datetime) -> list[JobRun]:
+def catch_up(uow: UnitOfWork, now: datetime, solving: Solving = ON_THIS_MACHINE) -> list[JobRun]:
     """Run every job whose due period has no run yet (the scheduler was down when it should have fired)."""
     done = []
     for job in JOBS.values():
@@ -150,24 +160,27 @@ def catch_up(uow: UnitOfWork, now: datetime) -> list[JobRun]:
         if period is not None:
             with uow:
                 missing = uow.job_runs.find(job.id, period) is None
-            if missing and (run := run_once(uow, job, period)) is not None:
+            if missing and (run := run_once(uow, job, period, solving)) is not None:
                 done.append(run)
     return done
 
 
 def serve(
-    make_uow: Callable[[], UnitOfWork], timezone: str, notifier: NotifierSettings | None = None
+    make_uow: Callable[[], UnitOfWork],
+    timezone: str,
+    notifier: NotifierSettings | None = None,
+    solving: Solving = ON_THIS_MACHINE,
 ) -> None:
     """Run until SIGTERM/SIGINT: catch up, then fire each job on its schedule, and the notifier every
     minute when a channel is configured."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     uow = make_uow()
-    catch_up(uow, uow.clock.now())
+    catch_up(uow, uow.clock.now(), solving)
     scheduler = BlockingScheduler(timezone=timezone)
     for job in JOBS.values():
         scheduler.add_job(
-            fire, "cron", args=(make_uow, job), id=job.id, replace_existing=True, coalesce=True,
+            fire, "cron", args=(make_uow, job, solving), id=job.id, replace_existing=True, coalesce=True,
             max_instances=1, **job.cron,
         )  # fmt: skip
     if notifier is not None and notifier.channel != "none":
@@ -203,14 +216,14 @@ class JobFailed(Exception):
     hold personal data) APScheduler would otherwise log in full."""
 
 
-def fire(make_uow: Callable[[], UnitOfWork], job: Job) -> None:
+def fire(make_uow: Callable[[], UnitOfWork], job: Job, solving: Solving = ON_THIS_MACHINE) -> None:
     """One scheduled firing. A failing job is recorded by run_once; this catches what fails around it."""
     uow = make_uow()
     period = job.due_period(uow.clock.now())
     if period is None:
         return
     try:
-        run_once(uow, job, period)
+        run_once(uow, job, period, solving)
     except Exception as exc:
         log.error("job %s for %s not run: %s\n%s", job.id, period, describe(exc), safe_traceback(exc))
         raise JobFailed(f"{job.id} for {period}: {describe(exc)}") from None

@@ -99,7 +99,9 @@ def test_a_worker_given_another_grids_visit_may_open_that_person_while_assigned(
 def test_admins_see_the_scheduler_runs(
     client: FlaskClient, district: District, login: Login, uow: UnitOfWork
 ) -> None:
-    job = scheduler.Job("plan-next-month", {}, lambda now: None, lambda _uow, period: {"planned": 3})
+    job = scheduler.Job(
+        "plan-next-month", {}, lambda now: None, lambda _uow, _period, _solving: {"planned": 3}
+    )
     scheduler.run_once(uow, job, "2026-12")
     assert client.get("/api/v1/jobs", headers=login("sup_a")).status_code == 403
     runs = client.get("/api/v1/jobs", headers=login("admin")).json["items"]

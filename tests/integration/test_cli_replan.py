@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from tests.conftest import NOW
 from tests.factories import SYSTEM, make_district
+from tests.integration.conftest import solves_on
 from visitsvc.cli.main import main
 from visitsvc.infrastructure import db
 from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
@@ -72,3 +74,23 @@ def test_the_at_risk_job_runs_once_per_day(runner: CliRunner) -> None:
     assert first["summary"]["evaluated_on"] == "2026-12-08"
     assert first["summary"]["at_risk"] == 3, "each missed the first week's visit: no slot is left for it"
     assert json.loads(runner.invoke(main, args).stdout)["outcome"] == "already_ran"
+
+
+def test_the_scheduler_run_now_solves_on_the_cluster_its_settings_name(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, dask_cluster: Any
+) -> None:
+    monkeypatch.setenv("VISITSVC_DASK_SCHEDULER", dask_cluster.scheduler_address)
+    before = solves_on(dask_cluster)
+    result = runner.invoke(
+        main, ["scheduler", "run-now", "replan-nightly", "--period", "2026-12-09", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["outcome"] == "succeeded"
+    assert solves_on(dask_cluster) - before >= 3
+
+
+def test_a_dask_address_that_is_not_one_is_refused_before_anything_runs(runner: CliRunner) -> None:
+    args = ["replan", "--date", "2026-12-08", "--executor", "dask", "--dask-address", "10.0.0.5:8786"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2
+    assert "--dask-address must be tcp://host:port" in result.output

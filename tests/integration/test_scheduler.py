@@ -17,6 +17,7 @@ from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.kernel.month import Month
 from visitsvc.model import AuditEntry, Elder, ElderStatus
+from visitsvc.planning.executors import Solving
 from visitsvc.planning.month_plan import plan_month
 from visitsvc.planning.route_problems import PlanningSettings
 from visitsvc.register.elders import change_status
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.db
 
 def quick(job: scheduler.Job) -> scheduler.Job:
     """The real job's identity and schedule; a run that only says it ran (planning is tested on its own)."""
-    return scheduler.Job(job.id, job.cron, job.due_period, lambda _uow, period: {"period": period})
+    return scheduler.Job(job.id, job.cron, job.due_period, lambda _uow, period, _solving: {"period": period})
 
 
 def test_a_job_runs_once_per_period_and_records_it(uow: UnitOfWork) -> None:
@@ -40,7 +41,7 @@ def test_a_job_runs_once_per_period_and_records_it(uow: UnitOfWork) -> None:
 
 
 def test_a_failing_job_is_recorded_as_failed(uow: UnitOfWork) -> None:
-    def boom(_uow: UnitOfWork, _period: str) -> dict[str, object]:
+    def boom(_uow: UnitOfWork, _period: str, _solving: Solving) -> dict[str, object]:
         raise RuntimeError("no workers")
 
     job = scheduler.Job("replan-nightly", {}, lambda now: None, boom)
@@ -56,7 +57,7 @@ def test_a_failed_job_keeps_no_bound_value_in_its_run_or_the_log(
 ) -> None:
     number, phone = "330106195001020090", "13900001111"
 
-    def leak(uow: UnitOfWork, _period: str) -> dict[str, object]:
+    def leak(uow: UnitOfWork, _period: str, _solving: Solving) -> dict[str, object]:
         with uow:
             uow.session.execute(text("CREATE TEMP TABLE leak (id_number VARCHAR(18) UNIQUE, phone TEXT)"))
             insert = text("INSERT INTO leak VALUES (:id_number, :phone)")
@@ -81,7 +82,7 @@ def test_a_firing_that_cannot_be_recorded_fails_without_the_errors_text(
 ) -> None:
     number = "330106195001020090"
 
-    def claim_fails(uow: UnitOfWork, job: scheduler.Job, period: str) -> None:
+    def claim_fails(uow: UnitOfWork, job: scheduler.Job, period: str, _solving: Solving) -> None:
         with uow:
             uow.session.execute(text("CREATE TEMP TABLE leak (id_number VARCHAR(18) UNIQUE)"))
             for _ in range(2):

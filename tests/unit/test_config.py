@@ -116,3 +116,24 @@ def test_settings_built_in_code_are_checked_too() -> None:
 def test_a_negative_number_of_trusted_proxies_is_refused() -> None:
     with pytest.raises(ConfigError, match="VISITSVC_TRUSTED_PROXIES"):
         load_settings({"VISITSVC_SECRET_KEY": "k" * 40, "VISITSVC_TRUSTED_PROXIES": "-1"})
+
+
+@pytest.mark.parametrize("address", ["tcp://10.0.0.5:8786", "tls://scheduler.example:8786"])
+def test_a_dask_scheduler_address_is_read(address: str) -> None:
+    env = {"VISITSVC_SECRET_KEY": "k" * 40, "VISITSVC_DASK_SCHEDULER": address}
+    assert load_settings(env).dask_scheduler == address
+
+
+def test_an_empty_dask_scheduler_means_this_machine() -> None:
+    assert (
+        load_settings({"VISITSVC_SECRET_KEY": "k" * 40, "VISITSVC_DASK_SCHEDULER": ""}).dask_scheduler is None
+    )
+
+
+@pytest.mark.parametrize(
+    "address", ["10.0.0.5:8786", "http://10.0.0.5:8786", "tcp://10.0.0.5", "tcp://:8786"]
+)
+def test_a_dask_scheduler_that_is_not_an_address_is_refused_at_start(address: str) -> None:
+    """A typo must stop the scheduler at start, not fail the first night's job."""
+    with pytest.raises(ConfigError, match="VISITSVC_DASK_SCHEDULER must be tcp://host:port"):
+        load_settings({"VISITSVC_SECRET_KEY": "k" * 40, "VISITSVC_DASK_SCHEDULER": address})

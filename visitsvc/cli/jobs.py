@@ -10,6 +10,7 @@ import click
 from visitsvc import scheduler
 from visitsvc.cli.output import report
 from visitsvc.cli.wiring import settings, unit_of_work
+from visitsvc.planning.executors import Solving
 
 
 @click.group("scheduler", invoke_without_command=True)
@@ -19,7 +20,8 @@ def scheduler_group(ctx: click.Context) -> None:
     retention run on the 2nd, the notifier every minute when VISITSVC_NOTIFY_CHANNEL is set)."""
     if ctx.invoked_subcommand is None:
         cfg = settings()
-        scheduler.serve(lambda: unit_of_work(cfg), cfg.timezone, cfg.notifier)
+        solving = Solving.configured(cfg.dask_scheduler)
+        scheduler.serve(lambda: unit_of_work(cfg), cfg.timezone, cfg.notifier, solving)
 
 
 @scheduler_group.command("run-now")
@@ -29,13 +31,14 @@ def scheduler_group(ctx: click.Context) -> None:
 def scheduler_run_now(job_id: str, period: str | None, as_json: bool) -> None:
     """Run one job once, through the same exactly-once guard as the scheduler."""
     job = scheduler.JOBS[job_id]
-    uow = unit_of_work(settings())
+    cfg = settings()
+    uow = unit_of_work(cfg)
     now = uow.clock.now()
     # Not due yet: a daily job's run of today, the monthly plan's of next month.
     period = period or job.due_period(now) or job.due_period(now.replace(hour=23))
     period = period or job.due_period(now.replace(day=28, hour=23))
     assert period is not None
-    run = scheduler.run_once(uow, job, period)
+    run = scheduler.run_once(uow, job, period, Solving.configured(cfg.dask_scheduler))
     if run is None:
         message: dict[str, Any] = {"job": job_id, "period": period, "outcome": "already_ran"}
     else:

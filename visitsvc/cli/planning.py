@@ -13,24 +13,26 @@ import click
 from visitsvc.access.scoping import Caller
 from visitsvc.cli.output import refusals, report
 from visitsvc.cli.wiring import progress_bar, settings, unit_of_work
+from visitsvc.config import Settings
 from visitsvc.infrastructure.spreadsheet import read_table
 from visitsvc.kernel.clock import SystemClock
 from visitsvc.kernel.month import Month
 from visitsvc.planning import holidays, month_plan, replanning
+from visitsvc.planning.executors import ExecutorName, Solving, check_dask_address
 from visitsvc.planning.month_plan import PlanOutcome
 from visitsvc.planning.replanning import ReplanOutcome
 from visitsvc.planning.route_problems import PlanningSettings
 
 
-def _executor(name: str, address: str | None) -> Any:
-    """A process pool, or Dask: the configured scheduler, else a local cluster of one worker per core."""
-    if name != "dask":
-        return name
+def _solving(executor: ExecutorName, address: str | None, cfg: Settings) -> Solving:
+    """`--executor`, on `--dask-address` or else VISITSVC_DASK_SCHEDULER (checked alike); Dask with neither
+    starts a local cluster of one worker per core."""
     if address:
-        return address
-    from distributed import Client, LocalCluster
-
-    return Client(LocalCluster(processes=True, threads_per_worker=1))  # type: ignore[no-untyped-call]
+        try:
+            check_dask_address(address, name="--dask-address")
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--dask-address") from None
+    return Solving(executor, address or cfg.dask_scheduler)
 
 
 def _unplanned_line(unplanned: list[dict[str, Any]]) -> Iterator[str]:
@@ -45,7 +47,9 @@ def _unplanned_line(unplanned: list[dict[str, Any]]) -> Iterator[str]:
 @click.option(
     "--executor", type=click.Choice(["process", "serial", "dask"]), default="process", show_default=True
 )
-@click.option("--dask-address", envvar="VISITSVC_DASK_SCHEDULER", help="tcp://host:8786 of a Dask scheduler.")
+@click.option(
+    "--dask-address", help="tcp://host:8786 of a Dask scheduler (default: VISITSVC_DASK_SCHEDULER)."
+)
 @click.option(
     "--time-per-worker",
     type=float,
@@ -56,7 +60,7 @@ def _unplanned_line(unplanned: list[dict[str, Any]]) -> Iterator[str]:
 def plan_command(
     month_text: str,
     area_code: str | None,
-    executor: str,
+    executor: ExecutorName,
     dask_address: str | None,
     time_per_worker: float | None,
     force: bool,
@@ -70,14 +74,15 @@ def plan_command(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--month") from None
     cfg = settings()
-    with refusals(), progress_bar(f"规划 {month}", quiet=as_json) as progress:
+    solving = _solving(executor, dask_address, cfg)
+    with refusals(), progress_bar(f"规划 {month}", quiet=as_json) as progress, solving.open() as on:
         outcome = month_plan.plan_month(
             unit_of_work(cfg),
             caller=Caller.system(),
             month=month,
             area_code=area_code,
             force=force,
-            executor=_executor(executor, dask_address),
+            executor=on,
             settings=PlanningSettings(time_per_worker=time_per_worker),
             progress=progress,
         )
@@ -105,7 +110,9 @@ def _plan_text(month: Month, outcome: PlanOutcome) -> Iterator[str]:
 @click.option(
     "--executor", type=click.Choice(["process", "serial", "dask"]), default="process", show_default=True
 )
-@click.option("--dask-address", envvar="VISITSVC_DASK_SCHEDULER", help="tcp://host:8786 of a Dask scheduler.")
+@click.option(
+    "--dask-address", help="tcp://host:8786 of a Dask scheduler (default: VISITSVC_DASK_SCHEDULER)."
+)
 @click.option(
     "--time-per-worker",
     type=float,
@@ -116,7 +123,7 @@ def replan_command(
     day: Any,
     worker_id: int | None,
     area_code: str | None,
-    executor: str,
+    executor: ExecutorName,
     dask_address: str | None,
     time_per_worker: float | None,
     as_json: bool,
@@ -124,14 +131,15 @@ def replan_command(
     """Re-plan the rest of the month after a day: misses, not at home, new people, absences."""
     cfg = settings()
     today = day.date() if day is not None else SystemClock().today()
-    with refusals(), progress_bar(f"重新规划 {today}", quiet=as_json) as progress:
+    solving = _solving(executor, dask_address, cfg)
+    with refusals(), progress_bar(f"重新规划 {today}", quiet=as_json) as progress, solving.open() as on:
         outcome = replanning.replan(
             unit_of_work(cfg),
             caller=Caller.system(),
             today=today,
             worker_id=worker_id,
             area_code=area_code,
-            executor=_executor(executor, dask_address),
+            executor=on,
             settings=PlanningSettings(time_per_worker=time_per_worker),
             progress=progress,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any
@@ -37,8 +38,11 @@ POOL_FROM = 4
 
 
 def executor_for(executor: str | Any, problems: int) -> str | Any:
-    """`executor` for `problems` independent solves, or "serial" when a pool would cost more than it saves."""
-    return executor if problems >= POOL_FROM else "serial"
+    """`executor` for `problems` independent solves, or "serial" when a local pool would cost more than it
+    saves. A Dask cluster (an address or a `distributed.Client`) always gets them: it is running already, and
+    the machine that asks may be too small to solve (VISITSVC_DASK_SCHEDULER)."""
+    local = executor == "process" or isinstance(executor, Executor)
+    return "serial" if local and problems < POOL_FROM else executor
 
 
 # The insertion-heuristic neighbourhoods cost a quarter of a descent's CPU on the city's workers and changed

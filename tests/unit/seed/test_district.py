@@ -54,6 +54,20 @@ def test_demo_has_an_admin_three_supervisors_and_sixty_grid_workers(demo: Ledger
     assert len(demo.elders) == 3_000
 
 
+def test_the_benchmark_district_is_the_demo_shape_at_250_grids_and_12500_elders() -> None:
+    """`benchmarks.scale`'s middle size: 50 people per grid, as in the demo and the city."""
+    district = generate("district", today=TODAY)
+    levels = Counter(a["层级"] for a in district.areas)
+    assert levels == {"区县": 1, "街道乡镇": 5, "社区村": 50, "网格": 250}
+    assert sum(a["名称"].endswith("镇") for a in district.areas if a["层级"] == "街道乡镇") == 1
+    assert [s.account for s in district.staff] == ["admin", *(f"sup{i:02d}" for i in range(1, 6))]
+    assert len(district.workers) == 250
+    assert len(district.elders) == 12_500
+    sizes = _grid_sizes(district)
+    assert len(sizes) == 250
+    assert max(sizes.values()) >= 2.5 * statistics.median(sizes.values()), "one overloaded grid"
+
+
 def test_rows_have_exactly_the_columns_in_order(demo: Ledger) -> None:
     for rows, columns in (
         (demo.areas, AREA_COLUMNS),
