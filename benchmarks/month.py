@@ -1,9 +1,10 @@
 """One worker's month (120 visits, 22 days) and a team's (1,000 visits, 220 worker-days) against PyVRP.
 
 Same instance, same time limit, one process each; the figure is our travel seconds / PyVRP's. `--restarts k`
-runs k seeds of ours in parallel processes (a parallel variant: report it separately).
+runs k seeds of ours in parallel processes (a parallel variant: report it separately). `--solutions N` runs
+ours with a solution limit instead (production's kind of budget, reproducible), PyVRP as long as ours took.
 
-    python -m benchmarks.month --times 5 30 120 [--instances worker team] [--concurrent] [--json]
+    python -m benchmarks.month --times 5 30 120 [--solutions 120 240] [--instances worker team] [--json]
 """
 
 from __future__ import annotations
@@ -60,8 +61,10 @@ def our_problem(instance: Instance, nodes: list[dict[str, float]], travel: list[
     return Problem(visits, shifts, (Matrix.from_rows(TravelMode.EBIKE, travel),))
 
 
-def run_ours(problem: Problem, seconds: float, options: dict[str, Any]) -> dict[str, Any]:
-    opts = Options(time_limit=seconds, delay_cost=0, balance_cost=0, **options)
+def run_ours(
+    problem: Problem, seconds: float | None, options: dict[str, Any], solutions: int | None = None
+) -> dict[str, Any]:
+    opts = Options(time_limit=seconds, solution_limit=solutions, delay_cost=0, balance_cost=0, **options)
     plan = solve(problem, opts)
     return {
         "cost": plan.objective.travel,
@@ -148,7 +151,10 @@ def run_pyvrp(
 
 def main() -> None:
     args_parser = parser(__doc__ or "")
-    args_parser.add_argument("--times", type=float, nargs="+", default=[5.0, 30.0])
+    args_parser.add_argument("--times", type=float, nargs="*", default=[5.0, 30.0])
+    args_parser.add_argument(
+        "--solutions", type=int, nargs="*", default=[], help="solution limits; PyVRP gets ours' wall time"
+    )
     args_parser.add_argument("--instances", nargs="+", default=["worker", "team"], choices=sorted(INSTANCES))
     args_parser.add_argument(
         "--no-pyvrp", action="store_true", help="only our solver (ratios need --pyvrp-json)"
@@ -204,6 +210,27 @@ def main() -> None:
                 out.line(
                     f"{name:6} {seconds:5.0f}s  ours {ours['cost']:8} (feasible {ours['feasible']}, "
                     f"routes {ours['routes']})  pyvrp {theirs_cost}  {shown}"
+                )
+            for limit in args.solutions:
+                ours = run_ours(problem, None, ours_options, limit)
+                pyvrp_result = None
+                if not args.no_pyvrp:
+                    pyvrp_result = pool.submit(run_pyvrp, instance, nodes, travel, ours["wall_s"]).result()
+                ratio = ours["cost"] / pyvrp_result["cost"] if pyvrp_result else None
+                rows.append(
+                    {
+                        "instance": name,
+                        "solutions": limit,
+                        "ours": ours,
+                        "pyvrp": pyvrp_result,
+                        "ratio": ratio,
+                    }
+                )
+                shown = f"ratio {ratio:.3f}" if ratio is not None else ""
+                theirs_cost = pyvrp_result["cost"] if pyvrp_result else "-"
+                out.line(
+                    f"{name:6} {limit:5} solutions ({ours['wall_s']:.1f} s)  ours {ours['cost']:8} "
+                    f"(feasible {ours['feasible']}, routes {ours['routes']})  pyvrp {theirs_cost}  {shown}"
                 )
     out.result(
         {

@@ -3,7 +3,7 @@
 DIMACS convention: Euclidean distances truncated to one decimal, objective = distance only (vehicles free). We
 work in tenths so that truncation is exact in integers: distance d becomes floor(10 d), times are x10.
 
-    python -m benchmarks.solomon --time 5 [--jobs 2] [--json]
+    python -m benchmarks.solomon --time 5 [--jobs 2] [--instances C101 R201 ...] [--json]
 """
 
 from __future__ import annotations
@@ -52,11 +52,16 @@ def main() -> None:
     args_parser.add_argument("--solutions", type=int, help="solution limit instead of time (reproducible)")
     args_parser.add_argument("--jobs", type=int, default=1, help="instances solved at once, one process each")
     args_parser.add_argument("--only", default="", help="instance name prefix, e.g. RC2")
+    args_parser.add_argument("--instances", nargs="+", help="these instances only, e.g. C101 R201")
     args = args_parser.parse_args()
     out = Reporter(args.json)
     folder = data_dir(args.data) / "solomon"
     bks = best_known(folder)
-    paths = sorted(p for p in (folder / "txt").glob("*.txt") if p.stem.startswith(args.only))
+    paths = sorted(
+        p
+        for p in (folder / "txt").glob("*.txt")
+        if p.stem.startswith(args.only) and (not args.instances or p.stem in args.instances)
+    )
     problems = [load(p) for p in paths]
     options = Options(
         time_limit=None if args.solutions else args.time,

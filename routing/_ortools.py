@@ -199,7 +199,10 @@ def _search_parameters(model: SolverModel) -> pywrapcp.DefaultRoutingSearchParam
         target = params
         for parent in parents:
             target = getattr(target, parent)
-        if isinstance(value, bool):  # operator switches are OptionalBoolean, not bool
+        field = target.DESCRIPTOR.fields_by_name.get(name)
+        if isinstance(value, bool) and field is not None and field.enum_type is not None:
+            # operator switches are OptionalBoolean; a plain bool field (use_iterated_local_search) takes
+            # the bool itself: BOOL_FALSE is a non-zero enum and would have switched it on
             value = optional_boolean_pb2.BOOL_TRUE if value else optional_boolean_pb2.BOOL_FALSE
         setattr(target, name, value)
     return params

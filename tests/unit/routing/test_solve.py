@@ -333,3 +333,25 @@ def test_a_solution_limited_search_is_not_cut_by_the_wall_clock_inside(
     model = prepare(three_visits_two_days, replace(FAST, **limits)).model
     limit = _search_parameters(model).lns_time_limit
     assert (limit.seconds == lns_seconds) if lns_seconds else (limit.ToMilliseconds() == 100)
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_a_boolean_override_reaches_plain_and_optional_boolean_fields(
+    three_visits_two_days: Problem, value: bool
+) -> None:
+    # Operator switches are OptionalBoolean enums, the bandit switch a plain bool: False must stay off.
+    from ortools.util import optional_boolean_pb2
+
+    from routing._ortools import _search_parameters
+    from routing.prepare import prepare
+
+    overrides = (
+        ("use_multi_armed_bandit_concatenate_operators", value),
+        ("local_search_operators.use_cross_exchange", value),
+    )
+    params = _search_parameters(
+        prepare(three_visits_two_days, replace(FAST, search_overrides=overrides)).model
+    )
+    assert params.use_multi_armed_bandit_concatenate_operators is value
+    expected = optional_boolean_pb2.BOOL_TRUE if value else optional_boolean_pb2.BOOL_FALSE
+    assert params.local_search_operators.use_cross_exchange == expected
