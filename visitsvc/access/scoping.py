@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, exists, false, or_, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from visitsvc.kernel.errors import Forbidden, NotFound
 from visitsvc.model import Area, AuditEntry, Elder, Role, Worker, worker_grids
@@ -80,7 +80,12 @@ class Scope:
         return or_(*(column.startswith(p, autoescape=True) for p in self.area_paths))
 
     def elder_clause(self) -> ColumnElement[bool]:
-        in_area = Elder.grid_id.in_(select(Area.id).where(self.area_clause()))
+        # The person's own grid row, tested by a path prefix: PostgreSQL serves the prefix from the
+        # text_pattern_ops index on areas.path (migration 0014) and can walk elders in id order, stopping at
+        # a page, instead of gathering every person of the subtree to sort them. The alias keeps the grid
+        # apart from any `areas` the enclosing query joins (an elder's eagerly loaded grid, for one).
+        grid = aliased(Area)
+        in_area = exists().where(grid.id == Elder.grid_id, self.area_clause(grid.path))
         if not self.assigned_elders:
             return in_area
         return or_(in_area, Elder.id.in_(sorted(self.assigned_elders)))

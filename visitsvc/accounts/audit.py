@@ -38,6 +38,32 @@ def record(
     )
 
 
+def record_many(
+    uow: UnitOfWork,
+    caller: Caller,
+    *,
+    action: str,
+    record_type: str,
+    entries: Iterable[tuple[object, str, dict[str, Any]]],
+) -> None:
+    """`record` for many records of one action: (record id, area path, details) each, written at once."""
+    at = uow.clock.now()
+    uow.audit.insert_many(
+        [
+            {
+                "at": at,
+                "actor_id": caller.worker_id,
+                "action": action,
+                "record_type": record_type,
+                "record_id": str(record_id),
+                "area_path": area_path,
+                "details": redact_details(details),
+            }
+            for record_id, area_path, details in entries
+        ]
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class AuditRead:
     id: int

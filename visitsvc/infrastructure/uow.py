@@ -6,7 +6,7 @@ import sqlite3
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from visitsvc.infrastructure.repositories.absences import AbsenceRepository
@@ -133,3 +133,13 @@ class UnitOfWork:
 
     def flush(self) -> None:
         self.session.flush()
+
+    def refresh_statistics(self, *tables: str) -> None:
+        """After a bulk load: PostgreSQL plans from statistics, and tables just filled have none (or stale
+        ones) until autovacuum's next ANALYZE, if it runs at all; with none, a scoped page of the register is
+        planned as if an area held a handful of people. ANALYZE is transactional and counts this
+        transaction's own rows, so the statistics land with the rows. SQLite's planner needs none."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        for table in tables:
+            self.session.execute(text(f"ANALYZE {table}"))  # names from the models, never input

@@ -25,6 +25,15 @@ VERY_OLD_AGE = 80  # 高龄 is a category the register derives, never one typed 
 ID_NUMBER = "elders.id_number"
 
 
+def kept_categories(categories: frozenset[Category], birth_date: date, today: date) -> frozenset[Category]:
+    """The categories a person is registered with: as given, except 高龄, which follows the age."""
+    wanted = set(categories)
+    wanted.discard(Category.VERY_OLD)
+    if age_on(birth_date, today) >= VERY_OLD_AGE:
+        wanted.add(Category.VERY_OLD)
+    return frozenset(wanted)
+
+
 def id_number_index(value: str) -> str:
     """The blind index of a (normalised) ID number: what exact lookup and uniqueness compare."""
     return crypto.blind_index(value, ID_NUMBER)
@@ -97,10 +106,7 @@ class Elder(Base):
 
     def set_categories(self, categories: frozenset[Category], *, today: date) -> None:
         """Replace the categories; 高龄 follows the age, whatever was given."""
-        wanted = set(categories)
-        wanted.discard(Category.VERY_OLD)
-        if age_on(self.birth_date, today) >= VERY_OLD_AGE:
-            wanted.add(Category.VERY_OLD)
+        wanted = kept_categories(categories, self.birth_date, today)
         current = {row.category: row for row in self.category_rows}
         for category, row in current.items():
             if category not in wanted:

@@ -7,7 +7,6 @@ export, the other way, is ledger_export.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -16,10 +15,10 @@ from visitsvc.accounts import audit
 from visitsvc.infrastructure.spreadsheet import Table, read_table
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import Conflict, Invalid, RowError
-from visitsvc.model import Area, AreaLevel, Elder, ElderStatus
+from visitsvc.model import Area, AreaLevel, Elder, ElderCategory, Worker, worker_grids
 from visitsvc.register import id_lookups
 from visitsvc.register.elder_validation import ElderData, normalize
-from visitsvc.register.elders import apply, registration_entry
+from visitsvc.register.elders import Registration, apply, registration, registration_entry_values
 from visitsvc.register.ledger_areas_workers import import_areas, import_workers
 from visitsvc.register.ledger_format import (
     ELDER_FIELD_COLUMN,
@@ -32,6 +31,14 @@ from visitsvc.register.ledger_format import (
 from visitsvc.register.ledger_import_result import ImportResult, Progress
 
 BATCH = 1000
+# An import that writes this many rows leaves the planner's statistics of its tables stale (or, for tables
+# just filled, absent): they are refreshed with it (UnitOfWork.refresh_statistics).
+BULK = 1000
+STATISTICS = {
+    LedgerKind.AREAS: (Area.__tablename__,),
+    LedgerKind.WORKERS: (Worker.__tablename__, worker_grids.name),
+    LedgerKind.ELDERS: (Elder.__tablename__, ElderCategory.__tablename__),
+}
 
 
 def _no_progress(_done: int, _total: int) -> None:
@@ -90,6 +97,9 @@ def import_table(
                 code="invalid_file",
                 rows=result.errors,
             )
+        if not dry_run and result.created + result.updated >= BULK:
+            uow.flush()
+            uow.refresh_statistics(*STATISTICS[kind])
         audit.record(
             uow,
             caller,
@@ -141,7 +151,7 @@ def _import_elders(
     grids = uow.areas.by_codes({d.grid_code for _, d in parsed})
     existing = uow.elders.by_id_numbers(first_row)
     _answer_lookups(uow, caller, parsed, grids, existing, result)
-    created: list[tuple[Elder, dict[str, list[Any]]]] = []
+    created: list[tuple[Registration, Area]] = []
     for done, (row, data) in enumerate(parsed, start=1):
         grid = grids.get(data.grid_code)
         if grid is None or grid.level is not AreaLevel.GRID or not caller.scope.covers(grid.path):
@@ -154,7 +164,7 @@ def _import_elders(
         if result.errors:  # once a row is bad nothing will be written: only keep checking
             continue
         if elder is None:
-            created.append(_new_elder(data, grid, today=today, now=now))
+            created.append((registration(data, grid, today=today, at=now), grid))
         else:
             _update_elder(uow, caller, elder, data, grid, result, today=today, now=now)
         if len(created) == BATCH or done == len(parsed):
@@ -199,32 +209,29 @@ def _answer_lookups(
     id_lookups.answer(uow, caller, hits, route=route)
 
 
-def _new_elder(
-    data: ElderData, grid: Area, *, today: date, now: datetime
-) -> tuple[Elder, dict[str, list[Any]]]:
-    elder = Elder(status=ElderStatus.ACTIVE, status_since=today, created_at=now, updated_at=now)
-    elder.category_rows = []
-    return elder, apply(elder, data, grid, today=today, at=now)
-
-
 def _register(
-    uow: UnitOfWork, caller: Caller, created: list[tuple[Elder, dict[str, list[Any]]]], *, now: datetime
+    uow: UnitOfWork, caller: Caller, created: list[tuple[Registration, Area]], *, now: datetime
 ) -> None:
-    """New people go in by the batch: one flush gives them ids for their history and audit entries."""
-    for elder, _ in created:
-        uow.elders.add(elder)
-    uow.flush()
-    for elder, changes in created:
-        uow.elders.add_status_change(registration_entry(elder, caller, at=now))
-        audit.record(
-            uow,
-            caller,
-            action="elder.create",
-            record_type="elder",
-            record_id=elder.id,
-            area_path=elder.grid.path,
-            details={"changes": changes, "source": "import"},
-        )
+    """New people go in by the batch, as rows: their ids come back for their categories, the entry that opens
+    their status history and their audit entry."""
+    if not created:
+        return
+    uow.flush()  # what earlier rows changed through the session is written first, as it always was
+    ids = uow.elders.insert_new([r.values for r, _ in created])
+    registered = list(zip(ids, created, strict=True))
+    uow.elders.insert_categories(
+        [{"elder_id": i, "category": c} for i, (r, _) in registered for c in sorted(r.categories)]
+    )
+    uow.elders.insert_status_changes(
+        [registration_entry_values(i, r.values["status_since"], caller, at=now) for i, (r, _) in registered]
+    )
+    audit.record_many(
+        uow,
+        caller,
+        action="elder.create",
+        record_type="elder",
+        entries=[(i, grid.path, {"changes": r.changes, "source": "import"}) for i, (r, grid) in registered],
+    )
 
 
 def _update_elder(

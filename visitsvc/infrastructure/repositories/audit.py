@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from visitsvc.access.scoping import Scope
+from visitsvc.infrastructure.repositories.batches import table_of
 from visitsvc.model import (
     AuditEntry,
 )
@@ -30,6 +32,11 @@ class AuditRepository:
 
     def add(self, entry: AuditEntry) -> None:
         self.session.add(entry)
+
+    def insert_many(self, rows: list[dict[str, Any]]) -> None:
+        """Entries as column values, written at once and outside the session's bookkeeping (an import's)."""
+        if rows:
+            self.session.execute(insert(table_of(AuditEntry)), rows)
 
     def record_ids_since(self, actor_id: int, action: str, since: datetime) -> set[str]:
         query = select(AuditEntry.record_id).where(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CursorResult, Select, select, update
+from sqlalchemy import CursorResult, Select, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from visitsvc.access.scoping import Scope
-from visitsvc.infrastructure.repositories.batches import chunks
+from visitsvc.infrastructure.repositories.batches import chunks, table_of
 from visitsvc.kernel.errors import NotFound
 from visitsvc.model import AbilityLevel, Category, Elder, ElderCategory, ElderStatus, StatusChange
 from visitsvc.model.elder import id_number_index
@@ -98,6 +99,39 @@ class ElderRepository:
     def add(self, elder: Elder) -> Elder:
         self.session.add(elder)
         return elder
+
+    def insert_new(self, rows: list[dict[str, Any]]) -> list[int]:
+        """New people's rows (every column but the id), written at once; their ids come back in the rows'
+        order. Not through the session: what the import registers by the thousand needs no bookkeeping.
+
+        PostgreSQL: the ids are drawn from the table's sequence first, so the rows go as a plain executemany,
+        which psycopg pipelines. With RETURNING they would go as multi-row VALUES statements, which psycopg
+        parses whole each time: four times slower for the city 台账. SQLite: RETURNING, in the rows' order.
+        """
+        if not rows:
+            return []
+        table = table_of(Elder)
+        if self.session.get_bind().dialect.name == "postgresql":
+            ids = list(
+                self.session.scalars(
+                    text(
+                        "SELECT nextval(pg_get_serial_sequence('elders', 'id')) FROM generate_series(1, :n)"
+                    ),
+                    {"n": len(rows)},
+                )
+            )
+            self.session.execute(insert(table), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+            return ids
+        returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(self.session.scalars(returning, rows))
+
+    def insert_categories(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.session.execute(insert(table_of(ElderCategory)), rows)
+
+    def insert_status_changes(self, rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.session.execute(insert(table_of(StatusChange)), rows)
 
     def verify_location(self, elder_id: int, *, lon: float, lat: float, at: datetime) -> bool:
         """Mark a home verified only if it is still unverified and still at (lon, lat): of two writers, one
