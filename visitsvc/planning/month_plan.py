@@ -24,10 +24,9 @@ from visitsvc.kernel.errors import Conflict
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.planning.month_reader import read_month
-from visitsvc.planning.plan_rows import PlanRow, plan_rows
+from visitsvc.planning.plan_rows import NewVisit, PlanRow, plan_rows
 from visitsvc.planning.plan_versions import (
     NewVersion,
-    copy_row,
     hand_over_overflow,
     options_of,
     reserved_minutes,
@@ -312,7 +311,7 @@ def _write(
     visits = rows.visits
     unplanned = [unplanned_row(o, inputs.grid_of[o.elder_id][0], r) for o, r in rows.missing]
     unplanned += [unplanned_row(o, inputs.grid_of[o.elder_id][0], r) for o, r in inputs.unassigned]
-    visits += [copy_row(row) for row in [*inputs.carried, *inputs.pinned]]
+    visits += [NewVisit.carried(row) for row in [*inputs.carried, *inputs.pinned]]
     seconds = round(clock_time.perf_counter() - started, 1)
     new = NewVersion(
         month=month,

@@ -91,6 +91,13 @@ class PlanRepository:
             self.session.scalars(query.order_by(PlannedVisit.worker_id, PlannedVisit.day, PlannedVisit.seq))
         )
 
+    def substituted_people(self, version_id: int) -> set[int]:
+        """Who has a home visit replaced by a phone call in the version (ids only, no rows)."""
+        query = select(PlannedVisit.elder_id).where(
+            rows_of(self.session, PlannedVisit, version_id), PlannedVisit.substituted.is_(True)
+        )
+        return set(self.session.scalars(query))
+
     def assigned_elsewhere(self, worker_id: int, month: Month) -> frozenset[int]:
         """People of other grids whom the month's current plan gives to this worker."""
         query = select(PlannedVisit.elder_id).where(
@@ -113,10 +120,11 @@ class PlanRepository:
         query = select(UnplannedVisit).where(rows_of(self.session, UnplannedVisit, version_id))
         return list(self.session.scalars(query))
 
-    def add(self, version: PlanVersion, visits: list[PlannedVisit], unplanned: list[UnplannedVisit]) -> None:
+    def add(self, version: PlanVersion, visits: Sequence[object], unplanned: Sequence[object]) -> None:
         """A new version of its month (the newest) whose rows are exactly `visits` and `unplanned`, written
-        at the cost of what changed since the latest one (version_rows). Each given row gets the id of the
-        stored row it is; the rows stay out of the session."""
+        at the cost of what changed since the latest one (version_rows). The rows are ORM rows, each of which
+        gets the id of the stored row it is (they stay out of the session), or plain values with the same
+        attributes (a planning run's)."""
         self.session.add(version)
         self.session.flush()
         version_rows.check_order(self.session, version)
