@@ -24,6 +24,7 @@ class WorkCalendar:
         self.fallback_years: set[int] = set()
         # chinesecalendar validates every date it is asked about; a month's coverage asks a million times.
         self._known: dict[date, bool] = {}
+        self._months: dict[Month, tuple[date, ...]] = {}  # and a plan asks each person's month's working days
 
     def is_workday(self, day: date) -> bool:
         known = self._known.get(day)
@@ -46,7 +47,10 @@ class WorkCalendar:
         return any(d.year == year for d in self.overrides)
 
     def workdays(self, month: Month) -> list[date]:
-        return [d for d in month.days() if self.is_workday(d)]
+        known = self._months.get(month)
+        if known is None:
+            known = self._months[month] = tuple(d for d in month.days() if self.is_workday(d))
+        return list(known)
 
     def workdays_between(self, first: date, last: date) -> list[date]:
         days = (first + timedelta(days=i) for i in range((last - first).days + 1))

@@ -65,7 +65,7 @@ def read_month(uow: UnitOfWork, area_path: str, month: Month) -> MonthInputs:
     workers = sorted(workers, key=lambda w: w.id)
     elders = uow.elders.for_planning(scope)
     ids = [e.id for e in elders]
-    timelines = uow.status_timelines.of(ids)
+    timelines = uow.status_timelines.within(scope, ids)
     substituted_before = _substituted_last_month(uow, month)
     grid_worker: dict[int, int] = {}
     for worker in workers:

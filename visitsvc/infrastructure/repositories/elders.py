@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any, cast
 
 from sqlalchemy import CursorResult, Select, select, update
 from sqlalchemy.orm import Session
@@ -42,6 +43,7 @@ class PlanningPerson:
     """What planning reads of a person: the columns the policy and the routes need, read as values. Of the
     sealed columns only the birth date (for the age) is decrypted; name, ID number and phones stay shut."""
 
+    categories: frozenset[Category]  # then the PLANNING_COLUMNS, in their order
     id: int
     grid_id: int
     grid_code: str
@@ -57,7 +59,6 @@ class PlanningPerson:
     refused_contact_on: date | None
     status: ElderStatus
     status_since: date
-    categories: frozenset[Category]
 
     def age(self, today: date) -> int:
         return age_on(self.birth_date, today)
@@ -127,8 +128,8 @@ class ElderRepository:
             categories[elder_id].add(category)
         people = select(*PLANNING_COLUMNS).join(Area, Elder.grid_id == Area.id).where(scope.elder_clause())
         return [
-            PlanningPerson(**row._asdict(), categories=frozenset(categories.get(row.id, ())))
-            for row in self.session.execute(people.order_by(Elder.id))
+            PlanningPerson(frozenset(categories.get(row[0], ())), *row)
+            for row in cast(Iterable[tuple[Any, ...]], self.session.execute(people.order_by(Elder.id)))
         ]
 
     def iterate(self, scope: Scope, flt: ElderFilter, *, batch: int = 1000) -> Iterable[Elder]:

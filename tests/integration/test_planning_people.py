@@ -1,0 +1,57 @@
+"""Planning reads the register's people column by column (no ORM rows): what the policy and the routes see
+of each person is what they see of the same person read as a register row."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+from tests.factories import make_district
+from tests.fieldwork import set_elder
+from visitsvc.access.scoping import Scope
+from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.month import Month
+from visitsvc.model import AbilityLevel, Category, ElderCategory, ElderStatus, StatusChange, Willingness
+from visitsvc.planning.month_facts import elder_facts, home_of
+
+DECEMBER = Month(2026, 12)
+
+
+def test_a_person_read_for_planning_has_the_facts_and_home_of_the_register_row(uow: UnitOfWork) -> None:
+    district = make_district(uow)
+    a1, a2, b1 = (district.elders[k] for k in ("elder_a1", "elder_a2", "elder_b1"))
+    set_elder(uow, a1, preferred_start=time(9), preferred_end=time(11), ability_level=AbilityLevel.MILD)
+    set_elder(
+        uow, a2, lon=None, lat=None, willingness=Willingness.PHONE_ONLY, refused_contact_on=date(2026, 12, 9)
+    )
+    with uow:
+        uow.session.add(ElderCategory(elder_id=a2, category=Category.DISABLED))
+        uow.elders.add_status_change(
+            StatusChange(
+                elder_id=b1, from_status=None, to_status=ElderStatus.HOSPITALIZED,
+                effective_date=date(2026, 12, 7), reason="test", author_id=None, recorded_at=uow.clock.now(),
+            )
+        )  # fmt: skip
+        uow.commit()
+    with uow:
+        people = uow.elders.for_planning(Scope.everything())
+        rows = uow.elders.by_ids([p.id for p in people])
+        timelines = uow.status_timelines.of(sorted(rows))
+        assert uow.status_timelines.within(Scope.everything(), sorted(rows)) == timelines
+        assert [p.id for p in people] == sorted(rows) == sorted([a1, a2, b1])
+        for person in people:
+            row, timeline = rows[person.id], timelines[person.id]
+            assert elder_facts(person, DECEMBER, timeline) == elder_facts(row, DECEMBER, timeline)
+            assert home_of(person) == home_of(row)
+            assert (person.grid_code, person.grid_path) == (row.grid.code, row.grid.path)
+        added = {p.id: p.categories for p in people}[a2]
+        assert {Category.LIVING_ALONE, Category.DISABLED} <= added  # and 高龄, which the register derives
+
+
+def test_planning_reads_only_the_people_in_scope(uow: UnitOfWork) -> None:
+    district = make_district(uow)
+    with uow:
+        street_a = uow.areas.scope_within(Scope.everything(), district.codes["street_a"])
+        people = uow.elders.for_planning(street_a)
+        timelines = uow.status_timelines.within(street_a, [p.id for p in people])
+    assert [p.id for p in people] == sorted([district.elders["elder_a1"], district.elders["elder_a2"]])
+    assert set(timelines) == {p.id for p in people}
