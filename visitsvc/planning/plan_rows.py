@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, time
 
+from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.model import PlannedVisit, UnplannedVisit, VisitKind
 
 
@@ -80,8 +81,10 @@ class MissingRow:
         return cls(row.elder_id, row.grid_id, row.kind, row.obligation, row.reason)
 
 
-def plan_rows(rows: Iterable[PlannedVisit]) -> list[PlanRow]:
-    return [PlanRow.of(r) for r in rows]
+def read_plan_rows(uow: UnitOfWork, version_id: int, *, outside: str | None = None) -> list[PlanRow]:
+    """A stored version's planned visits (of people outside the subtree at `outside`, if given) as values,
+    read column by column (`PlanRepository.visit_values`): no ORM rows in between."""
+    return [PlanRow(*values) for values in uow.plans.visit_values(version_id, outside=outside)]
 
 
 def missing_rows(rows: Iterable[UnplannedVisit]) -> list[MissingRow]:

@@ -1,17 +1,26 @@
-"""Planning reads the register's people column by column (no ORM rows): what the policy and the routes see
-of each person is what they see of the same person read as a register row."""
+"""Planning reads the register's people and a version's rows column by column (no ORM rows): what a run sees
+of each is what it would see of the same register or plan row."""
 
 from __future__ import annotations
 
 from datetime import date, time
 
-from tests.factories import make_district
+from tests.factories import make_district, make_plan
 from tests.fieldwork import set_elder
 from visitsvc.access.scoping import Scope
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.month import Month
-from visitsvc.model import AbilityLevel, Category, ElderCategory, ElderStatus, StatusChange, Willingness
+from visitsvc.model import (
+    AbilityLevel,
+    Category,
+    ElderCategory,
+    ElderStatus,
+    StatusChange,
+    VisitKind,
+    Willingness,
+)
 from visitsvc.planning.month_facts import elder_facts, home_of
+from visitsvc.planning.plan_rows import PlanRow, read_plan_rows
 
 DECEMBER = Month(2026, 12)
 
@@ -55,3 +64,23 @@ def test_planning_reads_only_the_people_in_scope(uow: UnitOfWork) -> None:
         timelines = uow.status_timelines.within(street_a, [p.id for p in people])
     assert [p.id for p in people] == sorted([district.elders["elder_a1"], district.elders["elder_a2"]])
     assert set(timelines) == {p.id for p in people}
+
+
+def test_a_versions_rows_read_as_values_are_its_rows_in_route_order(uow: UnitOfWork) -> None:
+    district = make_district(uow)
+    a1, a2, b1 = (district.elders[k] for k in ("elder_a1", "elder_a2", "elder_b1"))
+    w_a1, w_b1 = district.accounts["w_a1"], district.accounts["w_b1"]
+    first, second = date(2026, 12, 3), date(2026, 12, 4)
+    home, phone = VisitKind.HOME, VisitKind.PHONE
+    rows = [(b1, w_b1, first, home), (a2, w_a1, second, phone), (a1, w_a1, second, home)]
+    make_plan(uow, "2026-12", rows)
+    with uow:
+        latest = uow.plans.latest(DECEMBER)
+        assert latest is not None
+        street_a = uow.areas.scope_within(Scope.everything(), district.codes["street_a"]).home_path
+        everything = [PlanRow.of(r) for r in uow.plans.visits(latest.id)]
+        outside = [PlanRow.of(r) for r in uow.plans.visits_outside(latest.id, street_a)]
+        assert read_plan_rows(uow, latest.id) == everything
+        assert [r.elder_id for r in everything] == [a2, a1, b1]  # by worker, day, place in the day
+        assert read_plan_rows(uow, latest.id, outside=street_a) == outside
+        assert [r.elder_id for r in outside] == [b1]
