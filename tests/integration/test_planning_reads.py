@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, time
 
-from tests.factories import make_district, make_plan
+from tests.factories import make_district, make_plan, make_record
 from tests.fieldwork import set_elder
 from visitsvc.access.scoping import Scope
 from visitsvc.infrastructure.uow import UnitOfWork
@@ -15,10 +15,15 @@ from visitsvc.model import (
     Category,
     ElderCategory,
     ElderStatus,
+    RecordState,
     StatusChange,
     VisitKind,
+    VisitOutcome,
+    VisitRecord,
     Willingness,
 )
+from visitsvc.planning.coverage import Attempt
+from visitsvc.planning.month_coverage import attempts_of
 from visitsvc.planning.month_facts import elder_facts, home_of
 from visitsvc.planning.plan_rows import PlanRow, read_plan_rows
 
@@ -84,3 +89,31 @@ def test_a_versions_rows_read_as_values_are_its_rows_in_route_order(uow: UnitOfW
         assert [r.elder_id for r in everything] == [a2, a1, b1]  # by worker, day, place in the day
         assert read_plan_rows(uow, latest.id, outside=street_a) == outside
         assert [r.elder_id for r in outside] == [b1]
+
+
+def test_the_outcomes_that_count_come_with_the_obligation_they_answered_oldest_first(uow: UnitOfWork) -> None:
+    district = make_district(uow)
+    a1, a2 = district.elders["elder_a1"], district.elders["elder_a2"]
+    worker = district.accounts["w_a1"]
+    [planned] = make_plan(
+        uow, "2026-12", [(a1, worker, date(2026, 12, 3), VisitKind.HOME)], obligation="week:x"
+    )
+    make_record(uow, elder_id=a1, worker_id=worker, day=date(2026, 12, 3), planned_visit_id=planned,
+                outcome=VisitOutcome.NOT_HOME)  # fmt: skip
+    make_record(uow, elder_id=a1, worker_id=worker, day=date(2026, 12, 2), kind=VisitKind.PHONE)  # unplanned
+    make_record(uow, elder_id=a2, worker_id=worker, day=date(2026, 12, 2), state=RecordState.QUARANTINED)
+    voided = make_record(uow, elder_id=a2, worker_id=worker, day=date(2026, 12, 4))
+    make_record(uow, elder_id=a2, worker_id=worker, day=date(2026, 11, 30))  # last month
+    with uow:
+        record = uow.session.get(VisitRecord, voided)
+        assert record is not None
+        record.voided_at = uow.clock.now()
+        uow.commit()
+    with uow:
+        attempts = attempts_of(uow, DECEMBER, [a1, a2])
+    assert attempts == {
+        a1: [
+            Attempt(date(2026, 12, 2), VisitKind.PHONE, VisitOutcome.VISITED, None),
+            Attempt(date(2026, 12, 3), VisitKind.HOME, VisitOutcome.NOT_HOME, "week:x"),
+        ]
+    }
