@@ -69,3 +69,22 @@ def test_each_locations_nearest_other_is_read_off_its_row_not_its_own_zero() -> 
     matrix = routing.Matrix(routing.TravelMode.WALK, 3, (0, 600, 1200, 1500, 0, 90, 3000, 1800, 0))
     assert _nearest_minutes(matrix) == [10, 2, 30]
     assert _nearest_minutes(routing.Matrix(routing.TravelMode.WALK, 1, (0,))) == [0]
+
+
+def test_working_days_between_two_days_asked_again_are_the_same_and_a_callers_list_is_its_own() -> None:
+    calendar = WorkCalendar({date(2026, 12, 9): False})
+    first = calendar.workdays_between(date(2026, 12, 7), date(2026, 12, 13))
+    assert first == [date(2026, 12, 7), date(2026, 12, 8), date(2026, 12, 10), date(2026, 12, 11)]
+    first.clear()
+    assert calendar.workdays_between(date(2026, 12, 7), date(2026, 12, 13)) == [
+        date(2026, 12, 7), date(2026, 12, 8), date(2026, 12, 10), date(2026, 12, 11),
+    ]  # fmt: skip
+
+
+def test_any_working_day_between_two_days_is_whether_there_are_working_days_between_them() -> None:
+    calendar = WorkCalendar({date(2026, 12, 14): False})
+    saturday, monday, tuesday = (date(2026, 12, d) for d in (12, 14, 15))
+    assert not calendar.any_workday(saturday, monday)  # a weekend and a day off
+    assert calendar.any_workday(saturday, tuesday)
+    assert not calendar.any_workday(tuesday, monday)  # an empty span
+    assert calendar.any_workday(date(2024, 1, 1), tuesday)  # years long: stops at the first
