@@ -24,6 +24,9 @@ class WorkCalendar:
         self.fallback_years: set[int] = set()
         # chinesecalendar validates every date it is asked about; a month's coverage asks a million times.
         self._known: dict[date, bool] = {}
+        # A plan and a re-plan ask each person's month, coverage each obligation's window, again and again.
+        self._months: dict[Month, tuple[date, ...]] = {}
+        self._spans: dict[tuple[date, date], tuple[date, ...]] = {}
 
     def is_workday(self, day: date) -> bool:
         known = self._known.get(day)
@@ -46,11 +49,26 @@ class WorkCalendar:
         return any(d.year == year for d in self.overrides)
 
     def workdays(self, month: Month) -> list[date]:
-        return [d for d in month.days() if self.is_workday(d)]
+        known = self._months.get(month)
+        if known is None:
+            known = self._months[month] = tuple(d for d in month.days() if self.is_workday(d))
+        return list(known)
 
     def workdays_between(self, first: date, last: date) -> list[date]:
-        days = (first + timedelta(days=i) for i in range((last - first).days + 1))
-        return [d for d in days if self.is_workday(d)]
+        known = self._spans.get((first, last))
+        if known is None:
+            days = (first + timedelta(days=i) for i in range((last - first).days + 1))
+            known = self._spans[(first, last)] = tuple(d for d in days if self.is_workday(d))
+        return list(known)
+
+    def any_workday(self, first: date, last: date) -> bool:
+        """Is one of `first`..`last` a working day? (Stops at the first: a span may be years long.)"""
+        day = first
+        while day <= last:
+            if self.is_workday(day):
+                return True
+            day += timedelta(days=1)
+        return False
 
     def add_workdays(self, day: date, count: int) -> date:
         """The `count`-th working day after `day` (count 0: `day` itself if it is one, else the next)."""

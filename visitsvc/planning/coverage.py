@@ -311,7 +311,7 @@ def _left_window_on(item: Owed, facts: ElderFacts, month: Month, calendar: WorkC
     for (since, status), until in zip(changes, ends, strict=True):
         if status is not ElderStatus.ACTIVE:
             left = left or since
-        elif calendar.workdays_between(since, until - ONE_DAY):
+        elif calendar.any_workday(since, until - ONE_DAY):
             left = None
     return max(left, month.first) if left is not None else None
 

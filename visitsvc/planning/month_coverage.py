@@ -157,13 +157,9 @@ def _evaluate(
 
 def attempts_of(uow: UnitOfWork, month: Month, ids: list[int]) -> dict[int, list[Attempt]]:
     """The outcomes that count, per person, each with the obligation of the planned visit it answered."""
-    records = uow.months.records(month, ids)
-    obligation_of = uow.months.obligations_of({r.planned_visit_id for r in records if r.planned_visit_id})
     attempts: dict[int, list[Attempt]] = defaultdict(list)
-    for record in records:
-        if record.counts:
-            key = obligation_of.get(record.planned_visit_id) if record.planned_visit_id else None
-            attempts[record.elder_id].append(Attempt(record.day, record.kind, record.outcome, key))
+    for elder_id, day, kind, outcome, obligation in uow.months.counted_outcomes(month, ids):
+        attempts[elder_id].append(Attempt(day, kind, outcome, obligation))
     return attempts
 
 

@@ -1,18 +1,53 @@
 """The policy's and the planner's view of people, read off the register: one translation for planning,
-re-planning and coverage."""
+re-planning and coverage, whether they read a person as a register row (`Elder`) or as planning's column-only
+value (`ElderRepository.for_planning`)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
+from typing import Protocol
 
 from visitsvc.kernel.month import Month
-from visitsvc.model import Elder, ElderStatus, Worker
+from visitsvc.model import AbilityLevel, Category, DisabilityGrade, ElderStatus, Willingness, Worker
 from visitsvc.planning.policy import ElderFacts
 from visitsvc.planning.route_problems import Home, WorkerFacts
 
 
+class Person(Protocol):
+    """What the translation reads of a person (an `Elder`, or a `PlanningPerson`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def grid_id(self) -> int: ...
+    @property
+    def lon(self) -> float | None: ...
+    @property
+    def lat(self) -> float | None: ...
+    @property
+    def preferred_start(self) -> time | None: ...
+    @property
+    def preferred_end(self) -> time | None: ...
+    @property
+    def categories(self) -> frozenset[Category]: ...
+    @property
+    def ability_level(self) -> AbilityLevel | None: ...
+    @property
+    def disability_grade(self) -> DisabilityGrade | None: ...
+    @property
+    def willingness(self) -> Willingness: ...
+    @property
+    def refused_contact_on(self) -> date | None: ...
+    @property
+    def status(self) -> ElderStatus: ...
+    @property
+    def status_since(self) -> date: ...
+
+    def age(self, today: date) -> int: ...
+
+
 def elder_facts(
-    elder: Elder,
+    elder: Person,
     month: Month,
     timeline: list[tuple[date, ElderStatus]],
     *,
@@ -32,7 +67,7 @@ def elder_facts(
     )
 
 
-def home_of(elder: Elder) -> Home:
+def home_of(elder: Person) -> Home:
     preferred = None
     if elder.preferred_start and elder.preferred_end:
         preferred = (elder.preferred_start, elder.preferred_end)

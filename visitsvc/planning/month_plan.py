@@ -24,10 +24,9 @@ from visitsvc.kernel.errors import Conflict
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.planning.month_reader import read_month
-from visitsvc.planning.plan_rows import PlanRow, plan_rows
+from visitsvc.planning.plan_rows import NewVisit, PlanRow, read_plan_rows
 from visitsvc.planning.plan_versions import (
     NewVersion,
-    copy_row,
     hand_over_overflow,
     options_of,
     reserved_minutes,
@@ -203,15 +202,11 @@ def _read(
             workdays = [d for d in workdays if d > uow.clock.today()]
         latest = uow.plans.latest(month)
         carried = (
-            plan_rows(uow.plans.visits_outside(latest.id, area_path))
-            if latest and area_path != ROOT_PATH
-            else []
+            read_plan_rows(uow, latest.id, outside=area_path) if latest and area_path != ROOT_PATH else []
         )
         outside = {r.id for r in carried}
         pinned = (
-            [r for r in plan_rows(uow.plans.visits(latest.id)) if r.pinned and r.id not in outside]
-            if latest
-            else []
+            [r for r in read_plan_rows(uow, latest.id) if r.pinned and r.id not in outside] if latest else []
         )
         by_worker: dict[int, list[Owed]] = defaultdict(list)
         unassigned: list[tuple[Owed, str]] = []
@@ -319,7 +314,7 @@ def _write(
     visits = rows.visits
     unplanned = [unplanned_row(o, inputs.grid_of[o.elder_id][0], r) for o, r in rows.missing]
     unplanned += [unplanned_row(o, inputs.grid_of[o.elder_id][0], r) for o, r in inputs.unassigned]
-    visits += [copy_row(row) for row in [*inputs.carried, *inputs.pinned]]
+    visits += [NewVisit.carried(row) for row in [*inputs.carried, *inputs.pinned]]
     seconds = round(clock_time.perf_counter() - started, 1)
     new = NewVersion(
         month=month,

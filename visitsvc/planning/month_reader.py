@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from visitsvc.access.scoping import Scope
-from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.month import Month
@@ -64,9 +63,9 @@ def read_month(uow: UnitOfWork, area_path: str, month: Month) -> MonthInputs:
     scope = Scope((area_path,))
     workers = uow.workers.page(scope, role=Role.GRID_WORKER, active=True, limit=ALL, after_id=None)
     workers = sorted(workers, key=lambda w: w.id)
-    elders = uow.elders.page(scope, ElderFilter(), limit=ALL, after_id=None)
+    elders = uow.elders.for_planning(scope)
     ids = [e.id for e in elders]
-    timelines = uow.status_timelines.of(ids)
+    timelines = uow.status_timelines.within(scope, ids)
     substituted_before = _substituted_last_month(uow, month)
     grid_worker: dict[int, int] = {}
     for worker in workers:
@@ -83,8 +82,8 @@ def read_month(uow: UnitOfWork, area_path: str, month: Month) -> MonthInputs:
             for e in elders
         },
         homes={e.id: home_of(e) for e in elders},
-        grid_of={e.id: (e.grid_id, e.grid.code) for e in elders},
-        grid_path={e.grid_id: e.grid.path for e in elders},
+        grid_of={e.id: (e.grid_id, e.grid_code) for e in elders},
+        grid_path={e.grid_id: e.grid_path for e in elders},
         workers=tuple(worker_facts(w) for w in workers),
         grid_worker=grid_worker,
         absences=tuple(Absence(a.worker_id, a.first_day, a.last_day) for a in absences),
@@ -114,4 +113,4 @@ def plan_made_on(uow: UnitOfWork, month: Month) -> date | None:
 def _substituted_last_month(uow: UnitOfWork, month: Month) -> set[int]:
     """Who had a home visit replaced by a call in last month's newest plan (not twice in a row)."""
     previous = uow.plans.latest(month.previous())
-    return {v.elder_id for v in uow.plans.visits(previous.id) if v.substituted} if previous else set()
+    return uow.plans.substituted_people(previous.id) if previous else set()

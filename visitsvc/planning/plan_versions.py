@@ -20,7 +20,7 @@ from visitsvc.kernel.errors import Conflict
 from visitsvc.kernel.month import Month
 from visitsvc.model import PlannedVisit, PlanVersion, UnplannedVisit, VisitKind
 from visitsvc.planning import overflow
-from visitsvc.planning.plan_rows import MissingRow, PlanRow
+from visitsvc.planning.plan_rows import MissingRow, NewVisit, PlanRow
 from visitsvc.planning.policy import ElderFacts, Owed, PolicyRules, is_substitutable
 from visitsvc.planning.route_problems import Home, PlanningSettings, WorkerMonth
 
@@ -132,7 +132,7 @@ def hand_over_overflow(
 
 @dataclass
 class Rows:
-    visits: list[PlannedVisit] = field(default_factory=list)
+    visits: list[NewVisit] = field(default_factory=list)
     missing: list[tuple[Owed, str]] = field(default_factory=list)  # (owed, reason)
     substituted: Counter[int] = field(default_factory=Counter)  # per grid id
     moved: set[str] = field(default_factory=set)  # visit ids a colleague took on
@@ -153,12 +153,12 @@ def rows_of(
     for worker_month, plan in zip(months, plans, strict=True):
         worker = worker_month.worker
 
-        def add(owed: Owed, day: date, seq: int, arrival: time | None, kind: VisitKind) -> PlannedVisit:
-            row = planned_row(owed, worker.id, day, seq, arrival, kind)  # noqa: B023 (used in this pass)
+        def add(
+            owed: Owed, day: date, seq: int, arrival: time | None, kind: VisitKind, **flags: bool
+        ) -> None:
             # Another grid's person is this worker's to see while the visit is theirs (scoping).
-            row.moved = grid_path[grid_of[owed.elder_id][0]] not in worker.grid_paths  # noqa: B023
-            rows.visits.append(row)
-            return row
+            moved = grid_path[grid_of[owed.elder_id][0]] not in worker.grid_paths  # noqa: B023
+            rows.visits.append(planned_row(owed, worker.id, day, seq, arrival, kind, moved=moved, **flags))  # noqa: B023
 
         phone_seq: Counter[date] = Counter()
         for route in plan.routes:
@@ -187,7 +187,7 @@ def rows_of(
             )
             if substitute and window:
                 phone_seq[window[0]] += 1
-                add(owed, window[0], phone_seq[window[0]], None, VisitKind.PHONE).substituted = True
+                add(owed, window[0], phone_seq[window[0]], None, VisitKind.PHONE, substituted=True)
                 rows.substituted[grid_of[owed.elder_id][0]] += 1
             else:
                 rows.missing.append((owed, reason))
@@ -211,20 +211,18 @@ def copy_unplanned(row: UnplannedVisit | MissingRow) -> UnplannedVisit:
 
 
 def planned_row(
-    owed: Owed, worker_id: int, day: date, seq: int, arrival: time | None, kind: VisitKind
-) -> PlannedVisit:
-    return PlannedVisit(
-        elder_id=owed.elder_id,
-        worker_id=worker_id,
-        day=day,
-        seq=seq,
-        arrival=arrival,
-        kind=kind,
-        obligation=owed.key,
-        rule=owed.rule.value,
-        substituted=False,
-        moved=False,
-        pinned=False,
+    owed: Owed,
+    worker_id: int,
+    day: date,
+    seq: int,
+    arrival: time | None,
+    kind: VisitKind,
+    *,
+    moved: bool = False,
+    substituted: bool = False,
+) -> NewVisit:
+    return NewVisit(
+        owed.elder_id, worker_id, day, seq, arrival, kind, owed.key, owed.rule.value, substituted, moved
     )
 
 
@@ -249,7 +247,7 @@ def reserved_minutes(rows: Iterable[PlanRow], settings: PlanningSettings) -> dic
 
 
 def summary(
-    visits: Sequence[PlannedVisit],
+    visits: Sequence[NewVisit],
     unplanned: Sequence[UnplannedVisit],
     grid_of: dict[int, tuple[int, str]],
     months: Sequence[WorkerMonth],
@@ -291,7 +289,7 @@ def store_version(
     uow: UnitOfWork,
     caller: Caller,
     new: NewVersion,
-    visits: list[PlannedVisit],
+    visits: list[NewVisit],
     unplanned: list[UnplannedVisit],
     *,
     expected_latest: int | None = None,

@@ -6,6 +6,7 @@ database. Parameters live in `PolicyRules`, configurable per district.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -110,6 +111,9 @@ def is_substitutable(facts: ElderFacts) -> bool:
 
 def active_days(facts: ElderFacts, days: list[date]) -> list[date]:
     """The given days on which the person is active (the latest status effective on or before the day)."""
+    if len(facts.statuses) == 1:  # most people: one status, from before the month (the same answer, quicker)
+        effective, only = facts.statuses[0]
+        return [d for d in days if effective <= d] if only is ElderStatus.ACTIVE else []
     result = []
     for day in days:
         status = None
@@ -124,6 +128,11 @@ def active_days(facts: ElderFacts, days: list[date]) -> list[date]:
 def weeks(workdays: list[date], min_days: int = 3) -> list[list[date]]:
     """Monday-to-Sunday weeks of the month's working days; a week with fewer than `min_days` joins its
     neighbour (the first week joins the second, any other joins the one before)."""
+    return [list(week) for week in _weeks(tuple(workdays), min_days)]
+
+
+@functools.lru_cache(maxsize=64)  # every high-risk person of a month asks for the same weeks
+def _weeks(workdays: tuple[date, ...], min_days: int) -> tuple[tuple[date, ...], ...]:
     groups: list[list[date]] = []
     for day in workdays:
         monday = day - timedelta(days=day.weekday())
@@ -137,7 +146,7 @@ def weeks(workdays: list[date], min_days: int = 3) -> list[list[date]]:
             merged[-1] = merged[-1] + group
         else:
             merged.append(group)
-    return merged
+    return tuple(tuple(week) for week in merged)
 
 
 def obligations(

@@ -21,9 +21,9 @@ from typing import Any
 
 import routing
 from visitsvc.kernel.month import Month
-from visitsvc.model import PlannedVisit, UnplannedVisit
+from visitsvc.model import UnplannedVisit
 from visitsvc.planning.coverage import Attempt, ElderCoverage, settling_window
-from visitsvc.planning.plan_rows import MissingRow, PlanRow
+from visitsvc.planning.plan_rows import MissingRow, NewVisit, PlanRow
 from visitsvc.planning.policy import Owed
 from visitsvc.planning.route_problems import WorkerMonth
 from visitsvc.planning.visit_ids import VisitId
@@ -139,12 +139,12 @@ def warm_plan(month: WorkerMonth, rows: list[PlanRow]) -> routing.Plan:
 def same_rows(
     before: list[PlanRow],
     before_unplanned: list[MissingRow],
-    visits: list[PlannedVisit],
+    visits: list[NewVisit],
     unplanned: list[UnplannedVisit],
 ) -> bool:
     """Would the new version hold exactly what the current one holds? Then there is none."""
 
-    def planned(rows: list[PlanRow] | list[PlannedVisit]) -> list[tuple[Any, ...]]:
+    def planned(rows: list[PlanRow] | list[NewVisit]) -> list[tuple[Any, ...]]:
         return sorted(
             (r.elder_id, r.obligation, r.worker_id, r.day, r.seq, str(r.arrival), r.kind.value, r.substituted,
              r.moved, r.pinned)
@@ -158,7 +158,7 @@ def same_rows(
 
 
 def changes(
-    previous: list[PlanRow], released: list[PlanRow], visits: list[PlannedVisit], today: date
+    previous: list[PlanRow], released: list[PlanRow], visits: list[NewVisit], today: date
 ) -> dict[str, int]:
     """Per owed visit (person and obligation): where it was after today (or released today), where it is
     after today (or, released, with a colleague today)."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 
 import routing
@@ -43,7 +43,8 @@ def expected_prints(
     if own_dropped or month.no_day:
         return None
     placed = {s.visit_id: route.day for route in plan.routes for s in route.stops}
-    return {cut.isoformat(): _digest(month, homes, settings, placed, cut) for cut in cuts}
+    digest = _digests(month, homes, settings, placed)
+    return {cut.isoformat(): digest(cut) for cut in cuts}
 
 
 def still_current(
@@ -63,21 +64,21 @@ def still_current(
         return False  # (an appointment on a day off: a colleague may take it, so they are asked each run)
     if any(v.id not in stay for v in month.problem.visits):
         return False  # a visit to place anew
-    return stored[max(reached)] == _digest(month, homes, settings, stay, date.min)
+    return stored[max(reached)] == _digests(month, homes, settings, stay)(date.min)
 
 
-def _digest(
+def _digests(
     month: WorkerMonth,
     homes: Mapping[int, Home],
     settings: PlanningSettings,
     placed: Mapping[str, date],
-    cut: date,
-) -> str:
+) -> Callable[[date], str]:
+    """The digest of the worker's problem left after a given day (`cut`). What does not depend on the cut is
+    read once: a version stores one digest per working day left for each of up to 1,000 workers."""
     owed = month.owed_by_visit
-    days = [d for d in month.days if d > cut]
 
-    def window(o: Owed) -> list[str]:
-        return [d.isoformat() for d in days if o.earliest <= d <= o.latest]
+    def window(o: Owed) -> list[tuple[date, str]]:
+        return [(d, d.isoformat()) for d in month.days if o.earliest <= d <= o.latest]
 
     def home(o: Owed) -> tuple[object, ...]:
         h = homes[o.elder_id]
@@ -87,12 +88,31 @@ def _digest(
         a = month.agreed.get(vid)
         return None if a is None else (a.day.isoformat(), a.start.isoformat(), a.end.isoformat())
 
+    # Visit ids are unique within a problem, so the order by id is the order of the whole entries.
     visits = sorted(
-        (v.id, home(owed[v.id]), window(owed[v.id]), placed[v.id].isoformat(), agreed(v.id))
-        for v in month.problem.visits
-        if v.id in placed and placed[v.id] > cut
-    )
-    calls = sorted((visit_id(o), d.isoformat(), window(o)) for o, d in month.phone if d > cut)
-    shifts = [(s.day.isoformat(), s.start, s.end, s.capacity) for s in month.problem.shifts if s.day > cut]
-    content = [repr(month.worker), repr(settings), visits, calls, shifts]
-    return hashlib.sha256(json.dumps(content, default=str).encode()).hexdigest()[:32]
+        ((v.id, home(owed[v.id]), window(owed[v.id]), placed[v.id], agreed(v.id))
+         for v in month.problem.visits if v.id in placed),
+        key=lambda entry: entry[0],
+    )  # fmt: skip
+    calls = sorted(((visit_id(o), d, window(o)) for o, d in month.phone), key=lambda c: (c[0], c[1]))
+    shifts = [(s.day, (s.day.isoformat(), s.start, s.end, s.capacity)) for s in month.problem.shifts]
+    worker, chosen = repr(month.worker), repr(settings)
+
+    def digest(cut: date) -> str:
+        def after(days: list[tuple[date, str]]) -> list[str]:
+            return [iso for d, iso in days if d > cut]
+
+        content = [
+            worker,
+            chosen,
+            [
+                (vid, where, after(days), day.isoformat(), fixed)
+                for vid, where, days, day, fixed in visits
+                if day > cut
+            ],
+            [(vid, day.isoformat(), after(days)) for vid, day, days in calls if day > cut],
+            [shift for day, shift in shifts if day > cut],
+        ]
+        return hashlib.sha256(json.dumps(content, default=str).encode()).hexdigest()[:32]
+
+    return digest

@@ -23,7 +23,7 @@ from visitsvc.planning.month_coverage import Evidence, attempts_of, evaluate_peo
 from visitsvc.planning.month_facts import worker_facts
 from visitsvc.planning.month_reader import MonthInputs, read_month
 from visitsvc.planning.overflow import parent_path
-from visitsvc.planning.plan_rows import MissingRow, PlanRow, missing_rows, plan_rows
+from visitsvc.planning.plan_rows import MissingRow, PlanRow, missing_rows, read_plan_rows
 from visitsvc.planning.policy import PolicyRules, active_days
 from visitsvc.planning.replan_decisions import Decision, decide
 from visitsvc.planning.route_problems import WorkerFacts
@@ -72,7 +72,7 @@ def read_replan(
         register = read_month(uow, area_path, month)
         calendar = register.calendar
         future = [d for d in calendar.workdays(month) if d > today]
-        rows = plan_rows(uow.plans.visits(latest.id))
+        rows = read_plan_rows(uow, latest.id)
         unplanned = missing_rows(uow.plans.unplanned(latest.id))
         inside = set(register.elders)
         previous = [r for r in rows if r.elder_id in inside]

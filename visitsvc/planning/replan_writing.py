@@ -11,10 +11,9 @@ from typing import Any
 import routing
 from visitsvc.access.scoping import Caller
 from visitsvc.infrastructure.uow import UnitOfWork
-from visitsvc.planning.plan_rows import MissingRow
+from visitsvc.planning.plan_rows import MissingRow, NewVisit
 from visitsvc.planning.plan_versions import (
     NewVersion,
-    copy_row,
     copy_unplanned,
     rows_of,
     store_version,
@@ -89,7 +88,7 @@ def write_replan(
     # A colleague who was offered nothing keeps every row, today's too.
     kept = [*decision.kept, *(r for r in [*decision.dropped, *decision.released] if r.worker_id not in ids)]
     after = handover.seq  # a colleague's desk calls of today come after the visits they took on
-    visits = [copy_row(r, seq=after.get(id(r))) for r in [*read.outside, *kept]]
+    visits = [NewVisit.carried(r, seq=after.get(id(r))) for r in [*read.outside, *kept]]
     visits += rows.visits + handover.rows
     unplanned = [
         copy_unplanned(u) for u in read.previous_unplanned if _still_unplanned(u, read, decision, ids)

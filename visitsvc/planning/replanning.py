@@ -30,7 +30,7 @@ from visitsvc.planning.replan_problems import (
     hand_over_today_of,
     loosen,
     replan_fingerprint,
-    worker_replan,
+    worker_replans,
 )
 from visitsvc.planning.replan_reading import ReplanRead, read_replan
 from visitsvc.planning.replan_writing import Replanned, ReplanOutcome, unchanged, write_replan
@@ -70,7 +70,7 @@ def replan(
         read = read_replan(uow, caller, today, worker_id, area_code, rules)
         homes, grid_path = read.register.homes, read.register.grid_path
         agreed = read.register.agreed
-        problems = [worker_replan(read.decision, w, days, homes, settings, agreed) for w, days in read.chosen]
+        problems = worker_replans(read.decision, read.chosen, homes, settings, agreed)
         fingerprint = replan_fingerprint(read, [p.month for p in problems], settings)
         if fingerprint == read.latest_fingerprint:
             return unchanged(uow, read, started)
@@ -93,9 +93,7 @@ def replan(
         ):
             # Colleagues are built only when something may go to them; a plan of theirs stands until they are
             # offered a visit.
-            colleagues = [
-                worker_replan(decision, w, days, homes, settings, agreed) for w, days in read.colleagues
-            ]
+            colleagues = worker_replans(decision, read.colleagues, homes, settings, agreed)
             problems += colleagues
             months += [p.month for p in colleagues]
             plans += [p.warm for p in colleagues]

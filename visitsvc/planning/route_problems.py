@@ -280,10 +280,13 @@ def _day_costs(
 
 
 def _nearest_minutes(matrix: routing.Matrix) -> list[int]:
+    """Per location, the minutes to the nearest other one (0 alone). Row slices of the flat matrix: a city's
+    problems ask for millions of entries."""
+    n, seconds = matrix.size, matrix.seconds
     result = []
-    for a in range(matrix.size):
-        others = [matrix(a, b) for b in range(matrix.size) if b != a]
-        result.append(round(min(others, default=0) / 60))
+    for a in range(n):
+        row = seconds[a * n : (a + 1) * n]
+        result.append(round(min(row[:a] + row[a + 1 :], default=0) / 60))
     return result
 
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, time
 
 import routing
-from visitsvc.model import PlannedVisit, VisitKind
+from visitsvc.model import VisitKind
 from visitsvc.planning import overflow
 from visitsvc.planning.day_route import DayStop, day_problem
-from visitsvc.planning.plan_rows import PlanRow
+from visitsvc.planning.plan_rows import NewVisit, PlanRow
 from visitsvc.planning.plan_versions import clock_of, options_of, planned_row
 from visitsvc.planning.policy import Owed
 from visitsvc.planning.replan_decisions import Decision, Key
@@ -26,7 +26,7 @@ from visitsvc.planning.route_problems import Home, PlanningSettings, WorkerFacts
 
 @dataclass
 class Handover:
-    rows: list[PlannedVisit] = field(default_factory=list)  # colleagues' new rows of today
+    rows: list[NewVisit] = field(default_factory=list)  # colleagues' new rows of today
     seq: dict[int, int] = field(default_factory=dict)  # id(a colleague's desk call today) -> its new seq
     taken: dict[Key, int] = field(default_factory=dict)  # (elder, obligation) -> the colleague
 
@@ -135,9 +135,10 @@ def _take(
     for stop, day in taken:
         owed = month.owed_by_visit[stop.visit_id]
         seq += 1
-        row = planned_row(owed, worker.id, day, seq, clock_of(stop.arrival), VisitKind.HOME)
-        row.moved = grid_path[homes[owed.elder_id].grid_id] not in worker.grid_paths
-        handover.rows.append(row)
+        moved = grid_path[homes[owed.elder_id].grid_id] not in worker.grid_paths
+        handover.rows.append(
+            planned_row(owed, worker.id, day, seq, clock_of(stop.arrival), VisitKind.HOME, moved=moved)
+        )
         handover.taken[(owed.elder_id, owed.key)] = worker.id
     if taken:
         for kept in rows:

@@ -13,7 +13,16 @@ from visitsvc.infrastructure.repositories.month_text import month_text
 from visitsvc.infrastructure.repositories.plan_membership import in_version, rows_of
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.month import Month
-from visitsvc.model import AtRiskMark, PlannedVisit, PlanVersion, UnplannedVisit, VisitRecord
+from visitsvc.model import (
+    AtRiskMark,
+    PlannedVisit,
+    PlanVersion,
+    RecordState,
+    UnplannedVisit,
+    VisitKind,
+    VisitOutcome,
+    VisitRecord,
+)
 
 
 class MonthRepository:
@@ -73,14 +82,6 @@ class MonthRepository:
                 result[(elder_id, obligation)] = day
         return result
 
-    def obligations_of(self, planned_ids: Iterable[int]) -> dict[int, str]:
-        """Planned visit id -> the obligation it was planned for (in whichever version)."""
-        result: dict[int, str] = {}
-        for chunk in chunks(sorted(set(planned_ids))):
-            query = select(PlannedVisit.id, PlannedVisit.obligation).where(PlannedVisit.id.in_(chunk))
-            result.update(dict(self.session.execute(query).all()))
-        return result
-
     def records(self, month: Month, elder_ids: Sequence[int]) -> list[VisitRecord]:
         """Every outcome recorded in the month (counted or not), oldest first."""
         rows: list[VisitRecord] = []
@@ -89,6 +90,34 @@ class MonthRepository:
                 VisitRecord.month == month_text(month), VisitRecord.elder_id.in_(chunk)
             )
             rows.extend(self.session.scalars(query.order_by(VisitRecord.started_at, VisitRecord.id)))
+        return rows
+
+    def counted_outcomes(
+        self, month: Month, elder_ids: Sequence[int]
+    ) -> list[tuple[int, date, VisitKind, VisitOutcome, str | None]]:
+        """The month's outcomes that count (not voided, not in quarantine), oldest first, as (elder, day,
+        kind, outcome, the obligation of the planned visit it answered or None): columns, the obligation
+        joined in, not the records as rows and their planned visits looked up after."""
+        rows: list[tuple[int, date, VisitKind, VisitOutcome, str | None]] = []
+        for chunk in chunks(sorted(elder_ids)):
+            query = (
+                select(
+                    VisitRecord.elder_id,
+                    VisitRecord.day,
+                    VisitRecord.kind,
+                    VisitRecord.outcome,
+                    PlannedVisit.obligation,
+                )
+                .outerjoin(PlannedVisit, PlannedVisit.id == VisitRecord.planned_visit_id)
+                .where(
+                    VisitRecord.month == month_text(month),
+                    VisitRecord.elder_id.in_(chunk),
+                    VisitRecord.state == RecordState.COUNTED,
+                    VisitRecord.voided_at.is_(None),
+                )
+                .order_by(VisitRecord.started_at, VisitRecord.id)
+            )
+            rows.extend(self.session.execute(query))
         return rows
 
     def replace_marks(self, month: Month, elder_ids: Sequence[int], marks: Iterable[AtRiskMark]) -> None:

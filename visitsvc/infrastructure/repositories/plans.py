@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,13 @@ from visitsvc.infrastructure.repositories.plan_membership import in_version, liv
 from visitsvc.kernel.errors import NotFound
 from visitsvc.kernel.month import Month
 from visitsvc.model import Area, Elder, PlannedVisit, PlanVersion, UnplannedVisit, VisitKind
+
+# A planned visit as a run reads it: what `planning.plan_rows.PlanRow` holds, in its order.
+VISIT_COLUMNS = (
+    PlannedVisit.id, PlannedVisit.elder_id, PlannedVisit.worker_id, PlannedVisit.day, PlannedVisit.seq,
+    PlannedVisit.arrival, PlannedVisit.kind, PlannedVisit.obligation, PlannedVisit.rule,
+    PlannedVisit.substituted, PlannedVisit.moved, PlannedVisit.pinned,
+)  # fmt: skip
 
 
 class PlanRepository:
@@ -91,6 +99,25 @@ class PlanRepository:
             self.session.scalars(query.order_by(PlannedVisit.worker_id, PlannedVisit.day, PlannedVisit.seq))
         )
 
+    def substituted_people(self, version_id: int) -> set[int]:
+        """Who has a home visit replaced by a phone call in the version (ids only, no rows)."""
+        query = select(PlannedVisit.elder_id).where(
+            rows_of(self.session, PlannedVisit, version_id), PlannedVisit.substituted.is_(True)
+        )
+        return set(self.session.scalars(query))
+
+    def visit_values(self, version_id: int, *, outside: str | None = None) -> list[tuple[Any, ...]]:
+        """`visits` (or `visits_outside` the subtree at `outside`) as tuples of VISIT_COLUMNS, in that order:
+        a re-plan reads a city month's 75,000 rows, and ORM rows of them cost seconds it never uses."""
+        query = select(*VISIT_COLUMNS).where(rows_of(self.session, PlannedVisit, version_id))
+        if outside is not None:
+            inside = select(Area.id).where(Area.path.startswith(outside, autoescape=True))
+            query = query.where(
+                PlannedVisit.elder_id.in_(select(Elder.id).where(Elder.grid_id.not_in(inside)))
+            )
+        query = query.order_by(PlannedVisit.worker_id, PlannedVisit.day, PlannedVisit.seq)
+        return [tuple(row) for row in self.session.execute(query)]
+
     def assigned_elsewhere(self, worker_id: int, month: Month) -> frozenset[int]:
         """People of other grids whom the month's current plan gives to this worker."""
         query = select(PlannedVisit.elder_id).where(
@@ -113,10 +140,11 @@ class PlanRepository:
         query = select(UnplannedVisit).where(rows_of(self.session, UnplannedVisit, version_id))
         return list(self.session.scalars(query))
 
-    def add(self, version: PlanVersion, visits: list[PlannedVisit], unplanned: list[UnplannedVisit]) -> None:
+    def add(self, version: PlanVersion, visits: Sequence[object], unplanned: Sequence[object]) -> None:
         """A new version of its month (the newest) whose rows are exactly `visits` and `unplanned`, written
-        at the cost of what changed since the latest one (version_rows). Each given row gets the id of the
-        stored row it is; the rows stay out of the session."""
+        at the cost of what changed since the latest one (version_rows). The rows are ORM rows, each of which
+        gets the id of the stored row it is (they stay out of the session), or plain values with the same
+        attributes (a planning run's)."""
         self.session.add(version)
         self.session.flush()
         version_rows.check_order(self.session, version)

@@ -8,8 +8,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from visitsvc.access.scoping import Scope
 from visitsvc.infrastructure.repositories.batches import chunks
-from visitsvc.model import ElderStatus, StatusChange
+from visitsvc.model import Elder, ElderStatus, StatusChange
 
 
 class StatusTimelineRepository:
@@ -27,4 +28,16 @@ class StatusTimelineRepository:
             )
             for elder_id, effective, status in self.session.execute(query):
                 timelines[elder_id].append((effective, status))
+        return timelines
+
+    def within(self, scope: Scope, elder_ids: Sequence[int]) -> dict[int, list[tuple[date, ElderStatus]]]:
+        """`of` the people in scope, `elder_ids` being all of them (a whole area read at once): one query."""
+        timelines: dict[int, list[tuple[date, ElderStatus]]] = {i: [] for i in elder_ids}
+        query = (
+            select(StatusChange.elder_id, StatusChange.effective_date, StatusChange.to_status)
+            .where(StatusChange.elder_id.in_(select(Elder.id).where(scope.elder_clause())))
+            .order_by(StatusChange.elder_id, StatusChange.effective_date, StatusChange.id)
+        )
+        for elder_id, effective, status in self.session.execute(query):
+            timelines[elder_id].append((effective, status))
         return timelines

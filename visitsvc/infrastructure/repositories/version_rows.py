@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from visitsvc.infrastructure.repositories.batches import chunks
 from visitsvc.infrastructure.repositories.plan_membership import PlanRowModel, live
-from visitsvc.model import PlannedVisit, PlanVersion, UnplannedVisit
+from visitsvc.model import PlanVersion
 
 # What makes two rows the same row of a plan: every column but the bookkeeping (id, version_id, month,
 # retired_in). Two equal rows in one version (a multiset) are matched one for one.
@@ -46,14 +46,16 @@ def check_order(session: Session, version: PlanVersion) -> None:
 def write(
     session: Session,
     version: PlanVersion,
-    rows: Sequence[PlannedVisit] | Sequence[UnplannedVisit],
+    rows: Sequence[object],
     model: PlanRowModel,
     values: tuple[str, ...],
 ) -> tuple[int, int]:
     """Store `rows` as the complete rows of `version` (flushed, the month's newest): (inserted, retired).
 
-    Each given row gets the id, `version_id` and `month` of the stored row it is; the rows are never added to
-    the session (they are values, as the callers built them)."""
+    A row is anything with the `values` attributes. An ORM row of `model` gets the id, `version_id` and
+    `month` of the stored row it is (a caller may go on to use it); it is never added to the session. Plain
+    values (a planning run's `NewVisit`s, tens of thousands of them) are only read: building ORM rows for them
+    cost more than writing them."""
     columns = [getattr(model, name) for name in values]
     stock: dict[tuple[Any, ...], list[tuple[int, int]]] = defaultdict(list)
     for row_id, written_by, *key in session.execute(
@@ -61,18 +63,28 @@ def write(
     ):
         stock[tuple(key)].append((row_id, written_by))
     defaults = _defaults(model, values)
-    fresh = []
+    fresh: list[tuple[Any, ...]] = []
+    told: list[tuple[Any, tuple[Any, ...]]] = []  # ORM rows inserted now, to be told their ids
     for row in rows:
-        row.month, row.retired_in = version.month, None
-        for name, default in defaults.items():
-            if getattr(row, name) is None:  # unset: compared as what the insert would store
-                setattr(row, name, default)
-        same = stock.get(tuple(getattr(row, name) for name in values))
-        if same:
-            row.id, row.version_id = same.pop()
-        else:
-            row.version_id = version.id
-            fresh.append(row)
+        # An unset value is compared as what the insert would store.
+        row_values = tuple(
+            defaults[name] if (value := getattr(row, name)) is None and name in defaults else value
+            for name in values
+        )
+        same = stock.get(row_values)
+        stored = same.pop() if same else None
+        if stored is None:
+            fresh.append(row_values)
+        if isinstance(row, model):
+            row.month, row.retired_in = version.month, None
+            for name, default in defaults.items():
+                if getattr(row, name) is None:
+                    setattr(row, name, default)
+            if stored is None:
+                row.version_id = version.id
+                told.append((row, row_values))
+            else:
+                row.id, row.version_id = stored
     gone = sorted(row_id for ids in stock.values() for row_id, _ in ids)
     for chunk in chunks(gone):
         session.execute(
@@ -80,10 +92,13 @@ def write(
             execution_options={"synchronize_session": False},
         )
     if fresh:
-        stored = ("version_id", "month", *values)
         # One executemany. Not RETURNING: in parameter order, SQLite would be sent one INSERT per row.
-        session.execute(insert(model), [{name: getattr(row, name) for name in stored} for row in fresh])
-        _give_ids(session, version, fresh, model, values)
+        written = {"version_id": version.id, "month": version.month}
+        session.execute(
+            insert(model), [{**written, **dict(zip(values, row_values, strict=True))} for row_values in fresh]
+        )
+        if told:
+            _give_ids(session, version, told, model, values)
     return len(fresh), len(gone)
 
 
@@ -100,14 +115,14 @@ def _defaults(model: PlanRowModel, values: tuple[str, ...]) -> dict[str, Any]:
 def _give_ids(
     session: Session,
     version: PlanVersion,
-    fresh: Sequence[PlannedVisit | UnplannedVisit],
+    told: Sequence[tuple[Any, tuple[Any, ...]]],
     model: PlanRowModel,
     values: tuple[str, ...],
 ) -> None:
-    """The ids of the rows just inserted, read back by their version and matched by value."""
+    """The ids of the ORM rows just inserted, read back by their version and matched by value."""
     columns = [getattr(model, name) for name in values]
     ids: dict[tuple[Any, ...], list[int]] = defaultdict(list)
-    for row_id, *key in session.execute(select(model.id, *columns).where(model.version_id == version.id)):
-        ids[tuple(key)].append(row_id)
-    for row in fresh:
-        row.id = ids[tuple(getattr(row, name) for name in values)].pop()
+    for row_id, *stored in session.execute(select(model.id, *columns).where(model.version_id == version.id)):
+        ids[tuple(stored)].append(row_id)
+    for row, row_values in told:
+        row.id = ids[row_values].pop()
