@@ -1,6 +1,6 @@
 """Planning the `city` seed's month end to end: 50,000 people, 1,000 grid workers, through `plan_month`
 (database read, one routing problem per worker on a process pool, overflow to colleagues, the version
-written). Goal: under 10 minutes on 2 cores and under 4 GiB for the whole process tree.
+written). Goal: under 5 minutes on 2 cores and under 4 GiB for the whole process tree (issue 18).
 
     python -m benchmarks.plan_city [--db sqlite|postgresql] [--month 2026-12] [--time-per-worker SECONDS]
                                    [--executor process|serial] [--json]
@@ -51,7 +51,7 @@ def main() -> None:
     document = {"db": args.db, "month": str(month), "seed_seconds": round(seed_seconds, 1), **result}
     out.line(
         f"planned {result['planned_visits']} visits for {result['workers']} workers in {result['seconds']} s "
-        f"(goal < 600 s); peak memory {result['peak_gib']} GiB (goal < 4 GiB); "
+        f"(goal < 300 s); peak memory {result['peak_gib']} GiB (goal < 4 GiB); "
         f"unplanned {result['unplanned']}, substituted {result['substituted']}"
     )
     out.result(document)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -41,20 +41,36 @@ def _unplanned_line(unplanned: list[dict[str, Any]]) -> Iterator[str]:
         yield "  未能安排：" + "，".join(f"{r} {n}" for r, n in reasons.items())
 
 
+def _search_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Where the solves run and how long each searches: the same three options for plan and replan."""
+    for option in reversed(
+        [
+            click.option(
+                "--executor",
+                type=click.Choice(["process", "serial", "dask"]),
+                default="process",
+                show_default=True,
+            ),
+            click.option(
+                "--dask-address",
+                help="tcp://host:8786 of a Dask scheduler (default: VISITSVC_DASK_SCHEDULER).",
+            ),
+            click.option(
+                "--time-per-worker",
+                type=float,
+                help="Seconds of guided local search per worker (default: each down to a local optimum, "
+                "ADR 0023).",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @click.command("plan")
 @click.option("--month", "month_text", required=True, help="YYYY-MM, or current / next")
 @click.option("--area", "area_code", help="Re-plan this area's subtree only; the rest is carried over.")
-@click.option(
-    "--executor", type=click.Choice(["process", "serial", "dask"]), default="process", show_default=True
-)
-@click.option(
-    "--dask-address", help="tcp://host:8786 of a Dask scheduler (default: VISITSVC_DASK_SCHEDULER)."
-)
-@click.option(
-    "--time-per-worker",
-    type=float,
-    help="Seconds of guided local search per worker (default: each down to a local optimum, ADR 0023).",
-)
+@_search_options
 @click.option("--force", is_flag=True, help="Make a new version even when nothing changed.")
 @click.option("--json", "as_json", is_flag=True)
 def plan_command(
@@ -107,17 +123,7 @@ def _plan_text(month: Month, outcome: PlanOutcome) -> Iterator[str]:
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Today (default): kept as planned.")
 @click.option("--worker", "worker_id", type=int, help="Re-plan this grid worker only (and who takes over).")
 @click.option("--area", "area_code", help="Re-plan this area's subtree only; the rest is carried over.")
-@click.option(
-    "--executor", type=click.Choice(["process", "serial", "dask"]), default="process", show_default=True
-)
-@click.option(
-    "--dask-address", help="tcp://host:8786 of a Dask scheduler (default: VISITSVC_DASK_SCHEDULER)."
-)
-@click.option(
-    "--time-per-worker",
-    type=float,
-    help="Seconds of guided local search per worker (default: each down to a local optimum, ADR 0023).",
-)
+@_search_options
 @click.option("--json", "as_json", is_flag=True)
 def replan_command(
     day: Any,
