@@ -40,6 +40,7 @@ def parser(description: str, *, search: bool = True) -> argparse.ArgumentParser:
             type=override,
             help="search parameter PATH=VALUE, repeatable",
         )
+        p.add_argument("--ruins", type=int, default=0, help="rounds of ruin and recreate after the search")
     return p
 
 

@@ -65,13 +65,17 @@ def run_ours(
     problem: Problem, seconds: float | None, options: dict[str, Any], solutions: int | None = None
 ) -> dict[str, Any]:
     opts = Options(time_limit=seconds, solution_limit=solutions, delay_cost=0, balance_cost=0, **options)
+    cpu = time.process_time()
     plan = solve(problem, opts)
+    cpu = time.process_time() - cpu
     return {
         "cost": plan.objective.travel,
         "feasible": not plan.dropped and not check(problem, plan),
         "routes": len(plan.routes),
         "first_solution_s": plan.stats.first_solution_time,
         "wall_s": plan.stats.wall_time,
+        "cpu_s": cpu,
+        "solutions": plan.stats.solutions,
     }
 
 
@@ -175,6 +179,7 @@ def main() -> None:
         "metaheuristic": args.metaheuristic,
         "workers": args.restarts,
         "search_overrides": tuple(args.override),
+        "ruins": args.ruins,
     }
     variant = {"decompose": args.decompose, "jobs": args.jobs, "restarts": args.restarts}
     rows = []
@@ -229,7 +234,8 @@ def main() -> None:
                 shown = f"ratio {ratio:.3f}" if ratio is not None else ""
                 theirs_cost = pyvrp_result["cost"] if pyvrp_result else "-"
                 out.line(
-                    f"{name:6} {limit:5} solutions ({ours['wall_s']:.1f} s)  ours {ours['cost']:8} "
+                    f"{name:6} {limit:5} solutions ({ours['wall_s']:.1f} s, cpu {ours['cpu_s']:.1f} s)  "
+                    f"ours {ours['cost']:8} "
                     f"(feasible {ours['feasible']}, routes {ours['routes']})  pyvrp {theirs_cost}  {shown}"
                 )
     out.result(

@@ -71,6 +71,7 @@ def main() -> None:
         first_solution=args.first_solution,
         metaheuristic=args.metaheuristic,
         search_overrides=tuple(args.override),
+        ruins=args.ruins,
     )
     executor = "serial" if args.jobs == 1 else "process"
     plans = solve_many(problems, options, executor=executor, max_workers=args.jobs, progress=out.progress)

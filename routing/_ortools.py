@@ -7,12 +7,15 @@ so the search never calls back into Python for an arc.
 
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util import optional_boolean_pb2
 
+from routing._ruin import Neighbours, ruin
 from routing.matrix import TravelMode
 from routing.plan import Status
 from routing.prepare import SolverModel
@@ -91,15 +94,74 @@ def solve_model(model: SolverModel, initial_routes: list[list[int]] | None) -> S
         solution = routing.SolveWithParameters(params)
     if solution is None:
         return SolverResult(((),) * len(vehicles), Status.NO_SOLUTION, progress.first, progress.count, False)
+    status = Status.OPTIMAL if routing.status() == _OPTIMAL_STATUS else Status.FEASIBLE
+    routes_out = _routes(routing, manager, solution, len(vehicles))
+    if model.options.ruins:
+        routes_out = _ruin_and_recreate(model, routing, manager, locations, solution, params, started)
+    return SolverResult(tuple(routes_out), status, progress.first, progress.count, warm is not None)
+
+
+def _routes(
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    solution: pywrapcp.Assignment,
+    vehicles: int,
+) -> list[tuple[int, ...]]:
     routes_out = []
-    for v in range(len(vehicles)):
+    for v in range(vehicles):
         index, route = solution.Value(routing.NextVar(routing.Start(v))), []
         while not routing.IsEnd(index):
             route.append(manager.IndexToNode(index))
             index = solution.Value(routing.NextVar(index))
         routes_out.append(tuple(route))
-    status = Status.OPTIMAL if routing.status() == _OPTIMAL_STATUS else Status.FEASIBLE
-    return SolverResult(tuple(routes_out), status, progress.first, progress.count, warm is not None)
+    return routes_out
+
+
+def _ruin_and_recreate(
+    model: SolverModel,
+    routing: pywrapcp.RoutingModel,
+    manager: pywrapcp.RoutingIndexManager,
+    locations: list[int],
+    solution: pywrapcp.Assignment,
+    params: Any,
+    started: float,
+) -> list[tuple[int, ...]]:
+    """`model.options.ruins` rounds: take strings of neighbouring visits out of the best routes, descend again
+    from there (the model's insertion moves put them back, first improvement), keep the result if no worse.
+
+    Operator switches are fixed when the model closes (changing them here changes nothing, measured), so the
+    recreate descends with the search's own operators; only the metaheuristic and limits differ.
+    """
+    options, vehicles = model.options, len(model.vehicles)
+    visit_count = len(model.visits)
+    travel = model.problem.matrix(model.vehicles[0].shift.mode).rows(locations[:visit_count])
+    neighbours = Neighbours(travel, visit_count)
+    rng = random.Random(options.seed)
+    recreate = pywrapcp.DefaultRoutingSearchParameters()
+    recreate.CopyFrom(params)
+    recreate.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
+    recreate.solution_limit = 2**63 - 1
+    best_routes = _routes(routing, manager, solution, vehicles)
+    best = solution.ObjectiveValue()
+    for _ in range(options.ruins):
+        if options.time_limit is not None:
+            left = options.time_limit - (time.perf_counter() - started)
+            if left <= 0:
+                break
+            recreate.time_limit.FromMilliseconds(max(1, round(left * 1000)))
+        ruined = ruin(best_routes, neighbours, rng)
+        start = routing.ReadAssignmentFromRoutes(
+            [[manager.NodeToIndex(n) for n in route] for route in ruined], True
+        )
+        if start is None:
+            continue
+        found = routing.SolveFromAssignmentWithParameters(start, recreate)
+        if found is None:
+            continue
+        # No worse, not only better: an equal plan elsewhere lets the next ruin start from new ground.
+        if found.ObjectiveValue() <= best:
+            best, best_routes = found.ObjectiveValue(), _routes(routing, manager, found, vehicles)
+    return best_routes
 
 
 def _add_travel_and_time(

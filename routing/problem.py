@@ -99,6 +99,11 @@ class Options:
     for re-planning misses; `balance_cost` (per visit above a shift's even share of the problem) is larger
     than a month of delay, so days fill up to that share first rather than to their time limit. Benchmarks
     with a travel-only objective set both to 0.
+
+    `ruins` > 0 adds that many rounds of ruin and recreate after the search: strings of neighbouring visits
+    are taken out of the best routes and a greedy descent puts them back; the plan is never worse than the
+    search's. Seeded by `seed`, so reproducible; with a `time_limit` the rounds stop at it too (pair it with
+    `GREEDY_DESCENT`, which leaves them the time; guided local search would use all of it).
     """
 
     time_limit: float | None = 5.0
@@ -111,9 +116,14 @@ class Options:
     delay_cost: int = 60
     balance_cost: int = 3600
     log_search: bool = False
+    ruins: int = 0
     # Expert knobs: (field path of OR-Tools' RoutingSearchParameters, value), e.g.
     # ("local_search_operators.use_cross_exchange", True) or ("guided_local_search_lambda_coefficient", 0.2).
     search_overrides: tuple[tuple[str, bool | int | float], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.ruins < 0:
+            raise ValueError("ruins must be 0 or more")
 
     def sized_for(self, visits: int) -> Options:
         """These options, `solutions_per_visit` made the solution limit of a problem of `visits` visits."""
