@@ -50,10 +50,43 @@ class _Progress:
 
 def solve_model(model: SolverModel, initial_routes: list[list[int]] | None) -> SolverResult:
     started = time.perf_counter()
+    progress = _Progress(started)
+    params = _search_parameters(model)
+    routing, manager = _built(model, params, progress)
+    warm = None
+    if initial_routes is not None:
+        routes = [[manager.NodeToIndex(n) for n in route] for route in initial_routes]
+        warm = routing.ReadAssignmentFromRoutes(routes, True)
+    solution = None
+    if warm is not None:
+        progress.first = time.perf_counter() - started
+        solution = routing.SolveFromAssignmentWithParameters(warm, params)
+    if solution is None:  # no warm start, or one the search could not make feasible: start afresh
+        warm = None
+        solution = routing.SolveWithParameters(params)
+    vehicles = len(model.vehicles)
+    if solution is None:
+        return SolverResult(((),) * vehicles, Status.NO_SOLUTION, progress.first, progress.count, False)
+    status = Status.OPTIMAL if routing.status() == _OPTIMAL_STATUS else Status.FEASIBLE
+    routes_out = _routes(routing, manager, solution, vehicles)
+    if model.options.ruins:
+        routes_out = _ruin_and_recreate(model, routes_out, solution.ObjectiveValue(), params, progress)
+    return SolverResult(tuple(routes_out), status, progress.first, progress.count, warm is not None)
+
+
+def _locations(model: SolverModel) -> tuple[list[int], list[int]]:
+    """Every node's location (visits, then one node per start or end location), and the depots'."""
+    depots = sorted({v.start_location for v in model.vehicles} | {v.end_location for v in model.vehicles})
+    return [v.location for v in model.visits] + depots, depots
+
+
+def _built(
+    model: SolverModel, params: Any, progress: _Progress
+) -> tuple[pywrapcp.RoutingModel, pywrapcp.RoutingIndexManager]:
+    """The model in OR-Tools, closed with `params`."""
     visit_count, vehicles = len(model.visits), model.vehicles
-    depots = sorted({v.start_location for v in vehicles} | {v.end_location for v in vehicles})
+    locations, depots = _locations(model)
     depot_node = {loc: visit_count + i for i, loc in enumerate(depots)}
-    locations = [v.location for v in model.visits] + depots
     manager = pywrapcp.RoutingIndexManager(
         len(locations),
         len(vehicles),
@@ -71,9 +104,6 @@ def solve_model(model: SolverModel, initial_routes: list[list[int]] | None) -> S
             # What SetAllowedVehiclesForIndex does; its absl::Span argument takes no Python list in 9.15.
             # -1 keeps "unperformed" possible, so the disjunction can still drop the visit.
             routing.VehicleVar(index).SetValues([-1, *allowed])
-
-    params = _search_parameters(model)
-    progress = _Progress(started)
     routing.AddAtSolutionCallback(progress)
     if model.options.time_limit is None and model.options.solution_limit is not None:
         # A problem with fewer distinct solutions than the limit (one visit, one day) never reaches it, and
@@ -81,24 +111,7 @@ def solve_model(model: SolverModel, initial_routes: list[list[int]] | None) -> S
         limit = BRANCHES_PER_SOLUTION * model.options.solution_limit
         routing.AddSearchMonitor(routing.solver().BranchesLimit(limit))
     routing.CloseModelWithParameters(params)
-    warm = None
-    if initial_routes is not None:
-        routes = [[manager.NodeToIndex(n) for n in route] for route in initial_routes]
-        warm = routing.ReadAssignmentFromRoutes(routes, True)
-    solution = None
-    if warm is not None:
-        progress.first = time.perf_counter() - started
-        solution = routing.SolveFromAssignmentWithParameters(warm, params)
-    if solution is None:  # no warm start, or one the search could not make feasible: start afresh
-        warm = None
-        solution = routing.SolveWithParameters(params)
-    if solution is None:
-        return SolverResult(((),) * len(vehicles), Status.NO_SOLUTION, progress.first, progress.count, False)
-    status = Status.OPTIMAL if routing.status() == _OPTIMAL_STATUS else Status.FEASIBLE
-    routes_out = _routes(routing, manager, solution, len(vehicles))
-    if model.options.ruins:
-        routes_out = _ruin_and_recreate(model, routing, manager, locations, solution, params, started)
-    return SolverResult(tuple(routes_out), status, progress.first, progress.count, warm is not None)
+    return routing, manager
 
 
 def _routes(
@@ -118,22 +131,17 @@ def _routes(
 
 
 def _ruin_and_recreate(
-    model: SolverModel,
-    routing: pywrapcp.RoutingModel,
-    manager: pywrapcp.RoutingIndexManager,
-    locations: list[int],
-    solution: pywrapcp.Assignment,
-    params: Any,
-    started: float,
+    model: SolverModel, routes: list[tuple[int, ...]], cost: int, params: Any, progress: _Progress
 ) -> list[tuple[int, ...]]:
     """`model.options.ruins` rounds: take strings of neighbouring visits out of the best routes, descend again
     from there (the model's insertion moves put them back, first improvement), keep the result if no worse.
 
-    Operator switches are fixed when the model closes (changing them here changes nothing, measured), so the
-    recreate descends with the search's own operators; only the metaheuristic and limits differ.
+    Each round builds the model afresh: on a model that has searched once, a start with unperformed visits
+    and both delay and balance costs could not be restored (200,000 failed branches, measured).
     """
     options, vehicles = model.options, len(model.vehicles)
     visit_count = len(model.visits)
+    locations, _ = _locations(model)
     travel = model.problem.matrix(model.vehicles[0].shift.mode).rows(locations[:visit_count])
     neighbours = Neighbours(travel, visit_count)
     rng = random.Random(options.seed)
@@ -141,25 +149,21 @@ def _ruin_and_recreate(
     recreate.CopyFrom(params)
     recreate.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
     recreate.solution_limit = 2**63 - 1
-    best_routes = _routes(routing, manager, solution, vehicles)
-    best = solution.ObjectiveValue()
+    best, best_routes = cost, routes
     for _ in range(options.ruins):
         if options.time_limit is not None:
-            left = options.time_limit - (time.perf_counter() - started)
+            left = options.time_limit - (time.perf_counter() - progress.started)
             if left <= 0:
                 break
             recreate.time_limit.FromMilliseconds(max(1, round(left * 1000)))
         ruined = ruin(best_routes, neighbours, rng)
+        routing, manager = _built(model, recreate, progress)
         start = routing.ReadAssignmentFromRoutes(
             [[manager.NodeToIndex(n) for n in route] for route in ruined], True
         )
-        if start is None:
-            continue
-        found = routing.SolveFromAssignmentWithParameters(start, recreate)
-        if found is None:
-            continue
+        found = routing.SolveFromAssignmentWithParameters(start, recreate) if start is not None else None
         # No worse, not only better: an equal plan elsewhere lets the next ruin start from new ground.
-        if found.ObjectiveValue() <= best:
+        if found is not None and found.ObjectiveValue() <= best:
             best, best_routes = found.ObjectiveValue(), _routes(routing, manager, found, vehicles)
     return best_routes
 
