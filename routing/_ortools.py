@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -134,12 +134,15 @@ def _ruin_and_recreate(
     model: SolverModel, routes: list[tuple[int, ...]], cost: int, params: Any, progress: _Progress
 ) -> list[tuple[int, ...]]:
     """`model.options.ruins` rounds: take strings of neighbouring visits out of the best routes, descend again
-    from there (the model's insertion moves put them back, first improvement), keep the result if no worse.
+    on the routes that lost visits (the model's insertion moves put them back, first improvement), keep the
+    result if no worse.
 
-    Each round builds the model afresh: on a model that has searched once, a start with unperformed visits
-    and both delay and balance costs could not be restored (200,000 failed branches, measured).
+    The objective is a sum over vehicles (travel, lateness and balance per day, plus drop penalties), so a
+    round solves only the days it ruined, as a model of their own: a descent over all of a month's days cost
+    as much as the first one did. Each round's model is new: on a model that has searched once, a start with
+    unperformed visits and both delay and balance costs could not be restored (200,000 failed branches).
     """
-    options, vehicles = model.options, len(model.vehicles)
+    options = model.options
     visit_count = len(model.visits)
     locations, _ = _locations(model)
     travel = model.problem.matrix(model.vehicles[0].shift.mode).rows(locations[:visit_count])
@@ -149,23 +152,51 @@ def _ruin_and_recreate(
     recreate.CopyFrom(params)
     recreate.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GREEDY_DESCENT
     recreate.solution_limit = 2**63 - 1
-    best, best_routes = cost, routes
+    best = [list(route) for route in routes]
     for _ in range(options.ruins):
         if options.time_limit is not None:
             left = options.time_limit - (time.perf_counter() - progress.started)
             if left <= 0:
                 break
             recreate.time_limit.FromMilliseconds(max(1, round(left * 1000)))
-        ruined = ruin(best_routes, neighbours, rng)
-        routing, manager = _built(model, recreate, progress)
+        ruined = ruin(best, neighbours, rng)
+        touched = [v for v, route in enumerate(best) if route != ruined[v]]
+        sub, visits = _days(model, best, touched)
+        before = _cost(sub, [[visits.index(i) for i in best[v]] for v in touched], recreate, progress)
+        routing, manager = _built(sub, recreate, progress)
         start = routing.ReadAssignmentFromRoutes(
-            [[manager.NodeToIndex(n) for n in route] for route in ruined], True
+            [[manager.NodeToIndex(visits.index(i)) for i in ruined[v]] for v in touched], True
         )
         found = routing.SolveFromAssignmentWithParameters(start, recreate) if start is not None else None
         # No worse, not only better: an equal plan elsewhere lets the next ruin start from new ground.
-        if found is not None and found.ObjectiveValue() <= best:
-            best, best_routes = found.ObjectiveValue(), _routes(routing, manager, found, vehicles)
-    return best_routes
+        if found is not None and before is not None and found.ObjectiveValue() <= before:
+            for v, route in zip(touched, _routes(routing, manager, found, len(touched)), strict=True):
+                best[v] = [visits[i] for i in route]
+    return [tuple(route) for route in best]
+
+
+def _days(model: SolverModel, routes: list[list[int]], touched: list[int]) -> tuple[SolverModel, list[int]]:
+    """The model of the `touched` vehicles alone: their visits, and those nobody does that they may do."""
+    position = {v: k for k, v in enumerate(touched)}
+    routed = {i for route in routes for i in route}
+    visits = sorted(
+        {i for v in touched for i in routes[v]}
+        | {i for i in range(len(model.visits)) if i not in routed and position.keys() & set(model.allowed[i])}
+    )
+    sub = replace(
+        model,
+        visits=tuple(model.visits[i] for i in visits),
+        vehicles=tuple(model.vehicles[v] for v in touched),
+        allowed=tuple(tuple(position[v] for v in model.allowed[i] if v in position) for i in visits),
+        delays=tuple(tuple(model.delays[i][v] for v in touched) for i in visits),
+    )
+    return sub, visits
+
+
+def _cost(sub: SolverModel, routes: list[list[int]], params: Any, progress: _Progress) -> int | None:
+    routing, manager = _built(sub, params, progress)
+    read = routing.ReadAssignmentFromRoutes([[manager.NodeToIndex(i) for i in r] for r in routes], True)
+    return None if read is None else int(read.ObjectiveValue())
 
 
 def _add_travel_and_time(
