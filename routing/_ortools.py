@@ -161,6 +161,8 @@ def _ruin_and_recreate(
             recreate.time_limit.FromMilliseconds(max(1, round(left * 1000)))
         ruined = ruin(best, neighbours, rng)
         touched = [v for v, route in enumerate(best) if route != ruined[v]]
+        if not touched:  # nothing routed to ruin
+            break
         sub, visits = _days(model, best, touched)
         before = _cost(sub, [[visits.index(i) for i in best[v]] for v in touched], recreate, progress)
         routing, manager = _built(sub, recreate, progress)
