@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 
 from routing import Matrix, Options, Problem, Shift, TravelMode, Visit, Window, check, solve, solve_many
+from routing._ruin import Neighbours, ruin
 
 from .conftest import MONDAY
 
@@ -79,3 +80,15 @@ def test_the_process_pool_and_dask_plan_what_solve_plans(scattered_month: Proble
     ) as client:
         on_dask = solve_many(problems, options, executor=client)
     assert [p.routes for p in pooled] == alone == [p.routes for p in on_dask]
+
+
+def test_a_ruin_takes_strings_of_consecutive_visits_and_moves_none() -> None:
+    routes = [list(range(k * 12, k * 12 + 12)) for k in range(4)]
+    travel = [[abs(a - b) for b in range(48)] for a in range(48)]
+    for seed in range(20):
+        ruined = ruin(routes, Neighbours(travel, 48), random.Random(seed))
+        assert sum(map(len, ruined)) < 48
+        for before, after in zip(routes, ruined, strict=True):
+            assert after == [i for i in before if i in after]  # what stays keeps its order
+            taken = [k for k, i in enumerate(before) if i not in after]
+            assert taken == list(range(taken[0], taken[0] + len(taken))) if taken else after == before
