@@ -1,4 +1,4 @@
-"""Benchmarks: `routing` (`python -m benchmarks.solomon|month|city`), the service end to end
+"""Benchmarks: `routing` (`python -m benchmarks.solomon|month|city|ruin_rounds`), the service end to end
 (`import_bench`, `plan_city`, `replan`, `route_load`, `sync_load`). Not tests: they time things.
 
 Data lives outside the project, in `../shared/benchmarks` relative to the repository (override with
