@@ -106,7 +106,9 @@ def solve_model(model: SolverModel, initial_routes: list[list[int]] | None) -> S
             index = solution.Value(routing.NextVar(index))
         routes_out.append(tuple(route))
     status = Status.OPTIMAL if routing.status() == _OPTIMAL_STATUS else Status.FEASIBLE
-    return SolverResult(tuple(routes_out), status, progress.first, progress.count, warm is not None, guard_hit)
+    return SolverResult(
+        tuple(routes_out), status, progress.first, progress.count, warm is not None, guard_hit
+    )
 
 
 def _past(guard: float | None, since: float) -> bool:
