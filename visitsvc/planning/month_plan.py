@@ -27,6 +27,7 @@ from visitsvc.planning.month_reader import read_month
 from visitsvc.planning.plan_rows import NewVisit, PlanRow, read_plan_rows
 from visitsvc.planning.plan_versions import (
     NewVersion,
+    guard_hits,
     hand_over_overflow,
     options_of,
     reserved_minutes,
@@ -324,7 +325,11 @@ def _write(
         solver_seconds=round(sum(p.stats.wall_time for p in plans), 2),
         substituted=sum(rows.substituted.values()),
         calendar_warning=inputs.calendar.warning(),
-        summary={**summary(visits, unplanned, inputs.grid_of, inputs.months), "moved": len(rows.moved)},
+        summary={
+            **summary(visits, unplanned, inputs.grid_of, inputs.months),
+            "moved": len(rows.moved),
+            "guard_hit": guard_hits(inputs.months, plans),
+        },
     )
     version_id = store_version(uow, caller, new, visits, unplanned)
     return _outcome_of(uow, version_id, created=True, seconds=seconds)

@@ -60,8 +60,9 @@ DESCENT_OPERATORS = tuple(
 
 
 def options_of(settings: PlanningSettings) -> routing.Options:
+    guard = settings.guard_seconds  # None: routing's own, sized to each problem (docs/adr/0024)
     if settings.solution_limit is not None:
-        return routing.Options(time_limit=None, solution_limit=settings.solution_limit)
+        return routing.Options(time_limit=None, solution_limit=settings.solution_limit, guard_seconds=guard)
     if settings.time_per_worker is not None:
         return routing.Options(time_limit=settings.time_per_worker)
     return routing.Options(
@@ -69,7 +70,13 @@ def options_of(settings: PlanningSettings) -> routing.Options:
         solutions_per_visit=settings.solutions_per_visit,
         metaheuristic="GREEDY_DESCENT",
         search_overrides=DESCENT_OPERATORS,
+        guard_seconds=guard,
     )
+
+
+def guard_hits(months: Sequence[WorkerMonth], plans: Sequence[routing.Plan]) -> list[int]:
+    """The workers whose solve was stopped by its wall-clock guard: their plans are the best found by then."""
+    return sorted({m.worker.id for m, p in zip(months, plans, strict=True) if p.guard_hit})
 
 
 def solve_short_again(

@@ -4,7 +4,7 @@ or none when it would hold exactly what the current one holds; and the outcome t
 from __future__ import annotations
 
 import time as clock_time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -42,6 +42,8 @@ class ReplanOutcome:
     to_colleagues: int  # taken on by a worker of another grid
     unplanned: list[dict[str, Any]]
     seconds: float
+    # Workers whose solve was stopped by its wall-clock guard (docs/adr/0024), whether or not a version came.
+    guard_hit: list[int] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
@@ -61,6 +63,7 @@ class ReplanOutcome:
             "to_colleagues": self.to_colleagues,
             "unplanned": self.unplanned,
             "seconds": self.seconds,
+            "guard_hit": self.guard_hit,
         }
 
 
@@ -73,6 +76,7 @@ class Replanned:
     handover: Handover  # what colleagues took on today
     solved: list[tuple[WorkerMonth, routing.Plan]]  # the workers solved again
     settings: PlanningSettings
+    guard_hit: tuple[int, ...] = ()  # workers whose solve, first or final, was stopped by its guard
 
 
 def write_replan(
@@ -118,6 +122,7 @@ def write_replan(
             "grids": {**read.latest_summary.get("grids", {}), **grids},
             "moved": len(rows.moved),
             "replan": {"today": read.today.isoformat(), **counts},
+            "guard_hit": list(done.guard_hit),
         },
     )
     version_id = store_version(uow, caller, new, visits, unplanned, expected_latest=read.latest_id)

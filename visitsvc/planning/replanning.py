@@ -103,8 +103,21 @@ def replan(
             reasons=ANY_WAY_OUT,
         )  # fmt: skip
         solved = sorted(set(stale) | set(helpers))
-        done = Replanned(fingerprint, decision, handover, [(months[j], plans[j]) for j in solved], settings)
-        return write_replan(uow, caller, read, done, rules, started)
+        guarded = {
+            problems[j].month.worker.id for j, plan in zip(stale, solved_now, strict=True) if plan.guard_hit
+        }
+        guarded |= {months[j].worker.id for j in solved if plans[j].guard_hit}
+        done = Replanned(
+            fingerprint,
+            decision,
+            handover,
+            [(months[j], plans[j]) for j in solved],
+            settings,
+            tuple(sorted(guarded)),
+        )
+        outcome = write_replan(uow, caller, read, done, rules, started)
+        outcome.guard_hit = list(done.guard_hit)
+        return outcome
     finally:
         release_month(uow, month, holder)
 

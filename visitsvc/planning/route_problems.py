@@ -58,6 +58,9 @@ class PlanningSettings:
     # month is placed already and kept by `leave_day_cost`. Measured on the demo's first night (ADR 0021):
     # a third of the search, travel and lateness 1.7% above the full search's, a fifth of the time.
     replan_share: float = 1 / 3
+    # Seconds of wall clock after which a solve stopped by solutions stops anyway, its plan marked
+    # (docs/adr/0024). None: routing's default, sized to each worker's problem; tests make it tiny.
+    guard_seconds: float | None = None
 
     def for_replan(self) -> PlanningSettings:
         """The settings of a re-plan: `replan_share` of the solutions, for every solve of the run (the workers
