@@ -12,6 +12,7 @@ from routing.matrix import (
     build_matrices,
 )
 from routing.plan import Dropped, DropReason, Objective, Plan, Route, Stats, Status, Stop
+from routing.prepare import overrun
 from routing.problem import (
     GUARD_SECONDS,
     GUARD_SECONDS_PER_VISIT,
@@ -56,6 +57,7 @@ __all__ = [
     "Window",
     "build_matrices",
     "check",
+    "overrun",
     "process_pool",
     "solve",
     "solve_many",

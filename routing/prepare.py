@@ -90,6 +90,15 @@ def prepare(problem: Problem, options: Options, prefixes: Sequence[Prefix] = ())
     return Prepared(model, tuple(dropped), fixed, overrun)
 
 
+def overrun(problem: Problem, prefixes: Sequence[Prefix]) -> tuple[ShiftKey, ...]:
+    """The open shifts whose fixed prefix alone leaves no room (see `prepare`): a solve closes them, so a
+    caller offering such a shift more work offers it for nothing."""
+    fixed = _fixed_prefixes(problem, prefixes, {v.id: v for v in problem.visits})
+    closed = {p.key for p in prefixes if p.closed}
+    shifts = [s for s in problem.shifts if s.key in fixed and s.key not in closed]
+    return tuple(s.key for s in shifts if not _room_left(problem, _vehicle(problem, s, fixed[s.key])))
+
+
 def _room_left(problem: Problem, vehicle: Vehicle) -> bool:
     home = problem.matrix(vehicle.shift.mode)(vehicle.start_location, vehicle.end_location)
     return vehicle.start + home <= vehicle.shift.end and vehicle.capacity >= 0

@@ -116,6 +116,8 @@ def _today_month(
 
 def _spare(month: WorkerMonth, prefix: routing.Prefix) -> int:
     (shift,) = month.problem.shifts
+    if routing.overrun(month.problem, [prefix]):
+        return 0  # their route as served does not get them home by the day's end: nothing more fits
     used = sum(v.load for v in month.problem.visits if v.id in prefix.visit_ids)
     return max((shift.capacity or 0) - used, 0)
 
