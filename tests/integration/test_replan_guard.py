@@ -9,6 +9,7 @@ from time import perf_counter
 import pytest
 
 from tests.factories import SYSTEM, District, elder_data, make_district
+from visitsvc.access.scoping import caller_for
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.kernel.month import Month
@@ -101,5 +102,12 @@ def test_a_month_plan_whose_solves_hit_their_guard_names_the_workers_in_its_vers
     with uow:
         latest = uow.plans.latest(DECEMBER)
         assert latest is not None
-        assert latest.summary["guard_hit"], "each worker's last solve is named when it hit its guard"
-        assert set(latest.summary["guard_hit"]) <= set(district.accounts.values())
+        named = latest.summary["guard_hit"]
+        assert named, "each worker's last solve is named when it hit its guard"
+        assert set(named) <= {district.accounts[w] for w in ("w_a1", "w_a2", "w_b1")}
+        supervisor = uow.workers.find_by_account_id(district.accounts["sup_a"])
+        assert supervisor is not None
+        street_a = caller_for(supervisor)
+    theirs = {district.accounts["w_a1"], district.accounts["w_a2"]}
+    shown = plan_reports.shortfall(uow, caller=street_a, month=DECEMBER)["guard_hit"]
+    assert shown == [w for w in named if w in theirs], "another street's workers are not the caller's to see"
