@@ -18,7 +18,7 @@ from visitsvc.planning import coverage
 from visitsvc.planning.coverage import Attempt, ElderCoverage, ElderMonth, Slot, Tally
 from visitsvc.planning.month_facts import elder_facts
 from visitsvc.planning.month_reader import plan_made_on
-from visitsvc.planning.policy import ElderFacts, PolicyRules
+from visitsvc.planning.policy import ElderFacts, PeopleRules, PolicyRules
 
 DEFAULT_RULES = PolicyRules()
 
@@ -93,10 +93,11 @@ def evaluate_people(
     *,
     today: date,
     plan_made_on: date | None,
-    rules: PolicyRules,
+    rules: PolicyRules | PeopleRules,
 ) -> dict[int, ElderCoverage]:
     """Each person's coverage as `planning.coverage` judges it on `today`, in the order of `facts`: the one
-    evaluation behind the coverage service and re-planning."""
+    evaluation behind the coverage service and re-planning. `rules`: one policy for all, or each person's."""
+    rules_of = PeopleRules.of(rules)
     people = {}
     for elder_id, elder in facts.items():
         known = ElderMonth(
@@ -107,7 +108,7 @@ def evaluate_people(
             tuple(evidence.attempts.get(elder_id, ())),
         )
         people[elder_id] = coverage.evaluate(
-            known, month, calendar, today=today, plan_made_on=plan_made_on, rules=rules
+            known, month, calendar, today=today, plan_made_on=plan_made_on, rules=rules_of(elder_id)
         )
     return people
 

@@ -69,7 +69,7 @@ def read_replan(
             raise NotFound("该月尚无计划，请先生成月度计划")
         target = _target(uow, caller, worker_id)
         area_path = _area_path(uow, caller, area_code, target)
-        register = read_month(uow, area_path, month)
+        register = read_month(uow, area_path, month, rules)
         calendar = register.calendar
         future = [d for d in calendar.workdays(month) if d > today]
         rows = read_plan_rows(uow, latest.id)
@@ -85,7 +85,7 @@ def read_replan(
         evidence = Evidence(slots, {}, first_planned_of(uow, month, ids), attempts)
         people = evaluate_people(
             register.facts, evidence, month, calendar, today=today, plan_made_on=register.plan_made_on,
-            rules=rules,
+            rules=register.rules,
         )  # fmt: skip
         away = register.away([today, *future])
         chosen = [target] if target else list(register.workers)
