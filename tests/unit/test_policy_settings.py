@@ -120,7 +120,9 @@ WORKER = WorkerFacts(
 )  # fmt: skip
 
 
-def short_month(rules: PolicyRules) -> tuple[list[tuple[str, VisitKind, bool]], list[tuple[str, str]], dict]:
+def short_month(
+    rules: PolicyRules, seen_at_home: frozenset[int] = frozenset()
+) -> tuple[list[tuple[str, VisitKind, bool]], list[tuple[str, str]], dict]:
     """The high-risk person's weekly visits of weeks 1-3 and the low-risk person's monthly visit dropped for
     capacity; what the plan's rows make of them."""
     workdays = CALENDAR.workdays(DECEMBER)
@@ -143,7 +145,7 @@ def short_month(rules: PolicyRules) -> tuple[list[tuple[str, VisitKind, bool]], 
         [month], [plan], facts={HIGH_RISK.elder_id: HIGH_RISK, LOW_RISK.elder_id: LOW_RISK},
         grid_of=grid_of,
         grid_path={GRID: GRID_PATH}, workdays=workdays,
-        rules=PeopleRules(DEFAULT_RULES, {HIGH_RISK.elder_id: rules}),
+        rules=PeopleRules(DEFAULT_RULES, {HIGH_RISK.elder_id: rules}), seen_at_home=seen_at_home,
     )  # fmt: skip
     visits = sorted(
         (v.obligation, v.kind, v.substituted) for v in rows.visits if v.elder_id == HIGH_RISK.elder_id
@@ -170,3 +172,10 @@ def test_by_default_a_high_risk_persons_weekly_visits_stay_missing_when_short() 
     assert [reason for _, reason in missing] == ["capacity"] * 3
     assert not any(s for _, _, s in visits)
     assert (counts["substituted"], counts["weekly_calls"]) == (1, 0)
+
+
+def test_once_seen_at_home_this_month_even_the_earliest_weekly_visit_left_may_become_a_call() -> None:
+    """A re-plan knows only what is still owed: a person already seen at home has had their first."""
+    visits, missing, counts = short_month(CALLS_WHEN_SHORT, seen_at_home=frozenset({HIGH_RISK.elder_id}))
+    assert missing == []
+    assert counts["weekly_calls"] == 3

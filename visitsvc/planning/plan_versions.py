@@ -5,7 +5,7 @@ people's weekly ones after their first), and the new version stored in one trans
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -157,9 +157,11 @@ def rows_of(
     grid_path: dict[int, str],
     workdays: Sequence[date],
     rules: PolicyRules | PeopleRules,
+    seen_at_home: Collection[int] = frozenset(),
 ) -> Rows:
     """Planned rows of the solved months, in route order then phone visits; what could not be placed, why.
-    `rules`: each person's policy (or one for all), which says what capacity may turn into a call."""
+    `rules`: each person's policy (or one for all), which says what capacity may turn into a call;
+    `seen_at_home`: people seen at home this month already (a re-plan): their first home visit is behind."""
     rows = Rows(moved=overflow.moved_ids(list(months), list(plans)))
     rules_of = PeopleRules.of(rules)
     for worker_month, plan in zip(months, plans, strict=True):
@@ -195,8 +197,9 @@ def rows_of(
             owed = worker_month.owed_by_visit[dropped.visit_id]
             reason = DROP_REASON[dropped.reason]
             window = [d for d in workdays if owed.earliest <= d <= owed.latest]
+            first = None if owed.elder_id in seen_at_home else first_home.get(owed.elder_id)
             substitute = reason == "capacity" and _may_substitute(
-                owed, facts[owed.elder_id], rules_of(owed.elder_id), first_home.get(owed.elder_id)
+                owed, facts[owed.elder_id], rules_of(owed.elder_id), first
             )
             if substitute and window:
                 phone_seq[window[0]] += 1

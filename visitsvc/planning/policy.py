@@ -149,8 +149,8 @@ def first_home_visits(owed: Iterable[Owed]) -> dict[int, str]:
 def may_become_call(owed: Owed, rules: PolicyRules, first_home_key: str | None) -> bool:
     """A high-risk person's weekly home visit that capacity could not fit may become a call when the area
     allows it, unless it is their first home visit of the month: every person is seen at home at least once.
-    A re-plan knows only what is still owed, so its first is the earliest left (it protects one more visit
-    than it must, never one less)."""
+    `first_home_key`: the key of the person's earliest home visit still owed; None once they were seen at
+    home this month (a re-plan), when every weekly visit left may become a call."""
     return (
         rules.weekly_home_to_calls_when_short
         and owed.rule is Rule.WEEKLY_HIGH_RISK

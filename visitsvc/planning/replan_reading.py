@@ -17,7 +17,7 @@ from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.errors import Invalid, NotFound
 from visitsvc.kernel.month import Month
-from visitsvc.model import Role
+from visitsvc.model import Role, VisitKind, VisitOutcome
 from visitsvc.planning.coverage import Slot
 from visitsvc.planning.month_coverage import Evidence, attempts_of, evaluate_people, first_planned_of
 from visitsvc.planning.month_facts import worker_facts
@@ -52,6 +52,7 @@ class ReplanRead:
     chosen: list[tuple[WorkerFacts, Days]]  # the re-planned workers and their days at work after today
     colleagues: list[tuple[WorkerFacts, Days]]  # who may take over, and their days
     crew: list[WorkerFacts]  # at work today, when today's visits were released on the day
+    seen_at_home: frozenset[int] = frozenset()  # visited at home this month: their first home visit is behind
 
 
 def read_replan(
@@ -134,6 +135,11 @@ def read_replan(
             chosen=[(w, at_work(w)) for w in chosen],
             colleagues=[(w, at_work(w)) for w in helpers],
             crew=[w for w in [*chosen, *helpers] if today not in away.get(w.id, ())] if same_day else [],
+            seen_at_home=frozenset(
+                e
+                for e, tries in attempts.items()
+                if any(a.kind is VisitKind.HOME and a.outcome is VisitOutcome.VISITED for a in tries)
+            ),
         )
 
 

@@ -81,7 +81,7 @@ def write_replan(
     months, plans = [m for m, _ in done.solved], [p for _, p in done.solved]
     rows = rows_of(
         months, plans, facts=register.facts, grid_of=register.grid_of, grid_path=register.grid_path,
-        workdays=read.future, rules=read.register.rules,
+        workdays=read.future, rules=read.register.rules, seen_at_home=read.seen_at_home,
     )  # fmt: skip
     ids = {m.worker.id for m in months}
     # A colleague who was offered nothing keeps every row, today's too.
