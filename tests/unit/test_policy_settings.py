@@ -176,6 +176,6 @@ def test_by_default_a_high_risk_persons_weekly_visits_stay_missing_when_short() 
 
 def test_once_seen_at_home_this_month_even_the_earliest_weekly_visit_left_may_become_a_call() -> None:
     """A re-plan knows only what is still owed: a person already seen at home has had their first."""
-    visits, missing, counts = short_month(CALLS_WHEN_SHORT, seen_at_home=frozenset({HIGH_RISK.elder_id}))
+    _, missing, counts = short_month(CALLS_WHEN_SHORT, seen_at_home=frozenset({HIGH_RISK.elder_id}))
     assert missing == []
     assert counts["weekly_calls"] == 3
