@@ -116,7 +116,7 @@ def replan(
             settings,
             tuple(sorted(guarded)),
         )
-        outcome = write_replan(uow, caller, read, done, rules, started)
+        outcome = write_replan(uow, caller, read, done, started)
         outcome.guard_hit = list(done.guard_hit)
         return outcome
     finally:
