@@ -99,12 +99,14 @@ def test_a_month_plan_whose_solves_hit_their_guard_names_the_workers_in_its_vers
     forced = plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=ENDLESS, force=True)
 
     assert forced.created
+    assert forced.as_json()["guard_hit"] == forced.guard_hit
     with uow:
         latest = uow.plans.latest(DECEMBER)
         assert latest is not None
         named = latest.summary["guard_hit"]
         assert named, "each worker's last solve is named when it hit its guard"
         assert set(named) <= {district.accounts[w] for w in ("w_a1", "w_a2", "w_b1")}
+        assert forced.guard_hit == named
         supervisor = uow.workers.find_by_account_id(district.accounts["sup_a"])
         assert supervisor is not None
         street_a = caller_for(supervisor)

@@ -70,6 +70,7 @@ class PlanOutcome:
     grids: dict[str, dict[str, int]] = field(default_factory=dict)
     # Of the substituted, high-risk people's weekly home visits made calls (per grid; ADR 0026).
     weekly_calls: dict[str, int] = field(default_factory=dict)
+    guard_hit: list[int] = field(default_factory=list)  # workers whose solve hit its guard (docs/adr/0024)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -80,6 +81,7 @@ class PlanOutcome:
             "weekly_home_to_calls": self.weekly_calls,
             "unplanned": self.unplanned,
             "seconds": self.seconds,
+            "guard_hit": self.guard_hit,
         }
 
 
@@ -366,4 +368,5 @@ def _outcome_of(uow: UnitOfWork, version_id: int, *, created: bool, seconds: flo
             calendar_warning=version.calendar_warning,
             grids=grids,
             weekly_calls={code: c["weekly_calls"] for code, c in grids.items() if c.get("weekly_calls")},
+            guard_hit=list(version.summary.get("guard_hit", [])),
         )
