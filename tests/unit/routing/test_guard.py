@@ -126,11 +126,19 @@ def test_a_search_that_would_run_on_is_stopped_by_its_guard_and_says_so(scattere
 
 
 def test_a_warm_started_search_stopped_before_its_first_solution_keeps_the_warm_start(
-    scattered: Problem,
+    scattered: Problem, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    before = solve(scattered, FAST)
+    """Stopped by its guard before it collected anything (OR-Tools answers no assignment), the search
+    keeps its start, which OR-Tools restored and checked; a tiny guard would cut the restore itself."""
+    from ortools.constraint_solver import pywrapcp
 
-    plan = solve(scattered, replace(FAST, guard_seconds=1e-6), warm_start=before)
+    from routing import _ortools
+
+    before = solve(scattered, FAST)
+    monkeypatch.setattr(pywrapcp.RoutingModel, "SolveFromAssignmentWithParameters", lambda *_: None)
+    monkeypatch.setattr(_ortools, "_past", lambda guard, since: True)
+
+    plan = solve(scattered, FAST, warm_start=before)
 
     assert plan.guard_hit
     assert [r.visit_ids for r in plan.routes] == [r.visit_ids for r in before.routes]
