@@ -1,5 +1,5 @@
-"""python -m seed --size demo|district|city|county: a believable district (or a rural county) to try visitsvc on,
-never in production."""
+"""python -m seed --size demo|district|city|county: a believable district, or a rural county, to try visitsvc
+on; never in production."""
 
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 
 云岭县 (code 530599: 保山市 has no 99) is a county town, 城关镇, and six townships (乡/镇) 26-40 km out in the
 hills. Each township is a ring of administrative villages (行政村) 7-17 km from its seat, so that a village's
-nearest neighbour is 7-20 km away (about 10 km as a rule) and villages are up to 100 km apart across the county. A village is one or two grids;
-its people live in 自然村 (hamlets) 1-4.5 km from the village committee (村委会), where its grid workers start.
-Rural workers ride an e-bike or walk and give 2-4 hours a day to visits.
+nearest neighbour is 7-20 km away (about 10 km as a rule) and villages are up to 100 km apart across the
+county. A village is one or two grids; its people live in 自然村 (hamlets) 1-4.5 km from the village committee
+(村委会), where its grid workers start. Rural workers ride an e-bike or walk, 2-4 hours a day of visits.
 
 Grid sizes are set against what the grid's worker can reach alone in a month (`reach`): about 40% of the
 village grids hold 1.5-3 times that, the rest leave their worker spare time. Overflow today goes only to
@@ -132,8 +132,9 @@ def _layout(rng: random.Random, worker_rng: random.Random) -> tuple[list[Area], 
                 number += 1
                 east, north = rng.uniform(-900, 900), rng.uniform(-900, 900)
                 office = offset(seat, east, north)
-                areas.append(Area(f"{code}{number:03d}", name + "社区", COMMUNITY, code, office))
-                plans += _town_grids(areas, f"{code}{number:03d}", name + "社区", prefix, office, rng, worker_rng)
+                community = f"{code}{number:03d}"
+                areas.append(Area(community, name + "社区", COMMUNITY, code, office))
+                plans += _town_grids(areas, community, name + "社区", prefix, office, rng, worker_rng)
         villages = TOWN_VILLAGES if t == 0 else rng.randint(*VILLAGES_PER_TOWNSHIP)
         ring = rng.uniform(8_000, 11_000) if t == 0 else rng.uniform(9_000, 14_000)
         turn = rng.uniform(0, 360)
@@ -149,7 +150,11 @@ def _layout(rng: random.Random, worker_rng: random.Random) -> tuple[list[Area], 
 
 
 def _village_site(
-    seat: tuple[float, float], ring: float, bearing: float, placed: list[tuple[float, float]], rng: random.Random
+    seat: tuple[float, float],
+    ring: float,
+    bearing: float,
+    placed: list[tuple[float, float]],
+    rng: random.Random,
 ) -> tuple[float, float]:
     """A village committee on its township's ring, at least `VILLAGE_GAP_M` from every village placed so far
     (two townships' rings can meet), looking further round the ring each try; after 100, the last one."""
@@ -180,10 +185,10 @@ def _town_grids(
         areas.append(Area(grid.code, f"{name}第{g + 1}网格", GRID, code, centre))
         road = rng.choice(vocab.TOWN_ROADS)
         gate = rng.randrange(1, 120)
-        spots = [
-            Spot(f"{road}{gate}号{b + 1}幢", *offset(centre, rng.uniform(-120, 120), rng.uniform(-120, 120)), 8.0)
-            for b in range(rng.randint(6, 12))
-        ]
+        spots = []
+        for b in range(rng.randint(6, 12)):
+            lon, lat = offset(centre, rng.uniform(-120, 120), rng.uniform(-120, 120))
+            spots.append(Spot(f"{road}{gate}号{b + 1}幢", lon, lat, 8.0))
         minutes = worker_rng.choice((180, 210, 240))
         people = round(reach(minutes, WALK) * rng.uniform(*TOWN_LOAD))
         plans.append(GridPlan(grid, spots, WALK, minutes, people))
@@ -254,7 +259,9 @@ def _accounts(
 
     townships = [a for a in areas if a.level == STREET]
     staff = [Staff("admin", name(), phone(), "admin", COUNTY_CODE)]
-    staff += [Staff(f"sup{i + 1:02d}", name(), phone(), "supervisor", t.code) for i, t in enumerate(townships)]
+    staff += [
+        Staff(f"sup{i + 1:02d}", name(), phone(), "supervisor", t.code) for i, t in enumerate(townships)
+    ]
     rows = []
     width = max(3, len(str(len(plans))))
     for i, plan in enumerate(plans):

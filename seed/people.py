@@ -126,7 +126,7 @@ class Mix:
 
     living_alone: float = 0.38  # 独居; up to `empty_nest`: 空巢; the rest live with family
     empty_nest: float = 0.90
-    left_behind: tuple[float, float] = (0.03, 0.35)  # 留守 (urban, rural): children gone to work in the cities
+    left_behind: tuple[float, float] = (0.03, 0.35)  # 留守 (urban, rural): children work in the cities
     childless: float = 0.04  # 孤寡
     destitute: tuple[float, float] = (0.01, 0.04)  # 分散供养特困 (urban, rural)
     no_phone: float = 0.10

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -40,7 +39,7 @@ class Planned:
 
 
 @pytest.fixture(scope="module")
-def planned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Planned]:
+def planned(tmp_path_factory: pytest.TempPathFactory) -> Planned:
     ledger = generate(today=date(2026, 11, 1))
     sizes = Counter(e["所属网格"] for e in ledger.elders)
     ratios = {
@@ -54,9 +53,10 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Planned]:
         clock = FixedClock(PLANNING_DAY)
         load(lambda: UnitOfWork(sessions, clock), ledger, password=DEMO_PASSWORD)
         plan_month(UnitOfWork(sessions, clock), caller=Caller.system(), month=DECEMBER, executor="serial")
-        shortfall = plan_reports.shortfall(UnitOfWork(sessions, clock), caller=Caller.system(), month=DECEMBER)
+        system = Caller.system()
+        shortfall = plan_reports.shortfall(UnitOfWork(sessions, clock), caller=system, month=DECEMBER)
         engine.dispose()
-    yield Planned(ratios, shortfall)
+    return Planned(ratios, shortfall)
 
 
 class _database:
