@@ -9,9 +9,12 @@ import re
 import statistics
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from seed.__main__ import main
 from seed.county import COUNTY_CODE, reach
 from seed.county import generate as generate_county
 from seed.district import AREA_COLUMNS, ELDER_COLUMNS, WORKER_COLUMNS, Ledger, generate
@@ -208,3 +211,20 @@ def test_the_county_leaves_the_demo_district_as_it_was() -> None:
     assert _digest(generate("demo", today=TODAY)) == (
         "9a802acb23e2ff117c130e88ea9bf13942fe4edc5ef0df9f747844fa9669b927"
     )
+
+
+def test_python_m_seed_size_county_loads_the_county(tmp_path: Path) -> None:
+    env = {
+        "VISITSVC_ENV": "test",
+        "VISITSVC_SECRET_KEY": "s" * 48,
+        "VISITSVC_DATABASE_URL": f"sqlite:///{tmp_path / 'county.db'}",
+    }
+    result = CliRunner().invoke(main, ["--size", "county", "--json", "--today", "2026-11-01"], env=env)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    expected = generate_county(today=TODAY)
+    assert summary["size"] == "county"
+    assert summary["areas"] == len(expected.areas)
+    assert summary["workers"] == len(expected.workers)
+    assert summary["elders"] == len(expected.elders)
+    assert summary["staff"] == len(expected.staff) == 8
