@@ -42,9 +42,9 @@ TOWN_LOAD = (0.7, 1.2)
 # What `reach` assumes of the planner (visitsvc/planning/route_problems.py, policy.py): a visit's load is 30
 # minutes plus the way to the nearest other home; a worker who cannot fit their people gives up the room kept
 # for tries again and fills the whole daily budget; a month has about 22 working days; with weekly home
-# visits for high-risk people (more of them where children have left) a person costs about 1.7 visits in a
-# five-week month (December 2026 measured 1.69, January 2027 1.52). Checked against a plan of the county:
-# tests/integration/test_county_plan.py.
+# visits for high-risk people (more of them where children have left) a person costs 1.5-1.7 visits a month
+# (the default county owes 1.61 in December 2026, five weeks, and 1.46 in January 2027, four); taking the
+# higher errs on the side of a grid being short. Checked by tests/integration/test_county_plan.py.
 HOME_MINUTES = 30
 WORKDAYS = 22
 VISITS_PER_PERSON = 1.7
