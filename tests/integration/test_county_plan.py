@@ -1,8 +1,8 @@
 """The rural county (`python -m seed --size county`) planned as the office would plan it on planning day: the
 grids designed beyond their worker's reach come out short for capacity, the grids with spare time do not.
 
-Slow: on the shared 2-core machine the module took 7 minutes on SQLite at load 4-6 (67 s of CPU) and 88 s on
-PostgreSQL at load 2.5-3.
+Slow: on the shared 2-core machine the module took 52 s on SQLite at load 1.3-2, 7 minutes at load 4-6 (67 s
+of CPU either way) and 88 s on PostgreSQL at load 2.5-3: near the minute a test in the default run may take.
 """
 
 from __future__ import annotations
