@@ -11,6 +11,7 @@ from typing import Any
 import routing
 from visitsvc.access.scoping import Caller
 from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.model.planning import UnplannedVisit
 from visitsvc.planning.plan_rows import MissingRow, NewVisit
 from visitsvc.planning.plan_versions import (
     NewVersion,
@@ -25,6 +26,8 @@ from visitsvc.planning.replan_prints import Prints, expected_prints
 from visitsvc.planning.replan_reading import ReplanRead
 from visitsvc.planning.route_problems import PlanningSettings, WorkerMonth
 from visitsvc.planning.today_handover import Handover
+
+CAPACITY, NO_WORKING_DAY = "capacity", "no_working_day"
 
 
 @dataclass
@@ -101,6 +104,7 @@ def write_replan(
         if owner is None or owner in ids:
             reason = "no_worker" if owner is None else "no_working_day"
             unplanned += [unplanned_row(o, register.grid_of[o.elder_id][0], reason) for o in items]
+    unplanned = first_reasons(read.previous_unplanned, unplanned)
     if same_rows([*read.outside, *read.previous], read.previous_unplanned, visits, unplanned):
         return unchanged(uow, read, started)
     counts = changes(read.previous, decision.released, visits, read.today)
@@ -140,6 +144,18 @@ def _prints(read: ReplanRead, done: Replanned) -> dict[str, Prints]:
         else:
             prints[str(month.worker.id)] = expected
     return prints
+
+
+def first_reasons(previous: list[MissingRow], unplanned: list[UnplannedVisit]) -> list[UnplannedVisit]:
+    """A visit left unplanned for capacity whose days have since passed is still a capacity miss: the cause
+    named on the day it was first unplanned stands (the coverage promise names it early, with its reason),
+    not the calendar that ran out while it waited. Only `no_working_day` is renamed; any other new reason
+    (a person who now has no worker, say) says something new."""
+    capacity = {(r.elder_id, r.obligation) for r in previous if r.reason == CAPACITY}
+    for row in unplanned:
+        if row.reason == NO_WORKING_DAY and (row.elder_id, row.obligation) in capacity:
+            row.reason = CAPACITY
+    return unplanned
 
 
 def _still_unplanned(row: MissingRow, read: ReplanRead, decision: Decision, solved: set[int]) -> bool:
