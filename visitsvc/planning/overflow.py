@@ -12,14 +12,12 @@ from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 
-import routing
-from visitsvc.kernel.geo import haversine_m
-from visitsvc.model.enums import TravelMode
-from visitsvc.planning.policy import Owed
-from visitsvc.planning.route_problems import Home, WorkerFacts, WorkerMonth, visit_id
+import numpy as np
 
-Point = tuple[float, float]  # (lon, lat)
-Points = Mapping[date, Sequence[Point]]  # a colleague's planned stops, by day
+import routing
+from visitsvc.planning.policy import Owed
+from visitsvc.planning.reach import Colleagues, Point, Points
+from visitsvc.planning.route_problems import Home, WorkerMonth, visit_id
 
 # The person's community, their street, then anyone the run plans: levels up from the grid's path.
 LEVELS: tuple[int | None, ...] = (1, 2, None)
@@ -29,33 +27,6 @@ def parent_path(path: str, levels_up: int) -> str:
     """'/1/4/17/33/' one level up is '/1/4/17/' (the community), two levels up '/1/4/' (the street)."""
     parts = [p for p in path.split("/") if p]
     return "/" + "".join(f"{p}/" for p in parts[: len(parts) - levels_up])
-
-
-def travel_seconds(mode: TravelMode, a: Point, b: Point) -> int:
-    """One way from `a` to `b` in `mode`, as the planner's matrix has it (routing's default provider: the
-    straight line times the detour at the mode's speed), so that what the reach allows the routes can do."""
-    speed = routing.SPEED_KMH[routing.TravelMode(mode.value)] / 3.6
-    return round(haversine_m(a[0], a[1], b[0], b[1]) * routing.DEFAULT_DETOUR / speed)
-
-
-def reaches(worker: WorkerFacts, home: Home, reach_minutes: float) -> bool:
-    """Whether the worker's mode gets from their start to the home within `reach_minutes`. A worker without a
-    start or a home without coordinates leaves nothing to measure: the area bound alone holds, as it did."""
-    if worker.start is None or home.lon is None or home.lat is None:
-        return True
-    return travel_seconds(worker.mode, worker.start, (home.lon, home.lat)) <= reach_minutes * 60
-
-
-def way_there(worker: WorkerFacts, home: Home, points: Points, first: date, last: date) -> int | None:
-    """Seconds to the home from the nearest of the worker's start and their stops planned between `first`
-    and `last`: what taking the visit adds to a route, about. None when there is nothing to measure."""
-    if home.lon is None or home.lat is None:
-        return None
-    near = [worker.start] if worker.start is not None else []
-    near += [p for day, stops in points.items() if first <= day <= last for p in stops]
-    if not near:
-        return None
-    return min(travel_seconds(worker.mode, p, (home.lon, home.lat)) for p in near)
 
 
 def planned_points(
@@ -184,7 +155,12 @@ def share_out(
     `on_day`: visits agreed for a day (an appointment), which go only to a colleague at work that day.
     `refused`: visit -> colleagues whose solve dropped it already, who are not asked again."""
     agreed = on_day or {}
-    stops = points if points is not None else [{} for _ in months]
+    where = Colleagues(
+        [m.worker.mode for m in months],
+        [m.worker.start for m in months],
+        [m.worker.grid_paths for m in months],
+        points if points is not None else [{} for _ in months],
+    )
     not_again = refused or {}
     result: dict[int, list[Owed]] = defaultdict(list)
     for origin, owed in sorted(items, key=lambda item: (item[1].earliest, item[1].elder_id, item[1].key)):
@@ -195,25 +171,46 @@ def share_out(
         first, last = (day, day) if day is not None else (owed.earliest, owed.latest)
         for levels_up in LEVELS:
             area = parent_path(path, levels_up) if levels_up is not None else "/"
-            ranked = []
-            for j, m in enumerate(months):
-                if (
-                    j == origin
-                    or spare[j] < home_load
-                    or j in not_again.get(vid, ())
-                    or not any(p.startswith(area) for p in m.worker.grid_paths)
-                    or not _works_for(m, first, last)
-                    or not reaches(m.worker, home, reach_minutes)
-                ):
-                    continue
-                way = way_there(m.worker, home, stops[j], first, last)
-                ranked.append((way is None, way or 0, -spare[j], j))
-            if ranked:
-                helper = min(ranked)[-1]
+            free = [
+                j
+                for j in where.within(area)
+                if j != origin
+                and spare[j] >= home_load
+                and j not in not_again.get(vid, ())
+                and _works_for(months[j], first, last)
+            ]
+            helper = _nearest(where, free, home, first, last, reach_minutes, spare)
+            if helper is not None:
                 result[helper].append(owed)
                 spare[helper] -= home_load
                 break
     return dict(result)
+
+
+def _nearest(
+    where: Colleagues,
+    free: list[int],
+    home: Home,
+    first: date,
+    last: date,
+    reach_minutes: float,
+    spare: list[int],
+) -> int | None:
+    """Of the `free` colleagues, those whose start is within reach of the home (or unknown), the one whose way
+    there is shortest, from their start or their nearest stop between `first` and `last`; then the one with
+    the most spare minutes. A way that cannot be measured comes after every measured one."""
+    if not free:
+        return None
+    if home.lon is None or home.lat is None:
+        return min(free, key=lambda j: (-spare[j], j))  # nothing to measure: the area bound alone holds
+    target = (home.lon, home.lat)
+    ranked = []
+    for j, from_start in zip(free, where.from_start(target, free), strict=True):
+        if from_start > reach_minutes * 60:
+            continue  # NaN (no start) is never beyond: the area bound alone holds, as it did
+        way = np.fmin(from_start, where.nearest_stop(target, j, first, last))
+        ranked.append((bool(np.isnan(way)), 0.0 if np.isnan(way) else float(way), -spare[j], j))
+    return min(ranked)[-1] if ranked else None
 
 
 def _works_for(month: WorkerMonth, first: date, last: date) -> bool:
@@ -236,9 +233,7 @@ __all__ = [
     "offers",
     "offers_again",
     "parent_path",
-    "reaches",
     "share_out",
     "spare_minutes",
-    "travel_seconds",
     "visit_id",
 ]

@@ -20,6 +20,7 @@ from visitsvc.planning.day_route import DayStop, day_problem
 from visitsvc.planning.plan_rows import NewVisit, PlanRow
 from visitsvc.planning.plan_versions import clock_of, options_of, planned_row
 from visitsvc.planning.policy import Owed
+from visitsvc.planning.reach import Point
 from visitsvc.planning.replan_decisions import Decision, Key
 from visitsvc.planning.route_problems import Home, PlanningSettings, WorkerFacts, WorkerMonth
 
@@ -101,7 +102,7 @@ def _can_extend(worker: WorkerFacts, rows: list[PlanRow], homes: dict[int, Home]
     return now < worker.work_end and all(r.elder_id in homes for r in rows)
 
 
-def _located(rows: list[PlanRow], homes: dict[int, Home]) -> list[overflow.Point]:
+def _located(rows: list[PlanRow], homes: dict[int, Home]) -> list[Point]:
     located = [homes[r.elder_id] for r in rows if r.kind is VisitKind.HOME]
     return [(h.lon, h.lat) for h in located if h.lon is not None and h.lat is not None]
 
