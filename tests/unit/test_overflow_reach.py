@@ -10,6 +10,7 @@ from datetime import date, time
 import routing
 from visitsvc.model import TravelMode, VisitKind
 from visitsvc.planning import overflow, reach
+from visitsvc.planning.plan_versions import hand_over_overflow
 from visitsvc.planning.policy import Owed, Rule
 from visitsvc.planning.route_problems import Home, PlanningSettings, WorkerFacts, WorkerMonth, build, visit_id
 
@@ -182,3 +183,30 @@ def plan(*, dropped: Sequence[str] = (), routed: Sequence[str] = ()) -> routing.
         routing.Objective(0, 0, 0),
         routing.Stats(0.0, None, routing.Status.FEASIBLE),
     )
+
+
+def test_a_visit_the_nearest_colleague_cannot_fit_is_routed_by_the_next_nearest() -> None:
+    owed = weekly()
+    settings = PlanningSettings(solution_limit=10)
+    # Half an hour a day: room for a visit on site but not for the way there as well.
+    tight = WorkerFacts(2, TravelMode.WALK, north(300), time(8, 30), time(17, 30), 30, (COMMUNITY_GRID,))
+    team = [
+        (WorkerFacts(1, TravelMode.WALK, north(0), time(8, 30), time(17, 30), 0, (GRID,)), [owed]),
+        (tight, []),
+        (worker(3, north(900)), []),
+    ]
+
+    def rebuild(j: int, offered: list[Owed]) -> WorkerMonth:
+        facts, own = team[j]
+        return build(facts, own, HOMES, WEEK, settings, offered=offered)
+
+    months = [rebuild(j, []) for j in range(len(team))]
+    plans = [routing.solve(m.problem, routing.Options(solution_limit=10)) for m in months]
+    assert [d.visit_id for d in plans[0].dropped] == [visit_id(owed)]
+    helpers = hand_over_overflow(
+        months, plans, HOMES, GRID_PATH, settings=settings, executor="serial", rebuild=rebuild
+    )
+    assert helpers == [1, 2]
+    assert [d.visit_id for d in plans[1].dropped] == [visit_id(owed)], "the nearest tried and could not"
+    assert overflow.moved_ids(months, plans) == {visit_id(owed)}
+    assert visit_id(owed) in plans[2].routed_ids

@@ -32,8 +32,8 @@ DROP_REASON = {
 CAPACITY_ONLY = frozenset({routing.DropReason.CAPACITY})
 
 
-# Colleagues asked in turn for a visit: the nearest, then (if their solve drops it) the next nearest. A round
-# re-solves only the colleagues offered something in it; more rounds found little on the demo (ADR 0024).
+# Colleagues asked in turn for a visit: the nearest, then (if their solve drops it) the next nearest. Each
+# round re-solves the colleagues offered something in it: a bound on what a run may spend (ADR 0024).
 HANDOVER_ROUNDS = 2
 
 # Starting a process pool (a fresh interpreter importing OR-Tools per process) costs about as much as a few
