@@ -3,6 +3,7 @@ who takes one on puts it: after the route they already have."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 
 from visitsvc.model import TravelMode, VisitKind
@@ -117,3 +118,25 @@ def test_a_colleague_whose_route_as_served_cannot_end_by_their_days_end_is_offer
     )  # fmt: skip
 
     assert handover.taken == {(7, f"week-{MONDAY}"): other}
+
+
+def test_the_colleague_whose_route_today_passes_nearest_takes_it_not_the_one_who_started_nearer() -> None:
+    today = WEEK[3]
+    homes = {**HOMES, 10: Home(10, 5, 120.110, 30.221)}  # 1.2 km north of the person
+    started_near = replace(colleague(), start=(120.110, 30.2135))  # 390 m away; today's route is up north
+    passing_by = WorkerFacts(
+        3, TravelMode.WALK, (120.110, 30.222), time(8, 30), time(17, 30), 240, ("/1/2/3/6/",)
+    )
+    kept = [row(10, COLLEAGUE, today, 1), row(8, 3, today, 1)]  # person 8 lives 200 m from person 7
+    (due,) = cannot_wait(released_on(today), days_after(today), today, SETTINGS)
+    handover = hand_over_today(
+        [due],
+        [started_near, passing_by],
+        kept,
+        homes,
+        GRID_PATH,
+        today=today,
+        now=time(7, 30),
+        settings=SETTINGS,
+    )
+    assert handover.taken == {(7, f"week-{MONDAY}"): 3}
