@@ -34,6 +34,7 @@ class SolverResult:
     first_solution_time: float | None
     solutions: int
     warm_started: bool
+    guard_hit: bool = False
 
 
 @dataclass(slots=True)
@@ -57,21 +58,37 @@ def solve_model(model: SolverModel, initial_routes: list[list[int]] | None) -> S
     if initial_routes is not None:
         routes = [[manager.NodeToIndex(n) for n in route] for route in initial_routes]
         warm = routing.ReadAssignmentFromRoutes(routes, True)
-    solution = None
+    solution, guard = None, model.options.guard(len(model.visits))
+    searching = time.perf_counter()
     if warm is not None:
         progress.first = time.perf_counter() - started
+        kept = routing.solver().Assignment(warm)  # the search reuses the restored assignment's storage
         solution = routing.SolveFromAssignmentWithParameters(warm, params)
-    if solution is None:  # no warm start, or one the search could not make feasible: start afresh
-        warm = None
+        if solution is None and _past(guard, searching):
+            solution = kept  # stopped before any solution: the start is feasible, and the best known
+    if solution is None and not _past(guard, searching):
+        warm = None  # no warm start, or one the search could not make feasible: start afresh
         solution = routing.SolveWithParameters(params)
+    guard_hit = _past(guard, searching)
     vehicles = len(model.vehicles)
     if solution is None:
-        return SolverResult(((),) * vehicles, Status.NO_SOLUTION, progress.first, progress.count, False)
+        nothing = ((),) * vehicles
+        return SolverResult(nothing, Status.NO_SOLUTION, progress.first, progress.count, False, guard_hit)
     status = Status.OPTIMAL if routing.status() == _OPTIMAL_STATUS else Status.FEASIBLE
     routes_out = _routes(routing, manager, solution, vehicles)
-    if model.options.ruins:
-        routes_out = _ruin_and_recreate(model, routes_out, solution.ObjectiveValue(), params, progress)
-    return SolverResult(tuple(routes_out), status, progress.first, progress.count, warm is not None)
+    if model.options.ruins and not guard_hit:
+        # Rounds end at the time limit, or at the wall-clock guard (ADR 0024), a safety net as for the search.
+        if model.options.time_limit is not None:
+            deadline: float | None = started + model.options.time_limit
+        else:
+            deadline = None if guard is None else searching + guard
+        routes_out = _ruin_and_recreate(
+            model, routes_out, solution.ObjectiveValue(), params, progress, deadline
+        )
+        guard_hit = model.options.time_limit is None and _past(guard, searching)
+    return SolverResult(
+        tuple(routes_out), status, progress.first, progress.count, warm is not None, guard_hit
+    )
 
 
 def _locations(model: SolverModel) -> tuple[list[int], list[int]]:
@@ -131,7 +148,12 @@ def _routes(
 
 
 def _ruin_and_recreate(
-    model: SolverModel, routes: list[tuple[int, ...]], cost: int, params: Any, progress: _Progress
+    model: SolverModel,
+    routes: list[tuple[int, ...]],
+    cost: int,
+    params: Any,
+    progress: _Progress,
+    deadline: float | None,
 ) -> list[tuple[int, ...]]:
     """`model.options.ruins` rounds: take strings of neighbouring visits out of the best routes, descend again
     on the routes that lost visits (the model's insertion moves put them back, first improvement), keep the
@@ -154,8 +176,8 @@ def _ruin_and_recreate(
     recreate.solution_limit = 2**63 - 1
     best = [list(route) for route in routes]
     for _ in range(options.ruins):
-        if options.time_limit is not None:
-            left = options.time_limit - (time.perf_counter() - progress.started)
+        if deadline is not None:
+            left = deadline - time.perf_counter()
             if left <= 0:
                 break
             recreate.time_limit.FromMilliseconds(max(1, round(left * 1000)))
@@ -199,6 +221,12 @@ def _cost(sub: SolverModel, routes: list[list[int]], params: Any, progress: _Pro
     routing, manager = _built(sub, params, progress)
     read = routing.ReadAssignmentFromRoutes([[manager.NodeToIndex(i) for i in r] for r in routes], True)
     return None if read is None else int(read.ObjectiveValue())
+
+
+def _past(guard: float | None, since: float) -> bool:
+    """Whether the wall-clock guard (docs/adr/0024) has run out: a search given a time limit of `guard`
+    seconds that ran this long was stopped by it, whatever it had found."""
+    return guard is not None and time.perf_counter() - since >= guard
 
 
 def _add_travel_and_time(
@@ -272,8 +300,13 @@ def _search_parameters(model: SolverModel) -> pywrapcp.DefaultRoutingSearchParam
     params.local_search_metaheuristic = getattr(
         routing_enums_pb2.LocalSearchMetaheuristic, options.metaheuristic
     )
+    guard = options.guard(len(model.visits))
     if options.time_limit is not None:
         params.time_limit.FromMilliseconds(max(1, round(options.time_limit * 1000)))
+    elif guard is not None:
+        # The wall-clock guard of a search stopped by solutions or branches (docs/adr/0024): far beyond what
+        # those limits need, so it only ends a search that would not end (the same plan when not reached).
+        params.time_limit.FromMilliseconds(max(1, round(guard * 1000)))
     if options.solution_limit is not None:
         params.solution_limit = options.solution_limit
     if options.time_limit is None:

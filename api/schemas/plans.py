@@ -52,6 +52,8 @@ class GridShortfallSchema(StrictSchema):
     owed = fields.Integer()
     planned = fields.Integer()
     substituted = fields.Integer()
+    # Of `substituted`: high-risk people's weekly home visits made calls where the area allows it (ADR 0026).
+    weekly_calls = fields.Integer()
     unplanned = fields.Integer()
     available_minutes = fields.Integer()
     unplanned_elders = fields.List(fields.Nested(UnplannedElderSchema))
@@ -61,6 +63,9 @@ class ShortfallSchema(StrictSchema):
     month = fields.String()
     version = fields.Integer()
     calendar_warning = fields.String(allow_none=True)
+    # The caller's workers whose solve was stopped by its wall-clock guard: their routes are the best found by
+    # then, not the reproducible plan (docs/adr/0024).
+    guard_hit = fields.List(fields.Integer())
     grids = fields.List(fields.Nested(GridShortfallSchema))
 
 

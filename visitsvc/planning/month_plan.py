@@ -27,6 +27,7 @@ from visitsvc.planning.month_reader import read_month
 from visitsvc.planning.plan_rows import NewVisit, PlanRow, read_plan_rows
 from visitsvc.planning.plan_versions import (
     NewVersion,
+    guard_hits,
     hand_over_overflow,
     options_of,
     reserved_minutes,
@@ -36,7 +37,8 @@ from visitsvc.planning.plan_versions import (
     summary,
     unplanned_row,
 )
-from visitsvc.planning.policy import ElderFacts, Owed, PolicyRules, obligations
+from visitsvc.planning.policy import ElderFacts, Owed, PeopleRules, PolicyRules, obligations
+from visitsvc.planning.policy_settings import differing
 from visitsvc.planning.route_problems import (
     Home,
     PlanningSettings,
@@ -66,6 +68,9 @@ class PlanOutcome:
     seconds: float
     calendar_warning: str | None = None
     grids: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Of the substituted, high-risk people's weekly home visits made calls (per grid; ADR 0026).
+    weekly_calls: dict[str, int] = field(default_factory=dict)
+    guard_hit: list[int] = field(default_factory=list)  # workers whose solve hit its guard (docs/adr/0024)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -73,8 +78,10 @@ class PlanOutcome:
             "planned_visits": self.planned_visits,
             "moved_to_other_workers": self.moved_to_other_workers,
             "substituted_phone": self.substituted_phone,
+            "weekly_home_to_calls": self.weekly_calls,
             "unplanned": self.unplanned,
             "seconds": self.seconds,
+            "guard_hit": self.guard_hit,
         }
 
 
@@ -93,6 +100,7 @@ class _Inputs:
     pinned: list[PlanRow]  # this area's pinned rows of the newest version: kept as they are
     fingerprint: str
     latest: tuple[int, str] | None  # (version id, fingerprint) of the month's newest version
+    rules: PeopleRules  # each person's effective policy
     reserved: dict[int, dict[date, int]] = field(default_factory=dict)  # worker -> pinned minutes by day
 
 
@@ -128,7 +136,7 @@ def plan_month(
             inputs.months, plans, inputs.homes, inputs.grid_path, settings=settings, executor=executor,
             rebuild=lambda j, offered: _rebuild(inputs, j, offered, settings),
         )  # fmt: skip
-        return _write(uow, caller, month, inputs, plans, trigger, rules, started)
+        return _write(uow, caller, month, inputs, plans, trigger, started)
     finally:
         with uow:
             uow.planning_locks.release(lock, holder)
@@ -195,7 +203,7 @@ def _read(
 ) -> _Inputs:
     with uow:
         area_path = uow.areas.scope_within(caller.scope, area_code).home_path
-        read = read_month(uow, area_path, month)
+        read = read_month(uow, area_path, month, rules)
         calendar = read.calendar
         workdays = calendar.workdays(month)
         if uow.clock.today() > month.first:  # never plan the past
@@ -212,7 +220,9 @@ def _read(
         unassigned: list[tuple[Owed, str]] = []
         for elder_id in read.elders:
             facts = read.facts[elder_id]
-            result = obligations(facts, month, calendar, plan_made_on=read.plan_made_on, rules=rules)
+            result = obligations(
+                facts, month, calendar, plan_made_on=read.plan_made_on, rules=read.rules(elder_id)
+            )
             assignee = read.grid_worker.get(read.grid_of[elder_id][0])
             for owed in result.owed:
                 if assignee is None:
@@ -240,6 +250,9 @@ def _read(
             "settings": repr(settings),
             "unassigned": sorted(visit_id(o) for o, _ in unassigned),
         }
+        policy = differing(read.grid_rules)
+        if policy:  # absent when nothing is set: the fingerprints of earlier versions still hold
+            extra["policy"] = policy
         return _Inputs(
             area_path,
             calendar,
@@ -254,6 +267,7 @@ def _read(
             pinned,
             fingerprint(months, extra),
             (latest.id, latest.fingerprint) if latest else None,
+            read.rules,
         )
 
 
@@ -304,12 +318,11 @@ def _write(
     inputs: _Inputs,
     plans: list[routing.Plan],
     trigger: str,
-    rules: PolicyRules,
     started: float,
 ) -> PlanOutcome:
     rows = rows_of(
         inputs.months, plans, facts=inputs.facts, grid_of=inputs.grid_of, grid_path=inputs.grid_path,
-        workdays=inputs.workdays, rules=rules,
+        workdays=inputs.workdays, rules=inputs.rules,
     )  # fmt: skip
     visits = rows.visits
     unplanned = [unplanned_row(o, inputs.grid_of[o.elder_id][0], r) for o, r in rows.missing]
@@ -324,7 +337,11 @@ def _write(
         solver_seconds=round(sum(p.stats.wall_time for p in plans), 2),
         substituted=sum(rows.substituted.values()),
         calendar_warning=inputs.calendar.warning(),
-        summary={**summary(visits, unplanned, inputs.grid_of, inputs.months), "moved": len(rows.moved)},
+        summary={
+            **summary(visits, unplanned, inputs.grid_of, inputs.months),
+            "moved": len(rows.moved),
+            "guard_hit": guard_hits(inputs.months, plans),
+        },
     )
     version_id = store_version(uow, caller, new, visits, unplanned)
     return _outcome_of(uow, version_id, created=True, seconds=seconds)
@@ -350,4 +367,6 @@ def _outcome_of(uow: UnitOfWork, version_id: int, *, created: bool, seconds: flo
             seconds=round(seconds, 1),
             calendar_warning=version.calendar_warning,
             grids=grids,
+            weekly_calls={code: c["weekly_calls"] for code, c in grids.items() if c.get("weekly_calls")},
+            guard_hit=list(version.summary.get("guard_hit", [])),
         )

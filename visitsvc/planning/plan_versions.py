@@ -1,10 +1,11 @@
 """The steps a monthly plan run and a re-plan share: overflow handed to colleagues, solved routes turned into
-plan rows (with low-risk phone substitution), and the new version stored in one transaction."""
+plan rows (with phone substitution: low-risk people's home visits, and where an area allows it high-risk
+people's weekly ones after their first), and the new version stored in one transaction."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -21,7 +22,16 @@ from visitsvc.kernel.month import Month
 from visitsvc.model import PlannedVisit, PlanVersion, UnplannedVisit, VisitKind
 from visitsvc.planning import overflow
 from visitsvc.planning.plan_rows import MissingRow, NewVisit, PlanRow
-from visitsvc.planning.policy import ElderFacts, Owed, PolicyRules, is_substitutable
+from visitsvc.planning.policy import (
+    ElderFacts,
+    Owed,
+    PeopleRules,
+    PolicyRules,
+    Rule,
+    first_home_visits,
+    is_substitutable,
+    may_become_call,
+)
 from visitsvc.planning.route_problems import Home, PlanningSettings, WorkerMonth
 
 DROP_REASON = {
@@ -31,6 +41,10 @@ DROP_REASON = {
 }
 CAPACITY_ONLY = frozenset({routing.DropReason.CAPACITY})
 
+
+# Colleagues asked in turn for a visit: the nearest, then (if their solve drops it) the next nearest. Each
+# round re-solves the colleagues offered something in it: a bound on what a run may spend (ADR 0025).
+HANDOVER_ROUNDS = 2
 
 # Starting a process pool (a fresh interpreter importing OR-Tools per process) costs about as much as a few
 # solves: fewer problems than this are solved in turn.
@@ -60,8 +74,9 @@ DESCENT_OPERATORS = tuple(
 
 
 def options_of(settings: PlanningSettings) -> routing.Options:
+    guard = settings.guard_seconds  # None: routing's own, sized to each problem (docs/adr/0024)
     if settings.solution_limit is not None:
-        return routing.Options(time_limit=None, solution_limit=settings.solution_limit)
+        return routing.Options(time_limit=None, solution_limit=settings.solution_limit, guard_seconds=guard)
     if settings.time_per_worker is not None:
         return routing.Options(time_limit=settings.time_per_worker)
     return routing.Options(
@@ -69,7 +84,13 @@ def options_of(settings: PlanningSettings) -> routing.Options:
         solutions_per_visit=settings.solutions_per_visit,
         metaheuristic="GREEDY_DESCENT",
         search_overrides=DESCENT_OPERATORS,
+        guard_seconds=guard,
     )
+
+
+def guard_hits(months: Sequence[WorkerMonth], plans: Sequence[routing.Plan]) -> list[int]:
+    """The workers whose solve was stopped by its wall-clock guard: their plans are the best found by then."""
+    return sorted({m.worker.id for m, p in zip(months, plans, strict=True) if p.guard_hit})
 
 
 def solve_short_again(
@@ -107,27 +128,37 @@ def hand_over_overflow(
     warm: Callable[[int], routing.Plan | None] = lambda _j: None,
     reasons: frozenset[routing.DropReason] = CAPACITY_ONLY,
 ) -> list[int]:
-    """Offer what a worker could not fit to colleagues of the community, then the street; re-solve theirs.
+    """Offer what a worker could not fit to the nearest colleague within reach (community, street, then the
+    area planned); re-solve theirs. What a colleague's solve still drops goes to the next nearest, for
+    `HANDOVER_ROUNDS` rounds in all.
 
     `rebuild(j, offered)` is helper j's month with the offered visits added; `warm(j)` its search's start.
     Returns the helpers, whose months and plans are replaced in place."""
-    offered = overflow.offers(
-        months, plans, homes, grid_path, limit_m=settings.move_limit_m, home_load=settings.home_minutes,
-        reasons=reasons,
-    )  # fmt: skip
-    if not offered:
-        return []
-    helpers = sorted(offered)
-    rebuilt = [rebuild(j, offered[j]) for j in helpers]
-    solved = routing.solve_many(
-        [m.problem for m in rebuilt],
-        options_of(settings),
-        executor=executor_for(executor, len(rebuilt)),
-        warm_starts=[warm(j) for j in helpers],
-    )
-    for j, month, plan in zip(helpers, rebuilt, solved, strict=True):
-        months[j], plans[j] = month, plan
-    return helpers
+    reach = {"reach_minutes": settings.reach_minutes, "home_load": settings.home_minutes}
+    offered = overflow.offers(months, plans, homes, grid_path, reasons=reasons, **reach)
+    held: dict[int, list[Owed]] = defaultdict(list)  # what each helper is offered, all rounds so far
+    refused: dict[str, set[int]] = {}
+    helpers: set[int] = set()
+    for round_ in range(1, HANDOVER_ROUNDS + 1):
+        if not offered:
+            break
+        solving = sorted(offered)
+        for j in solving:
+            # A visit this helper dropped in an earlier round is another's to try now.
+            held[j] = [o for o in held[j] if j not in refused.get(overflow.visit_id(o), ())] + offered[j]
+        rebuilt = [rebuild(j, held[j]) for j in solving]
+        solved = routing.solve_many(
+            [m.problem for m in rebuilt],
+            options_of(settings),
+            executor=executor_for(executor, len(rebuilt)),
+            warm_starts=[warm(j) for j in solving],
+        )
+        for j, month, plan in zip(solving, rebuilt, solved, strict=True):
+            months[j], plans[j] = month, plan
+        helpers.update(solving)
+        if round_ < HANDOVER_ROUNDS:
+            offered = overflow.offers_again(months, plans, solving, refused, homes, grid_path, **reach)
+    return sorted(helpers)
 
 
 @dataclass
@@ -146,12 +177,17 @@ def rows_of(
     grid_of: dict[int, tuple[int, str]],
     grid_path: dict[int, str],
     workdays: Sequence[date],
-    rules: PolicyRules,
+    rules: PolicyRules | PeopleRules,
+    seen_at_home: Collection[int] = frozenset(),
 ) -> Rows:
-    """Planned rows of the solved months, in route order then phone visits; what could not be placed, why."""
+    """Planned rows of the solved months, in route order then phone visits; what could not be placed, why.
+    `rules`: each person's policy (or one for all), which says what capacity may turn into a call;
+    `seen_at_home`: people seen at home this month already (a re-plan): their first home visit is behind."""
     rows = Rows(moved=overflow.moved_ids(list(months), list(plans)))
+    rules_of = PeopleRules.of(rules)
     for worker_month, plan in zip(months, plans, strict=True):
         worker = worker_month.worker
+        first_home = first_home_visits(worker_month.owed)
 
         def add(
             owed: Owed, day: date, seq: int, arrival: time | None, kind: VisitKind, **flags: bool
@@ -182,8 +218,9 @@ def rows_of(
             owed = worker_month.owed_by_visit[dropped.visit_id]
             reason = DROP_REASON[dropped.reason]
             window = [d for d in workdays if owed.earliest <= d <= owed.latest]
-            substitute = (
-                reason == "capacity" and rules.substitute_phone and is_substitutable(facts[owed.elder_id])
+            first = None if owed.elder_id in seen_at_home else first_home.get(owed.elder_id)
+            substitute = reason == "capacity" and _may_substitute(
+                owed, facts[owed.elder_id], rules_of(owed.elder_id), first
             )
             if substitute and window:
                 phone_seq[window[0]] += 1
@@ -192,6 +229,13 @@ def rows_of(
             else:
                 rows.missing.append((owed, reason))
     return rows
+
+
+def _may_substitute(owed: Owed, facts: ElderFacts, rules: PolicyRules, first_home: str | None) -> bool:
+    """May this home visit, dropped for capacity, become a call instead?"""
+    if owed.rule is Rule.WEEKLY_HIGH_RISK:
+        return may_become_call(owed, rules, first_home)
+    return rules.substitute_phone and is_substitutable(facts, rules)
 
 
 def unplanned_row(owed: Owed, grid_id: int, reason: str) -> UnplannedVisit:
@@ -252,7 +296,8 @@ def summary(
     grid_of: dict[int, tuple[int, str]],
     months: Sequence[WorkerMonth],
 ) -> dict[str, Any]:
-    """Per grid: owed, planned, substituted, unplanned, and the minutes its workers had."""
+    """Per grid: owed, planned, substituted (of them `weekly_calls`: high-risk people's weekly home visits),
+    unplanned, and the minutes its workers had."""
     grids = dict(grid_of.values())
     per_grid: dict[str, Counter[str]] = defaultdict(Counter)
     grid_of_elder = {e: grid_id for e, (grid_id, _) in grid_of.items()}
@@ -260,6 +305,7 @@ def summary(
         code = grids.get(grid_of_elder.get(v.elder_id, -1), "?")
         per_grid[code]["planned"] += 1
         per_grid[code]["substituted"] += int(v.substituted)
+        per_grid[code]["weekly_calls"] += int(v.substituted and v.rule == Rule.WEEKLY_HIGH_RISK.value)
     for u in unplanned:
         per_grid[grids.get(u.grid_id, "?")]["unplanned"] += 1
     for m in months:
@@ -268,7 +314,7 @@ def summary(
             per_grid[code]["available_minutes"] = minutes
     for counts in per_grid.values():
         counts["owed"] = counts["planned"] + counts["unplanned"]
-    keys = ("owed", "planned", "substituted", "unplanned", "available_minutes")
+    keys = ("owed", "planned", "substituted", "weekly_calls", "unplanned", "available_minutes")
     return {"grids": {code: {k: counts[k] for k in keys} for code, counts in sorted(per_grid.items())}}
 
 

@@ -4,13 +4,14 @@ or none when it would hold exactly what the current one holds; and the outcome t
 from __future__ import annotations
 
 import time as clock_time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import routing
 from visitsvc.access.scoping import Caller
 from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.model.planning import UnplannedVisit
 from visitsvc.planning.plan_rows import MissingRow, NewVisit
 from visitsvc.planning.plan_versions import (
     NewVersion,
@@ -20,12 +21,13 @@ from visitsvc.planning.plan_versions import (
     summary,
     unplanned_row,
 )
-from visitsvc.planning.policy import PolicyRules
 from visitsvc.planning.replan_decisions import Decision, changes, same_rows
 from visitsvc.planning.replan_prints import Prints, expected_prints
 from visitsvc.planning.replan_reading import ReplanRead
 from visitsvc.planning.route_problems import PlanningSettings, WorkerMonth
 from visitsvc.planning.today_handover import Handover
+
+CAPACITY, NO_WORKING_DAY = "capacity", "no_working_day"
 
 
 @dataclass
@@ -42,6 +44,8 @@ class ReplanOutcome:
     to_colleagues: int  # taken on by a worker of another grid
     unplanned: list[dict[str, Any]]
     seconds: float
+    # Workers whose solve was stopped by its wall-clock guard (docs/adr/0024), whether or not a version came.
+    guard_hit: list[int] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
@@ -61,6 +65,7 @@ class ReplanOutcome:
             "to_colleagues": self.to_colleagues,
             "unplanned": self.unplanned,
             "seconds": self.seconds,
+            "guard_hit": self.guard_hit,
         }
 
 
@@ -73,16 +78,17 @@ class Replanned:
     handover: Handover  # what colleagues took on today
     solved: list[tuple[WorkerMonth, routing.Plan]]  # the workers solved again
     settings: PlanningSettings
+    guard_hit: tuple[int, ...] = ()  # workers whose solve, first or final, was stopped by its guard
 
 
 def write_replan(
-    uow: UnitOfWork, caller: Caller, read: ReplanRead, done: Replanned, rules: PolicyRules, started: float
+    uow: UnitOfWork, caller: Caller, read: ReplanRead, done: Replanned, started: float
 ) -> ReplanOutcome:
     register, decision, handover = read.register, done.decision, done.handover
     months, plans = [m for m, _ in done.solved], [p for _, p in done.solved]
     rows = rows_of(
         months, plans, facts=register.facts, grid_of=register.grid_of, grid_path=register.grid_path,
-        workdays=read.future, rules=rules,
+        workdays=read.future, rules=read.register.rules, seen_at_home=read.seen_at_home,
     )  # fmt: skip
     ids = {m.worker.id for m in months}
     # A colleague who was offered nothing keeps every row, today's too.
@@ -98,6 +104,7 @@ def write_replan(
         if owner is None or owner in ids:
             reason = "no_worker" if owner is None else "no_working_day"
             unplanned += [unplanned_row(o, register.grid_of[o.elder_id][0], reason) for o in items]
+    unplanned = first_reasons(read.previous_unplanned, unplanned)
     if same_rows([*read.outside, *read.previous], read.previous_unplanned, visits, unplanned):
         return unchanged(uow, read, started)
     counts = changes(read.previous, decision.released, visits, read.today)
@@ -118,6 +125,7 @@ def write_replan(
             "grids": {**read.latest_summary.get("grids", {}), **grids},
             "moved": len(rows.moved),
             "replan": {"today": read.today.isoformat(), **counts},
+            "guard_hit": list(done.guard_hit),
         },
     )
     version_id = store_version(uow, caller, new, visits, unplanned, expected_latest=read.latest_id)
@@ -136,6 +144,18 @@ def _prints(read: ReplanRead, done: Replanned) -> dict[str, Prints]:
         else:
             prints[str(month.worker.id)] = expected
     return prints
+
+
+def first_reasons(previous: list[MissingRow], unplanned: list[UnplannedVisit]) -> list[UnplannedVisit]:
+    """A visit left unplanned for capacity whose days have since passed is still a capacity miss: the cause
+    named on the day it was first unplanned stands (the coverage promise names it early, with its reason),
+    not the calendar that ran out while it waited. Only `no_working_day` is renamed; any other new reason
+    (a person who now has no worker, say) says something new."""
+    capacity = {(r.elder_id, r.obligation) for r in previous if r.reason == CAPACITY}
+    for row in unplanned:
+        if row.reason == NO_WORKING_DAY and (row.elder_id, row.obligation) in capacity:
+            row.reason = CAPACITY
+    return unplanned
 
 
 def _still_unplanned(row: MissingRow, read: ReplanRead, decision: Decision, solved: set[int]) -> bool:

@@ -92,3 +92,14 @@ def test_a_ruin_takes_strings_of_consecutive_visits_and_moves_none() -> None:
             assert after == [i for i in before if i in after]  # what stays keeps its order
             taken = [k for k, i in enumerate(before) if i not in after]
             assert taken == list(range(taken[0], taken[0] + len(taken))) if taken else after == before
+
+
+def test_rounds_stop_at_the_wall_clock_guard_and_say_so(scattered_month: Problem) -> None:
+    plan = solve(scattered_month, replace(DESCENT, ruins=10**9, guard_seconds=1.0))
+    assert plan.stats.guard_hit
+    assert check(scattered_month, plan) == []
+    assert plan.stats.wall_time < 10
+
+
+def test_rounds_within_the_guard_leave_it_unhit(scattered_month: Problem) -> None:
+    assert not solve(scattered_month, replace(DESCENT, ruins=5)).stats.guard_hit
