@@ -73,7 +73,8 @@ class Remedies:
     def workers(self, workers: Sequence[WorkerFacts]) -> tuple[WorkerFacts, ...]:
         extra = dict(self.extra_minutes)
         return tuple(
-            replace(w, minutes_per_day=w.minutes_per_day + extra[w.id]) if w.id in extra else w for w in workers
+            replace(w, minutes_per_day=w.minutes_per_day + extra[w.id]) if w.id in extra else w
+            for w in workers
         )
 
     def rules_for(self, rules: PolicyRules, grid_path: str) -> PolicyRules:
