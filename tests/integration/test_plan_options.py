@@ -4,43 +4,129 @@ can fit, colleague A2 (same community) has spare time but starts 8 km away, beyo
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from tests.factories import SYSTEM, District, elder_data, make_district
 from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.errors import Invalid
 from visitsvc.kernel.month import Month
-from visitsvc.model import Category
+from visitsvc.model import AuditEntry, Category, PlanRemedy
+from visitsvc.planning import remedies
 from visitsvc.planning.month_plan import plan_month
 from visitsvc.planning.option_apply import apply_options
-from visitsvc.planning.plan_options import OPTION_SETTINGS, options
+from visitsvc.planning.plan_options import options
+from visitsvc.planning.route_problems import PlanningSettings
 from visitsvc.register import elders, workers
 
 DECEMBER = Month(2026, 12)
-PEOPLE_IN_A1 = 30
+PEOPLE_IN_A1 = 20
+QUICK = PlanningSettings(solution_limit=30)
+
+
+def overload(uow: UnitOfWork, d: District) -> None:
+    """A1: many people close together, 40 minutes a day; A2: free, starting 8 km east."""
+    for i in range(PEOPLE_IN_A1):
+        data = elder_data(
+            d.codes["grid_a1"], categories=frozenset({Category.EMPTY_NEST}), birth_date=date(1950, 1, 1),
+            lon=120.1201 + 0.001 * (i % 5), lat=30.2801 + 0.001 * (i // 5),
+        )  # fmt: skip
+        d.elders[f"a1_{i}"] = elders.create_elder(uow, caller=SYSTEM, data=data).id
+    a1, a2 = d.accounts["w_a1"], d.accounts["w_a2"]
+    workers.update_worker(uow, caller=SYSTEM, worker_id=a1, changes={"visit_minutes_per_day": 40})
+    workers.update_worker(uow, caller=SYSTEM, worker_id=a2, changes={"start_lon": 120.20, "start_lat": 30.28})
 
 
 @pytest.fixture
 def overloaded(uow: UnitOfWork) -> District:
     d = make_district(uow)
-    for i in range(PEOPLE_IN_A1):
-        data = elder_data(
-            d.codes["grid_a1"], categories=frozenset({Category.EMPTY_NEST}), birth_date=date(1950, 1, 1),
-            lon=120.1201 + 0.001 * (i % 6), lat=30.2801 + 0.001 * (i // 6),
-        )  # fmt: skip
-        d.elders[f"a1_{i}"] = elders.create_elder(uow, caller=SYSTEM, data=data).id
-    workers.update_worker(uow, caller=SYSTEM, worker_id=d.accounts["w_a1"], changes={"visit_minutes_per_day": 40})
-    workers.update_worker(
-        uow, caller=SYSTEM, worker_id=d.accounts["w_a2"], changes={"start_lon": 120.20, "start_lat": 30.28}
-    )
-    plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=OPTION_SETTINGS)
+    overload(uow, d)
+    plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=QUICK)
     return d
 
 
-def test_print(uow: UnitOfWork, overloaded: District) -> None:
-    import json, time
-    t = time.perf_counter()
-    answer = options(uow, caller=SYSTEM, month=DECEMBER)
-    print(json.dumps(answer, ensure_ascii=False, indent=1))
-    print("seconds", time.perf_counter() - t)
-    assert False
+def grid_options(uow: UnitOfWork, d: District) -> dict[str, Any]:
+    answer = options(uow, caller=SYSTEM, month=DECEMBER, settings=QUICK)
+    (a1,) = [g for g in answer["grids"] if g["grid"] == d.codes["grid_a1"]]
+    return a1
+
+
+def test_only_the_overloaded_grid_is_short_and_its_hours_short_are_its_visits_left_out(
+    uow: UnitOfWork, overloaded: District
+) -> None:
+    answer = options(uow, caller=SYSTEM, month=DECEMBER, settings=QUICK)
+    assert [g["grid"] for g in answer["grids"]] == [overloaded.codes["grid_a1"]]
+    a1 = answer["grids"][0]
+    assert a1["visits_short"] > 0
+    assert a1["hours_short"] >= a1["visits_short"] * 30 / 60
+    assert answer["total"]["visits_short"] == a1["visits_short"]
+    assert [s["street"] for s in answer["streets"]] == [overloaded.codes["street_a"]]
+
+
+def test_a_wider_reach_moves_the_visits_to_the_colleague_and_applying_it_leaves_the_promised_shortfall(
+    uow: UnitOfWork, overloaded: District
+) -> None:
+    promised = grid_options(uow, overloaded)["options"]["reach"]
+    assert promised["visits_moved"] > 0, "the colleague 8 km away takes visits only with the wider reach"
+    applied = apply_options(uow, caller=SYSTEM, month=DECEMBER, kinds=["reach"], settings=QUICK)
+    assert applied["version"] == 2 and applied["created"]
+    assert applied["visits_short_after"][overloaded.codes["grid_a1"]] == promised["visits_short_after"]
+    assert applied["moved_to_other_workers"] == promised["visits_moved"]
+
+
+def test_extra_hours_for_the_grid_worker_make_the_grid_fit_as_promised(
+    uow: UnitOfWork, overloaded: District
+) -> None:
+    a1 = grid_options(uow, overloaded)
+    promised = a1["options"]["hours"]
+    assert list(promised["extra_minutes_per_day"]) == [str(overloaded.accounts["w_a1"])]
+    assert promised["hours_per_week"] > 0
+    assert promised["visits_short_after"] < a1["visits_short"]
+    applied = apply_options(uow, caller=SYSTEM, month=DECEMBER, kinds=["hours"], settings=QUICK)
+    assert applied["visits_short_after"][overloaded.codes["grid_a1"]] == promised["visits_short_after"]
+    assert applied["applied"] == [
+        {"kind": "hours", "extra_minutes_per_day": promised["extra_minutes_per_day"]}
+    ]
+
+
+def test_visitors_from_outside_are_a_figure_only(uow: UnitOfWork, overloaded: District) -> None:
+    outside = grid_options(uow, overloaded)["options"]["outside"]
+    assert outside["hours_per_week"] > 0 and outside["visits_short_after"] == 0
+    assert outside["applicable"] is False
+    with pytest.raises(Invalid) as refused:
+        apply_options(uow, caller=SYSTEM, month=DECEMBER, kinds=["outside"], settings=QUICK)
+    assert "remedies" in refused.value.errors
+
+
+def test_calls_instead_of_weekly_visits_wait_for_the_policy_rule(
+    uow: UnitOfWork, overloaded: District
+) -> None:
+    assert not remedies.calls_available()
+    assert grid_options(uow, overloaded)["options"]["calls"]["available"] is False
+    with pytest.raises(Invalid):
+        apply_options(uow, caller=SYSTEM, month=DECEMBER, kinds=["calls"], settings=QUICK)
+
+
+def test_an_applied_remedy_is_stored_audited_and_kept_by_later_plan_runs(
+    uow: UnitOfWork, overloaded: District
+) -> None:
+    applied = apply_options(uow, caller=SYSTEM, month=DECEMBER, kinds=["reach"], settings=QUICK)
+    again = plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=QUICK)
+    assert not again.created, "the remedy is part of the fingerprint: nothing changed since it was applied"
+    forced = plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=QUICK, force=True)
+    short = [u for u in forced.unplanned if u["reason"] == "capacity"]
+    assert len(short) == applied["visits_short_after"][overloaded.codes["grid_a1"]]
+    with uow:
+        stored = uow.session.scalars(select(PlanRemedy)).all()
+        logged = uow.session.scalars(select(AuditEntry).where(AuditEntry.action == "plan.remedy")).all()
+        assert [(r.month, r.kind) for r in stored] == [("2026-12", "reach")]
+        assert len(logged) == 1
+
+
+def test_a_month_without_short_grids_has_no_options(uow: UnitOfWork) -> None:
+    make_district(uow)
+    plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=QUICK)
+    answer = options(uow, caller=SYSTEM, month=DECEMBER, settings=QUICK)
+    assert answer["grids"] == [] and answer["streets"] == []
