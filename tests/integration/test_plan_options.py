@@ -71,7 +71,8 @@ def test_a_wider_reach_moves_the_visits_to_the_colleague_and_applying_it_leaves_
     promised = grid_options(uow, overloaded)["options"]["reach"]
     assert promised["visits_moved"] > 0, "the colleague 8 km away takes visits only with the wider reach"
     applied = apply_options(uow, caller=SYSTEM, month=DECEMBER, kinds=["reach"], settings=QUICK)
-    assert applied["version"] == 2 and applied["created"]
+    assert applied["version"] == 2
+    assert applied["created"]
     assert applied["visits_short_after"][overloaded.codes["grid_a1"]] == promised["visits_short_after"]
     assert applied["moved_to_other_workers"] == promised["visits_moved"]
 
@@ -93,7 +94,8 @@ def test_extra_hours_for_the_grid_worker_make_the_grid_fit_as_promised(
 
 def test_visitors_from_outside_are_a_figure_only(uow: UnitOfWork, overloaded: District) -> None:
     outside = grid_options(uow, overloaded)["options"]["outside"]
-    assert outside["hours_per_week"] > 0 and outside["visits_short_after"] == 0
+    assert outside["hours_per_week"] > 0
+    assert outside["visits_short_after"] == 0
     assert outside["applicable"] is False
     with pytest.raises(Invalid) as refused:
         apply_options(uow, caller=SYSTEM, month=DECEMBER, kinds=["outside"], settings=QUICK)
@@ -129,4 +131,5 @@ def test_a_month_without_short_grids_has_no_options(uow: UnitOfWork) -> None:
     make_district(uow)
     plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=QUICK)
     answer = options(uow, caller=SYSTEM, month=DECEMBER, settings=QUICK)
-    assert answer["grids"] == [] and answer["streets"] == []
+    assert answer["grids"] == []
+    assert answer["streets"] == []
