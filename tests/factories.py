@@ -138,6 +138,20 @@ def make_district(uow: UnitOfWork) -> District:
     return d
 
 
+def make_overloaded_grid(uow: UnitOfWork, d: District, people: int = 20) -> None:
+    """Grid A1 of `make_district` with more people than its worker fits (40 minutes a day); its colleague A2
+    (same community, nobody to see) starting 8 km east, beyond the usual 5 km reach (issue 20)."""
+    for i in range(people):
+        data = elder_data(
+            d.codes["grid_a1"], categories=frozenset({Category.EMPTY_NEST}), birth_date=date(1950, 1, 1),
+            lon=120.1201 + 0.001 * (i % 5), lat=30.2801 + 0.001 * (i // 5),
+        )  # fmt: skip
+        d.elders[f"a1_{i}"] = elders.create_elder(uow, caller=SYSTEM, data=data).id
+    a1, a2 = d.accounts["w_a1"], d.accounts["w_a2"]
+    workers.update_worker(uow, caller=SYSTEM, worker_id=a1, changes={"visit_minutes_per_day": 40})
+    workers.update_worker(uow, caller=SYSTEM, worker_id=a2, changes={"start_lon": 120.20, "start_lat": 30.28})
+
+
 # Supervisor tests need plan versions and outcomes in exact shapes: written straight into their tables.
 
 

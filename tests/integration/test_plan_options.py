@@ -3,46 +3,30 @@ can fit, colleague A2 (same community) has spare time but starts 8 km away, beyo
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from tests.factories import SYSTEM, District, elder_data, make_district
+from tests.factories import SYSTEM, District, make_district, make_overloaded_grid
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import Invalid
 from visitsvc.kernel.month import Month
-from visitsvc.model import AuditEntry, Category, PlanRemedy
+from visitsvc.model import AuditEntry, PlanRemedy
 from visitsvc.planning import remedies
 from visitsvc.planning.month_plan import plan_month
 from visitsvc.planning.option_apply import apply_options
 from visitsvc.planning.plan_options import options
 from visitsvc.planning.route_problems import PlanningSettings
-from visitsvc.register import elders, workers
 
 DECEMBER = Month(2026, 12)
-PEOPLE_IN_A1 = 20
 QUICK = PlanningSettings(solution_limit=30)
-
-
-def overload(uow: UnitOfWork, d: District) -> None:
-    """A1: many people close together, 40 minutes a day; A2: free, starting 8 km east."""
-    for i in range(PEOPLE_IN_A1):
-        data = elder_data(
-            d.codes["grid_a1"], categories=frozenset({Category.EMPTY_NEST}), birth_date=date(1950, 1, 1),
-            lon=120.1201 + 0.001 * (i % 5), lat=30.2801 + 0.001 * (i // 5),
-        )  # fmt: skip
-        d.elders[f"a1_{i}"] = elders.create_elder(uow, caller=SYSTEM, data=data).id
-    a1, a2 = d.accounts["w_a1"], d.accounts["w_a2"]
-    workers.update_worker(uow, caller=SYSTEM, worker_id=a1, changes={"visit_minutes_per_day": 40})
-    workers.update_worker(uow, caller=SYSTEM, worker_id=a2, changes={"start_lon": 120.20, "start_lat": 30.28})
 
 
 @pytest.fixture
 def overloaded(uow: UnitOfWork) -> District:
     d = make_district(uow)
-    overload(uow, d)
+    make_overloaded_grid(uow, d)
     plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=QUICK)
     return d
 
