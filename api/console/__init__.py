@@ -22,6 +22,7 @@ from api.console.views import (
     missed,
     notifications,
     overview,
+    plan_options,
     queues,
     routes,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "missed",
     "notifications",
     "overview",
+    "plan_options",
     "queues",
     "routes",
 ]

@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.api.conftest import Headers
+from tests.api.console import Console
 from tests.factories import SYSTEM, District, make_overloaded_grid
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.month import Month
@@ -67,3 +68,23 @@ def test_unknown_or_missing_remedies_are_named_field_by_field(
         refused = client.post(APPLY, json=body, headers=login("admin"))
         assert refused.status_code == 422, body
         assert "remedies" in str(refused.json), refused.json
+
+
+def test_the_console_shows_the_options_beside_the_shortfall_and_applies_them(
+    client: FlaskClient, overloaded: District
+) -> None:
+    desk = Console(client)
+    desk.login("sup_a")
+    plans = desk.get("/console/plans", month="2026-12")
+    assert 'id="options-link"' in plans.text
+    page = desk.get("/console/plans/options", month="2026-12")
+    assert page.status_code == 200
+    assert overloaded.codes["grid_a1"] in page.text
+    done = desk.post(
+        "/console/plans/options/apply?month=2026-12",
+        {"remedies": ["reach"]},
+        form_page="/console/plans/options",
+    )
+    assert done.status_code == 303
+    versions = desk.get("/console/plans", month="2026-12").text
+    assert "第 2 版" in versions
