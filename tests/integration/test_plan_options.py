@@ -3,13 +3,15 @@ can fit, colleague A2 (same community) has spare time but starts 8 km away, beyo
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from tests.factories import SYSTEM, District, make_district, make_overloaded_grid
+from tests.factories import SYSTEM, District, elder_data, make_district, make_overloaded_grid
 from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.kernel.errors import Invalid
 from visitsvc.kernel.month import Month
 from visitsvc.model import AuditEntry, PlanRemedy
@@ -17,7 +19,9 @@ from visitsvc.planning import remedies
 from visitsvc.planning.month_plan import plan_month
 from visitsvc.planning.option_apply import apply_options
 from visitsvc.planning.plan_options import options
+from visitsvc.planning.replanning import replan
 from visitsvc.planning.route_problems import PlanningSettings
+from visitsvc.register import elders
 
 DECEMBER = Month(2026, 12)
 QUICK = PlanningSettings(solution_limit=30)
@@ -117,3 +121,28 @@ def test_a_month_without_short_grids_has_no_options(uow: UnitOfWork) -> None:
     answer = options(uow, caller=SYSTEM, month=DECEMBER, settings=QUICK)
     assert answer["grids"] == []
     assert answer["streets"] == []
+
+
+def night_with_a_newcomer(uow: UnitOfWork, clock: FixedClock, d: District) -> int:
+    """The first night of December, after one more person moved into A1: people left out for capacity."""
+    clock.set(datetime(2026, 12, 1, 18, 0, tzinfo=SHANGHAI))
+    newcomer = elder_data(d.codes["grid_a1"], lon=120.1211, lat=30.2841)
+    elders.create_elder(uow, caller=SYSTEM, data=newcomer)
+    night = replan(uow, caller=SYSTEM, today=date(2026, 12, 1), settings=QUICK, executor="serial")
+    assert night.created
+    return sum(1 for u in night.unplanned if u["reason"] == "capacity")
+
+
+@pytest.mark.parametrize("remedy", ["reach", "hours"])
+def test_the_nights_re_plan_keeps_a_remedy_applied_on_planning_day(
+    uow: UnitOfWork, clock: FixedClock, overloaded: District, remedy: str
+) -> None:
+    applied = apply_options(uow, caller=SYSTEM, month=DECEMBER, kinds=[remedy], settings=QUICK)
+    assert applied["visits_short_after"][overloaded.codes["grid_a1"]] == 0
+    assert night_with_a_newcomer(uow, clock, overloaded) == 0
+
+
+def test_without_a_remedy_the_same_night_leaves_people_out(
+    uow: UnitOfWork, clock: FixedClock, overloaded: District
+) -> None:
+    assert night_with_a_newcomer(uow, clock, overloaded) > 0

@@ -63,13 +63,13 @@ def apply_options(
             )  # fmt: skip
             uow.remedies.add(row)
             audit.record(
-                uow, caller, action="plan.remedy", record_type="plan_remedy", record_id=row.id, area_path=path,
-                details={"month": str(month), "kind": kind, **params[kind]},
+                uow, caller, action="plan.remedy", record_type="plan_remedy", record_id=row.id,
+                area_path=path, details={"month": str(month), "kind": kind, **params[kind]},
             )  # fmt: skip
         uow.commit()
     outcome = plan_month(
-        uow, caller=caller, month=month, area_code=area_code, trigger="options", settings=settings, rules=rules,
-        executor=executor,
+        uow, caller=caller, month=month, area_code=area_code, trigger="options", settings=settings,
+        rules=rules, executor=executor,
     )  # fmt: skip
     short = Counter(u["grid"] for u in outcome.unplanned if u["reason"] == "capacity")
     return {

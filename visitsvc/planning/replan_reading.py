@@ -8,7 +8,7 @@ write that follow only read.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 from typing import Any
 
@@ -25,6 +25,7 @@ from visitsvc.planning.month_reader import MonthInputs, read_month
 from visitsvc.planning.overflow import parent_path
 from visitsvc.planning.plan_rows import MissingRow, PlanRow, missing_rows, read_plan_rows
 from visitsvc.planning.policy import PolicyRules, active_days
+from visitsvc.planning.remedies import NO_REMEDIES, Remedies, touches
 from visitsvc.planning.replan_decisions import Decision, decide
 from visitsvc.planning.route_problems import WorkerFacts
 
@@ -52,6 +53,7 @@ class ReplanRead:
     chosen: list[tuple[WorkerFacts, Days]]  # the re-planned workers and their days at work after today
     colleagues: list[tuple[WorkerFacts, Days]]  # who may take over, and their days
     crew: list[WorkerFacts]  # at work today, when today's visits were released on the day
+    remedies: Remedies = NO_REMEDIES  # applied to the month on planning day (issue 20): kept by re-plans
 
 
 def read_replan(
@@ -69,7 +71,15 @@ def read_replan(
             raise NotFound("该月尚无计划，请先生成月度计划")
         target = _target(uow, caller, worker_id)
         area_path = _area_path(uow, caller, area_code, target)
+        remedies = Remedies.of(
+            (r.kind, r.area_path, r.params)
+            for r in uow.remedies.of_month(month)
+            if touches(r.area_path, area_path)
+        )
         register = read_month(uow, area_path, month)
+        register = replace(register, workers=remedies.workers(register.workers))
+        if target is not None:
+            (target,) = remedies.workers([target])
         calendar = register.calendar
         future = [d for d in calendar.workdays(month) if d > today]
         rows = read_plan_rows(uow, latest.id)
@@ -134,6 +144,7 @@ def read_replan(
             chosen=[(w, at_work(w)) for w in chosen],
             colleagues=[(w, at_work(w)) for w in helpers],
             crew=[w for w in [*chosen, *helpers] if today not in away.get(w.id, ())] if same_day else [],
+            remedies=remedies,
         )
 
 
