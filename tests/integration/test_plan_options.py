@@ -3,18 +3,21 @@ can fit, colleague A2 (same community) has spare time but starts 8 km away, beyo
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from tests.factories import SYSTEM, District, elder_data, make_district, make_overloaded_grid
+from tests.fake_receiver import Receiver, receiver
+from visitsvc.infrastructure.notify_channels import WecomChannel
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.kernel.errors import Invalid
 from visitsvc.kernel.month import Month
-from visitsvc.model import AuditEntry, PlanRemedy
+from visitsvc.model import AuditEntry, Notification, NotificationState, PlanRemedy
+from visitsvc.oversight import notifications
 from visitsvc.planning import remedies
 from visitsvc.planning.month_plan import plan_month
 from visitsvc.planning.option_apply import apply_options
@@ -23,6 +26,7 @@ from visitsvc.planning.replanning import replan
 from visitsvc.planning.route_problems import PlanningSettings
 from visitsvc.register import elders
 
+__all__ = ["receiver"]
 DECEMBER = Month(2026, 12)
 QUICK = PlanningSettings(solution_limit=30)
 
@@ -146,3 +150,17 @@ def test_without_a_remedy_the_same_night_leaves_people_out(
     uow: UnitOfWork, clock: FixedClock, overloaded: District
 ) -> None:
     assert night_with_a_newcomer(uow, clock, overloaded) > 0
+
+
+def test_a_grid_short_of_hours_tells_its_street_supervisor_where_the_options_are(
+    uow: UnitOfWork, clock: FixedClock, overloaded: District, receiver: Receiver
+) -> None:
+    channel = WecomChannel(f"{receiver.url}/send")
+    notifications.notify_pass(uow, channel, now=clock.now(), lookback=timedelta(hours=48))
+    with uow:
+        (told,) = uow.session.scalars(select(Notification).where(Notification.kind == "shortfall")).all()
+        assert told.recipient_id == overloaded.accounts["sup_a"]
+        assert "保俶一网格" in told.text
+        assert "工时不足" in told.text
+        assert "/console/plans/options?month=2026-12" in told.text
+        assert told.state is NotificationState.SENT
