@@ -60,8 +60,12 @@ class Situation:
     grids: tuple[ShortGrid, ...]
 
     def candidate(self, worker: WorkerFacts) -> bool:
-        areas = {parent_path(g.path, COLLEAGUE_LEVELS) for g in self.grids}
-        return any(parent_path(p, COLLEAGUE_LEVELS) in areas for p in worker.grid_paths)
+        return any(parent_path(p, COLLEAGUE_LEVELS) in self.reach for p in worker.grid_paths)
+
+    @property
+    def reach(self) -> frozenset[str]:
+        """The areas whose workers may take the short grids' overflow."""
+        return frozenset(parent_path(g.path, COLLEAGUE_LEVELS) for g in self.grids)
 
 
 Run = Callable[[Remedies], DryRun]
@@ -103,10 +107,8 @@ def options(
     outside = outside_hours(base, situation, settings, executor)
     travel = travel_by_street(base, reach, situation)
     rows: list[dict[str, Any]] = []
+    after = {name: shortfall_by_grid(r, situation) for name, r in (("reach", reach), ("hours", hours))}
     for g in situation.grids:
-        after = {
-            name: shortfall_by_grid(r, situation)[g.code] for name, r in (("reach", reach), ("hours", hours))
-        }
         worker_extra = {w: m for w, m in extra.items() if _works_in(hours, w, g)}
         rows.append(
             {
@@ -116,13 +118,13 @@ def options(
                 "options": {
                     remedy.REACH: {
                         "visits_moved": _moved(reach, g) - _moved(base, g),
-                        **_after(after["reach"]),
+                        **_after(after["reach"][g.code]),
                     },
                     remedy.CALLS: _calls(base, calls, situation, g),
                     remedy.HOURS: {
                         "hours_per_week": _weekly_hours(sum(worker_extra.values())),
                         "extra_minutes_per_day": {str(w): m for w, m in sorted(worker_extra.items())},
-                        **_after(after["hours"]),
+                        **_after(after["hours"][g.code]),
                     },
                     remedy.OUTSIDE: outside[g.code],
                 },
@@ -209,10 +211,11 @@ def hours_search(run: Run, base: DryRun, situation: Situation) -> tuple[dict[int
     current = base
     for _ in range(HOURS_ROUNDS):
         short: dict[int, float] = defaultdict(float)
+        left = shortfall_by_grid(current, situation)
         for g in situation.grids:
             worker = worker_of[g.id]
             if worker is not None:
-                short[worker] += shortfall_by_grid(current, situation)[g.code]["hours_short"] * 60
+                short[worker] += left[g.code]["hours_short"] * 60
         raised = dict(extra)
         for worker, minutes in short.items():
             if minutes <= 0:
