@@ -2,18 +2,19 @@
 whole area (timed), then each applicable option applied to a copy of that database (timed), its shortfall
 after against the option's promise.
 
-    python -m benchmarks.options [--size demo] [--squeeze 0.5] [--json]
+    python -m benchmarks.options [--size demo] [--squeeze 0.3] [--json]
 
-`--squeeze f` gives every worker of the seed's most loaded grid `f` of their daily minutes first (the demo's
-month fits, so without it there is nothing to offer). SQLite only: each apply runs on a file copy.
+`--squeeze f` gives every worker of the community of the seed's most loaded grid `f` of their daily minutes
+first (the demo's month fits, so without it there is nothing to offer). SQLite: each apply runs on a copy.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
+import sqlite3
 import tempfile
 import time
+from contextlib import closing
 from datetime import datetime
 from datetime import time as clock_time
 from pathlib import Path
@@ -28,7 +29,7 @@ from visitsvc.access.scoping import Caller
 from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.kernel.month import Month
-from visitsvc.model import Elder, Worker, worker_grids
+from visitsvc.model import Area, Elder, Worker, worker_grids
 from visitsvc.planning import month_plan
 from visitsvc.planning.option_apply import apply_options
 from visitsvc.planning.plan_options import OPTION_SETTINGS, options
@@ -41,25 +42,28 @@ def unit_of_work(url: str) -> UnitOfWork:
     return UnitOfWork(session_factory(make_engine(url)), clock)
 
 
-def squeeze(uow: UnitOfWork, share: float) -> int:
-    """The most loaded grid's workers keep `share` of their daily minutes; the grid's id."""
+def squeeze(uow: UnitOfWork, share: float) -> str:
+    """The workers of the most loaded grid's community keep `share` of their daily minutes (its colleagues
+    nearby could otherwise take all it cannot fit); the community's code."""
     with uow:
         grid_id = uow.session.execute(
             select(Elder.grid_id, func.count()).group_by(Elder.grid_id).order_by(func.count().desc()).limit(1)
         ).one()[0]
+        community = uow.session.get_one(Area, uow.session.get_one(Area, grid_id).parent_id)
+        grids = select(Area.id).where(Area.path.startswith(community.path))
         ids = list(
-            uow.session.scalars(select(worker_grids.c.worker_id).where(worker_grids.c.area_id == grid_id))
+            uow.session.scalars(select(worker_grids.c.worker_id).where(worker_grids.c.area_id.in_(grids)))
         )
         for worker in uow.session.scalars(select(Worker).where(Worker.id.in_(ids))):
             worker.visit_minutes_per_day = max(int(worker.visit_minutes_per_day * share), 30)
         uow.commit()
-        return int(grid_id)
+        return community.code
 
 
 def main() -> None:
     p = parser(__doc__ or "", search=False)
     p.add_argument("--size", default="demo")
-    p.add_argument("--squeeze", type=float, default=0.5)
+    p.add_argument("--squeeze", type=float, default=0.3)
     args = p.parse_args()
     out = Reporter(args.json)
     result: dict[str, Any] = {"size": args.size, "load_average": os.getloadavg()}
@@ -87,9 +91,10 @@ def main() -> None:
         result["total"] = answer["total"]
         out.line(f"options in {result['options_seconds']} s: {answer['total']}")
         applied: dict[str, Any] = {}
-        for kind in ("reach", "hours"):
+        for kind in ("reach", "hours") if answer["grids"] else ():
             copy = Path(tmp) / f"{kind}.db"
-            shutil.copy(path, copy)
+            with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(copy)) as target:
+                source.backup(target)  # the plan may still be in the write-ahead log
             started = time.perf_counter()
             made = apply_options(
                 unit_of_work(f"sqlite:///{copy}"), caller=Caller.system(), month=MONTH, kinds=[kind]
