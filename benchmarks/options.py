@@ -56,8 +56,9 @@ def squeeze(uow: UnitOfWork, share: float) -> str:
         )
         for worker in uow.session.scalars(select(Worker).where(Worker.id.in_(ids))):
             worker.visit_minutes_per_day = max(int(worker.visit_minutes_per_day * share), 30)
+        code = community.code
         uow.commit()
-        return community.code
+        return code
 
 
 def main() -> None:
