@@ -138,12 +138,16 @@ def make_district(uow: UnitOfWork) -> District:
     return d
 
 
-def make_overloaded_grid(uow: UnitOfWork, d: District, people: int = 20) -> None:
+def make_overloaded_grid(uow: UnitOfWork, d: District, people: int = 20, *, high_risk: bool = False) -> None:
     """Grid A1 of `make_district` with more people than its worker fits (40 minutes a day); its colleague A2
-    (same community, nobody to see) starting 8 km east, beyond the usual 5 km reach (issue 20)."""
+    (same community, nobody to see) starting 8 km east, beyond the usual 5 km reach (issue 20).
+    `high_risk`: people over 80 living alone (a home visit a week), not empty-nest 76-year-olds (monthly)."""
+    category, birth = (
+        (Category.LIVING_ALONE, date(1938, 2, 3)) if high_risk else (Category.EMPTY_NEST, date(1950, 1, 1))
+    )
     for i in range(people):
         data = elder_data(
-            d.codes["grid_a1"], categories=frozenset({Category.EMPTY_NEST}), birth_date=date(1950, 1, 1),
+            d.codes["grid_a1"], categories=frozenset({category}), birth_date=birth,
             lon=120.1201 + 0.001 * (i % 5), lat=30.2801 + 0.001 * (i // 5),
         )  # fmt: skip
         d.elders[f"a1_{i}"] = elders.create_elder(uow, caller=SYSTEM, data=data).id

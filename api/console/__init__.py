@@ -23,6 +23,7 @@ from api.console.views import (
     notifications,
     overview,
     plan_options,
+    policy,
     queues,
     routes,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "notifications",
     "overview",
     "plan_options",
+    "policy",
     "queues",
     "routes",
 ]

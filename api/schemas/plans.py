@@ -52,6 +52,8 @@ class GridShortfallSchema(StrictSchema):
     owed = fields.Integer()
     planned = fields.Integer()
     substituted = fields.Integer()
+    # Of `substituted`: high-risk people's weekly home visits made calls where the area allows it (ADR 0026).
+    weekly_calls = fields.Integer()
     unplanned = fields.Integer()
     available_minutes = fields.Integer()
     unplanned_elders = fields.List(fields.Nested(UnplannedElderSchema))

@@ -18,7 +18,6 @@ from visitsvc.kernel.errors import Invalid
 from visitsvc.kernel.month import Month
 from visitsvc.model import AuditEntry, Notification, NotificationState, PlanRemedy
 from visitsvc.oversight import notifications
-from visitsvc.planning import remedies
 from visitsvc.planning.month_plan import plan_month
 from visitsvc.planning.option_apply import apply_options
 from visitsvc.planning.plan_options import options
@@ -94,13 +93,17 @@ def test_visitors_from_outside_are_a_figure_only(uow: UnitOfWork, overloaded: Di
     assert "remedies" in refused.value.errors
 
 
-def test_calls_instead_of_weekly_visits_wait_for_the_policy_rule(
-    uow: UnitOfWork, overloaded: District
-) -> None:
-    assert not remedies.calls_available()
-    assert grid_options(uow, overloaded)["options"]["calls"]["available"] is False
-    with pytest.raises(Invalid):
-        apply_options(uow, caller=SYSTEM, month=DECEMBER, kinds=["calls"], settings=QUICK)
+def test_calls_instead_of_weekly_home_visits_make_the_high_risk_grid_fit_as_promised(uow: UnitOfWork) -> None:
+    d = make_district(uow)
+    make_overloaded_grid(uow, d, people=6, high_risk=True)
+    plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=QUICK)
+    a1 = grid_options(uow, d)
+    promised = a1["options"]["calls"]
+    assert promised["available"] is True
+    assert promised["calls"] > 0
+    assert promised["visits_short_after"] < a1["visits_short"]
+    applied = apply_options(uow, caller=SYSTEM, month=DECEMBER, kinds=["calls"], settings=QUICK)
+    assert applied["visits_short_after"][d.codes["grid_a1"]] == promised["visits_short_after"]
 
 
 def test_an_applied_remedy_is_stored_audited_and_kept_by_later_plan_runs(

@@ -45,9 +45,11 @@ def test_extra_minutes_raise_only_the_named_workers_day() -> None:
     assert [w.minutes_per_day for w in raised] == [70, 40]
 
 
-def test_calls_change_no_rules_until_the_policy_rule_is_wired() -> None:
+def test_calls_turn_on_the_areas_weekly_calls_when_short_for_its_people_only() -> None:
     rules = PolicyRules()
-    assert Remedies(calls_in=("/1/2/",)).rules_for(rules, "/1/2/3/7/") is rules
+    calls = Remedies(calls_in=("/1/2/",))
+    assert calls.rules_for(rules, "/1/2/3/7/").weekly_home_to_calls_when_short
+    assert calls.rules_for(rules, "/1/5/3/7/") is rules
 
 
 def test_a_remedy_of_a_street_counts_in_runs_of_its_district_and_its_grids_not_another_street() -> None:

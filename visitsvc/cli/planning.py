@@ -114,7 +114,9 @@ def _plan_text(month: Month, outcome: PlanOutcome) -> Iterator[str]:
     for code, counts in short.items():
         yield (
             f"  网格 {code}: 应探访 {counts.get('owed', 0)}，已安排 {counts.get('planned', 0)}，"
-            f"改为电话 {counts.get('substituted', 0)}，未能安排 {counts.get('unplanned', 0)}"
+            f"改为电话 {counts.get('substituted', 0)}"
+            + (f"（其中高风险每周上门 {counts['weekly_calls']}）" if counts.get("weekly_calls") else "")
+            + f"，未能安排 {counts.get('unplanned', 0)}"
         )
     yield from _unplanned_line(outcome.unplanned)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from visitsvc.infrastructure.repositories.absences import AbsenceRepository
 from visitsvc.infrastructure.repositories.appointments import AppointmentRepository
+from visitsvc.infrastructure.repositories.area_policies import AreaPolicyRepository
 from visitsvc.infrastructure.repositories.areas import AreaRepository
 from visitsvc.infrastructure.repositories.audit import AuditRepository
 from visitsvc.infrastructure.repositories.calendar_days import CalendarRepository
@@ -76,6 +77,7 @@ class UnitOfWork:
     """
 
     areas: AreaRepository
+    area_policies: AreaPolicyRepository
     elders: ElderRepository
     workers: WorkerRepository
     audit: AuditRepository
@@ -102,6 +104,7 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self.session = self._factory()
         self.areas = AreaRepository(self.session)
+        self.area_policies = AreaPolicyRepository(self.session)
         self.elders = ElderRepository(self.session)
         self.workers = WorkerRepository(self.session)
         self.audit = AuditRepository(self.session)

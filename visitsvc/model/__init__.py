@@ -3,6 +3,7 @@
 from visitsvc.model.absence import Absence, AbsenceKind
 from visitsvc.model.appointment import Appointment, AppointmentState
 from visitsvc.model.area import PARENT_LEVEL, Area
+from visitsvc.model.area_policy import AreaPolicy
 from visitsvc.model.audit import AuditEntry
 from visitsvc.model.auth import AttemptOutcome, AuthToken, LoginAttempt, TokenKind
 from visitsvc.model.base import Base
@@ -48,6 +49,7 @@ __all__ = [
     "AppointmentState",
     "Area",
     "AreaLevel",
+    "AreaPolicy",
     "AtRiskMark",
     "AttemptOutcome",
     "AuditEntry",

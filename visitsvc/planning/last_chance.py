@@ -15,6 +15,7 @@ from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model import Elder, VisitKind
+from visitsvc.planning.area_policy import rules_by_path
 from visitsvc.planning.month_facts import elder_facts
 from visitsvc.planning.month_reader import plan_made_on
 from visitsvc.planning.policy import PolicyRules, obligations
@@ -33,10 +34,12 @@ def last_days(
     calendar = WorkCalendar(uow.calendar.days())
     timelines = uow.status_timelines.of([e.id for e in people])
     made_on = plan_made_on(uow, month)
+    grid_rules = rules_by_path(uow, {elder.grid.path for elder in people}, rules)  # as planning owes them
     found: dict[int, dict[str, date]] = {}
     for elder in people:
         facts = elder_facts(elder, month, timelines[elder.id])
-        owed = obligations(facts, month, calendar, plan_made_on=made_on, rules=rules).owed
+        mine = grid_rules[elder.grid.path]
+        owed = obligations(facts, month, calendar, plan_made_on=made_on, rules=mine).owed
         found[elder.id] = {o.key: o.latest for o in owed if o.kind is VisitKind.HOME}
     return found
 

@@ -15,10 +15,11 @@ from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model import Category, Elder, VisitKind
 from visitsvc.planning import coverage
+from visitsvc.planning.area_policy import rules_by_path
 from visitsvc.planning.coverage import Attempt, ElderCoverage, ElderMonth, Slot, Tally
 from visitsvc.planning.month_facts import elder_facts
 from visitsvc.planning.month_reader import plan_made_on
-from visitsvc.planning.policy import ElderFacts, PolicyRules
+from visitsvc.planning.policy import ElderFacts, PeopleRules, PolicyRules
 
 DEFAULT_RULES = PolicyRules()
 
@@ -93,10 +94,11 @@ def evaluate_people(
     *,
     today: date,
     plan_made_on: date | None,
-    rules: PolicyRules,
+    rules: PolicyRules | PeopleRules,
 ) -> dict[int, ElderCoverage]:
     """Each person's coverage as `planning.coverage` judges it on `today`, in the order of `facts`: the one
-    evaluation behind the coverage service and re-planning."""
+    evaluation behind the coverage service and re-planning. `rules`: one policy for all, or each person's."""
+    rules_of = PeopleRules.of(rules)
     people = {}
     for elder_id, elder in facts.items():
         known = ElderMonth(
@@ -107,7 +109,7 @@ def evaluate_people(
             tuple(evidence.attempts.get(elder_id, ())),
         )
         people[elder_id] = coverage.evaluate(
-            known, month, calendar, today=today, plan_made_on=plan_made_on, rules=rules
+            known, month, calendar, today=today, plan_made_on=plan_made_on, rules=rules_of(elder_id)
         )
     return people
 
@@ -139,8 +141,17 @@ def _evaluate(
     evidence = Evidence(slots, unplanned, first_planned_of(uow, month, ids), attempts_of(uow, month, ids))
     # Not `month_reader`'s facts: coverage is judged without last month's substitutions.
     facts = {elder.id: elder_facts(elder, month, timelines[elder.id]) for elder in elders}
+    # Each person by their grid's policy, as planning owes them (docs/adr/0026).
+    grid_rules = rules_by_path(uow, {elder.grid.path for elder in elders}, rules)
+    people_rules = PeopleRules(rules, {elder.id: grid_rules[elder.grid.path] for elder in elders})
     results = evaluate_people(
-        facts, evidence, month, calendar, today=as_of, plan_made_on=plan_made_on(uow, month), rules=rules
+        facts,
+        evidence,
+        month,
+        calendar,
+        today=as_of,
+        plan_made_on=plan_made_on(uow, month),
+        rules=people_rules,
     )
     people = []
     for elder in elders:

@@ -37,7 +37,8 @@ from visitsvc.planning.plan_versions import (
     summary,
     unplanned_row,
 )
-from visitsvc.planning.policy import ElderFacts, Owed, PolicyRules, obligations
+from visitsvc.planning.policy import ElderFacts, Owed, PeopleRules, PolicyRules, obligations
+from visitsvc.planning.policy_settings import differing
 from visitsvc.planning.remedies import NO_REMEDIES, Remedies, touches
 from visitsvc.planning.route_problems import (
     Home,
@@ -69,6 +70,8 @@ class PlanOutcome:
     seconds: float
     calendar_warning: str | None = None
     grids: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Of the substituted, high-risk people's weekly home visits made calls (per grid; ADR 0026).
+    weekly_calls: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +79,7 @@ class PlanOutcome:
             "planned_visits": self.planned_visits,
             "moved_to_other_workers": self.moved_to_other_workers,
             "substituted_phone": self.substituted_phone,
+            "weekly_home_to_calls": self.weekly_calls,
             "unplanned": self.unplanned,
             "seconds": self.seconds,
         }
@@ -96,6 +100,7 @@ class _Inputs:
     pinned: list[PlanRow]  # this area's pinned rows of the newest version: kept as they are
     fingerprint: str
     latest: tuple[int, str] | None  # (version id, fingerprint) of the month's newest version
+    rules: PeopleRules  # each person's effective policy
     reserved: dict[int, dict[date, int]] = field(default_factory=dict)  # worker -> pinned minutes by day
     settings: PlanningSettings = DEFAULT_SETTINGS  # the run's, with its remedies (a wider reach)
 
@@ -126,7 +131,7 @@ def plan_month(
         if latest is not None and not force and latest[1] == inputs.fingerprint:
             return _outcome_of(uow, latest[0], created=False, seconds=clock_time.perf_counter() - started)
         inputs, plans = _solve(inputs, executor, progress)
-        return _write(uow, caller, month, inputs, plans, trigger, rules, started)
+        return _write(uow, caller, month, inputs, plans, trigger, started)
     finally:
         with uow:
             uow.planning_locks.release(lock, holder)
@@ -165,7 +170,7 @@ def dry_run(
     inputs, plans = _solve(inputs, executor, None)
     rows = rows_of(
         inputs.months, plans, facts=inputs.facts, grid_of=inputs.grid_of, grid_path=inputs.grid_path,
-        workdays=inputs.workdays, rules=rules,
+        workdays=inputs.workdays, rules=inputs.rules,
     )  # fmt: skip
     return DryRun(
         inputs.months, plans, rows, inputs.homes, inputs.grid_of, inputs.grid_path, inputs.workdays,
@@ -251,10 +256,10 @@ def _read(
 ) -> _Inputs:
     with uow:
         area_path = uow.areas.scope_within(caller.scope, area_code).home_path
-        read = read_month(uow, area_path, month)
         stored = [(r.kind, r.area_path, r.params) for r in uow.remedies.of_month(month)]
         remedies = Remedies.of(row for row in stored if touches(row[1], area_path)).combined(tried)
         settings = remedies.settings(settings)
+        read = remedies.applied(read_month(uow, area_path, month, rules))
         calendar = read.calendar
         workdays = calendar.workdays(month)
         if uow.clock.today() > month.first:  # never plan the past
@@ -271,8 +276,9 @@ def _read(
         unassigned: list[tuple[Owed, str]] = []
         for elder_id in read.elders:
             facts = read.facts[elder_id]
-            grid_rules = remedies.rules_for(rules, read.grid_path[read.grid_of[elder_id][0]])
-            result = obligations(facts, month, calendar, plan_made_on=read.plan_made_on, rules=grid_rules)
+            result = obligations(
+                facts, month, calendar, plan_made_on=read.plan_made_on, rules=read.rules(elder_id)
+            )
             assignee = read.grid_worker.get(read.grid_of[elder_id][0])
             for owed in result.owed:
                 if assignee is None:
@@ -300,6 +306,9 @@ def _read(
             "settings": repr(settings),
             "unassigned": sorted(visit_id(o) for o, _ in unassigned),
         }
+        policy = differing(read.grid_rules)
+        if policy:  # absent when nothing is set: the fingerprints of earlier versions still hold
+            extra["policy"] = policy
         if remedies:
             extra["remedies"] = remedies.as_print()
         return _Inputs(
@@ -316,6 +325,7 @@ def _read(
             pinned,
             fingerprint(months, extra),
             (latest.id, latest.fingerprint) if latest else None,
+            read.rules,
             settings=settings,
         )
 
@@ -367,12 +377,11 @@ def _write(
     inputs: _Inputs,
     plans: list[routing.Plan],
     trigger: str,
-    rules: PolicyRules,
     started: float,
 ) -> PlanOutcome:
     rows = rows_of(
         inputs.months, plans, facts=inputs.facts, grid_of=inputs.grid_of, grid_path=inputs.grid_path,
-        workdays=inputs.workdays, rules=rules,
+        workdays=inputs.workdays, rules=inputs.rules,
     )  # fmt: skip
     visits = rows.visits
     unplanned = [unplanned_row(o, inputs.grid_of[o.elder_id][0], r) for o, r in rows.missing]
@@ -413,4 +422,5 @@ def _outcome_of(uow: UnitOfWork, version_id: int, *, created: bool, seconds: flo
             seconds=round(seconds, 1),
             calendar_warning=version.calendar_warning,
             grids=grids,
+            weekly_calls={code: c["weekly_calls"] for code, c in grids.items() if c.get("weekly_calls")},
         )

@@ -17,8 +17,9 @@ from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model import Role
+from visitsvc.planning.area_policy import rules_by_path
 from visitsvc.planning.month_facts import elder_facts, home_of, worker_facts
-from visitsvc.planning.policy import ElderFacts
+from visitsvc.planning.policy import DEFAULT_RULES, ElderFacts, PeopleRules, PolicyRules
 from visitsvc.planning.route_problems import Agreed, Home, WorkerFacts
 
 ALL = 10_000_000  # a whole area in one page: planning looks at everybody at once
@@ -47,6 +48,10 @@ class MonthInputs:
     grid_worker: dict[int, int]  # grid id -> the first of its workers by id
     absences: tuple[Absence, ...]  # of those workers, overlapping the month
     agreed: dict[int, Agreed] = field(default_factory=dict)  # person -> their appointment from today on
+    rules: PeopleRules = field(
+        default_factory=PeopleRules
+    )  # each person's: their grid's effective policy (docs/adr/0026)
+    grid_rules: dict[str, PolicyRules] = field(default_factory=dict)  # grid path -> its effective policy
 
     def away(self, days: Iterable[date]) -> dict[int, set[date]]:
         """Per worker with an absence, which of `days` it covers."""
@@ -58,8 +63,11 @@ class MonthInputs:
         return result
 
 
-def read_month(uow: UnitOfWork, area_path: str, month: Month) -> MonthInputs:
-    """The month of the area at `area_path`; call it inside `with uow:`."""
+def read_month(
+    uow: UnitOfWork, area_path: str, month: Month, rules: PolicyRules = DEFAULT_RULES
+) -> MonthInputs:
+    """The month of the area at `area_path`; call it inside `with uow:`. `rules` are the code's defaults,
+    which the areas' settings override per grid."""
     scope = Scope((area_path,))
     workers = uow.workers.page(scope, role=Role.GRID_WORKER, active=True, limit=ALL, after_id=None)
     workers = sorted(workers, key=lambda w: w.id)
@@ -72,6 +80,7 @@ def read_month(uow: UnitOfWork, area_path: str, month: Month) -> MonthInputs:
         for grid in worker.grids:
             grid_worker.setdefault(grid.id, worker.id)
     absences = uow.absences.overlapping([w.id for w in workers], month.first, month.last)
+    grid_rules = rules_by_path(uow, {e.grid_path for e in elders}, rules)
     return MonthInputs(
         month=month,
         calendar=WorkCalendar(uow.calendar.days()),
@@ -88,6 +97,8 @@ def read_month(uow: UnitOfWork, area_path: str, month: Month) -> MonthInputs:
         grid_worker=grid_worker,
         absences=tuple(Absence(a.worker_id, a.first_day, a.last_day) for a in absences),
         agreed=agreed_in(uow, month, frozenset(ids)),
+        rules=PeopleRules(rules, {e.id: grid_rules[e.grid_path] for e in elders}),
+        grid_rules=grid_rules,
     )
 
 

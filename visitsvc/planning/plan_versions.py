@@ -1,10 +1,11 @@
 """The steps a monthly plan run and a re-plan share: overflow handed to colleagues, solved routes turned into
-plan rows (with low-risk phone substitution), and the new version stored in one transaction."""
+plan rows (with phone substitution: low-risk people's home visits, and where an area allows it high-risk
+people's weekly ones after their first), and the new version stored in one transaction."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -21,7 +22,16 @@ from visitsvc.kernel.month import Month
 from visitsvc.model import PlannedVisit, PlanVersion, UnplannedVisit, VisitKind
 from visitsvc.planning import overflow
 from visitsvc.planning.plan_rows import MissingRow, NewVisit, PlanRow
-from visitsvc.planning.policy import ElderFacts, Owed, PolicyRules, is_substitutable
+from visitsvc.planning.policy import (
+    ElderFacts,
+    Owed,
+    PeopleRules,
+    PolicyRules,
+    Rule,
+    first_home_visits,
+    is_substitutable,
+    may_become_call,
+)
 from visitsvc.planning.route_problems import Home, PlanningSettings, WorkerMonth
 
 DROP_REASON = {
@@ -146,12 +156,17 @@ def rows_of(
     grid_of: dict[int, tuple[int, str]],
     grid_path: dict[int, str],
     workdays: Sequence[date],
-    rules: PolicyRules,
+    rules: PolicyRules | PeopleRules,
+    seen_at_home: Collection[int] = frozenset(),
 ) -> Rows:
-    """Planned rows of the solved months, in route order then phone visits; what could not be placed, why."""
+    """Planned rows of the solved months, in route order then phone visits; what could not be placed, why.
+    `rules`: each person's policy (or one for all), which says what capacity may turn into a call;
+    `seen_at_home`: people seen at home this month already (a re-plan): their first home visit is behind."""
     rows = Rows(moved=overflow.moved_ids(list(months), list(plans)))
+    rules_of = PeopleRules.of(rules)
     for worker_month, plan in zip(months, plans, strict=True):
         worker = worker_month.worker
+        first_home = first_home_visits(worker_month.owed)
 
         def add(
             owed: Owed, day: date, seq: int, arrival: time | None, kind: VisitKind, **flags: bool
@@ -182,8 +197,9 @@ def rows_of(
             owed = worker_month.owed_by_visit[dropped.visit_id]
             reason = DROP_REASON[dropped.reason]
             window = [d for d in workdays if owed.earliest <= d <= owed.latest]
-            substitute = (
-                reason == "capacity" and rules.substitute_phone and is_substitutable(facts[owed.elder_id])
+            first = None if owed.elder_id in seen_at_home else first_home.get(owed.elder_id)
+            substitute = reason == "capacity" and _may_substitute(
+                owed, facts[owed.elder_id], rules_of(owed.elder_id), first
             )
             if substitute and window:
                 phone_seq[window[0]] += 1
@@ -192,6 +208,13 @@ def rows_of(
             else:
                 rows.missing.append((owed, reason))
     return rows
+
+
+def _may_substitute(owed: Owed, facts: ElderFacts, rules: PolicyRules, first_home: str | None) -> bool:
+    """May this home visit, dropped for capacity, become a call instead?"""
+    if owed.rule is Rule.WEEKLY_HIGH_RISK:
+        return may_become_call(owed, rules, first_home)
+    return rules.substitute_phone and is_substitutable(facts, rules)
 
 
 def unplanned_row(owed: Owed, grid_id: int, reason: str) -> UnplannedVisit:
@@ -252,7 +275,8 @@ def summary(
     grid_of: dict[int, tuple[int, str]],
     months: Sequence[WorkerMonth],
 ) -> dict[str, Any]:
-    """Per grid: owed, planned, substituted, unplanned, and the minutes its workers had."""
+    """Per grid: owed, planned, substituted (of them `weekly_calls`: high-risk people's weekly home visits),
+    unplanned, and the minutes its workers had."""
     grids = dict(grid_of.values())
     per_grid: dict[str, Counter[str]] = defaultdict(Counter)
     grid_of_elder = {e: grid_id for e, (grid_id, _) in grid_of.items()}
@@ -260,6 +284,7 @@ def summary(
         code = grids.get(grid_of_elder.get(v.elder_id, -1), "?")
         per_grid[code]["planned"] += 1
         per_grid[code]["substituted"] += int(v.substituted)
+        per_grid[code]["weekly_calls"] += int(v.substituted and v.rule == Rule.WEEKLY_HIGH_RISK.value)
     for u in unplanned:
         per_grid[grids.get(u.grid_id, "?")]["unplanned"] += 1
     for m in months:
@@ -268,7 +293,7 @@ def summary(
             per_grid[code]["available_minutes"] = minutes
     for counts in per_grid.values():
         counts["owed"] = counts["planned"] + counts["unplanned"]
-    keys = ("owed", "planned", "substituted", "unplanned", "available_minutes")
+    keys = ("owed", "planned", "substituted", "weekly_calls", "unplanned", "available_minutes")
     return {"grids": {code: {k: counts[k] for k in keys} for code, counts in sorted(per_grid.items())}}
 
 

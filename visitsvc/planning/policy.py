@@ -1,12 +1,15 @@
 """Which visits each person is owed in a month, and why: the rules of the 100% monthly visit rate.
 
 Pure functions over plain facts, so every frequency can be explained (`Owed.rule`) and tested without a
-database. Parameters live in `PolicyRules`, configurable per district.
+database. Parameters live in `PolicyRules`: the code's defaults, overridden per area by the settings admins
+keep in `area_policies` (`policy_settings` resolves them down the area path; `PeopleRules` carries each
+person's result to the planner).
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
@@ -38,6 +41,29 @@ class PolicyRules:
     back_from_hospital_workdays: int = 3
     min_workdays_in_week: int = 3
     substitute_phone: bool = True  # low-risk home visits may turn into phone visits when capacity is short
+    # High-risk people's weekly home visits after the month's first may turn into calls when capacity is
+    # short: the office's choice, off unless an area turns it on (issue 20).
+    weekly_home_to_calls_when_short: bool = False
+    reach_minutes: int = 30  # one-way travel within which a colleague may take another grid's visit
+
+
+DEFAULT_RULES = PolicyRules()
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleRules:
+    """Each person's effective rules (those of their grid's area path), the default for anyone not named.
+    Most people share a handful of objects: one per distinct grid setting, not a copy each."""
+
+    default: PolicyRules = DEFAULT_RULES
+    of_person: Mapping[int, PolicyRules] = field(default_factory=dict)
+
+    def __call__(self, elder_id: int) -> PolicyRules:
+        return self.of_person.get(elder_id, self.default)
+
+    @classmethod
+    def of(cls, rules: PolicyRules | PeopleRules) -> PeopleRules:
+        return rules if isinstance(rules, PeopleRules) else cls(rules)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +105,7 @@ class Obligations:
     notes: tuple[str, ...] = field(default=())
 
 
-def high_risk_reasons(facts: ElderFacts, rules: PolicyRules = PolicyRules()) -> tuple[str, ...]:
+def high_risk_reasons(facts: ElderFacts, rules: PolicyRules = DEFAULT_RULES) -> tuple[str, ...]:
     """独居/孤寡 together with 中度失能 or worse, 失智, 重残 (一级/二级) or 80+."""
     alone = facts.categories & {Category.LIVING_ALONE, Category.CHILDLESS}
     if not alone:
@@ -98,14 +124,38 @@ def high_risk_reasons(facts: ElderFacts, rules: PolicyRules = PolicyRules()) -> 
     return ("、".join(sorted(c.label for c in alone)), *reasons)
 
 
-def is_substitutable(facts: ElderFacts) -> bool:
+def is_substitutable(facts: ElderFacts, rules: PolicyRules = DEFAULT_RULES) -> bool:
     """A low-risk person whose home visit may become a phone visit this month when capacity is short."""
     return (
-        not high_risk_reasons(facts)
+        not high_risk_reasons(facts, rules)
         and facts.ability_level in (AbilityLevel.INTACT, AbilityLevel.MILD)
         and Category.LIVING_ALONE not in facts.categories
         and facts.home_visit_last_month
         and not facts.substituted_last_month
+    )
+
+
+def first_home_visits(owed: Iterable[Owed]) -> dict[int, str]:
+    """Per person, the key of their earliest home visit among `owed` (by window, then key)."""
+    first: dict[int, Owed] = {}
+    for o in owed:
+        if o.kind is VisitKind.HOME:
+            known = first.get(o.elder_id)
+            if known is None or (o.earliest, o.key) < (known.earliest, known.key):
+                first[o.elder_id] = o
+    return {elder_id: o.key for elder_id, o in first.items()}
+
+
+def may_become_call(owed: Owed, rules: PolicyRules, first_home_key: str | None) -> bool:
+    """A high-risk person's weekly home visit that capacity could not fit may become a call when the area
+    allows it, unless it is their first home visit of the month: every person is seen at home at least once.
+    `first_home_key`: the key of the person's earliest home visit still owed; None once they were seen at
+    home this month (a re-plan), when every weekly visit left may become a call."""
+    return (
+        rules.weekly_home_to_calls_when_short
+        and owed.rule is Rule.WEEKLY_HIGH_RISK
+        and owed.kind is VisitKind.HOME
+        and owed.key != first_home_key
     )
 
 
@@ -155,7 +205,7 @@ def obligations(
     calendar: WorkCalendar,
     *,
     plan_made_on: date | None = None,
-    rules: PolicyRules = PolicyRules(),
+    rules: PolicyRules = DEFAULT_RULES,
 ) -> Obligations:
     """The visits owed in `month`. `plan_made_on` is when the month's first plan was made: people registered
     later are new elders with a 5-working-day rule (None: this is that first plan)."""

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from visitsvc.planning.policy import PolicyRules
+from visitsvc.planning.policy import PeopleRules, PolicyRules
 from visitsvc.planning.route_problems import PlanningSettings, WorkerFacts
+
+if TYPE_CHECKING:
+    from visitsvc.planning.month_reader import MonthInputs
 
 REACH, CALLS, HOURS, OUTSIDE = "reach", "calls", "hours", "outside"
 KINDS = (REACH, CALLS, HOURS, OUTSIDE)
@@ -22,9 +25,13 @@ APPLICABLE = frozenset({REACH, CALLS, HOURS})
 # of a county with nobody.
 WIDER_REACH_M = 20_000.0
 
-# (b) h-policy's `PolicyRules.weekly_home_to_calls_when_short` turned on: the lead sets this at merge
-# (`lambda r: replace(r, weekly_home_to_calls_when_short=True)`). None: the option is not offered yet.
-CALLS_WHEN_SHORT: Callable[[PolicyRules], PolicyRules] | None = None
+
+def _calls_when_short(rules: PolicyRules) -> PolicyRules:
+    return replace(rules, weekly_home_to_calls_when_short=True)
+
+
+# (b) The area policy's option (docs/adr/0026) turned on for the month by a remedy. None: not offered.
+CALLS_WHEN_SHORT: Callable[[PolicyRules], PolicyRules] | None = _calls_when_short
 
 
 def widened(settings: PlanningSettings) -> PlanningSettings:
@@ -82,6 +89,19 @@ class Remedies:
         if CALLS_WHEN_SHORT is None or not any(grid_path.startswith(p) for p in self.calls_in):
             return rules
         return CALLS_WHEN_SHORT(rules)
+
+    def applied(self, read: MonthInputs) -> MonthInputs:
+        """A month as read with the remedies: its workers' minutes raised, the rules of the people of areas
+        given calls switched (what is owed and what capacity may turn into a call both follow them)."""
+        if not self:
+            return read
+        workers = self.workers(read.workers)
+        if CALLS_WHEN_SHORT is None or not self.calls_in:
+            return replace(read, workers=workers)
+        grid_rules = {path: self.rules_for(rules, path) for path, rules in read.grid_rules.items()}
+        of_person = {e: grid_rules[read.grid_path[read.grid_of[e][0]]] for e in read.elders}
+        rules = PeopleRules(read.rules.default, of_person)
+        return replace(read, workers=workers, rules=rules, grid_rules=grid_rules)
 
     def as_print(self) -> dict[str, object]:
         """What a plan's fingerprint records of them."""

@@ -15,6 +15,7 @@ import routing
 from visitsvc.planning.plan_rows import PlanRow
 from visitsvc.planning.plan_versions import reserved_minutes, solve_short_again
 from visitsvc.planning.policy import Owed
+from visitsvc.planning.policy_settings import differing
 from visitsvc.planning.replan_decisions import Decision, handed_over, warm_plan
 from visitsvc.planning.replan_reading import ReplanRead
 from visitsvc.planning.route_problems import (
@@ -183,4 +184,7 @@ def replan_fingerprint(read: ReplanRead, months: list[WorkerMonth], settings: Pl
         ],
         "crew_today": [w.id for w in read.crew],
     }
+    policy = differing(read.register.grid_rules)
+    if policy:  # absent when nothing is set, as in a plan's (month_plan._read)
+        extra["policy"] = policy
     return fingerprint(months, extra)

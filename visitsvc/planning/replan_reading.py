@@ -8,7 +8,7 @@ write that follow only read.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
@@ -17,7 +17,7 @@ from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.errors import Invalid, NotFound
 from visitsvc.kernel.month import Month
-from visitsvc.model import Role
+from visitsvc.model import Role, VisitKind, VisitOutcome
 from visitsvc.planning.coverage import Slot
 from visitsvc.planning.month_coverage import Evidence, attempts_of, evaluate_people, first_planned_of
 from visitsvc.planning.month_facts import worker_facts
@@ -53,6 +53,7 @@ class ReplanRead:
     chosen: list[tuple[WorkerFacts, Days]]  # the re-planned workers and their days at work after today
     colleagues: list[tuple[WorkerFacts, Days]]  # who may take over, and their days
     crew: list[WorkerFacts]  # at work today, when today's visits were released on the day
+    seen_at_home: frozenset[int] = frozenset()  # visited at home this month: their first home visit is behind
     remedies: Remedies = NO_REMEDIES  # applied to the month on planning day (issue 20): kept by re-plans
 
 
@@ -76,8 +77,7 @@ def read_replan(
             for r in uow.remedies.of_month(month)
             if touches(r.area_path, area_path)
         )
-        register = read_month(uow, area_path, month)
-        register = replace(register, workers=remedies.workers(register.workers))
+        register = remedies.applied(read_month(uow, area_path, month, rules))
         if target is not None:
             (target,) = remedies.workers([target])
         calendar = register.calendar
@@ -95,7 +95,7 @@ def read_replan(
         evidence = Evidence(slots, {}, first_planned_of(uow, month, ids), attempts)
         people = evaluate_people(
             register.facts, evidence, month, calendar, today=today, plan_made_on=register.plan_made_on,
-            rules=rules,
+            rules=register.rules,
         )  # fmt: skip
         away = register.away([today, *future])
         chosen = [target] if target else list(register.workers)
@@ -144,6 +144,11 @@ def read_replan(
             chosen=[(w, at_work(w)) for w in chosen],
             colleagues=[(w, at_work(w)) for w in helpers],
             crew=[w for w in [*chosen, *helpers] if today not in away.get(w.id, ())] if same_day else [],
+            seen_at_home=frozenset(
+                e
+                for e, tries in attempts.items()
+                if any(a.kind is VisitKind.HOME and a.outcome is VisitOutcome.VISITED for a in tries)
+            ),
             remedies=remedies,
         )
 

@@ -20,7 +20,6 @@ from visitsvc.planning.plan_versions import (
     summary,
     unplanned_row,
 )
-from visitsvc.planning.policy import PolicyRules
 from visitsvc.planning.replan_decisions import Decision, changes, same_rows
 from visitsvc.planning.replan_prints import Prints, expected_prints
 from visitsvc.planning.replan_reading import ReplanRead
@@ -76,13 +75,13 @@ class Replanned:
 
 
 def write_replan(
-    uow: UnitOfWork, caller: Caller, read: ReplanRead, done: Replanned, rules: PolicyRules, started: float
+    uow: UnitOfWork, caller: Caller, read: ReplanRead, done: Replanned, started: float
 ) -> ReplanOutcome:
     register, decision, handover = read.register, done.decision, done.handover
     months, plans = [m for m, _ in done.solved], [p for _, p in done.solved]
     rows = rows_of(
         months, plans, facts=register.facts, grid_of=register.grid_of, grid_path=register.grid_path,
-        workdays=read.future, rules=rules,
+        workdays=read.future, rules=read.register.rules, seen_at_home=read.seen_at_home,
     )  # fmt: skip
     ids = {m.worker.id for m in months}
     # A colleague who was offered nothing keeps every row, today's too.

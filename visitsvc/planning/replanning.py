@@ -105,7 +105,7 @@ def replan(
         )  # fmt: skip
         solved = sorted(set(stale) | set(helpers))
         done = Replanned(fingerprint, decision, handover, [(months[j], plans[j]) for j in solved], settings)
-        return write_replan(uow, caller, read, done, rules, started)
+        return write_replan(uow, caller, read, done, started)
     finally:
         release_month(uow, month, holder)
 

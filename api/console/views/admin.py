@@ -86,4 +86,5 @@ ACTIONS = {
     "elder.status": "状态变更",
     "elder.update": "修改台账",
     "elder.create": "新增老人",
+    "area.policy": "修改探访规则",
 }
