@@ -108,8 +108,10 @@ def options(
     travel = travel_by_street(base, reach, situation)
     rows: list[dict[str, Any]] = []
     after = {name: shortfall_by_grid(r, situation) for name, r in (("reach", reach), ("hours", hours))}
+    # A worker of several short grids is counted once, with the first of them, so that sums add up.
+    first_grid = {w: next((g.code for g in situation.grids if _works_in(hours, w, g)), None) for w in extra}
     for g in situation.grids:
-        worker_extra = {w: m for w, m in extra.items() if _works_in(hours, w, g)}
+        worker_extra = {w: m for w, m in extra.items() if first_grid[w] == g.code}
         rows.append(
             {
                 "grid": g.code,
