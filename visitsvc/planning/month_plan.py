@@ -54,6 +54,7 @@ from visitsvc.planning.route_problems import (
 LOCK_LEASE = timedelta(hours=1)  # a run killed with -9 leaves its lease; after this the next run takes over
 Progress = Callable[[int, int], None]
 DEFAULT_SETTINGS = PlanningSettings()
+Memo = dict[tuple[routing.Problem, routing.Options], routing.Plan]
 DEFAULT_RULES = PolicyRules()
 
 
@@ -163,11 +164,14 @@ def dry_run(
     remedies: Remedies = NO_REMEDIES,
     workers: Callable[[WorkerFacts], bool] | None = None,
     executor: str | Any = "serial",
+    memo: Memo | None = None,
 ) -> DryRun:
     """`plan_month`'s solve with `remedies` on top of the month's stored ones, for the `workers` chosen only
-    (the rest of the area solves as it would anyway): the same code path, nothing written, no lease."""
+    (the rest of the area solves as it would anyway): the same code path, nothing written, no lease.
+    `memo`: first solves of earlier dry runs, reused for a worker whose problem is the same (a solve limited
+    by solutions gives the same plan again: only the solves a remedy changes are made)."""
     inputs = _read(uow, caller, month, area_code, settings, rules, remedies, workers)
-    inputs, plans = _solve(inputs, executor, None)
+    inputs, plans = _solve(inputs, executor, None, memo)
     rows = rows_of(
         inputs.months, plans, facts=inputs.facts, grid_of=inputs.grid_of, grid_path=inputs.grid_path,
         workdays=inputs.workdays, rules=inputs.rules,
@@ -179,13 +183,18 @@ def dry_run(
 
 
 def _solve(
-    inputs: _Inputs, executor: str | Any, progress: Progress | None
+    inputs: _Inputs, executor: str | Any, progress: Progress | None, memo: Memo | None = None
 ) -> tuple[_Inputs, list[routing.Plan]]:
     settings = inputs.settings
     inputs = _with_pins(inputs, settings)
-    plans = routing.solve_many(
-        [m.problem for m in inputs.months], options_of(settings), executor=executor, progress=progress
-    )
+    problems, options = [m.problem for m in inputs.months], options_of(settings)
+    if memo is None:
+        plans = routing.solve_many(problems, options, executor=executor, progress=progress)
+    else:
+        new = [i for i, p in enumerate(problems) if (p, options) not in memo]
+        solved = routing.solve_many([problems[i] for i in new], options, executor=executor, progress=progress)
+        memo.update({(problems[i], options): plan for i, plan in zip(new, solved, strict=True)})
+        plans = [memo[p, options] for p in problems]
     _without_retry_day(inputs, plans, settings, executor)
     hand_over_overflow(
         inputs.months, plans, inputs.homes, inputs.grid_path, settings=settings, executor=executor,

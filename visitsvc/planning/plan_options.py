@@ -24,7 +24,7 @@ from visitsvc.kernel.errors import NotFound
 from visitsvc.kernel.month import Month
 from visitsvc.model import AreaLevel, TravelMode, VisitKind
 from visitsvc.planning import remedies as remedy
-from visitsvc.planning.month_plan import DryRun, dry_run
+from visitsvc.planning.month_plan import DryRun, Memo, dry_run
 from visitsvc.planning.overflow import parent_path
 from visitsvc.planning.plan_versions import executor_for, options_of
 from visitsvc.planning.policy import PolicyRules
@@ -174,10 +174,12 @@ def runner(
     rules: PolicyRules,
     executor: str | Any,
 ) -> Run:
+    memo: Memo = {}  # a colleague's first solve is the same under every remedy: made once
+
     def run(tried: Remedies) -> DryRun:
         return dry_run(
             uow, caller=caller, month=month, area_code=situation.area_code, settings=settings, rules=rules,
-            remedies=tried, workers=situation.candidate, executor=executor,
+            remedies=tried, workers=situation.candidate, executor=executor, memo=memo,
         )  # fmt: skip
 
     return run
