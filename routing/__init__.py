@@ -12,11 +12,25 @@ from routing.matrix import (
     build_matrices,
 )
 from routing.plan import Dropped, DropReason, Objective, Plan, Route, Stats, Status, Stop
-from routing.problem import MANDATORY_PENALTY, Options, Prefix, Problem, Shift, ShiftKey, Visit, Window
+from routing.prepare import overrun
+from routing.problem import (
+    GUARD_SECONDS,
+    GUARD_SECONDS_PER_VISIT,
+    MANDATORY_PENALTY,
+    Options,
+    Prefix,
+    Problem,
+    Shift,
+    ShiftKey,
+    Visit,
+    Window,
+)
 from routing.solve import process_pool, solve, solve_many
 
 __all__ = [
     "DEFAULT_DETOUR",
+    "GUARD_SECONDS",
+    "GUARD_SECONDS_PER_VISIT",
     "MANDATORY_PENALTY",
     "SPEED_KMH",
     "DropReason",
@@ -43,6 +57,7 @@ __all__ = [
     "Window",
     "build_matrices",
     "check",
+    "overrun",
     "process_pool",
     "solve",
     "solve_many",

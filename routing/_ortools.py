@@ -31,6 +31,7 @@ class SolverResult:
     first_solution_time: float | None
     solutions: int
     warm_started: bool
+    guard_hit: bool = False
 
 
 @dataclass(slots=True)
@@ -82,15 +83,21 @@ def solve_model(model: SolverModel, initial_routes: list[list[int]] | None) -> S
     if initial_routes is not None:
         routes = [[manager.NodeToIndex(n) for n in route] for route in initial_routes]
         warm = routing.ReadAssignmentFromRoutes(routes, True)
-    solution = None
+    solution, guard = None, model.options.guard(visit_count)
+    searching = time.perf_counter()
     if warm is not None:
         progress.first = time.perf_counter() - started
+        kept = routing.solver().Assignment(warm)  # the search reuses the restored assignment's storage
         solution = routing.SolveFromAssignmentWithParameters(warm, params)
-    if solution is None:  # no warm start, or one the search could not make feasible: start afresh
-        warm = None
+        if solution is None and _past(guard, searching):
+            solution = kept  # stopped before any solution: the start is feasible, and the best known
+    if solution is None and not _past(guard, searching):
+        warm = None  # no warm start, or one the search could not make feasible: start afresh
         solution = routing.SolveWithParameters(params)
+    guard_hit = _past(guard, searching)
     if solution is None:
-        return SolverResult(((),) * len(vehicles), Status.NO_SOLUTION, progress.first, progress.count, False)
+        nothing = ((),) * len(vehicles)
+        return SolverResult(nothing, Status.NO_SOLUTION, progress.first, progress.count, False, guard_hit)
     routes_out = []
     for v in range(len(vehicles)):
         index, route = solution.Value(routing.NextVar(routing.Start(v))), []
@@ -99,7 +106,15 @@ def solve_model(model: SolverModel, initial_routes: list[list[int]] | None) -> S
             index = solution.Value(routing.NextVar(index))
         routes_out.append(tuple(route))
     status = Status.OPTIMAL if routing.status() == _OPTIMAL_STATUS else Status.FEASIBLE
-    return SolverResult(tuple(routes_out), status, progress.first, progress.count, warm is not None)
+    return SolverResult(
+        tuple(routes_out), status, progress.first, progress.count, warm is not None, guard_hit
+    )
+
+
+def _past(guard: float | None, since: float) -> bool:
+    """Whether the wall-clock guard (docs/adr/0024) has run out: a search given a time limit of `guard`
+    seconds that ran this long was stopped by it, whatever it had found."""
+    return guard is not None and time.perf_counter() - since >= guard
 
 
 def _add_travel_and_time(
@@ -173,8 +188,13 @@ def _search_parameters(model: SolverModel) -> pywrapcp.DefaultRoutingSearchParam
     params.local_search_metaheuristic = getattr(
         routing_enums_pb2.LocalSearchMetaheuristic, options.metaheuristic
     )
+    guard = options.guard(len(model.visits))
     if options.time_limit is not None:
         params.time_limit.FromMilliseconds(max(1, round(options.time_limit * 1000)))
+    elif guard is not None:
+        # The wall-clock guard of a search stopped by solutions or branches (docs/adr/0024): far beyond what
+        # those limits need, so it only ends a search that would not end (the same plan when not reached).
+        params.time_limit.FromMilliseconds(max(1, round(guard * 1000)))
     if options.solution_limit is not None:
         params.solution_limit = options.solution_limit
     if options.time_limit is None:

@@ -66,6 +66,9 @@ class Stats:
     status: Status
     solutions: int = 0
     warm_started: bool = False
+    # The search was stopped by its wall-clock guard (`Options.guard_seconds`), not by its own limits: the
+    # plan is the best found by then (or the warm start), and no longer the same on every machine.
+    guard_hit: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,13 @@ class Plan:
     dropped: tuple[Dropped, ...]
     objective: Objective
     stats: Stats
+    # Shifts whose fixed prefix alone overran the day (no way home by its end, or more load than it holds):
+    # kept as served, closed to anything more, so that the rest of the problem can still be solved.
+    overrun: tuple[tuple[str, date], ...] = ()
+
+    @property
+    def guard_hit(self) -> bool:
+        return self.stats.guard_hit
 
     def route(self, worker_id: str, day: date) -> Route | None:
         return next((r for r in self.routes if r.worker_id == worker_id and r.day == day), None)

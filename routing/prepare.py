@@ -47,6 +47,7 @@ class Prepared:
     model: SolverModel
     dropped: tuple[Dropped, ...]
     prefixes: dict[ShiftKey, tuple[Visit, ...]]
+    overrun: tuple[ShiftKey, ...] = ()  # open shifts whose prefix alone does not fit: closed
 
 
 def prepare(problem: Problem, options: Options, prefixes: Sequence[Prefix] = ()) -> Prepared:
@@ -54,9 +55,13 @@ def prepare(problem: Problem, options: Options, prefixes: Sequence[Prefix] = ())
     fixed = _fixed_prefixes(problem, prefixes, by_id)
     closed = {p.key for p in prefixes if p.closed}
     fixed_ids = {v.id for visits in fixed.values() for v in visits}
-    opened = (_vehicle(problem, s, fixed.get(s.key, ())) for s in problem.shifts if s.key not in closed)
-    # A prefix that already runs to the end of its shift leaves no room: that shift is closed too.
-    vehicles = tuple(v for v in opened if v.start <= v.shift.end)
+    opened = [_vehicle(problem, s, fixed.get(s.key, ())) for s in problem.shifts if s.key not in closed]
+    # A prefix that leaves no room closes its shift too: one that runs to its end, and one after which the
+    # worker cannot be home by its end or carries more load than it holds. The model's end of a route has to
+    # meet both, even with nothing added: such a vehicle made the whole model infeasible, so every visit of
+    # every other day was dropped with it (docs/adr/0024).
+    vehicles = tuple(v for v in opened if _room_left(problem, v))
+    overrun = tuple(v.shift.key for v in opened if v.shift.key in fixed and not _room_left(problem, v))
 
     open_visits = [v for v in problem.visits if v.id not in fixed_ids]
     # The seed only reorders the model's visits: insertion heuristics break ties by index.
@@ -82,7 +87,21 @@ def prepare(problem: Problem, options: Options, prefixes: Sequence[Prefix] = ())
         delays=delays,
         balance_target=even_share(len(problem.visits), len(problem.shifts)),
     )
-    return Prepared(model, tuple(dropped), fixed)
+    return Prepared(model, tuple(dropped), fixed, overrun)
+
+
+def overrun(problem: Problem, prefixes: Sequence[Prefix]) -> tuple[ShiftKey, ...]:
+    """The open shifts whose fixed prefix alone leaves no room (see `prepare`): a solve closes them, so a
+    caller offering such a shift more work offers it for nothing."""
+    fixed = _fixed_prefixes(problem, prefixes, {v.id: v for v in problem.visits})
+    closed = {p.key for p in prefixes if p.closed}
+    shifts = [s for s in problem.shifts if s.key in fixed and s.key not in closed]
+    return tuple(s.key for s in shifts if not _room_left(problem, _vehicle(problem, s, fixed[s.key])))
+
+
+def _room_left(problem: Problem, vehicle: Vehicle) -> bool:
+    home = problem.matrix(vehicle.shift.mode)(vehicle.start_location, vehicle.end_location)
+    return vehicle.start + home <= vehicle.shift.end and vehicle.capacity >= 0
 
 
 def _fixed_prefixes(

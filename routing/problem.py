@@ -82,6 +82,11 @@ class Shift:
 
 ShiftKey = tuple[str, date]
 MIN_SOLUTIONS = 10  # a sized budget never stops a small problem before its first few improvements
+# The wall-clock guard of a search stopped by solutions (docs/adr/0024): a safety net, not a budget. A descent
+# of a city worker (34-190 visits) takes 0.1-0.5 s of CPU and a demo re-plan's 60 solutions 1.5-2.5 s, so this
+# is tens of times what any measured solve needed even on a loaded machine; same seed, same plan below it.
+GUARD_SECONDS = 60.0
+GUARD_SECONDS_PER_VISIT = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +119,18 @@ class Options:
     # Expert knobs: (field path of OR-Tools' RoutingSearchParameters, value), e.g.
     # ("local_search_operators.use_cross_exchange", True) or ("guided_local_search_lambda_coefficient", 0.2).
     search_overrides: tuple[tuple[str, bool | int | float], ...] = ()
+    # Seconds of wall clock after which a search without a time limit stops anyway (its plan then says so:
+    # `Stats.guard_hit`). None: GUARD_SECONDS + GUARD_SECONDS_PER_VISIT per visit. A time limit is its own
+    # clock and needs none.
+    guard_seconds: float | None = None
+
+    def guard(self, visits: int) -> float | None:
+        """The wall-clock guard of a search of `visits` visits under these options; None with a time limit."""
+        if self.time_limit is not None:
+            return None
+        if self.guard_seconds is not None:
+            return self.guard_seconds
+        return GUARD_SECONDS + GUARD_SECONDS_PER_VISIT * visits
 
     def sized_for(self, visits: int) -> Options:
         """These options, `solutions_per_visit` made the solution limit of a problem of `visits` visits."""

@@ -43,7 +43,7 @@ def solve(
     model = prepared.model
     if not model.visits:
         orders: tuple[tuple[int, ...], ...] = ((),) * len(model.vehicles)
-        status, solutions, warm = Status.OPTIMAL, 0, False
+        status, solutions, warm, guard_hit = Status.OPTIMAL, 0, False, False
         first: float | None = 0.0
     else:
         from routing._ortools import solve_model  # kept lazy: checking and pickling plans need no OR-Tools
@@ -52,7 +52,9 @@ def solve(
         result = solve_model(model, initial)
         orders, status = result.routes, result.status
         first, solutions, warm = result.first_solution_time, result.solutions, result.warm_started
-    return _assemble(prepared, orders, Stats(time.perf_counter() - started, first, status, solutions, warm))
+        guard_hit = result.guard_hit
+    stats = Stats(time.perf_counter() - started, first, status, solutions, warm, guard_hit)
+    return _assemble(prepared, orders, stats)
 
 
 def _best_of_restarts(
@@ -99,6 +101,7 @@ def _assemble(prepared: Prepared, orders: Sequence[Sequence[int]], stats: Stats)
         dropped=dropped,
         objective=price(problem, model.options, routed_shifts, dropped),
         stats=stats,
+        overrun=prepared.overrun,
     )
 
 

@@ -1,4 +1,5 @@
-"""python -m seed --size demo|district|city: a believable district to try visitsvc on, never in production."""
+"""python -m seed --size demo|district|city|county: a believable district, or a rural county, to try visitsvc
+on; never in production."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from seed import county
 from seed.district import DEMO_PASSWORD, PROFILES, generate, write_csv
 from seed.load import load
 from visitsvc.access.scoping import Scope
@@ -27,7 +29,13 @@ NINE = clock_time(9, 0)
 
 
 @click.command()
-@click.option("--size", type=click.Choice(sorted(PROFILES)), default="demo", show_default=True)
+@click.option(
+    "--size",
+    type=click.Choice(sorted([*PROFILES, "county"])),
+    default="demo",
+    show_default=True,
+    help="county: a rural, mountainous county of scattered villages (seed/county.py).",
+)
 @click.option(
     "--seed", "random_seed", type=int, default=20261101, show_default=True, help="Same seed, same data."
 )
@@ -75,7 +83,10 @@ def main(
         db.upgrade(url)
     started = time.perf_counter()
     clock: Clock = SystemClock() if today is None else FixedClock(datetime.combine(today, NINE, SHANGHAI))
-    ledger = generate(size, today=clock.today(), random_seed=random_seed)
+    if size == "county":
+        ledger = county.generate(today=clock.today(), random_seed=random_seed)
+    else:
+        ledger = generate(size, today=clock.today(), random_seed=random_seed)
     if csv_dir:
         write_csv(ledger, Path(csv_dir))
     with ExitStack() as stack:

@@ -87,8 +87,8 @@ def mobile(rng: random.Random) -> str:
     return rng.choice(vocab.MOBILE_PREFIXES) + f"{rng.randrange(100_000_000):08d}"
 
 
-def landline(rng: random.Random) -> str:
-    return f"{vocab.LANDLINE_AREA_CODE}-8{rng.randrange(10_000_000):07d}"
+def landline(rng: random.Random, area_code: str = vocab.LANDLINE_AREA_CODE) -> str:
+    return f"{area_code}-8{rng.randrange(10_000_000):07d}"
 
 
 def birth_date(rng: random.Random, today: date) -> date:
@@ -106,23 +106,43 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def id_number(rng: random.Random, birth: date, male: bool, taken: set[str]) -> str:
+def id_number(
+    rng: random.Random, birth: date, male: bool, taken: set[str], region: str = DISTRICT_CODE
+) -> str:
     """A valid 居民身份证号 not in `taken` (which it joins): odd sequence for men, even for women."""
     while True:
         sequence = rng.randrange(500) * 2 + 1 if male else rng.randrange(1, 500) * 2
-        first17 = f"{DISTRICT_CODE}{birth:%Y%m%d}{sequence:03d}"
+        first17 = f"{region}{birth:%Y%m%d}{sequence:03d}"
         if first17 not in taken:
             taken.add(first17)
             return first17 + idnumber.check_character(first17)
 
 
+@dataclass(frozen=True, slots=True)
+class Mix:
+    """The shares that set a city district's register apart from a mountain county's; the defaults are the
+    demo district's. Changing a share never changes how many draws a row takes, so a profile's other rows
+    stay as they were."""
+
+    living_alone: float = 0.38  # 独居; up to `empty_nest`: 空巢; the rest live with family
+    empty_nest: float = 0.90
+    left_behind: tuple[float, float] = (0.03, 0.35)  # 留守 (urban, rural): children work in the cities
+    childless: float = 0.04  # 孤寡
+    destitute: tuple[float, float] = (0.01, 0.04)  # 分散供养特困 (urban, rural)
+    no_phone: float = 0.10
+    landline: float = 0.35  # cumulative with `no_phone`: the rest have a mobile
+    region: str = DISTRICT_CODE  # the first six digits of the ID numbers
+    area_code: str = vocab.LANDLINE_AREA_CODE
+
+
 class ElderMaker:
     """Makes the register rows of one district; keeps the ID numbers unique across all of them."""
 
-    def __init__(self, rng: random.Random, names: Names, today: date) -> None:
+    def __init__(self, rng: random.Random, names: Names, today: date, mix: Mix = Mix()) -> None:
         self.rng = rng
         self.names = names
         self.today = today
+        self.mix = mix
         self.taken: set[str] = set()
 
     def grid_rows(self, grid: Grid, spots: list[Spot], count: int) -> list[dict[str, str]]:
@@ -189,7 +209,7 @@ class ElderMaker:
         ordered = [c for c in CATEGORY_ORDER if c in categories]
         row = {
             "姓名": name,
-            "身份证号": id_number(rng, birth, male, self.taken),
+            "身份证号": id_number(rng, birth, male, self.taken, self.mix.region),
             "性别": "男" if male else "女",
             "出生日期": birth.isoformat(),
             "联系电话": phone,
@@ -211,18 +231,18 @@ class ElderMaker:
         return {column: row[column] for column in ELDER_COLUMNS}  # the import's column order
 
     def _categories(self, age: int, urban: bool) -> list[str]:
-        rng = self.rng
+        rng, mix = self.rng, self.mix
         r = rng.random()
-        cats = ["独居"] if r < 0.38 else ["空巢"] if r < 0.90 else []
-        if rng.random() < (0.03 if urban else 0.35):  # children gone to work in the cities
+        cats = ["独居"] if r < mix.living_alone else ["空巢"] if r < mix.empty_nest else []
+        if rng.random() < mix.left_behind[0 if urban else 1]:
             cats.append("留守")
         cats += self._care_categories(age)
         if rng.random() < 0.025:
             cats.append("计划生育特殊家庭")
-        if rng.random() < 0.04:
+        if rng.random() < mix.childless:
             cats = ["独居" if c == "空巢" else c for c in cats] if cats else ["独居"]
             cats.append("孤寡")
-        if rng.random() < (0.01 if urban else 0.04):
+        if rng.random() < mix.destitute[0 if urban else 1]:
             cats.append("分散供养特困")
         if not cats:  # living with family: on the register only for a care need
             cats.append(_CARE_NEED.pick(rng))
@@ -298,6 +318,6 @@ class ElderMaker:
 
     def _phone(self) -> str:
         r = self.rng.random()
-        if r < 0.10:
+        if r < self.mix.no_phone:
             return ""
-        return landline(self.rng) if r < 0.35 else mobile(self.rng)
+        return landline(self.rng, self.mix.area_code) if r < self.mix.landline else mobile(self.rng)

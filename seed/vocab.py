@@ -103,3 +103,20 @@ MOBILE_PREFIXES = _words(
     "188 189 191 198 199"
 )
 LANDLINE_AREA_CODE = "0571"  # 杭州
+
+# The rural county (seed/county.py), in a mountainous province's style: 乡/镇 of 行政村, each village a
+# scatter of 自然村 (hamlets) named after a family, a slope, a stream or a tree.
+COUNTY_NAME = "云岭县"
+COUNTY_TOWN = "城关镇"
+TOWNSHIP_STEMS = _words("松坡 云岩 青龙 石门 凤鸣 龙泉 梨坪 雾岭 马鞍 金鸡 白岩 岔河")
+TOWN_COMMUNITIES = _words("南门 北门 东城 西城 文华 兴隆")
+TOWN_ROADS = _words("振兴路 团结路 人民路 建设路 新华街 文化路 兴隆街 南门街 北门街 滨河路 迎宾路 环城路")
+HILL_VILLAGE_FIRST = _words("大 小 上 下 新 老 石 松 竹 梨 茶 核桃 岩 龙 凤 黑 白 红 水 杉")
+HILL_VILLAGE_SECOND = _words("坪 坝 寨 箐 坡 沟 河 山 岭 甸 营 哨 田 塘")
+HAMLET_PLACES = _words(
+    "上寨 下寨 中寨 大箐 小箐 岩脚 河边 坡头 松林 水井 大树 新寨 老寨 丫口 箐口 田心 梁子 凹子 "
+    "核桃林 麻栗树 大平地 小河边 石板房 竹园"
+)
+HAMLET_FAMILIES = _words("李 杨 张 王 赵 段 杜 罗 刘 陈 周 徐 苏 尹 董 番 龚 施")
+HAMLET_SUFFIX = _words("寨 湾 坡 箐 坪 沟 山")
+COUNTY_LANDLINE_AREA_CODE = "0875"

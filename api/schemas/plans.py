@@ -63,6 +63,9 @@ class ShortfallSchema(StrictSchema):
     month = fields.String()
     version = fields.Integer()
     calendar_warning = fields.String(allow_none=True)
+    # The caller's workers whose solve was stopped by its wall-clock guard: their routes are the best found by
+    # then, not the reproducible plan (docs/adr/0024).
+    guard_hit = fields.List(fields.Integer())
     grids = fields.List(fields.Nested(GridShortfallSchema))
 
 

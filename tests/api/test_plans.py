@@ -67,6 +67,7 @@ def test_the_shortfall_names_the_unplanned_with_their_reason(
     assert b1["planned"] == 0
     assert {e["reason"] for e in b1["unplanned_elders"]} == {"no_working_day"}
     assert by_grid[district.codes["grid_a1"]]["unplanned"] == 0
+    assert report["guard_hit"] == [], "every solve ended on its own limits"
 
 
 def test_plans_of_an_unplanned_month_and_bad_months(

@@ -139,7 +139,9 @@ def test_nobody_at_work_that_day_the_visit_goes_elsewhere_and_the_appointment_ne
     person = district.elders["a1_0"]
     w_a1 = district.accounts["w_a1"]
     away(uow, w_a1)
-    away(uow, district.accounts["w_a2"])  # the street's only other worker
+    # Overflow goes as far as the district: every other worker of it is away that day too.
+    away(uow, district.accounts["w_a2"])
+    away(uow, district.accounts["w_b1"])
     made = agree(uow, person)
     plan(uow)
     (row,) = home_rows(uow, person)

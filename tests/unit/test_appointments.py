@@ -121,7 +121,7 @@ def test_an_agreed_visit_whose_worker_is_away_goes_only_to_a_colleague_at_work_t
     for colleague, expected in ((at_work, {1: [owed]}), (off_too, {})):
         months = [mine, colleague]
         plans = [routing.solve(m.problem, options) for m in months]
-        offered = overflow.offers(months, plans, HOMES, GRID_PATH, limit_m=5000, home_load=30)
+        offered = overflow.offers(months, plans, HOMES, GRID_PATH, reach_minutes=30, home_load=30)
         assert offered == expected
     taken = build(COLLEAGUE, [], HOMES, WEEK, PlanningSettings(), offered=[owed], agreed={7: appointment})
     (visit,) = taken.problem.visits

@@ -6,7 +6,7 @@ from datetime import time
 
 from visitsvc.model import TravelMode
 from visitsvc.planning.policy import PolicyRules
-from visitsvc.planning.remedies import NO_REMEDIES, WIDER_REACH_M, Remedies, touches, widened
+from visitsvc.planning.remedies import NO_REMEDIES, WIDER_REACH_MINUTES, Remedies, touches, widened
 from visitsvc.planning.route_problems import PlanningSettings, WorkerFacts
 
 A1, A2 = (
@@ -36,7 +36,7 @@ def test_no_remedy_changes_nothing() -> None:
 def test_a_wider_reach_widens_only_the_colleagues_limit() -> None:
     settings = PlanningSettings(solution_limit=30)
     assert Remedies(reach=True).settings(settings) == widened(settings)
-    assert widened(settings).move_limit_m == WIDER_REACH_M
+    assert widened(settings).reach_minutes == WIDER_REACH_MINUTES
     assert widened(settings).solution_limit == 30
 
 

@@ -12,8 +12,11 @@ from visitsvc.model.enums import AbilityLevel, Category, ElderStatus, VisitKind,
 from visitsvc.model.visit import VisitOutcome
 from visitsvc.planning.coverage import Attempt
 from visitsvc.planning.month_coverage import Evidence, evaluate_people
+from visitsvc.planning.plan_rows import MissingRow
+from visitsvc.planning.plan_versions import unplanned_row
 from visitsvc.planning.policy import ElderFacts, Owed, PolicyRules, Rule
 from visitsvc.planning.replan_decisions import Decision, handed_over
+from visitsvc.planning.replan_writing import first_reasons
 
 NOVEMBER = Month(2026, 11)
 PERSON = ElderFacts(
@@ -64,3 +67,30 @@ def test_the_decision_handed_over_from_is_left_as_it_was() -> None:
     handed_over(decision, {(7, "week"): 6})
     assert decision.owed[5] == [owed(7)]
     assert decision.owner == {(7, "week"): 5}
+
+
+def test_a_capacity_miss_whose_days_pass_is_still_named_for_capacity() -> None:
+    week = Owed(
+        1, VisitKind.HOME, date(2026, 12, 14), date(2026, 12, 18), Rule.WEEKLY_HIGH_RISK, "week:2026-12-14"
+    )
+    other = replace(week, elder_id=2)
+    previous = [
+        MissingRow(1, 9, VisitKind.HOME, week.key, "capacity"),
+        MissingRow(2, 9, VisitKind.HOME, other.key, "unreachable_window"),
+    ]
+    now = [unplanned_row(week, 9, "no_working_day"), unplanned_row(other, 9, "no_working_day")]
+
+    reasons = [row.reason for row in first_reasons(previous, now)]
+
+    assert reasons == ["capacity", "no_working_day"]
+
+
+def test_a_visit_that_loses_its_worker_says_so_whatever_it_was_short_of_before() -> None:
+    week = Owed(
+        1, VisitKind.HOME, date(2026, 12, 14), date(2026, 12, 18), Rule.WEEKLY_HIGH_RISK, "week:2026-12-14"
+    )
+    previous = [MissingRow(1, 9, VisitKind.HOME, week.key, "capacity")]
+
+    reasons = [row.reason for row in first_reasons(previous, [unplanned_row(week, 9, "no_worker")])]
+
+    assert reasons == ["no_worker"]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from visitsvc.kernel.month import Month
 from visitsvc.model.enums import VisitKind
 from visitsvc.model.visit import VisitOutcome
 from visitsvc.planning.coverage import Attempt
-from visitsvc.simulation.report import explained
+from visitsvc.planning.month_coverage import MonthCoverage
+from visitsvc.simulation.report import Events, build_report, describe, explained
 
 HOME, PHONE = VisitKind.HOME, VisitKind.PHONE
 NOT_HOME, UNREACHABLE, VISITED = VisitOutcome.NOT_HOME, VisitOutcome.UNREACHABLE, VisitOutcome.VISITED
@@ -68,3 +70,27 @@ def test_capacity_is_explained_only_in_a_grid_short_on_planning_day() -> None:
 
 def test_a_visit_never_planned_is_not_explained() -> None:
     assert not judge([], reason="not_planned", allowed=())
+
+
+def test_solves_stopped_by_their_guard_are_named_on_planning_day_and_for_each_replan() -> None:
+    """Such a month is not reproducible: the report says where and whose (docs/adr/0024)."""
+    empty = MonthCoverage(Month(2026, 12), "/1/", date(2027, 1, 1), [])
+    shortfall = {"grids": [], "guard_hit": [4]}
+    nights = [{"run": "2026-12-08", "workers": [5, 6]}]
+
+    report = build_report(
+        empty, shortfall, replan_seconds=[1.0], travel_minutes=60, events=Events(), guard_hit=nights
+    )
+
+    assert report.as_json()["guard_hit"] == [
+        {"run": "planning_day", "workers": [4]},
+        {"run": "2026-12-08", "workers": [5, 6]},
+    ]
+    assert sum("时限保护" in line for line in describe(report)) == 2
+
+
+def test_a_month_within_its_guards_names_nobody() -> None:
+    empty = MonthCoverage(Month(2026, 12), "/1/", date(2027, 1, 1), [])
+    report = build_report(empty, {"grids": []}, replan_seconds=[], travel_minutes=0, events=Events())
+    assert report.as_json()["guard_hit"] == []
+    assert not any("时限保护" in line for line in describe(report))

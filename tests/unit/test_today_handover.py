@@ -3,6 +3,7 @@ who takes one on puts it: after the route they already have."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, time
 
 from visitsvc.model import TravelMode, VisitKind
@@ -94,3 +95,48 @@ def test_nobody_takes_it_on_once_the_colleagues_day_is_over() -> None:
         [due], [colleague()], [], HOMES, GRID_PATH, today=today, now=time(17, 45), settings=SETTINGS
     )
     assert (handover.rows, handover.taken) == ([], {})
+
+
+HAMLET = 10
+FAR_HOMES = {**HOMES, HAMLET: Home(HAMLET, 5, 120.111, 30.232)}  # 2.3 km north: 40 minutes on foot
+
+
+def test_a_colleague_whose_route_as_served_cannot_end_by_their_days_end_is_offered_nothing() -> None:
+    """The colleague with the most time left ends their route in the hamlet at 17:10, 40 minutes from home at
+    a 17:30 end: no visit can follow it. Offered the visit anyway, their solve was a model no dropping makes
+    feasible and took nothing (docs/adr/0024); now the next colleague takes it on."""
+    today, other = WEEK[3], 3
+    (due,) = cannot_wait(released_on(today), days_after(today), today, SETTINGS)
+    roomy = WorkerFacts(
+        COLLEAGUE, TravelMode.WALK, (120.111, 30.211), time(8, 30), time(17, 30), 480, (GRID_B,)
+    )
+    second = WorkerFacts(other, TravelMode.WALK, (120.111, 30.211), time(8, 30), time(17, 30), 240, (GRID_B,))
+
+    handover = hand_over_today(
+        [due], [roomy, second], [row(HAMLET, COLLEAGUE, today, 1)], FAR_HOMES, GRID_PATH, today=today,
+        now=time(16, 0), settings=SETTINGS,
+    )  # fmt: skip
+
+    assert handover.taken == {(7, f"week-{MONDAY}"): other}
+
+
+def test_the_colleague_whose_route_today_passes_nearest_takes_it_not_the_one_who_started_nearer() -> None:
+    today = WEEK[3]
+    homes = {**HOMES, 10: Home(10, 5, 120.110, 30.221)}  # 1.2 km north of the person
+    started_near = replace(colleague(), start=(120.110, 30.2135))  # 390 m away; today's route is up north
+    passing_by = WorkerFacts(
+        3, TravelMode.WALK, (120.110, 30.222), time(8, 30), time(17, 30), 240, ("/1/2/3/6/",)
+    )
+    kept = [row(10, COLLEAGUE, today, 1), row(8, 3, today, 1)]  # person 8 lives 200 m from person 7
+    (due,) = cannot_wait(released_on(today), days_after(today), today, SETTINGS)
+    handover = hand_over_today(
+        [due],
+        [started_near, passing_by],
+        kept,
+        homes,
+        GRID_PATH,
+        today=today,
+        now=time(7, 30),
+        settings=SETTINGS,
+    )
+    assert handover.taken == {(7, f"week-{MONDAY}"): 3}

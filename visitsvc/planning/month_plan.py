@@ -28,6 +28,7 @@ from visitsvc.planning.plan_rows import NewVisit, PlanRow, read_plan_rows
 from visitsvc.planning.plan_versions import (
     NewVersion,
     Rows,
+    guard_hits,
     hand_over_overflow,
     options_of,
     reserved_minutes,
@@ -73,6 +74,7 @@ class PlanOutcome:
     grids: dict[str, dict[str, int]] = field(default_factory=dict)
     # Of the substituted, high-risk people's weekly home visits made calls (per grid; ADR 0026).
     weekly_calls: dict[str, int] = field(default_factory=dict)
+    guard_hit: list[int] = field(default_factory=list)  # workers whose solve hit its guard (docs/adr/0024)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -83,6 +85,7 @@ class PlanOutcome:
             "weekly_home_to_calls": self.weekly_calls,
             "unplanned": self.unplanned,
             "seconds": self.seconds,
+            "guard_hit": self.guard_hit,
         }
 
 
@@ -405,7 +408,11 @@ def _write(
         solver_seconds=round(sum(p.stats.wall_time for p in plans), 2),
         substituted=sum(rows.substituted.values()),
         calendar_warning=inputs.calendar.warning(),
-        summary={**summary(visits, unplanned, inputs.grid_of, inputs.months), "moved": len(rows.moved)},
+        summary={
+            **summary(visits, unplanned, inputs.grid_of, inputs.months),
+            "moved": len(rows.moved),
+            "guard_hit": guard_hits(inputs.months, plans),
+        },
     )
     version_id = store_version(uow, caller, new, visits, unplanned)
     return _outcome_of(uow, version_id, created=True, seconds=seconds)
@@ -432,4 +439,5 @@ def _outcome_of(uow: UnitOfWork, version_id: int, *, created: bool, seconds: flo
             calendar_warning=version.calendar_warning,
             grids=grids,
             weekly_calls={code: c["weekly_calls"] for code, c in grids.items() if c.get("weekly_calls")},
+            guard_hit=list(version.summary.get("guard_hit", [])),
         )

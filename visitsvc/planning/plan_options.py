@@ -33,9 +33,6 @@ from visitsvc.planning.route_problems import PlanningSettings, WorkerFacts, buil
 
 OPTION_SETTINGS = PlanningSettings(solution_limit=100)
 DEFAULT_RULES = PolicyRules()
-# Overflow goes to colleagues of the community, then the street (overflow.share_out): a short grid's
-# candidates are its street's workers. When reach goes to the district (h-reach), raise this to 3.
-COLLEAGUE_LEVELS = 2
 HOURS_ROUNDS = 4  # solves of the extra-hours search at most: raise, solve, raise by what is still short
 HOURS_STEP = 10  # minutes a day: extra hours are offered in steps a rota can follow
 WORKDAYS_A_WEEK = 5
@@ -60,12 +57,9 @@ class Situation:
     grids: tuple[ShortGrid, ...]
 
     def candidate(self, worker: WorkerFacts) -> bool:
-        return any(parent_path(p, COLLEAGUE_LEVELS) in self.reach for p in worker.grid_paths)
-
-    @property
-    def reach(self) -> frozenset[str]:
-        """The areas whose workers may take the short grids' overflow."""
-        return frozenset(parent_path(g.path, COLLEAGUE_LEVELS) for g in self.grids)
+        """Who is solved: overflow may go to any worker the run plans within reach (community, street, then
+        the area: docs/adr/0024), so everyone; the memo of first solves makes each of them one solve."""
+        return True
 
 
 Run = Callable[[Remedies], DryRun]
@@ -140,7 +134,11 @@ def options(
         {"street": code, **_summed(members), "travel_hours_added": travel.get(code, 0.0)}
         for code, members in sorted(by_street.items())
     ]
-    answer["total"] = {**_summed(rows), "travel_hours_added": round(sum(travel.values()), 2)}
+    # Colleagues of other streets may travel too: the area's total counts every worker solved.
+    added = sum(_travel_seconds(m.problem, p) for m, p in zip(reach.months, reach.plans, strict=True)) - sum(
+        _travel_seconds(m.problem, p) for m, p in zip(base.months, base.plans, strict=True)
+    )
+    answer["total"] = {**_summed(rows), "travel_hours_added": round(added / 3600, 2)}
     return answer
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from visitsvc.access.scoping import ROOT_PATH, Caller
+from visitsvc.access.scoping import ROOT_PATH, Caller, Scope
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import NotFound
 from visitsvc.kernel.month import Month
@@ -70,6 +70,7 @@ def shortfall(
             "month": str(month),
             "version": latest.number,
             "calendar_warning": latest.calendar_warning,
+            "guard_hit": _guarded_within(uow, scope, latest.summary.get("guard_hit", [])),
             "grids": [
                 {
                     "grid": code,
@@ -84,6 +85,13 @@ def shortfall(
                 if code in allowed_codes
             ],
         }
+
+
+def _guarded_within(uow: UnitOfWork, scope: Scope, worker_ids: list[int]) -> list[int]:
+    """The scope's workers whose solve of this version was stopped by its wall-clock guard (docs/adr/0024):
+    their routes are the best found by then. Rare, so looked up one by one."""
+    found = [uow.workers.find_by_account_id(i) for i in worker_ids]
+    return [w.id for w in found if w is not None and scope.covers_worker(w)]
 
 
 def diff(

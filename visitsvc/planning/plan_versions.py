@@ -42,6 +42,10 @@ DROP_REASON = {
 CAPACITY_ONLY = frozenset({routing.DropReason.CAPACITY})
 
 
+# Colleagues asked in turn for a visit: the nearest, then (if their solve drops it) the next nearest. Each
+# round re-solves the colleagues offered something in it: a bound on what a run may spend (ADR 0025).
+HANDOVER_ROUNDS = 2
+
 # Starting a process pool (a fresh interpreter importing OR-Tools per process) costs about as much as a few
 # solves: fewer problems than this are solved in turn.
 POOL_FROM = 4
@@ -70,8 +74,9 @@ DESCENT_OPERATORS = tuple(
 
 
 def options_of(settings: PlanningSettings) -> routing.Options:
+    guard = settings.guard_seconds  # None: routing's own, sized to each problem (docs/adr/0024)
     if settings.solution_limit is not None:
-        return routing.Options(time_limit=None, solution_limit=settings.solution_limit)
+        return routing.Options(time_limit=None, solution_limit=settings.solution_limit, guard_seconds=guard)
     if settings.time_per_worker is not None:
         return routing.Options(time_limit=settings.time_per_worker)
     return routing.Options(
@@ -79,7 +84,13 @@ def options_of(settings: PlanningSettings) -> routing.Options:
         solutions_per_visit=settings.solutions_per_visit,
         metaheuristic="GREEDY_DESCENT",
         search_overrides=DESCENT_OPERATORS,
+        guard_seconds=guard,
     )
+
+
+def guard_hits(months: Sequence[WorkerMonth], plans: Sequence[routing.Plan]) -> list[int]:
+    """The workers whose solve was stopped by its wall-clock guard: their plans are the best found by then."""
+    return sorted({m.worker.id for m, p in zip(months, plans, strict=True) if p.guard_hit})
 
 
 def solve_short_again(
@@ -117,27 +128,37 @@ def hand_over_overflow(
     warm: Callable[[int], routing.Plan | None] = lambda _j: None,
     reasons: frozenset[routing.DropReason] = CAPACITY_ONLY,
 ) -> list[int]:
-    """Offer what a worker could not fit to colleagues of the community, then the street; re-solve theirs.
+    """Offer what a worker could not fit to the nearest colleague within reach (community, street, then the
+    area planned); re-solve theirs. What a colleague's solve still drops goes to the next nearest, for
+    `HANDOVER_ROUNDS` rounds in all.
 
     `rebuild(j, offered)` is helper j's month with the offered visits added; `warm(j)` its search's start.
     Returns the helpers, whose months and plans are replaced in place."""
-    offered = overflow.offers(
-        months, plans, homes, grid_path, limit_m=settings.move_limit_m, home_load=settings.home_minutes,
-        reasons=reasons,
-    )  # fmt: skip
-    if not offered:
-        return []
-    helpers = sorted(offered)
-    rebuilt = [rebuild(j, offered[j]) for j in helpers]
-    solved = routing.solve_many(
-        [m.problem for m in rebuilt],
-        options_of(settings),
-        executor=executor_for(executor, len(rebuilt)),
-        warm_starts=[warm(j) for j in helpers],
-    )
-    for j, month, plan in zip(helpers, rebuilt, solved, strict=True):
-        months[j], plans[j] = month, plan
-    return helpers
+    reach = {"reach_minutes": settings.reach_minutes, "home_load": settings.home_minutes}
+    offered = overflow.offers(months, plans, homes, grid_path, reasons=reasons, **reach)
+    held: dict[int, list[Owed]] = defaultdict(list)  # what each helper is offered, all rounds so far
+    refused: dict[str, set[int]] = {}
+    helpers: set[int] = set()
+    for round_ in range(1, HANDOVER_ROUNDS + 1):
+        if not offered:
+            break
+        solving = sorted(offered)
+        for j in solving:
+            # A visit this helper dropped in an earlier round is another's to try now.
+            held[j] = [o for o in held[j] if j not in refused.get(overflow.visit_id(o), ())] + offered[j]
+        rebuilt = [rebuild(j, held[j]) for j in solving]
+        solved = routing.solve_many(
+            [m.problem for m in rebuilt],
+            options_of(settings),
+            executor=executor_for(executor, len(rebuilt)),
+            warm_starts=[warm(j) for j in solving],
+        )
+        for j, month, plan in zip(solving, rebuilt, solved, strict=True):
+            months[j], plans[j] = month, plan
+        helpers.update(solving)
+        if round_ < HANDOVER_ROUNDS:
+            offered = overflow.offers_again(months, plans, solving, refused, homes, grid_path, **reach)
+    return sorted(helpers)
 
 
 @dataclass

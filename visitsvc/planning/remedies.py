@@ -21,9 +21,9 @@ REACH, CALLS, HOURS, OUTSIDE = "reach", "calls", "hours", "outside"
 KINDS = (REACH, CALLS, HOURS, OUTSIDE)
 APPLICABLE = frozenset({REACH, CALLS, HOURS})
 
-# An e-bike covers 15 km in an hour: colleagues within 20 km of their start, where 5 km leaves most villages
-# of a county with nobody.
-WIDER_REACH_M = 20_000.0
+# An hour one way rather than half an hour (docs/adr/0024): an e-bike's 15 km, where a county's villages lie
+# beyond each other's half hour.
+WIDER_REACH_MINUTES = 60
 
 
 def _calls_when_short(rules: PolicyRules) -> PolicyRules:
@@ -35,9 +35,8 @@ CALLS_WHEN_SHORT: Callable[[PolicyRules], PolicyRules] | None = _calls_when_shor
 
 
 def widened(settings: PlanningSettings) -> PlanningSettings:
-    """(a) The settings with a longer reach for colleagues taking overflow: the one place that says how much
-    (switch it to `reach_minutes` when the reach is a travel time)."""
-    return replace(settings, move_limit_m=max(settings.move_limit_m, WIDER_REACH_M))
+    """(a) The settings with a longer reach for colleagues taking overflow: the one place saying how long."""
+    return replace(settings, reach_minutes=max(settings.reach_minutes, WIDER_REACH_MINUTES))
 
 
 def calls_available() -> bool:

@@ -4,13 +4,14 @@ or none when it would hold exactly what the current one holds; and the outcome t
 from __future__ import annotations
 
 import time as clock_time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import routing
 from visitsvc.access.scoping import Caller
 from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.model.planning import UnplannedVisit
 from visitsvc.planning.plan_rows import MissingRow, NewVisit
 from visitsvc.planning.plan_versions import (
     NewVersion,
@@ -25,6 +26,8 @@ from visitsvc.planning.replan_prints import Prints, expected_prints
 from visitsvc.planning.replan_reading import ReplanRead
 from visitsvc.planning.route_problems import PlanningSettings, WorkerMonth
 from visitsvc.planning.today_handover import Handover
+
+CAPACITY, NO_WORKING_DAY = "capacity", "no_working_day"
 
 
 @dataclass
@@ -41,6 +44,8 @@ class ReplanOutcome:
     to_colleagues: int  # taken on by a worker of another grid
     unplanned: list[dict[str, Any]]
     seconds: float
+    # Workers whose solve was stopped by its wall-clock guard (docs/adr/0024), whether or not a version came.
+    guard_hit: list[int] = field(default_factory=list)
 
     @property
     def changed(self) -> int:
@@ -60,6 +65,7 @@ class ReplanOutcome:
             "to_colleagues": self.to_colleagues,
             "unplanned": self.unplanned,
             "seconds": self.seconds,
+            "guard_hit": self.guard_hit,
         }
 
 
@@ -72,6 +78,7 @@ class Replanned:
     handover: Handover  # what colleagues took on today
     solved: list[tuple[WorkerMonth, routing.Plan]]  # the workers solved again
     settings: PlanningSettings
+    guard_hit: tuple[int, ...] = ()  # workers whose solve, first or final, was stopped by its guard
 
 
 def write_replan(
@@ -97,6 +104,7 @@ def write_replan(
         if owner is None or owner in ids:
             reason = "no_worker" if owner is None else "no_working_day"
             unplanned += [unplanned_row(o, register.grid_of[o.elder_id][0], reason) for o in items]
+    unplanned = first_reasons(read.previous_unplanned, unplanned)
     if same_rows([*read.outside, *read.previous], read.previous_unplanned, visits, unplanned):
         return unchanged(uow, read, started)
     counts = changes(read.previous, decision.released, visits, read.today)
@@ -117,6 +125,7 @@ def write_replan(
             "grids": {**read.latest_summary.get("grids", {}), **grids},
             "moved": len(rows.moved),
             "replan": {"today": read.today.isoformat(), **counts},
+            "guard_hit": list(done.guard_hit),
         },
     )
     version_id = store_version(uow, caller, new, visits, unplanned, expected_latest=read.latest_id)
@@ -135,6 +144,18 @@ def _prints(read: ReplanRead, done: Replanned) -> dict[str, Prints]:
         else:
             prints[str(month.worker.id)] = expected
     return prints
+
+
+def first_reasons(previous: list[MissingRow], unplanned: list[UnplannedVisit]) -> list[UnplannedVisit]:
+    """A visit left unplanned for capacity whose days have since passed is still a capacity miss: the cause
+    named on the day it was first unplanned stands (the coverage promise names it early, with its reason),
+    not the calendar that ran out while it waited. Only `no_working_day` is renamed; any other new reason
+    (a person who now has no worker, say) says something new."""
+    capacity = {(r.elder_id, r.obligation) for r in previous if r.reason == CAPACITY}
+    for row in unplanned:
+        if row.reason == NO_WORKING_DAY and (row.elder_id, row.obligation) in capacity:
+            row.reason = CAPACITY
+    return unplanned
 
 
 def _still_unplanned(row: MissingRow, read: ReplanRead, decision: Decision, solved: set[int]) -> bool:

@@ -88,6 +88,7 @@ def replan(
         )
         for j, plan in zip(stale, solved_now, strict=True):
             plans[j] = plan
+        _again_from_current(problems, plans, stale, settings, executor)
         problems, months, plans = loosen(problems, plans, homes, settings, executor)
         if any(d.reason in ANY_WAY_OUT for p in plans for d in p.dropped) or any(
             m.agreed_away for m in months
@@ -104,8 +105,21 @@ def replan(
             reasons=ANY_WAY_OUT,
         )  # fmt: skip
         solved = sorted(set(stale) | set(helpers))
-        done = Replanned(fingerprint, decision, handover, [(months[j], plans[j]) for j in solved], settings)
-        return write_replan(uow, caller, read, done, started)
+        guarded = {
+            problems[j].month.worker.id for j, plan in zip(stale, solved_now, strict=True) if plan.guard_hit
+        }
+        guarded |= {months[j].worker.id for j in solved if plans[j].guard_hit}
+        done = Replanned(
+            fingerprint,
+            decision,
+            handover,
+            [(months[j], plans[j]) for j in solved],
+            settings,
+            tuple(sorted(guarded)),
+        )
+        outcome = write_replan(uow, caller, read, done, started)
+        outcome.guard_hit = list(done.guard_hit)
+        return outcome
     finally:
         release_month(uow, month, holder)
 
@@ -117,6 +131,31 @@ def _start_of(problem: WorkerReplan) -> routing.Plan | None:
     warm = problem.warm
     placed = {i for route in warm.routes for i in route.visit_ids}
     return warm if all(v.id in placed for v in problem.month.problem.visits) else None
+
+
+def _again_from_current(
+    problems: list[WorkerReplan],
+    plans: list[routing.Plan],
+    stale: list[int],
+    settings: PlanningSettings,
+    executor: str | Any,
+) -> None:
+    """A fresh search stopped by its guard with fewer visits placed than the worker's current routes is
+    searched again from those routes: a search that ends on its guard keeps at least what it started from
+    (docs/adr/0024). `plans` is updated in place."""
+    stuck = [
+        j for j in stale
+        if plans[j].guard_hit and not plans[j].stats.warm_started
+        and len(plans[j].routed_ids) < len(problems[j].warm.routed_ids)
+    ]  # fmt: skip
+    if not stuck:
+        return
+    again = routing.solve_many(
+        [problems[j].month.problem for j in stuck], options_of(settings),
+        executor=executor_for(executor, len(stuck)), warm_starts=[problems[j].warm for j in stuck],
+    )  # fmt: skip
+    for j, plan in zip(stuck, again, strict=True):
+        plans[j] = plan
 
 
 def _current(problem: WorkerReplan, read: ReplanRead, decision: Decision, settings: PlanningSettings) -> bool:

@@ -35,7 +35,9 @@ class PlanningSettings:
     solutions_per_visit: float = 20.0
     time_per_worker: float | None = None
     solution_limit: int | None = None
-    move_limit_m: float = 5000.0  # how far from a worker's start another grid's visit may be offered
+    # How far another grid's visit may be offered: minutes one way from a colleague's start to the home in
+    # their travel mode (docs/adr/0024). A plain value here; an area's policy may set it per grid later.
+    reach_minutes: int = 30
     # The last working day of a home visit's window is left for a second try after "not at home" (a weekly
     # visit planned on Friday has none); a worker who cannot fit their visits without it is solved again.
     retry_day: bool = True
@@ -58,6 +60,9 @@ class PlanningSettings:
     # month is placed already and kept by `leave_day_cost`. Measured on the demo's first night (ADR 0021):
     # a third of the search, travel and lateness 1.7% above the full search's, a fifth of the time.
     replan_share: float = 1 / 3
+    # Seconds of wall clock after which a solve stopped by solutions stops anyway, its plan marked
+    # (docs/adr/0024). None: routing's default, sized to each worker's problem; tests make it tiny.
+    guard_seconds: float | None = None
 
     def for_replan(self) -> PlanningSettings:
         """The settings of a re-plan: `replan_share` of the solutions, for every solve of the run (the workers

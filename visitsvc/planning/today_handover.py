@@ -20,6 +20,7 @@ from visitsvc.planning.day_route import DayStop, day_problem
 from visitsvc.planning.plan_rows import NewVisit, PlanRow
 from visitsvc.planning.plan_versions import clock_of, options_of, planned_row
 from visitsvc.planning.policy import Owed
+from visitsvc.planning.reach import Point
 from visitsvc.planning.replan_decisions import Decision, Key
 from visitsvc.planning.route_problems import Home, PlanningSettings, WorkerFacts, WorkerMonth
 
@@ -82,9 +83,11 @@ def hand_over_today(
     days = [_today_month(worker, rows, [], homes, today, settings) for worker, rows in team]
     months = [month for month, _ in days]
     spare = [_spare(month, prefix) for month, prefix in days]
+    # Their route of today is where they are: the nearest of its homes to a visit wins it.
+    points = [{today: _located(rows, homes)} for _, rows in team]
     offered = overflow.share_out(
-        [(None, o) for o in waiting], months, spare, homes, grid_path, limit_m=settings.move_limit_m,
-        home_load=settings.home_minutes,
+        [(None, o) for o in waiting], months, spare, homes, grid_path, reach_minutes=settings.reach_minutes,
+        home_load=settings.home_minutes, points=points,
     )  # fmt: skip
     for j, items in sorted(offered.items()):
         worker, rows = team[j]
@@ -97,6 +100,11 @@ def hand_over_today(
 def _can_extend(worker: WorkerFacts, rows: list[PlanRow], homes: dict[int, Home], now: time) -> bool:
     """Only a day still open, whose people the run has located."""
     return now < worker.work_end and all(r.elder_id in homes for r in rows)
+
+
+def _located(rows: list[PlanRow], homes: dict[int, Home]) -> list[Point]:
+    located = [homes[r.elder_id] for r in rows if r.kind is VisitKind.HOME]
+    return [(h.lon, h.lat) for h in located if h.lon is not None and h.lat is not None]
 
 
 def _today_month(
@@ -116,6 +124,8 @@ def _today_month(
 
 def _spare(month: WorkerMonth, prefix: routing.Prefix) -> int:
     (shift,) = month.problem.shifts
+    if routing.overrun(month.problem, [prefix]):
+        return 0  # their route as served does not get them home by the day's end: nothing more fits
     used = sum(v.load for v in month.problem.visits if v.id in prefix.visit_ids)
     return max((shift.capacity or 0) - used, 0)
 

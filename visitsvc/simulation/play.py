@@ -76,6 +76,9 @@ class _Month:
     desk: DeskLog = field(default_factory=DeskLog)
     discharges: dict[date, list[int]] = field(default_factory=lambda: defaultdict(list))
     replan_seconds: list[float] = field(default_factory=list)
+    guard_hit: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # re-plans with a solve stopped by its guard
     sick_days: int = 0
     calls: CallAheadLog = field(default_factory=CallAheadLog)
 
@@ -163,6 +166,7 @@ def _month(
         replan_seconds=state.replan_seconds,
         travel_minutes=state.fieldwork.travel_minutes,
         events=events,
+        guard_hit=state.guard_hit,
     )
 
 
@@ -259,3 +263,5 @@ def _replan(
         executor=state.settings.executor,
     )
     state.replan_seconds.append(outcome.seconds)
+    if outcome.guard_hit:
+        state.guard_hit.append({"run": day.isoformat(), "workers": outcome.guard_hit})

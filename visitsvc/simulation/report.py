@@ -89,6 +89,9 @@ class Report:
     replan_seconds: list[float]
     travel_minutes: int
     events: Events
+    # Solves stopped by their wall-clock guard (docs/adr/0024): {"run": "planning_day" or the re-plan's
+    # `today`, "workers": [...]}, one entry per run that had any. Empty when the month is reproducible.
+    guard_hit: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         seconds = self.replan_seconds or [0.0]
@@ -109,6 +112,7 @@ class Report:
                 "on_another_day": self.events.appointments_on_another_day,
                 "unanswered": self.events.calls_ahead_unanswered,
             },
+            "guard_hit": self.guard_hit,
         }
 
     def unexplained(self) -> list[dict[str, Any]]:
@@ -123,6 +127,7 @@ def build_report(
     replan_seconds: list[float],
     travel_minutes: int,
     events: Events,
+    guard_hit: list[dict[str, Any]] | None = None,
 ) -> Report:
     tally = coverage.tally()
     short = [
@@ -131,6 +136,9 @@ def build_report(
         if g.get("unplanned")
     ]
     short_grids = {g["grid"] for g in short}
+    on_planning_day = (shortfall or {}).get("guard_hit") or []
+    hits = [{"run": "planning_day", "workers": list(on_planning_day)}] if on_planning_day else []
+    hits += guard_hit or []
     not_covered = [
         _miss_entry(p, short_grids) for p in sorted(coverage.not_covered(), key=lambda p: p.elder_id)
     ]
@@ -146,6 +154,7 @@ def build_report(
         replan_seconds=list(replan_seconds),
         travel_minutes=travel_minutes,
         events=events,
+        guard_hit=hits,
     )
 
 
@@ -206,6 +215,9 @@ def describe(report: Report) -> list[str]:
         f"{e.appointments_on_another_day} 次），未接通 {e.calls_ahead_unanswered} 次"
     )
     lines.append("  结果：" + "，".join(f"{k} {v}" for k, v in sorted(e.outcomes.items())))
+    for hit in report.guard_hit:
+        workers = "，".join(map(str, hit["workers"]))
+        lines.append(f"  求解超出时限保护（{hit['run']}）：人员 {workers}，其路线为届时找到的最佳方案")
     unexplained = report.unexplained()
     verdict = "通过" if not unexplained else f"未通过：{len(unexplained)} 人的缺失无法解释"
     lines.append(

@@ -297,6 +297,7 @@ def test_write_csv_writes_a_bom_and_the_exact_headers(demo: Ledger, tmp_path: Pa
 
 
 def test_unknown_profile_is_refused() -> None:
+    """The rural county is not a profile of this shape: `seed.county.generate` makes it."""
     with pytest.raises(ValueError, match="county"):
         generate("county", today=TODAY)
 
