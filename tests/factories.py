@@ -138,6 +138,32 @@ def make_district(uow: UnitOfWork) -> District:
     return d
 
 
+def make_overloaded_grid(uow: UnitOfWork, d: District, people: int = 20, *, high_risk: bool = False) -> None:
+    """Grid A1 of `make_district` with more people than its worker fits (40 minutes a day); its colleague A2
+    (same community, one person to see) starting 8 km east, 40 minutes by e-bike: beyond the usual half hour's
+    reach, within an hour's (issue 20).
+    `high_risk`: people over 80 living alone (a home visit a week), not empty-nest 76-year-olds (monthly)."""
+    category, birth = (
+        (Category.LIVING_ALONE, date(1938, 2, 3)) if high_risk else (Category.EMPTY_NEST, date(1950, 1, 1))
+    )
+    for i in range(people):
+        data = elder_data(
+            d.codes["grid_a1"], categories=frozenset({category}), birth_date=birth,
+            lon=120.1201 + 0.001 * (i % 5), lat=30.2801 + 0.001 * (i // 5),
+        )  # fmt: skip
+        d.elders[f"a1_{i}"] = elders.create_elder(uow, caller=SYSTEM, data=data).id
+    a1, a2 = d.accounts["w_a1"], d.accounts["w_a2"]
+    workers.update_worker(uow, caller=SYSTEM, worker_id=a1, changes={"visit_minutes_per_day": 40})
+    workers.update_worker(uow, caller=SYSTEM, worker_id=a2, changes={"start_lon": 120.20, "start_lat": 30.28})
+    # Street B, its worker and its person, 45 km west: beyond any reach (a colleague with no start is asked).
+    workers.update_worker(
+        uow, caller=SYSTEM, worker_id=d.accounts["w_b1"], changes={"start_lon": 119.65, "start_lat": 30.28}
+    )
+    elders.update_elder(
+        uow, caller=SYSTEM, elder_id=d.elders["elder_b1"], changes={"lon": 119.651, "lat": 30.281}
+    )
+
+
 # Supervisor tests need plan versions and outcomes in exact shapes: written straight into their tables.
 
 

@@ -84,6 +84,7 @@ LABELS: dict[str, str] = {
     "plan": "计划生成",
     "replan": "重新计划",
     "manual": "人工调整",
+    "options": "采用应对措施",
 }
 
 

@@ -72,3 +72,16 @@ class ShortfallSchema(StrictSchema):
 class DiffQuery(StrictSchema):
     from_ = fields.Integer(required=True, data_key="from", validate=validate.Range(min=1))
     to = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class OptionsQuery(StrictSchema):
+    area = text(max_length=20, load_default=None)
+
+
+class ApplyOptionsIn(StrictSchema):
+    area = text(max_length=20, load_default=None)
+    remedies = fields.List(
+        fields.String(validate=validate.OneOf(["reach", "calls", "hours", "outside"])),
+        required=True,
+        validate=validate.Length(min=1, max=4),
+    )

@@ -29,8 +29,14 @@ def test_a_shortfall_names_grids_counts_and_reasons_only() -> None:
     assert text == (
         "【计划缺口】2027年1月探访计划有 5 次探访未能排入：\n"
         "一网格 4 次（工时不足）\n二网格 1 次（无工作日）\n"
-        "请在督导台查看：/console/plans?month=2027-01"
+        "请在督导台查看：/console/plans?month=2027-01\n"
+        "应对措施：/console/plans/options?month=2027-01"
     )
+
+
+def test_a_shortfall_without_a_grid_short_of_hours_points_to_no_options() -> None:
+    text = shortfall_text(Month(2027, 1), [(grid("二网格", "/1/2/4/"), "no_working_day", 1)])
+    assert "/console/plans/options" not in text
 
 
 def test_one_told_to_nobody_is_filed_under_the_area_its_grids_share() -> None:

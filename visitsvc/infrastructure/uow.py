@@ -21,6 +21,7 @@ from visitsvc.infrastructure.repositories.months import MonthRepository
 from visitsvc.infrastructure.repositories.notifications import NotificationRepository
 from visitsvc.infrastructure.repositories.planning_locks import PlanningLockRepository
 from visitsvc.infrastructure.repositories.plans import PlanRepository
+from visitsvc.infrastructure.repositories.remedies import RemedyRepository
 from visitsvc.infrastructure.repositories.retention import RetentionRepository
 from visitsvc.infrastructure.repositories.review import ReviewRepository
 from visitsvc.infrastructure.repositories.status_timelines import StatusTimelineRepository
@@ -83,6 +84,7 @@ class UnitOfWork:
     tokens: TokenRepository
     plans: PlanRepository
     planning_locks: PlanningLockRepository
+    remedies: RemedyRepository
     calendar: CalendarRepository
     status_timelines: StatusTimelineRepository
     absences: AbsenceRepository
@@ -109,6 +111,7 @@ class UnitOfWork:
         self.tokens = TokenRepository(self.session)
         self.plans = PlanRepository(self.session)
         self.planning_locks = PlanningLockRepository(self.session)
+        self.remedies = RemedyRepository(self.session)
         self.calendar = CalendarRepository(self.session)
         self.status_timelines = StatusTimelineRepository(self.session)
         self.absences = AbsenceRepository(self.session)

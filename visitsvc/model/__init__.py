@@ -23,6 +23,7 @@ from visitsvc.model.enums import (
 from visitsvc.model.job import JobRun
 from visitsvc.model.notification import Notification, NotificationState
 from visitsvc.model.planning import CalendarDay, PlannedVisit, PlanningLock, PlanVersion, UnplannedVisit
+from visitsvc.model.remedy import PlanRemedy
 from visitsvc.model.visit import (
     AtRiskMark,
     FlagKind,
@@ -68,6 +69,7 @@ __all__ = [
     "LoginAttempt",
     "Notification",
     "NotificationState",
+    "PlanRemedy",
     "PlanVersion",
     "PlannedVisit",
     "PlanningLock",

@@ -70,6 +70,12 @@ def shortfall_text(month: Month, rows: list[tuple[Area, str, int]]) -> str:
         f"【计划缺口】{month.year}年{month.month}月探访计划有 {total} 次探访未能排入：\n"
         + "\n".join(lines)
         + f"\n请在督导台查看：/console/plans?month={month}"
+        # Short of hours, the office has options (issue 20): each remedy's figures, solved.
+        + (
+            f"\n应对措施：/console/plans/options?month={month}"
+            if any(r == "capacity" for _, r, _ in rows)
+            else ""
+        )
     )
 
 

@@ -27,6 +27,7 @@ from visitsvc.planning.month_reader import read_month
 from visitsvc.planning.plan_rows import NewVisit, PlanRow, read_plan_rows
 from visitsvc.planning.plan_versions import (
     NewVersion,
+    Rows,
     guard_hits,
     hand_over_overflow,
     options_of,
@@ -39,9 +40,11 @@ from visitsvc.planning.plan_versions import (
 )
 from visitsvc.planning.policy import ElderFacts, Owed, PeopleRules, PolicyRules, obligations
 from visitsvc.planning.policy_settings import differing
+from visitsvc.planning.remedies import NO_REMEDIES, Remedies, touches
 from visitsvc.planning.route_problems import (
     Home,
     PlanningSettings,
+    WorkerFacts,
     WorkerMonth,
     build,
     fingerprint,
@@ -52,6 +55,7 @@ from visitsvc.planning.route_problems import (
 LOCK_LEASE = timedelta(hours=1)  # a run killed with -9 leaves its lease; after this the next run takes over
 Progress = Callable[[int, int], None]
 DEFAULT_SETTINGS = PlanningSettings()
+Memo = dict[tuple[routing.Problem, routing.Options], routing.Plan]
 DEFAULT_RULES = PolicyRules()
 
 
@@ -102,6 +106,7 @@ class _Inputs:
     latest: tuple[int, str] | None  # (version id, fingerprint) of the month's newest version
     rules: PeopleRules  # each person's effective policy
     reserved: dict[int, dict[date, int]] = field(default_factory=dict)  # worker -> pinned minutes by day
+    settings: PlanningSettings = DEFAULT_SETTINGS  # the run's, with its remedies (a wider reach)
 
 
 def plan_month(
@@ -118,6 +123,8 @@ def plan_month(
     progress: Progress | None = None,
     wait: Callable[[float], None] = clock_time.sleep,
 ) -> PlanOutcome:
+    """A new version of the month for the caller's area (or `area_code` within it), unless nothing changed.
+    Remedies applied to the month (`PlanRemedy`) are read and kept."""
     require_register_writer(caller)
     started = clock_time.perf_counter()
     lock, holder = f"plan:{month}", uuid.uuid4().hex
@@ -127,20 +134,76 @@ def plan_month(
         latest = inputs.latest
         if latest is not None and not force and latest[1] == inputs.fingerprint:
             return _outcome_of(uow, latest[0], created=False, seconds=clock_time.perf_counter() - started)
-        inputs = _with_pins(inputs, settings)
-        plans = routing.solve_many(
-            [m.problem for m in inputs.months], options_of(settings), executor=executor, progress=progress
-        )
-        _without_retry_day(inputs, plans, settings, executor)
-        hand_over_overflow(
-            inputs.months, plans, inputs.homes, inputs.grid_path, settings=settings, executor=executor,
-            rebuild=lambda j, offered: _rebuild(inputs, j, offered, settings),
-        )  # fmt: skip
+        inputs, plans = _solve(inputs, executor, progress)
         return _write(uow, caller, month, inputs, plans, trigger, started)
     finally:
         with uow:
             uow.planning_locks.release(lock, holder)
             uow.commit()
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """What a planning run would make, not stored: its solved months, plans and rows."""
+
+    months: list[WorkerMonth]
+    plans: list[routing.Plan]
+    rows: Rows
+    homes: dict[int, Home]
+    grid_of: dict[int, tuple[int, str]]
+    grid_path: dict[int, str]
+    workdays: list[date]
+    settings: PlanningSettings
+
+
+def dry_run(
+    uow: UnitOfWork,
+    *,
+    caller: Caller,
+    month: Month,
+    area_code: str | None,
+    settings: PlanningSettings,
+    rules: PolicyRules,
+    remedies: Remedies = NO_REMEDIES,
+    workers: Callable[[WorkerFacts], bool] | None = None,
+    executor: str | Any = "serial",
+    memo: Memo | None = None,
+) -> DryRun:
+    """`plan_month`'s solve with `remedies` on top of the month's stored ones, for the `workers` chosen only
+    (the rest of the area solves as it would anyway): the same code path, nothing written, no lease.
+    `memo`: first solves of earlier dry runs, reused for a worker whose problem is the same (a solve limited
+    by solutions gives the same plan again: only the solves a remedy changes are made)."""
+    inputs = _read(uow, caller, month, area_code, settings, rules, remedies, workers)
+    inputs, plans = _solve(inputs, executor, None, memo)
+    rows = rows_of(
+        inputs.months, plans, facts=inputs.facts, grid_of=inputs.grid_of, grid_path=inputs.grid_path,
+        workdays=inputs.workdays, rules=inputs.rules,
+    )  # fmt: skip
+    return DryRun(
+        inputs.months, plans, rows, inputs.homes, inputs.grid_of, inputs.grid_path, inputs.workdays,
+        inputs.settings,
+    )  # fmt: skip
+
+
+def _solve(
+    inputs: _Inputs, executor: str | Any, progress: Progress | None, memo: Memo | None = None
+) -> tuple[_Inputs, list[routing.Plan]]:
+    settings = inputs.settings
+    inputs = _with_pins(inputs, settings)
+    problems, options = [m.problem for m in inputs.months], options_of(settings)
+    if memo is None:
+        plans = routing.solve_many(problems, options, executor=executor, progress=progress)
+    else:
+        new = [i for i, p in enumerate(problems) if (p, options) not in memo]
+        solved = routing.solve_many([problems[i] for i in new], options, executor=executor, progress=progress)
+        memo.update({(problems[i], options): plan for i, plan in zip(new, solved, strict=True)})
+        plans = [memo[p, options] for p in problems]
+    _without_retry_day(inputs, plans, settings, executor)
+    hand_over_overflow(
+        inputs.months, plans, inputs.homes, inputs.grid_path, settings=settings, executor=executor,
+        rebuild=lambda j, offered: _rebuild(inputs, j, offered, settings),
+    )  # fmt: skip
+    return inputs, plans
 
 
 def month_problems(
@@ -200,10 +263,15 @@ def _read(
     area_code: str | None,
     settings: PlanningSettings,
     rules: PolicyRules,
+    tried: Remedies = NO_REMEDIES,
+    only: Callable[[WorkerFacts], bool] | None = None,
 ) -> _Inputs:
     with uow:
         area_path = uow.areas.scope_within(caller.scope, area_code).home_path
-        read = read_month(uow, area_path, month, rules)
+        stored = [(r.kind, r.area_path, r.params) for r in uow.remedies.of_month(month)]
+        remedies = Remedies.of(row for row in stored if touches(row[1], area_path)).combined(tried)
+        settings = remedies.settings(settings)
+        read = remedies.applied(read_month(uow, area_path, month, rules))
         calendar = read.calendar
         workdays = calendar.workdays(month)
         if uow.clock.today() > month.first:  # never plan the past
@@ -240,8 +308,8 @@ def _read(
                 share=first_plan_share(settings),
                 agreed=read.agreed,
             )
-            for w in read.workers
-            if by_worker[w.id]
+            for w in remedies.workers(read.workers)
+            if by_worker[w.id] and (only is None or only(w))
         ]
         extra: dict[str, object] = {
             "month": str(month),
@@ -253,6 +321,8 @@ def _read(
         policy = differing(read.grid_rules)
         if policy:  # absent when nothing is set: the fingerprints of earlier versions still hold
             extra["policy"] = policy
+        if remedies:
+            extra["remedies"] = remedies.as_print()
         return _Inputs(
             area_path,
             calendar,
@@ -268,6 +338,7 @@ def _read(
             fingerprint(months, extra),
             (latest.id, latest.fingerprint) if latest else None,
             read.rules,
+            settings=settings,
         )
 
 

@@ -25,6 +25,7 @@ from visitsvc.planning.month_reader import MonthInputs, read_month
 from visitsvc.planning.overflow import parent_path
 from visitsvc.planning.plan_rows import MissingRow, PlanRow, missing_rows, read_plan_rows
 from visitsvc.planning.policy import PolicyRules, active_days
+from visitsvc.planning.remedies import NO_REMEDIES, Remedies, touches
 from visitsvc.planning.replan_decisions import Decision, decide
 from visitsvc.planning.route_problems import WorkerFacts
 
@@ -53,6 +54,7 @@ class ReplanRead:
     colleagues: list[tuple[WorkerFacts, Days]]  # who may take over, and their days
     crew: list[WorkerFacts]  # at work today, when today's visits were released on the day
     seen_at_home: frozenset[int] = frozenset()  # visited at home this month: their first home visit is behind
+    remedies: Remedies = NO_REMEDIES  # applied to the month on planning day (issue 20): kept by re-plans
 
 
 def read_replan(
@@ -70,7 +72,14 @@ def read_replan(
             raise NotFound("该月尚无计划，请先生成月度计划")
         target = _target(uow, caller, worker_id)
         area_path = _area_path(uow, caller, area_code, target)
-        register = read_month(uow, area_path, month, rules)
+        remedies = Remedies.of(
+            (r.kind, r.area_path, r.params)
+            for r in uow.remedies.of_month(month)
+            if touches(r.area_path, area_path)
+        )
+        register = remedies.applied(read_month(uow, area_path, month, rules))
+        if target is not None:
+            (target,) = remedies.workers([target])
         calendar = register.calendar
         future = [d for d in calendar.workdays(month) if d > today]
         rows = read_plan_rows(uow, latest.id)
@@ -140,6 +149,7 @@ def read_replan(
                 for e, tries in attempts.items()
                 if any(a.kind is VisitKind.HOME and a.outcome is VisitOutcome.VISITED for a in tries)
             ),
+            remedies=remedies,
         )
 
 

@@ -68,6 +68,7 @@ def replan(
     hold_month(uow, month, holder, wait=wait, attempts=lease_attempts)
     try:
         read = read_replan(uow, caller, today, worker_id, area_code, rules)
+        settings = read.remedies.settings(settings)  # a wider reach chosen on planning day stays
         homes, grid_path = read.register.homes, read.register.grid_path
         agreed = read.register.agreed
         problems = worker_replans(read.decision, read.chosen, homes, settings, agreed)

@@ -23,8 +23,9 @@ from visitsvc.model import (
 )
 
 # Versions a planning day made (the month's plan, the 25th's job, a forced plan), not a night's re-plan or a
-# supervisor's move: a shortfall is the month's plan leaving visits out.
-PLANNING_TRIGGERS = ("plan", "scheduler")
+# supervisor's move: a shortfall is the month's plan leaving visits out. Remedies applied on planning day
+# (issue 20, "options") make the planning day's newest version: a notice not sent yet tells what is left.
+PLANNING_TRIGGERS = ("plan", "scheduler", "options")
 
 
 class NotificationRepository:

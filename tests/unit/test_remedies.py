@@ -1,0 +1,58 @@
+"""Remedies as values a planning run applies (issue 20): stored rows combine, and each changes one input."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from visitsvc.model import TravelMode
+from visitsvc.planning.policy import PolicyRules
+from visitsvc.planning.remedies import NO_REMEDIES, WIDER_REACH_MINUTES, Remedies, touches, widened
+from visitsvc.planning.route_problems import PlanningSettings, WorkerFacts
+
+A1, A2 = (
+    WorkerFacts(n, TravelMode.EBIKE, None, time(8, 30), time(17, 30), 40, (f"/1/2/3/{n}/",)) for n in (7, 8)
+)
+
+
+def test_stored_rows_combine_and_a_later_hours_row_of_a_worker_wins() -> None:
+    remedies = Remedies.of(
+        [
+            ("hours", "/1/2/", {"extra_minutes_per_day": {"7": 20}}),
+            ("reach", "/1/2/", {}),
+            ("hours", "/1/2/", {"extra_minutes_per_day": {"7": 30, "8": 10}}),
+            ("calls", "/1/2/3/", {}),
+        ]
+    )
+    assert remedies == Remedies(True, ("/1/2/3/",), ((7, 30), (8, 10)))
+
+
+def test_no_remedy_changes_nothing() -> None:
+    settings = PlanningSettings()
+    assert not NO_REMEDIES
+    assert NO_REMEDIES.settings(settings) is settings
+    assert NO_REMEDIES.workers([A1, A2]) == (A1, A2)
+
+
+def test_a_wider_reach_widens_only_the_colleagues_limit() -> None:
+    settings = PlanningSettings(solution_limit=30)
+    assert Remedies(reach=True).settings(settings) == widened(settings)
+    assert widened(settings).reach_minutes == WIDER_REACH_MINUTES
+    assert widened(settings).solution_limit == 30
+
+
+def test_extra_minutes_raise_only_the_named_workers_day() -> None:
+    raised = Remedies(extra_minutes=((7, 30),)).workers([A1, A2])
+    assert [w.minutes_per_day for w in raised] == [70, 40]
+
+
+def test_calls_turn_on_the_areas_weekly_calls_when_short_for_its_people_only() -> None:
+    rules = PolicyRules()
+    calls = Remedies(calls_in=("/1/2/",))
+    assert calls.rules_for(rules, "/1/2/3/7/").weekly_home_to_calls_when_short
+    assert calls.rules_for(rules, "/1/5/3/7/") is rules
+
+
+def test_a_remedy_of_a_street_counts_in_runs_of_its_district_and_its_grids_not_another_street() -> None:
+    assert touches("/1/2/", "/1/")
+    assert touches("/1/2/", "/1/2/3/7/")
+    assert not touches("/1/2/", "/1/5/")
