@@ -4,7 +4,10 @@ takes), summed for the street and the whole area asked about.
 
 Only the short grids' workers and the colleagues who may take their overflow (their street) are solved: the
 rest of the area would solve as it does without the remedy. Solves are bounded by solutions, not time
-(`OPTION_SETTINGS`), so that an option solved now and applied a minute later give the same plan.
+(`OPTION_SETTINGS`), so that an option solved now and applied a minute later give the same plan: production's
+own search (the descent of ADR 0023, the same plan on any machine), so the base an option starts from is the
+plan the planning day made, and a county's overloaded workers are not searched with guided local search,
+which slows down as more of a worker's visits cannot fit (ADR 0024).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from visitsvc.planning.policy import PolicyRules
 from visitsvc.planning.remedies import NO_REMEDIES, Remedies
 from visitsvc.planning.route_problems import PlanningSettings, WorkerFacts, build, visit_id
 
-OPTION_SETTINGS = PlanningSettings(solution_limit=100)
+OPTION_SETTINGS = PlanningSettings()
 DEFAULT_RULES = PolicyRules()
 HOURS_ROUNDS = 4  # solves of the extra-hours search at most: raise, solve, raise by what is still short
 HOURS_STEP = 10  # minutes a day: extra hours are offered in steps a rota can follow
