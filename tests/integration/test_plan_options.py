@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.factories import SYSTEM, District, elder_data, make_district, make_overloaded_grid
 from tests.fake_receiver import Receiver, receiver
+from visitsvc.access.scoping import Scope
 from visitsvc.infrastructure.notify_channels import WecomChannel
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import SHANGHAI, FixedClock
@@ -18,6 +19,7 @@ from visitsvc.kernel.errors import Invalid
 from visitsvc.kernel.month import Month
 from visitsvc.model import AuditEntry, Notification, NotificationState, PlanRemedy
 from visitsvc.oversight import notifications
+from visitsvc.planning.area_policy import set_policy
 from visitsvc.planning.month_plan import plan_month
 from visitsvc.planning.option_apply import apply_options
 from visitsvc.planning.plan_options import options
@@ -66,6 +68,25 @@ def test_a_wider_reach_moves_the_visits_to_the_colleague_and_applying_it_leaves_
     assert applied["created"]
     assert applied["visits_short_after"][overloaded.codes["grid_a1"]] == promised["visits_short_after"]
     assert applied["moved_to_other_workers"] == promised["visits_moved"]
+
+
+def test_a_community_whose_policy_reaches_45_minutes_sends_its_overflow_to_the_colleague_40_minutes_away(
+    uow: UnitOfWork, overloaded: District
+) -> None:
+    """The reach is the person's area's policy (docs/adr/0026): no option needed where the office set it."""
+    with uow:
+        community = uow.areas.get_by_code(Scope.everything(), overloaded.codes["community_a"]).id
+    set_policy(uow, caller=SYSTEM, area_id=community, values={"reach_minutes": 45})
+    planned = plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=QUICK)
+    assert planned.created
+    assert planned.moved_to_other_workers > 0
+    set_policy(uow, caller=SYSTEM, area_id=community, values={"reach_minutes": 35})
+    assert (
+        plan_month(
+            uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=QUICK
+        ).moved_to_other_workers
+        == 0
+    )
 
 
 def test_extra_hours_for_the_grid_worker_make_the_grid_fit_as_promised(

@@ -204,7 +204,7 @@ def test_a_visit_the_nearest_colleague_cannot_fit_is_routed_by_the_next_nearest(
     plans = [routing.solve(m.problem, routing.Options(solution_limit=10)) for m in months]
     assert [d.visit_id for d in plans[0].dropped] == [visit_id(owed)]
     helpers = hand_over_overflow(
-        months, plans, HOMES, GRID_PATH, settings=settings, executor="serial", rebuild=rebuild
+        months, plans, HOMES, GRID_PATH, reach=REACH, settings=settings, executor="serial", rebuild=rebuild
     )
     assert helpers == [1, 2]
     assert [d.visit_id for d in plans[1].dropped] == [visit_id(owed)], "the nearest tried and could not"

@@ -7,7 +7,7 @@ from datetime import time
 from visitsvc.model import TravelMode
 from visitsvc.planning.policy import PolicyRules
 from visitsvc.planning.remedies import NO_REMEDIES, WIDER_REACH_MINUTES, Remedies, touches, widened
-from visitsvc.planning.route_problems import PlanningSettings, WorkerFacts
+from visitsvc.planning.route_problems import WorkerFacts
 
 A1, A2 = (
     WorkerFacts(n, TravelMode.EBIKE, None, time(8, 30), time(17, 30), 40, (f"/1/2/3/{n}/",)) for n in (7, 8)
@@ -27,17 +27,23 @@ def test_stored_rows_combine_and_a_later_hours_row_of_a_worker_wins() -> None:
 
 
 def test_no_remedy_changes_nothing() -> None:
-    settings = PlanningSettings()
+    rules = PolicyRules()
     assert not NO_REMEDIES
-    assert NO_REMEDIES.settings(settings) is settings
+    assert NO_REMEDIES.rules_for(rules, "/1/2/3/7/") is rules
     assert NO_REMEDIES.workers([A1, A2]) == (A1, A2)
 
 
-def test_a_wider_reach_widens_only_the_colleagues_limit() -> None:
-    settings = PlanningSettings(solution_limit=30)
-    assert Remedies(reach=True).settings(settings) == widened(settings)
-    assert widened(settings).reach_minutes == WIDER_REACH_MINUTES
-    assert widened(settings).solution_limit == 30
+def test_a_wider_reach_widens_only_the_colleagues_limit_everywhere_the_run_plans() -> None:
+    rules = PolicyRules(high_risk_min_age=75)
+    wider = Remedies(reach=True)
+    assert wider.rules_for(rules, "/1/2/3/7/") == wider.rules_for(rules, "/1/5/3/7/") == widened(rules)
+    assert widened(rules).reach_minutes == WIDER_REACH_MINUTES
+    assert widened(rules).high_risk_min_age == 75
+
+
+def test_an_area_that_already_reaches_further_keeps_its_own_reach() -> None:
+    far = PolicyRules(reach_minutes=90)
+    assert Remedies(reach=True).rules_for(far, "/1/2/3/7/").reach_minutes == 90
 
 
 def test_extra_minutes_raise_only_the_named_workers_day() -> None:

@@ -14,6 +14,7 @@ from visitsvc.planning.route_problems import Home, PlanningSettings, WorkerFacts
 from visitsvc.planning.today_handover import cannot_wait, hand_over_today
 
 SETTINGS = PlanningSettings(solution_limit=10)
+REACH = 30.0  # minutes one way: the policy's default
 MONDAY = date(2026, 12, 14)
 WEEK = [date(2026, 12, d) for d in range(14, 19)]
 ABSENT, COLLEAGUE = 1, 2
@@ -72,7 +73,15 @@ def test_a_colleague_takes_it_on_after_their_route_and_their_calls_follow() -> N
     kept = [row(8, COLLEAGUE, today, 1), row(9, COLLEAGUE, today, 2, VisitKind.PHONE)]
     (due,) = cannot_wait(released_on(today), days_after(today), today, SETTINGS)
     handover = hand_over_today(
-        [due], [colleague()], kept, HOMES, GRID_PATH, today=today, now=time(7, 30), settings=SETTINGS
+        [due],
+        [colleague()],
+        kept,
+        HOMES,
+        GRID_PATH,
+        today=today,
+        now=time(7, 30),
+        reach=REACH,
+        settings=SETTINGS,
     )
     (taken,) = handover.rows
     assert (taken.elder_id, taken.worker_id, taken.day, taken.seq, taken.moved) == (
@@ -92,7 +101,15 @@ def test_nobody_takes_it_on_once_the_colleagues_day_is_over() -> None:
     today = WEEK[3]
     (due,) = cannot_wait(released_on(today), days_after(today), today, SETTINGS)
     handover = hand_over_today(
-        [due], [colleague()], [], HOMES, GRID_PATH, today=today, now=time(17, 45), settings=SETTINGS
+        [due],
+        [colleague()],
+        [],
+        HOMES,
+        GRID_PATH,
+        today=today,
+        now=time(17, 45),
+        reach=REACH,
+        settings=SETTINGS,
     )
     assert (handover.rows, handover.taken) == ([], {})
 
@@ -114,7 +131,7 @@ def test_a_colleague_whose_route_as_served_cannot_end_by_their_days_end_is_offer
 
     handover = hand_over_today(
         [due], [roomy, second], [row(HAMLET, COLLEAGUE, today, 1)], FAR_HOMES, GRID_PATH, today=today,
-        now=time(16, 0), settings=SETTINGS,
+        now=time(16, 0), reach=REACH, settings=SETTINGS,
     )  # fmt: skip
 
     assert handover.taken == {(7, f"week-{MONDAY}"): other}
@@ -137,6 +154,7 @@ def test_the_colleague_whose_route_today_passes_nearest_takes_it_not_the_one_who
         GRID_PATH,
         today=today,
         now=time(7, 30),
+        reach=REACH,
         settings=SETTINGS,
     )
     assert handover.taken == {(7, f"week-{MONDAY}"): 3}

@@ -106,7 +106,8 @@ class _Inputs:
     latest: tuple[int, str] | None  # (version id, fingerprint) of the month's newest version
     rules: PeopleRules  # each person's effective policy
     reserved: dict[int, dict[date, int]] = field(default_factory=dict)  # worker -> pinned minutes by day
-    settings: PlanningSettings = DEFAULT_SETTINGS  # the run's, with its remedies (a wider reach)
+    settings: PlanningSettings = DEFAULT_SETTINGS
+    reach: dict[str, float] = field(default_factory=dict)  # grid path -> minutes (its policy, with remedies)
 
 
 def plan_month(
@@ -200,7 +201,8 @@ def _solve(
         plans = [memo[p, options] for p in problems]
     _without_retry_day(inputs, plans, settings, executor)
     hand_over_overflow(
-        inputs.months, plans, inputs.homes, inputs.grid_path, settings=settings, executor=executor,
+        inputs.months, plans, inputs.homes, inputs.grid_path, reach=inputs.reach, settings=settings,
+        executor=executor,
         rebuild=lambda j, offered: _rebuild(inputs, j, offered, settings),
     )  # fmt: skip
     return inputs, plans
@@ -270,7 +272,6 @@ def _read(
         area_path = uow.areas.scope_within(caller.scope, area_code).home_path
         stored = [(r.kind, r.area_path, r.params) for r in uow.remedies.of_month(month)]
         remedies = Remedies.of(row for row in stored if touches(row[1], area_path)).combined(tried)
-        settings = remedies.settings(settings)
         read = remedies.applied(read_month(uow, area_path, month, rules))
         calendar = read.calendar
         workdays = calendar.workdays(month)
@@ -339,6 +340,7 @@ def _read(
             (latest.id, latest.fingerprint) if latest else None,
             read.rules,
             settings=settings,
+            reach=read.reach(),
         )
 
 

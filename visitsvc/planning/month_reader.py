@@ -53,6 +53,10 @@ class MonthInputs:
     )  # each person's: their grid's effective policy (docs/adr/0026)
     grid_rules: dict[str, PolicyRules] = field(default_factory=dict)  # grid path -> its effective policy
 
+    def reach(self) -> dict[str, float]:
+        """Per grid path, how far (minutes one way) a colleague may come for its people's overflow."""
+        return {path: rules.reach_minutes for path, rules in self.grid_rules.items()}
+
     def away(self, days: Iterable[date]) -> dict[int, set[date]]:
         """Per worker with an absence, which of `days` it covers."""
         days = list(days)

@@ -15,9 +15,12 @@ from datetime import date
 import numpy as np
 
 import routing
-from visitsvc.planning.policy import Owed
+from visitsvc.planning.policy import DEFAULT_RULES, Owed
 from visitsvc.planning.reach import Colleagues, Point, Points
 from visitsvc.planning.route_problems import Home, WorkerMonth, visit_id
+
+# Minutes one way: one for the run, or per grid path (the reach of the person's area's policy, ADR 0026).
+Reach = float | Mapping[str, float]
 
 # The person's community, their street, then anyone the run plans: levels up from the grid's path.
 LEVELS: tuple[int | None, ...] = (1, 2, None)
@@ -56,7 +59,7 @@ def offers(
     homes: dict[int, Home],
     grid_path: dict[int, str],
     *,
-    reach_minutes: float,
+    reach_minutes: Reach,
     home_load: int,
     reasons: frozenset[routing.DropReason] = frozenset({routing.DropReason.CAPACITY}),
 ) -> dict[int, list[Owed]]:
@@ -100,7 +103,7 @@ def offers_again(
     homes: dict[int, Home],
     grid_path: dict[int, str],
     *,
-    reach_minutes: float,
+    reach_minutes: Reach,
     home_load: int,
 ) -> dict[int, list[Owed]]:
     """What `helpers` were offered and their solve still dropped, while nobody routes it, to the next nearest
@@ -134,6 +137,14 @@ def agreed_days(months: Sequence[WorkerMonth]) -> dict[str, date]:
     return {vid: a.day for m in months for vid, a in [*m.agreed.items(), *m.agreed_away.items()]}
 
 
+def reach_at(reach: Reach, grid_path: str) -> float:
+    """The reach for a person of the grid at `grid_path`: their area's policy (docs/adr/0026), which every
+    planning run reads for each grid it plans; a grid it did not read has the code's default."""
+    if isinstance(reach, Mapping):
+        return reach.get(grid_path, DEFAULT_RULES.reach_minutes)
+    return reach
+
+
 def share_out(
     items: Sequence[tuple[int | None, Owed]],
     months: Sequence[WorkerMonth],
@@ -141,7 +152,7 @@ def share_out(
     homes: dict[int, Home],
     grid_path: dict[int, str],
     *,
-    reach_minutes: float,
+    reach_minutes: Reach,
     home_load: int,
     on_day: Mapping[str, date] | None = None,
     points: Sequence[Points] | None = None,
@@ -179,7 +190,7 @@ def share_out(
                 and j not in not_again.get(vid, ())
                 and _works_for(months[j], first, last)
             ]
-            helper = _nearest(where, free, home, first, last, reach_minutes, spare)
+            helper = _nearest(where, free, home, first, last, reach_at(reach_minutes, path), spare)
             if helper is not None:
                 result[helper].append(owed)
                 spare[helper] -= home_load

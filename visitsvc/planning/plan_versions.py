@@ -122,6 +122,7 @@ def hand_over_overflow(
     homes: dict[int, Home],
     grid_path: dict[int, str],
     *,
+    reach: overflow.Reach,
     settings: PlanningSettings,
     executor: str | Any,
     rebuild: Callable[[int, list[Owed]], WorkerMonth],
@@ -133,9 +134,12 @@ def hand_over_overflow(
     `HANDOVER_ROUNDS` rounds in all.
 
     `rebuild(j, offered)` is helper j's month with the offered visits added; `warm(j)` its search's start.
+    `reach`: minutes one way, per grid path of the person (their area's policy).
     Returns the helpers, whose months and plans are replaced in place."""
-    reach = {"reach_minutes": settings.reach_minutes, "home_load": settings.home_minutes}
-    offered = overflow.offers(months, plans, homes, grid_path, reasons=reasons, **reach)
+    load = settings.home_minutes
+    offered = overflow.offers(
+        months, plans, homes, grid_path, reasons=reasons, reach_minutes=reach, home_load=load
+    )
     held: dict[int, list[Owed]] = defaultdict(list)  # what each helper is offered, all rounds so far
     refused: dict[str, set[int]] = {}
     helpers: set[int] = set()
@@ -157,7 +161,9 @@ def hand_over_overflow(
             months[j], plans[j] = month, plan
         helpers.update(solving)
         if round_ < HANDOVER_ROUNDS:
-            offered = overflow.offers_again(months, plans, solving, refused, homes, grid_path, **reach)
+            offered = overflow.offers_again(
+                months, plans, solving, refused, homes, grid_path, reach_minutes=reach, home_load=load
+            )
     return sorted(helpers)
 
 

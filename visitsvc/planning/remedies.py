@@ -1,8 +1,9 @@
 """Remedies for a month whose people do not fit (issue 20), as values a planning run applies to its inputs.
 
 Pure. A run combines the remedies stored for its month and area (`PlanRemedy` rows) with any a dry run tries,
-and applies them in three places only: the run's settings (a), the policy rules per area (b), the workers'
-daily minutes (c). Visitors from outside (d) are a figure only until the partners issue (19) assigns them.
+and applies them in two places only: the policy rules per area (a: the reach, b: calls when short) and the
+workers' daily minutes (c). Visitors from outside (d) are a figure only until the partners issue (19)
+assigns them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from visitsvc.planning.policy import PeopleRules, PolicyRules
-from visitsvc.planning.route_problems import PlanningSettings, WorkerFacts
+from visitsvc.planning.route_problems import WorkerFacts
 
 if TYPE_CHECKING:
     from visitsvc.planning.month_reader import MonthInputs
@@ -34,9 +35,10 @@ def _calls_when_short(rules: PolicyRules) -> PolicyRules:
 CALLS_WHEN_SHORT: Callable[[PolicyRules], PolicyRules] | None = _calls_when_short
 
 
-def widened(settings: PlanningSettings) -> PlanningSettings:
-    """(a) The settings with a longer reach for colleagues taking overflow: the one place saying how long."""
-    return replace(settings, reach_minutes=max(settings.reach_minutes, WIDER_REACH_MINUTES))
+def widened(rules: PolicyRules) -> PolicyRules:
+    """(a) An area's rules with a longer reach for colleagues taking overflow: the one place saying how long
+    (an area whose policy already reaches further keeps its own)."""
+    return replace(rules, reach_minutes=max(rules.reach_minutes, WIDER_REACH_MINUTES))
 
 
 def calls_available() -> bool:
@@ -73,9 +75,6 @@ class Remedies:
     def __bool__(self) -> bool:
         return self.reach or bool(self.calls_in) or bool(self.extra_minutes)
 
-    def settings(self, settings: PlanningSettings) -> PlanningSettings:
-        return widened(settings) if self.reach else settings
-
     def workers(self, workers: Sequence[WorkerFacts]) -> tuple[WorkerFacts, ...]:
         extra = dict(self.extra_minutes)
         return tuple(
@@ -84,18 +83,22 @@ class Remedies:
         )
 
     def rules_for(self, rules: PolicyRules, grid_path: str) -> PolicyRules:
-        """The rules for a person of the grid at `grid_path`."""
-        if CALLS_WHEN_SHORT is None or not any(grid_path.startswith(p) for p in self.calls_in):
-            return rules
-        return CALLS_WHEN_SHORT(rules)
+        """The rules for a person of the grid at `grid_path`: a wider reach everywhere the run plans, calls
+        where chosen."""
+        if self.reach:
+            rules = widened(rules)
+        if CALLS_WHEN_SHORT is not None and any(grid_path.startswith(p) for p in self.calls_in):
+            rules = CALLS_WHEN_SHORT(rules)
+        return rules
 
     def applied(self, read: MonthInputs) -> MonthInputs:
-        """A month as read with the remedies: its workers' minutes raised, the rules of the people of areas
-        given calls switched (what is owed and what capacity may turn into a call both follow them)."""
+        """A month as read with the remedies: its workers' minutes raised, its grids' rules reaching further
+        and, in areas given calls, switched (what is owed and what capacity may turn into a call both follow
+        them)."""
         if not self:
             return read
         workers = self.workers(read.workers)
-        if CALLS_WHEN_SHORT is None or not self.calls_in:
+        if not self.reach and (CALLS_WHEN_SHORT is None or not self.calls_in):
             return replace(read, workers=workers)
         grid_rules = {path: self.rules_for(rules, path) for path, rules in read.grid_rules.items()}
         of_person = {e: grid_rules[read.grid_path[read.grid_of[e][0]]] for e in read.elders}

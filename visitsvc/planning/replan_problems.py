@@ -124,7 +124,7 @@ def hand_over_today_of(
     kept_today = [r for r in decision.kept if r.day == read.today and r.worker_id in crew_ids]
     handover = hand_over_today(
         waiting, read.crew, kept_today, homes, register.grid_path, today=read.today, now=read.now,
-        settings=settings,
+        reach=register.reach(), settings=settings,
     )  # fmt: skip
     if not handover.taken:
         return handover, decision, problems

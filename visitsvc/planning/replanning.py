@@ -68,7 +68,6 @@ def replan(
     hold_month(uow, month, holder, wait=wait, attempts=lease_attempts)
     try:
         read = read_replan(uow, caller, today, worker_id, area_code, rules)
-        settings = read.remedies.settings(settings)  # a wider reach chosen on planning day stays
         homes, grid_path = read.register.homes, read.register.grid_path
         agreed = read.register.agreed
         problems = worker_replans(read.decision, read.chosen, homes, settings, agreed)
@@ -100,7 +99,8 @@ def replan(
             months += [p.month for p in colleagues]
             plans += [p.warm for p in colleagues]
         helpers = hand_over_overflow(
-            months, plans, homes, grid_path, settings=settings, executor=executor,
+            months, plans, homes, grid_path, reach=read.register.reach(), settings=settings,
+            executor=executor,
             rebuild=lambda j, offered: problems[j].rebuilt(homes, settings, offered), warm=lambda j: plans[j],
             reasons=ANY_WAY_OUT,
         )  # fmt: skip

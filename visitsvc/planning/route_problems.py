@@ -35,9 +35,6 @@ class PlanningSettings:
     solutions_per_visit: float = 20.0
     time_per_worker: float | None = None
     solution_limit: int | None = None
-    # How far another grid's visit may be offered: minutes one way from a colleague's start to the home in
-    # their travel mode (docs/adr/0024). A plain value here; an area's policy may set it per grid later.
-    reach_minutes: int = 30
     # The last working day of a home visit's window is left for a second try after "not at home" (a weekly
     # visit planned on Friday has none); a worker who cannot fit their visits without it is solved again.
     retry_day: bool = True

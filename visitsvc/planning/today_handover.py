@@ -63,6 +63,7 @@ def hand_over_today(
     *,
     today: date,
     now: time,
+    reach: overflow.Reach,
     settings: PlanningSettings,
 ) -> Handover:
     """Offer `waiting` to the `crew` (colleagues at work today, with their rows of today `kept_today`); each
@@ -86,7 +87,7 @@ def hand_over_today(
     # Their route of today is where they are: the nearest of its homes to a visit wins it.
     points = [{today: _located(rows, homes)} for _, rows in team]
     offered = overflow.share_out(
-        [(None, o) for o in waiting], months, spare, homes, grid_path, reach_minutes=settings.reach_minutes,
+        [(None, o) for o in waiting], months, spare, homes, grid_path, reach_minutes=reach,
         home_load=settings.home_minutes, points=points,
     )  # fmt: skip
     for j, items in sorted(offered.items()):
