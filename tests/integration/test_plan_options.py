@@ -19,6 +19,7 @@ from visitsvc.kernel.errors import Invalid
 from visitsvc.kernel.month import Month
 from visitsvc.model import AuditEntry, Notification, NotificationState, PlanRemedy
 from visitsvc.oversight import notifications
+from visitsvc.planning import plan_reports
 from visitsvc.planning.area_policy import set_policy
 from visitsvc.planning.month_plan import plan_month
 from visitsvc.planning.option_apply import apply_options
@@ -26,6 +27,8 @@ from visitsvc.planning.plan_options import options
 from visitsvc.planning.replanning import replan
 from visitsvc.planning.route_problems import PlanningSettings
 from visitsvc.register import elders
+from visitsvc.simulation import play
+from visitsvc.simulation.play import SimulationSettings
 
 __all__ = ["receiver"]
 DECEMBER = Month(2026, 12)
@@ -188,3 +191,17 @@ def test_a_grid_short_of_hours_tells_its_street_supervisor_where_the_options_are
         assert "工时不足" in told.text
         assert "/console/plans/options?month=2026-12" in told.text
         assert told.state is NotificationState.SENT
+
+
+def test_a_simulated_month_applies_the_chosen_options_on_planning_day(
+    uow: UnitOfWork, overloaded: District
+) -> None:
+    """`visitsvc simulate --remedies hours`: the month played is the one the office chose to plan."""
+    before = plan_reports.shortfall(uow, caller=SYSTEM, month=DECEMBER)
+    chosen = SimulationSettings(DECEMBER, planning=QUICK, executor="serial", remedies=("hours",))
+    after = play._planning_day(uow, chosen)
+    grid = overloaded.codes["grid_a1"]
+    unplanned = {g["grid"]: g["unplanned"] for g in after["grids"]}
+    assert unplanned.get(grid, 0) < {g["grid"]: g["unplanned"] for g in before["grids"]}[grid]
+    with uow:
+        assert [r.kind for r in uow.remedies.of_month(DECEMBER)] == ["hours"]

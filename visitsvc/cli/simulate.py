@@ -9,6 +9,7 @@ import click
 from visitsvc.cli.output import refusals, report
 from visitsvc.cli.wiring import progress_bar, settings
 from visitsvc.kernel.month import Month
+from visitsvc.planning.remedies import APPLICABLE
 from visitsvc.planning.route_problems import PlanningSettings
 from visitsvc.simulation import play as simulation
 from visitsvc.simulation.draws import Rates
@@ -55,6 +56,10 @@ def _rate(name: str, default: float, text: str) -> Callable[[Callable[..., None]
     type=int,
     help="Guided local search to this many solutions per solve (default: production's search, ADR 0023).",
 )
+@click.option(
+    "--remedies",
+    help="Options of planning day applied once the month is planned, comma-separated: reach,calls,hours.",
+)
 @click.option("--json", "as_json", is_flag=True)
 def simulate_command(
     month_text: str,
@@ -71,6 +76,7 @@ def simulate_command(
     demo: bool,
     keep: str | None,
     solutions: int | None,
+    remedies: str | None,
     as_json: bool,
 ) -> None:
     """Play a month day by day through the services, on a copy of the register (never the register itself):
@@ -87,9 +93,14 @@ def simulate_command(
         raise click.BadParameter("rates must be between 0 and 1: " + ", ".join(rates.errors()))
     if solutions is not None and solutions < 1:
         raise click.BadParameter("at least 1", param_hint="--solutions")
+    chosen_remedies = tuple(r.strip() for r in (remedies or "").split(",") if r.strip())
+    unknown = sorted(set(chosen_remedies) - APPLICABLE)
+    if unknown:
+        raise click.BadParameter(f"not one of {', '.join(sorted(APPLICABLE))}: {', '.join(unknown)}")
     chosen = SimulationSettings(
-        month, random_seed, rates, PlanningSettings(solution_limit=solutions), executor="process"
-    )
+        month, random_seed, rates, PlanningSettings(solution_limit=solutions), executor="process",
+        remedies=chosen_remedies,
+    )  # fmt: skip
     with (
         refusals(also=(CopyError, SimulationDefect)),
         progress_bar(f"模拟 {month}", quiet=as_json) as progress,

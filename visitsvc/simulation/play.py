@@ -35,6 +35,7 @@ from visitsvc.model import AbsenceKind
 from visitsvc.oversight import at_risk
 from visitsvc.planning import month_plan, plan_reports, replanning
 from visitsvc.planning.month_coverage import month_coverage
+from visitsvc.planning.option_apply import apply_options
 from visitsvc.planning.route_problems import PlanningSettings
 from visitsvc.register import absences
 from visitsvc.simulation import desk, register_copy
@@ -62,6 +63,9 @@ class SimulationSettings:
     # again goes twice as fast on two cores, and a few solves stay serial (`plan_versions.executor_for`).
     # "process": one pool kept for the month.
     executor: str | Any = "process"
+    # Options of planning day (issue 20) the office applies once the month is planned: "reach", "calls",
+    # "hours"; the nightly re-plans keep them, as they keep them in production.
+    remedies: tuple[str, ...] = ()
 
 
 @dataclass
@@ -167,6 +171,7 @@ def _month(
         travel_minutes=state.fieldwork.travel_minutes,
         events=events,
         guard_hit=state.guard_hit,
+        remedies=list(settings.remedies),
     )
 
 
@@ -181,6 +186,11 @@ def _planning_day(uow: UnitOfWork, settings: SimulationSettings) -> dict[str, An
             executor=settings.executor,
             settings=settings.planning,
         )
+    if settings.remedies:
+        apply_options(
+            uow, caller=SYSTEM, month=settings.month, kinds=settings.remedies, settings=settings.planning,
+            executor=settings.executor,
+        )  # fmt: skip
     return plan_reports.shortfall(uow, caller=SYSTEM, month=settings.month)
 
 

@@ -92,6 +92,7 @@ class Report:
     # Solves stopped by their wall-clock guard (docs/adr/0024): {"run": "planning_day" or the re-plan's
     # `today`, "workers": [...]}, one entry per run that had any. Empty when the month is reproducible.
     guard_hit: list[dict[str, Any]] = field(default_factory=list)
+    remedies: list[str] = field(default_factory=list)  # options applied on planning day (issue 20)
 
     def as_json(self) -> dict[str, Any]:
         seconds = self.replan_seconds or [0.0]
@@ -113,6 +114,7 @@ class Report:
                 "unanswered": self.events.calls_ahead_unanswered,
             },
             "guard_hit": self.guard_hit,
+            "remedies": self.remedies,
         }
 
     def unexplained(self) -> list[dict[str, Any]]:
@@ -128,6 +130,7 @@ def build_report(
     travel_minutes: int,
     events: Events,
     guard_hit: list[dict[str, Any]] | None = None,
+    remedies: list[str] | None = None,
 ) -> Report:
     tally = coverage.tally()
     short = [
@@ -155,6 +158,7 @@ def build_report(
         travel_minutes=travel_minutes,
         events=events,
         guard_hit=hits,
+        remedies=list(remedies or []),
     )
 
 
