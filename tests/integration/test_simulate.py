@@ -128,8 +128,9 @@ def test_the_report_has_the_promised_shape(simulated: Simulated) -> None:
     data = simulated.report.as_json()
     assert list(data) == [
         "month", "coverable", "covered", "coverage_pct", "not_covered", "not_coverable", "home_visits",
-        "shortfall_on_planning_day", "replan_seconds", "travel_hours", "calls_ahead", "guard_hit",
+        "shortfall_on_planning_day", "replan_seconds", "travel_hours", "calls_ahead", "guard_hit", "remedies",
     ]  # fmt: skip
+    assert data["remedies"] == []
     assert data["guard_hit"] == [], "solution-limited solves of a small district end long before their guard"
     assert data["month"] == "2026-12"
     assert 30 <= data["coverable"] <= 40
