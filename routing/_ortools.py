@@ -223,10 +223,15 @@ def _cost(sub: SolverModel, routes: list[list[int]], params: Any, progress: _Pro
     return None if read is None else int(read.ObjectiveValue())
 
 
+# OR-Tools' own clock for a time limit starts a little before ours and stops the search when it reads the
+# limit: on a loaded machine a search stopped by a 0.3-s guard measured 0.2996 s here, and went unreported.
+GUARD_SLACK = 0.02
+
+
 def _past(guard: float | None, since: float) -> bool:
     """Whether the wall-clock guard (docs/adr/0024) has run out: a search given a time limit of `guard`
-    seconds that ran this long was stopped by it, whatever it had found."""
-    return guard is not None and time.perf_counter() - since >= guard
+    seconds that ran this long (within `GUARD_SLACK` of it) was stopped by it, whatever it had found."""
+    return guard is not None and time.perf_counter() - since >= guard * (1 - GUARD_SLACK)
 
 
 def _add_travel_and_time(
