@@ -153,6 +153,17 @@ def run_pyvrp(
     }
 
 
+def _compared(
+    name: str, budget: dict[str, Any], ours: dict[str, Any], pyvrp_result: dict[str, Any] | None
+) -> tuple[dict[str, Any], str]:
+    """One result row (a time or a solution budget) and its "pyvrp COST  ratio R" text for the terminal."""
+    ratio = ours["cost"] / pyvrp_result["cost"] if pyvrp_result else None
+    row = {"instance": name, **budget, "ours": ours, "pyvrp": pyvrp_result, "ratio": ratio}
+    shown = f"ratio {ratio:.3f}" if ratio is not None else ""
+    theirs_cost = pyvrp_result["cost"] if pyvrp_result else "-"
+    return row, f"pyvrp {theirs_cost}  {shown}"
+
+
 def main() -> None:
     args_parser = parser(__doc__ or "")
     args_parser.add_argument("--times", type=float, nargs="*", default=[5.0, 30.0])
@@ -200,43 +211,23 @@ def main() -> None:
                 else:
                     ours = run_ours(problem, seconds, ours_options)
                 pyvrp_result = theirs.result() if theirs is not None else None
-                ratio = ours["cost"] / pyvrp_result["cost"] if pyvrp_result else None
-                rows.append(
-                    {
-                        "instance": name,
-                        "seconds": seconds,
-                        "ours": ours,
-                        "pyvrp": pyvrp_result,
-                        "ratio": ratio,
-                    }
-                )
-                shown = f"ratio {ratio:.3f}" if ratio is not None else ""
-                theirs_cost = pyvrp_result["cost"] if pyvrp_result else "-"
+                row, against = _compared(name, {"seconds": seconds}, ours, pyvrp_result)
+                rows.append(row)
                 out.line(
                     f"{name:6} {seconds:5.0f}s  ours {ours['cost']:8} (feasible {ours['feasible']}, "
-                    f"routes {ours['routes']})  pyvrp {theirs_cost}  {shown}"
+                    f"routes {ours['routes']})  {against}"
                 )
             for limit in args.solutions:
                 ours = run_ours(problem, None, ours_options, limit)
                 pyvrp_result = None
                 if not args.no_pyvrp:
                     pyvrp_result = pool.submit(run_pyvrp, instance, nodes, travel, ours["wall_s"]).result()
-                ratio = ours["cost"] / pyvrp_result["cost"] if pyvrp_result else None
-                rows.append(
-                    {
-                        "instance": name,
-                        "solutions": limit,
-                        "ours": ours,
-                        "pyvrp": pyvrp_result,
-                        "ratio": ratio,
-                    }
-                )
-                shown = f"ratio {ratio:.3f}" if ratio is not None else ""
-                theirs_cost = pyvrp_result["cost"] if pyvrp_result else "-"
+                row, against = _compared(name, {"solutions": limit}, ours, pyvrp_result)
+                rows.append(row)
                 out.line(
                     f"{name:6} {limit:5} solutions ({ours['wall_s']:.1f} s, cpu {ours['cpu_s']:.1f} s)  "
                     f"ours {ours['cost']:8} "
-                    f"(feasible {ours['feasible']}, routes {ours['routes']})  pyvrp {theirs_cost}  {shown}"
+                    f"(feasible {ours['feasible']}, routes {ours['routes']})  {against}"
                 )
     out.result(
         {

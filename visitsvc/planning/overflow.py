@@ -82,17 +82,7 @@ def offers(
     ]
     if not dropped and not away:
         return {}
-    return share_out(
-        [*dropped, *away],
-        months,
-        [spare_minutes(m, p) for m, p in zip(months, plans, strict=True)],
-        homes,
-        grid_path,
-        reach_minutes=reach_minutes,
-        home_load=home_load,
-        on_day=agreed_days(months),
-        points=[planned_points(m, p, homes) for m, p in zip(months, plans, strict=True)],
-    )
+    return _share_solved([*dropped, *away], months, plans, homes, grid_path, reach_minutes, home_load)
 
 
 def offers_again(
@@ -118,8 +108,24 @@ def offers_again(
     if not again:
         return {}
     origin = {v: i for i, m in enumerate(months) for v in again.keys() & m.owed_by_visit.keys() - m.offered}
+    items = [(origin.get(vid), owed) for vid, owed in again.items()]
+    return _share_solved(items, months, plans, homes, grid_path, reach_minutes, home_load, refused)
+
+
+def _share_solved(
+    items: Sequence[tuple[int | None, Owed]],
+    months: list[WorkerMonth],
+    plans: list[routing.Plan],
+    homes: dict[int, Home],
+    grid_path: dict[int, str],
+    reach_minutes: Reach,
+    home_load: int,
+    refused: Mapping[str, Collection[int]] | None = None,
+) -> dict[int, list[Owed]]:
+    """`share_out` among colleagues whose months are solved: their spare minutes and planned stops from
+    their plans, appointments from their months."""
     return share_out(
-        [(origin.get(vid), owed) for vid, owed in again.items()],
+        items,
         months,
         [spare_minutes(m, p) for m, p in zip(months, plans, strict=True)],
         homes,
