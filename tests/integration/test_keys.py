@@ -108,7 +108,7 @@ def test_rotate_moves_every_value_to_the_new_key_and_the_old_key_can_then_go(
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {
         "active_key": "k2",
-        "rewritten": {"elders": len(before), "workers": 1},
+        "rewritten": {"elders": len(before), "workers": 1, "organisations": 0},
         "left": 0,
     }
     assert _raw_key_ids(uow) == {"k2"}

@@ -57,6 +57,12 @@ ENCRYPTED: dict[str, tuple[Table, tuple[str, ...]]] = {
         Table("workers", _raw, Column("id", Integer, primary_key=True), Column("phone", String)),
         ("phone",),
     ),
+    "organisations": (
+        Table(
+            "organisations", _raw, Column("id", Integer, primary_key=True), Column("contact_phone", String)
+        ),
+        ("contact_phone",),
+    ),
 }
 
 

@@ -19,6 +19,11 @@ from visitsvc.infrastructure.repositories.elders import ElderRepository
 from visitsvc.infrastructure.repositories.job_runs import JobRunRepository
 from visitsvc.infrastructure.repositories.months import MonthRepository
 from visitsvc.infrastructure.repositories.notifications import NotificationRepository
+from visitsvc.infrastructure.repositories.organisations import (
+    ContractRepository,
+    OrganisationRepository,
+    PairingRepository,
+)
 from visitsvc.infrastructure.repositories.planning_locks import PlanningLockRepository
 from visitsvc.infrastructure.repositories.plans import PlanRepository
 from visitsvc.infrastructure.repositories.remedies import RemedyRepository
@@ -95,6 +100,9 @@ class UnitOfWork:
     review: ReviewRepository
     retention: RetentionRepository
     notifications: NotificationRepository
+    organisations: OrganisationRepository
+    contracts: ContractRepository
+    pairings: PairingRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session], clock: Clock | None = None) -> None:
@@ -122,6 +130,9 @@ class UnitOfWork:
         self.review = ReviewRepository(self.session)
         self.retention = RetentionRepository(self.session)
         self.notifications = NotificationRepository(self.session)
+        self.organisations = OrganisationRepository(self.session)
+        self.contracts = ContractRepository(self.session)
+        self.pairings = PairingRepository(self.session)
         return self
 
     def __exit__(

@@ -14,14 +14,24 @@ from visitsvc.model.enums import (
     Category,
     DisabilityGrade,
     ElderStatus,
+    OrganisationKind,
     Role,
     Sex,
     TravelMode,
     VisitKind,
+    VisitorKind,
     Willingness,
 )
 from visitsvc.model.job import JobRun
 from visitsvc.model.notification import Notification, NotificationState
+from visitsvc.model.organisation import (
+    Contract,
+    ContractPrice,
+    Organisation,
+    Pairing,
+    contract_areas,
+    organisation_areas,
+)
 from visitsvc.model.planning import CalendarDay, PlannedVisit, PlanningLock, PlanVersion, UnplannedVisit
 from visitsvc.model.remedy import PlanRemedy
 from visitsvc.model.visit import (
@@ -38,7 +48,7 @@ from visitsvc.model.visit import (
     VisitPhoto,
     VisitRecord,
 )
-from visitsvc.model.worker import Worker, worker_grids
+from visitsvc.model.worker import VisitorProfile, Worker, worker_grids
 
 __all__ = [
     "PARENT_LEVEL",
@@ -57,6 +67,8 @@ __all__ = [
     "Base",
     "CalendarDay",
     "Category",
+    "Contract",
+    "ContractPrice",
     "DisabilityGrade",
     "Elder",
     "ElderCategory",
@@ -69,6 +81,9 @@ __all__ = [
     "LoginAttempt",
     "Notification",
     "NotificationState",
+    "Organisation",
+    "OrganisationKind",
+    "Pairing",
     "PlanRemedy",
     "PlanVersion",
     "PlannedVisit",
@@ -87,7 +102,11 @@ __all__ = [
     "VisitOutcome",
     "VisitPhoto",
     "VisitRecord",
+    "VisitorKind",
+    "VisitorProfile",
     "Willingness",
     "Worker",
+    "contract_areas",
+    "organisation_areas",
     "worker_grids",
 ]

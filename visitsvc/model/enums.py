@@ -39,6 +39,29 @@ class Role(StrEnum):
     GRID_WORKER = "grid_worker"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    # Makes the visits of the people paired with them (结对帮扶): a social worker, a volunteer, an
+    # organisation's staff. Sees exactly those people.
+    VISITOR = "visitor"
+    # An organisation's coordinator: sees its staff, assignments and statements only.
+    COORDINATOR = "coordinator"
+
+
+class VisitorKind(LabelledEnum):
+    """Who makes a visit, as coverage and the monthly report split it (网格员 is the grid worker)."""
+
+    GRID_WORKER = "grid_worker"  # 网格员
+    SOCIAL_WORKER = "social_worker"  # 社工
+    VOLUNTEER = "volunteer"  # 志愿者
+    SERVICE_STAFF = "service_staff"  # 服务机构人员
+    PUBLIC_WELFARE = "public_welfare"  # 公益性岗位
+
+
+class OrganisationKind(LabelledEnum):
+    SOCIAL_WORK_STATION = "social_work_station"  # 社工站
+    SOCIAL_ORGANISATION = "social_organisation"  # 社会组织
+    CARE_PROVIDER = "care_provider"  # 养老服务机构
+    VOLUNTEER_ORGANISATION = "volunteer_organisation"  # 志愿服务组织
+    ELDERS_ASSOCIATION = "elders_association"  # 老年协会
 
 
 class TravelMode(LabelledEnum):
@@ -138,4 +161,14 @@ _LABELS: dict[StrEnum, str] = {
     Willingness.HOME: "同意上门",
     Willingness.PHONE_ONLY: "仅电话",
     Willingness.REFUSES_HOME: "拒绝",
+    VisitorKind.GRID_WORKER: "网格员",
+    VisitorKind.SOCIAL_WORKER: "社工",
+    VisitorKind.VOLUNTEER: "志愿者",
+    VisitorKind.SERVICE_STAFF: "服务机构人员",
+    VisitorKind.PUBLIC_WELFARE: "公益性岗位",
+    OrganisationKind.SOCIAL_WORK_STATION: "社工站",
+    OrganisationKind.SOCIAL_ORGANISATION: "社会组织",
+    OrganisationKind.CARE_PROVIDER: "养老服务机构",
+    OrganisationKind.VOLUNTEER_ORGANISATION: "志愿服务组织",
+    OrganisationKind.ELDERS_ASSOCIATION: "老年协会",
 }

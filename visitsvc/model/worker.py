@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from visitsvc.model.area import Area
 from visitsvc.model.base import Base, enum_column
 from visitsvc.model.encrypted import EncryptedString
-from visitsvc.model.enums import Role, TravelMode
+from visitsvc.model.enums import Role, TravelMode, VisitorKind
 
 DEFAULT_WORK_START = time(8, 30)
 DEFAULT_WORK_END = time(17, 30)
@@ -50,6 +50,26 @@ class Worker(Base):
 
     area: Mapped[Area | None] = relationship(lazy="joined")
     grids: Mapped[list[Area]] = relationship(secondary=worker_grids, lazy="selectin", order_by=Area.code)
+    # A visitor's or a coordinator's: their kind, organisation and working weekdays (None for the rest).
+    profile: Mapped[VisitorProfile | None] = relationship(lazy="joined", cascade="all, delete-orphan")
+
+    @property
+    def kind(self) -> VisitorKind | None:
+        """Who makes a visit, as coverage splits it: a grid worker is 网格员, a visitor their own kind."""
+        if self.role is Role.GRID_WORKER:
+            return VisitorKind.GRID_WORKER
+        return self.profile.kind if self.profile else None
+
+    @property
+    def organisation_id(self) -> int | None:
+        return self.profile.organisation_id if self.profile else None
+
+    @property
+    def weekdays(self) -> frozenset[int] | None:
+        """ISO weekdays (1 Monday .. 7 Sunday) worked; None: the official working days."""
+        if self.profile is None or not self.profile.work_weekdays:
+            return None
+        return frozenset(int(d) for d in self.profile.work_weekdays)
 
     @property
     def grid_codes(self) -> list[str]:
@@ -57,3 +77,17 @@ class Worker(Base):
 
     def __repr__(self) -> str:
         return f"Worker({self.account!r}, {self.role.value})"
+
+
+class VisitorProfile(Base):
+    """What a visitor (社工, 志愿者, 服务机构人员, 公益性岗位) or a coordinator has beyond a worker's
+    account: a table of its own, so that grid workers' rows stay as they are."""
+
+    __tablename__ = "visitor_profiles"
+
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), primary_key=True)
+    kind: Mapped[VisitorKind | None] = mapped_column(enum_column(VisitorKind))  # None: a coordinator
+    # Visitors may have none (an independent volunteer); a coordinator always has one.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # ISO weekday digits worked, e.g. "246"; None: the official working days (工作日).
+    work_weekdays: Mapped[str | None] = mapped_column(String(7))

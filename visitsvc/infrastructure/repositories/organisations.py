@@ -1,0 +1,100 @@
+"""Organisations, their contracts and pairings (issue 19). Reads that a caller makes take a Scope, like
+every other repository's; the planner's reads of a month take the area path it plans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from visitsvc.kernel.errors import NotFound
+from visitsvc.model import Contract, Organisation, Pairing, VisitorProfile
+
+
+class OrganisationRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, organisation: Organisation) -> None:
+        self.session.add(organisation)
+        self.session.flush()
+
+    def get(self, organisation_id: int) -> Organisation:
+        organisation = self.session.get(Organisation, organisation_id)
+        if organisation is None:
+            raise NotFound("机构不存在")
+        return organisation
+
+    def by_credit_code(self, code: str) -> Organisation | None:
+        return self.session.scalar(select(Organisation).where(Organisation.credit_code == code))
+
+    def all(self) -> list[Organisation]:
+        return list(self.session.scalars(select(Organisation).order_by(Organisation.id)))
+
+
+class ContractRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, contract: Contract) -> None:
+        self.session.add(contract)
+        self.session.flush()
+
+    def get(self, contract_id: int) -> Contract:
+        contract = self.session.get(Contract, contract_id)
+        if contract is None:
+            raise NotFound("合同不存在")
+        return contract
+
+    def of_organisation(self, organisation_id: int) -> list[Contract]:
+        query = select(Contract).where(Contract.organisation_id == organisation_id).order_by(Contract.id)
+        return list(self.session.scalars(query))
+
+    def overlapping(self, first: date, last: date) -> list[Contract]:
+        query = select(Contract).where(Contract.first_day <= last, Contract.last_day >= first)
+        return list(self.session.scalars(query.order_by(Contract.id)))
+
+
+class PairingRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, pairing: Pairing) -> None:
+        self.session.add(pairing)
+        self.session.flush()
+
+    def get(self, pairing_id: int) -> Pairing:
+        pairing = self.session.get(Pairing, pairing_id)
+        if pairing is None:
+            raise NotFound("结对不存在")
+        return pairing
+
+    def overlapping(self, first: date, last: date, elder_ids: Iterable[int] | None = None) -> list[Pairing]:
+        """Pairings in force on a day from `first` to `last`, oldest first (of `elder_ids` only, if given)."""
+        query = select(Pairing).where(
+            Pairing.first_day <= last, or_(Pairing.last_day.is_(None), Pairing.last_day >= first)
+        )
+        if elder_ids is not None:
+            query = query.where(Pairing.elder_id.in_(sorted(set(elder_ids))))
+        return list(self.session.scalars(query.order_by(Pairing.id)))
+
+    def people_of_visitor(self, visitor_id: int, day: date) -> set[int]:
+        """The people paired with the visitor on `day`."""
+        query = select(Pairing.elder_id).where(
+            Pairing.visitor_id == visitor_id,
+            Pairing.first_day <= day,
+            or_(Pairing.last_day.is_(None), Pairing.last_day >= day),
+        )
+        return set(self.session.scalars(query))
+
+    def people_of_organisation(self, organisation_id: int, day: date) -> set[int]:
+        """The people paired on `day` with the organisation or with one of its visitors."""
+        staff = select(VisitorProfile.worker_id).where(VisitorProfile.organisation_id == organisation_id)
+        query = select(Pairing.elder_id).where(
+            or_(Pairing.organisation_id == organisation_id, Pairing.visitor_id.in_(staff)),
+            Pairing.first_day <= day,
+            or_(Pairing.last_day.is_(None), Pairing.last_day >= day),
+        )
+        return set(self.session.scalars(query))
