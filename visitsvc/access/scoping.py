@@ -7,8 +7,10 @@ record outside the scope is simply not found (404), exactly like a missing one.
 Services ask a Scope questions (`covers`, `home_path`, `narrowed_to`, the clauses) and never read its
 fields: what a scope is made of stays this module's business. That is what lets it grow other forms. The
 people assigned to a worker (`assigned_elders`) are one already: a second set beside the area paths, which
-`elder_clause` adds and `narrowed_to` leaves out. "My organisation's" people would be another such set (a
-field, a term in the clauses, a line in `scope_of`): an addition here, not a rewrite of the services.
+`elder_clause` adds and `narrowed_to` leaves out. Visitors (social workers, volunteers, an organisation's
+staff) have no area at all: their scope is exactly the people paired with them or planned to them.
+A coordinator's is "my organisation's" (`organisation`): its staff, the people paired with it or its
+staff, its contracts and statements.
 """
 
 from __future__ import annotations
@@ -16,11 +18,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, false, or_, select
+from sqlalchemy import ColumnElement, exists, false, literal, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from visitsvc.kernel.errors import Forbidden, NotFound
-from visitsvc.model import Area, AuditEntry, Elder, Role, Worker, worker_grids
+from visitsvc.model import (
+    Area,
+    AuditEntry,
+    Contract,
+    Elder,
+    Organisation,
+    Role,
+    VisitorProfile,
+    Worker,
+    contract_areas,
+    organisation_areas,
+    worker_grids,
+)
 
 ROOT_PATH = "/"
 
@@ -28,8 +42,11 @@ ROOT_PATH = "/"
 @dataclass(frozen=True, slots=True)
 class Scope:
     area_paths: tuple[str, ...]
-    # People of other grids whose visits the current plan gave to this worker: theirs while assigned.
+    # People of other grids whose visits the current plan gave to this worker: theirs while assigned. A
+    # visitor's: the people paired with them or planned to them; a coordinator's: their organisation's.
     assigned_elders: frozenset[int] = frozenset()
+    # A coordinator's organisation: they see its staff, contracts and statements, and nothing of any area.
+    organisation: int | None = None
 
     @classmethod
     def everything(cls) -> Scope:
@@ -67,9 +84,25 @@ class Scope:
 
     def covers_worker(self, worker: Worker) -> bool:
         """The Python twin of worker_clause, for rows already loaded."""
+        if self.organisation is not None and worker.organisation_id == self.organisation:
+            return True
         if worker.area is not None and self.covers(worker.area.path):
             return True
         return any(self.covers(g.path) for g in worker.grids)
+
+    def covers_organisation(self, organisation: Organisation) -> bool:
+        """The Python twin of organisation_clause: a coordinator's own, or one serving an area that meets
+        the scope (an organisation serving the whole district serves each street's supervisor too)."""
+        if self.organisation is not None:
+            return organisation.id == self.organisation
+        return any(self.overlaps(a.path) for a in organisation.areas)
+
+    def covers_contract(self, contract: Contract) -> bool:
+        """The Python twin of contract_clause: a coordinator's organisation's, or one filed under or covering
+        an area that meets the scope."""
+        if self.organisation is not None:
+            return contract.organisation_id == self.organisation
+        return any(self.overlaps(a.path) for a in [contract.area, *contract.areas])
 
     def area_clause(
         self, path_column: ColumnElement[str] | InstrumentedAttribute[str] | None = None
@@ -91,12 +124,51 @@ class Scope:
         return or_(in_area, Elder.id.in_(sorted(self.assigned_elders)))
 
     def worker_clause(self) -> ColumnElement[bool]:
-        """A worker is within scope when their area node or one of their grids is."""
+        """A worker is within scope when their area node or one of their grids is, or, for a coordinator,
+        when they are their organisation's staff."""
         in_scope_areas = select(Area.id).where(self.area_clause())
         has_grid_in_scope = exists().where(
             worker_grids.c.worker_id == Worker.id, worker_grids.c.area_id.in_(in_scope_areas)
         )
-        return or_(Worker.area_id.in_(in_scope_areas), has_grid_in_scope)
+        clauses = [Worker.area_id.in_(in_scope_areas), has_grid_in_scope]
+        if self.organisation is not None:
+            staff = select(VisitorProfile.worker_id).where(
+                VisitorProfile.organisation_id == self.organisation
+            )
+            clauses.append(Worker.id.in_(staff))
+        return or_(*clauses)
+
+    def overlap_clause(
+        self, path_column: ColumnElement[str] | InstrumentedAttribute[str]
+    ) -> ColumnElement[bool]:
+        """The area at `path_column` and the scope meet: within it, or above part of it."""
+        if not self.area_paths:
+            return false()
+        above = (literal(p).startswith(path_column) for p in self.area_paths)
+        return or_(self.area_clause(path_column), *above)
+
+    def organisation_clause(self) -> ColumnElement[bool]:
+        if self.organisation is not None:
+            return Organisation.id == self.organisation
+        served = aliased(Area)
+        return exists().where(
+            organisation_areas.c.organisation_id == Organisation.id,
+            organisation_areas.c.area_id == served.id,
+            self.overlap_clause(served.path),
+        )
+
+    def contract_clause(self) -> ColumnElement[bool]:
+        if self.organisation is not None:
+            return Contract.organisation_id == self.organisation
+        filed, covered = aliased(Area), aliased(Area)
+        return or_(
+            exists().where(filed.id == Contract.area_id, self.overlap_clause(filed.path)),
+            exists().where(
+                contract_areas.c.contract_id == Contract.id,
+                contract_areas.c.area_id == covered.id,
+                self.overlap_clause(covered.path),
+            ),
+        )
 
     def audit_clause(self) -> ColumnElement[bool]:
         return self.area_clause(AuditEntry.area_path)
@@ -125,8 +197,13 @@ class Caller:
 
 
 def scope_of(worker: Worker, assigned_elders: frozenset[int] = frozenset()) -> Scope:
+    """`assigned_elders`: a grid worker's people of other grids, a visitor's or a coordinator's people."""
     if worker.role is Role.GRID_WORKER:
         return Scope(tuple(sorted(g.path for g in worker.grids)), assigned_elders)
+    if worker.role is Role.VISITOR:
+        return Scope((), assigned_elders)
+    if worker.role is Role.COORDINATOR:
+        return Scope((), assigned_elders, organisation=worker.organisation_id)
     if worker.area is None:
         return Scope(())
     return Scope((worker.area.path,))

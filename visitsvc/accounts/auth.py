@@ -279,7 +279,13 @@ def act_as(uow: UnitOfWork, *, caller: Caller, worker_id: int) -> Caller:
 
 
 def _caller_of(uow: UnitOfWork, worker: Worker) -> Caller:
+    today = uow.clock.today()
     assigned = frozenset[int]()
     if worker.role is Role.GRID_WORKER:
-        assigned = uow.plans.assigned_elsewhere(worker.id, Month.of(uow.clock.today()))
+        assigned = uow.plans.assigned_elsewhere(worker.id, Month.of(today))
+    elif worker.role is Role.VISITOR:
+        planned = uow.plans.people_of_worker(worker.id, Month.of(today))
+        assigned = frozenset(uow.pairings.people_of_visitor(worker.id, today) | planned)
+    elif worker.role is Role.COORDINATOR and worker.organisation_id is not None:
+        assigned = frozenset(uow.pairings.people_of_organisation(worker.organisation_id, today))
     return caller_for(worker, assigned)

@@ -127,6 +127,13 @@ class PlanRepository:
         )
         return frozenset(self.session.scalars(query))
 
+    def people_of_worker(self, worker_id: int, month: Month) -> frozenset[int]:
+        """Everyone the month's current plan gives to this worker (a visitor's people, while planned)."""
+        query = select(PlannedVisit.elder_id).where(
+            live(PlannedVisit, month_text(month)), PlannedVisit.worker_id == worker_id
+        )
+        return frozenset(self.session.scalars(query))
+
     def visits_outside(self, version_id: int, area_path: str) -> list[PlannedVisit]:
         """A version's visits of people outside a subtree: what an area re-plan carries over unchanged."""
         inside = select(Area.id).where(Area.path.startswith(area_path, autoescape=True))
