@@ -14,9 +14,9 @@ from pathlib import Path
 
 import click
 
-from seed import county
+from seed import county, partners
 from seed.district import DEMO_PASSWORD, PROFILES, generate, write_csv
-from seed.load import load
+from seed.load import load, load_station
 from visitsvc.access.scoping import Scope
 from visitsvc.cli.wiring import progress_bar
 from visitsvc.config import ConfigError, load_settings
@@ -95,6 +95,9 @@ def main(
             return stack.enter_context(progress_bar(f"导入 {label}", quiet=as_json))
 
         result = load(lambda: UnitOfWork(sessions, clock), ledger, password=DEMO_PASSWORD, progress=progress)
+    if size == "demo":  # the demo's mixed team (issue 19); other sizes stay grid workers only
+        station = partners.generate(ledger, today=clock.today(), random_seed=random_seed)
+        result.counts |= load_station(lambda: UnitOfWork(sessions, clock), station, password=DEMO_PASSWORD)
     seconds = round(time.perf_counter() - started, 1)
     summary = {"size": size, "seed": random_seed, **result.counts, "seconds": seconds}
     if as_json:
