@@ -114,7 +114,7 @@ def _print_logins(uow: UnitOfWork) -> None:
     with uow:
         everyone = uow.workers.page(Scope.everything(), role=None, active=True, limit=100_000, after_id=None)
         staff = [
-            (w.account, w.role.value, w.area.name if w.area else "")
+            (w.account, w.role.value, w.area.name if w.area else "", w.kind.label if w.kind else "")
             for w in everyone
             if w.role is not Role.GRID_WORKER
         ]
@@ -123,8 +123,8 @@ def _print_logins(uow: UnitOfWork) -> None:
         click.echo("no accounts yet: run `make run` or `python -m seed`")
         return
     click.echo(f"demo accounts (password: {DEMO_PASSWORD})")
-    for account, role, area in staff:
-        click.echo(f"  {account:<8} {role:<11} {area}")
+    for account, role, area, kind in staff:
+        click.echo(f"  {account:<8} {role:<11} {area} {kind}".rstrip())
     if grid_workers:
         click.echo(f"  {grid_workers[0]} .. {grid_workers[-1]}  grid_worker  one grid each")
     click.echo("API: http://127.0.0.1:8000/api/v1   docs: http://127.0.0.1:8000/docs")
