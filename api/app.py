@@ -26,9 +26,11 @@ from api.views import (
     me,
     notifications,
     oversight,
+    photos,
     plans,
     replan,
     review,
+    statements,
     workers,
 )
 from visitsvc.accounts import auth as auth_service
@@ -101,6 +103,8 @@ def create_app(
         oversight,
         review,
         notifications,
+        statements,
+        photos,
     ):
         api.register_blueprint(module.blp)
     errors.register(app)

@@ -26,6 +26,7 @@ from api.console.views import (
     policy,
     queues,
     routes,
+    statements,
 )
 from api.console.web import caller
 from api.schemas.common import INVALID_TEXT, clean_name, has_invalid_text
@@ -51,6 +52,7 @@ __all__ = [
     "policy",
     "queues",
     "routes",
+    "statements",
 ]
 
 

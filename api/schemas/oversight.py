@@ -51,6 +51,17 @@ class AreaRefSchema(Schema):
     level = enum(AreaLevel)
 
 
+class DeliveryFiguresSchema(Schema):
+    key = fields.String(
+        metadata={"description": "人员类别（visitor kind，other：督导等）或机构编号（none：无所属机构）"}
+    )
+    name = fields.String()
+    visits = fields.Integer(metadata={"description": "计入的探访次数（任何结果）"})
+    visited = fields.Integer(metadata={"description": "其中见到本人"})
+    people_visited = fields.Integer(metadata={"description": "见到的人数"})
+    people_covered = fields.Integer(metadata={"description": "其中本月已覆盖的人数（一人可计入多个分组）"})
+
+
 class CoverageSchema(Schema):
     month = fields.String()
     as_of = fields.Date(metadata={"description": "judged as on this day (a past month: the day after it)"})
@@ -58,6 +69,8 @@ class CoverageSchema(Schema):
     total = fields.Nested(FiguresSchema)
     by_area = fields.List(fields.Nested(FiguresSchema))
     by_category = fields.List(fields.Nested(CategoryFiguresSchema))
+    by_visitor_kind = fields.List(fields.Nested(DeliveryFiguresSchema))
+    by_organisation = fields.List(fields.Nested(DeliveryFiguresSchema))
 
 
 class MissedQuery(PageArgs):

@@ -42,7 +42,7 @@ def test_the_report_holds_the_coverage_figures_the_missed_list_masked_flags_and_
     status, content = report(client, sup)
     assert status == 200
     book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["覆盖率", "未覆盖名单", "核查标记", "跟进事项"]
+    assert book.sheetnames == ["覆盖率", "未覆盖名单", "核查标记", "跟进事项", "探访人员"]
     coverage = client.get("/api/v1/coverage", query_string={"month": "2026-12"}, headers=sup).json
     rows = list(book["覆盖率"].iter_rows(min_row=2, values_only=True))
     total = next(r for r in rows if r[0] == "合计")

@@ -237,7 +237,7 @@ def test_the_monthly_report_downloads_from_the_coverage_page(tab: Tab, served: S
     download = started.value
     assert download.suggested_filename.endswith(".xlsx")
     book = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
-    assert book.sheetnames == ["覆盖率", "未覆盖名单", "核查标记", "跟进事项"]
+    assert book.sheetnames == ["覆盖率", "未覆盖名单", "核查标记", "跟进事项", "探访人员"]
     total = next(r for r in book["覆盖率"].iter_rows(min_row=2, values_only=True) if r[0] == "合计")
     api = served.api("sup01", "/api/v1/coverage", month=str(served.month))["total"]
     assert (total[3], total[4]) == (api["coverable"], api["covered"])

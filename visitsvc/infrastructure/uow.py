@@ -15,6 +15,7 @@ from visitsvc.infrastructure.repositories.area_policies import AreaPolicyReposit
 from visitsvc.infrastructure.repositories.areas import AreaRepository
 from visitsvc.infrastructure.repositories.audit import AuditRepository
 from visitsvc.infrastructure.repositories.calendar_days import CalendarRepository
+from visitsvc.infrastructure.repositories.deliveries import DeliveryRepository
 from visitsvc.infrastructure.repositories.elders import ElderRepository
 from visitsvc.infrastructure.repositories.job_runs import JobRunRepository
 from visitsvc.infrastructure.repositories.months import MonthRepository
@@ -103,6 +104,7 @@ class UnitOfWork:
     organisations: OrganisationRepository
     contracts: ContractRepository
     pairings: PairingRepository
+    deliveries: DeliveryRepository
     session: Session
 
     def __init__(self, factory: sessionmaker[Session], clock: Clock | None = None) -> None:
@@ -133,6 +135,7 @@ class UnitOfWork:
         self.organisations = OrganisationRepository(self.session)
         self.contracts = ContractRepository(self.session)
         self.pairings = PairingRepository(self.session)
+        self.deliveries = DeliveryRepository(self.session)
         return self
 
     def __exit__(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from visitsvc.access.scoping import ROOT_PATH, Caller
@@ -16,6 +16,8 @@ from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model import Area, AreaLevel, Category, VisitKind, VisitOutcome
+from visitsvc.oversight import who_delivers
+from visitsvc.oversight.who_delivers import Deliveries, DeliveryFigures
 from visitsvc.planning.coverage import AtRisk, Missing, Tally
 from visitsvc.planning.month_coverage import MonthCoverage, PersonCoverage, month_coverage
 
@@ -52,6 +54,9 @@ class CoverageRead:
     total: Figures
     by_area: list[Figures]  # the child areas of `area` (grids for a grid worker)
     by_category: list[Figures]  # a person counts once in each of their categories
+    # Who made the visits (oversight.who_delivers): per visitor kind and per organisation.
+    by_visitor_kind: list[DeliveryFigures] = field(default_factory=list)
+    by_organisation: list[DeliveryFigures] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +119,17 @@ class Overview:
     grids: dict[int, Area]
     days_left: int
     worker_names: dict[int, str]
+    deliveries: Deliveries | None = None  # who made the visits, when asked for (not the missed list's)
 
 
 def read_overview(
-    uow: UnitOfWork, *, caller: Caller, month: Month, area_code: str | None, extra_workers: Iterable[int] = ()
+    uow: UnitOfWork,
+    *,
+    caller: Caller,
+    month: Month,
+    area_code: str | None,
+    extra_workers: Iterable[int] = (),
+    with_deliveries: bool = False,
 ) -> Overview:
     """The month's coverage of the caller's area (or `area_code`, a node of it), with what names it."""
     with uow:
@@ -134,7 +146,12 @@ def read_overview(
         days_left = len(calendar.workdays_between(coverage.as_of, month.last))
         wanted = {p.next_worker_id for p in coverage.people if p.next_worker_id is not None}
         names = uow.review.worker_names(wanted | set(extra_workers))
-    return Overview(coverage, area, children, group_by_grid, grids, days_left, names)
+        deliveries = (
+            who_delivers.read_deliveries(uow, (p.elder_id for p in coverage.people), month)
+            if with_deliveries
+            else None
+        )
+    return Overview(coverage, area, children, group_by_grid, grids, days_left, names, deliveries)
 
 
 def _area_of(uow: UnitOfWork, caller: Caller, area_code: str | None) -> Area | None:
@@ -160,7 +177,7 @@ def coverage_table(
     """Coverage of the month (default: this one) per child area of the caller's area or of `area_code`,
     per category, and in total."""
     month = month_or_current(uow, month)
-    return table_of(read_overview(uow, caller=caller, month=month, area_code=area_code))
+    return table_of(read_overview(uow, caller=caller, month=month, area_code=area_code, with_deliveries=True))
 
 
 def table_of(view: Overview) -> CoverageRead:
@@ -187,7 +204,13 @@ def table_of(view: Overview) -> CoverageRead:
     ]
     area = None if view.area is None else AreaRef(view.area.code, view.area.name, view.area.level)
     total = _figures("total", "合计", coverage.tally())
-    return CoverageRead(str(coverage.month), coverage.as_of, area, total, rows, categories)
+    if view.deliveries is None:
+        return CoverageRead(str(coverage.month), coverage.as_of, area, total, rows, categories)
+    return CoverageRead(
+        str(coverage.month), coverage.as_of, area, total, rows, categories,
+        who_delivers.by_visitor_kind(view.deliveries, coverage.people),
+        who_delivers.by_organisation(view.deliveries, coverage.people),
+    )  # fmt: skip
 
 
 def _group_key(person: PersonCoverage, view: Overview) -> str:

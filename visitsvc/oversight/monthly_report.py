@@ -1,5 +1,6 @@
 """The monthly report offices publish (月度探访统计): coverage by area and category, the missed list with
-masked ID numbers, proof-of-visit flags and follow-ups, as one XLSX with Chinese headers. Audited.
+masked ID numbers, proof-of-visit flags and follow-ups, and who made the visits (by visitor kind and by
+organisation), as one XLSX with Chinese headers. Audited.
 
 The figures are the coverage endpoint's (`oversight.read_overview`), read once for all four sheets.
 """
@@ -25,6 +26,7 @@ from visitsvc.kernel.month import Month
 from visitsvc.model import FlagKind, FlagState, FollowUpStatus, VisitKind, VisitOutcome
 from visitsvc.oversight import coverage_tables
 from visitsvc.oversight.coverage_tables import Figures, MissedRead
+from visitsvc.oversight.who_delivers import DeliveryFigures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EVERYTHING = 1_000_000
@@ -79,6 +81,7 @@ MISSED_HEADERS = ["老人编号", "姓名", "身份证号", "网格", "类别", 
 FLAG_HEADERS = ["标记编号", "探访记录编号", "探访日期", "姓名", "网格", "网格员", "标记类型", "状态",
                 "距离住址(米)"]  # fmt: skip
 FOLLOW_UP_HEADERS = ["编号", "姓名", "网格", "事项", "紧急", "状态", "说明", "创建时间", "更新时间"]
+DELIVERY_HEADERS = ["分组", "代码", "名称", "探访次数", "见到本人次数", "见到人数", "其中已覆盖人数"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,9 @@ class Report:
 def monthly_report(uow: UnitOfWork, *, caller: Caller, month: Month | None, area_code: str | None) -> Report:
     require_supervisor(caller)
     month = coverage_tables.month_or_current(uow, month)
-    view = coverage_tables.read_overview(uow, caller=caller, month=month, area_code=area_code)
+    view = coverage_tables.read_overview(
+        uow, caller=caller, month=month, area_code=area_code, with_deliveries=True
+    )
     table = coverage_tables.table_of(view)
     missed = [coverage_tables.missed_read(p, view) for p in coverage_tables.missed_people(view)]
     with uow:
@@ -127,6 +132,7 @@ def monthly_report(uow: UnitOfWork, *, caller: Caller, month: Month | None, area
     _sheet(book, "未覆盖名单", MISSED_HEADERS, (_missed_row(m, numbers[m.elder_id]) for m in missed))
     _sheet(book, "核查标记", FLAG_HEADERS, flag_rows)
     _sheet(book, "跟进事项", FOLLOW_UP_HEADERS, follow_up_rows)
+    _sheet(book, "探访人员", DELIVERY_HEADERS, _delivery_rows(table.by_visitor_kind, table.by_organisation))
     del book[book.sheetnames[0]]  # the empty sheet every new workbook starts with
     out = io.BytesIO()
     book.save(out)
@@ -146,6 +152,14 @@ def _coverage_rows(
                 _reasons(f.not_covered_by_reason, MISSING_LABELS),
                 _reasons(f.not_coverable_by_reason, NOT_COVERABLE_LABELS),
             ]  # fmt: skip
+
+
+def _delivery_rows(
+    by_kind: list[DeliveryFigures], by_organisation: list[DeliveryFigures]
+) -> Iterable[Sequence[object]]:
+    for group, rows in (("人员类别", by_kind), ("所属机构", by_organisation)):
+        for f in rows:
+            yield [group, f.key, f.name, f.visits, f.visited, f.people_visited, f.people_covered]
 
 
 def _reasons(counts: dict[str, int], labels: dict[str, str]) -> str:
