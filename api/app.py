@@ -19,13 +19,16 @@ from api.views import (
     areas,
     audit,
     auth,
+    contracts,
     elders,
     field,
     health,
     jobs,
     me,
     notifications,
+    organisations,
     oversight,
+    pairings,
     plans,
     replan,
     review,
@@ -101,6 +104,9 @@ def create_app(
         oversight,
         review,
         notifications,
+        organisations,
+        contracts,
+        pairings,
     ):
         api.register_blueprint(module.blp)
     errors.register(app)
