@@ -120,5 +120,14 @@ class PairingQuery(PageArgs):
     organisation_id = fields.Integer(load_default=None, validate=ID_RANGE)
 
 
+class OrganisationImportSchema(StrictSchema):
+    organisations = fields.Integer(metadata={"description": "rows of the sheet 机构"})
+    staff = fields.Integer(metadata={"description": "rows of the sheet 人员"})
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    dry_run = fields.Boolean()
+
+
 OrganisationPageSchema = page_of(OrganisationSchema)
 PairingPageSchema = page_of(PairingSchema)

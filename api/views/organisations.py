@@ -6,18 +6,22 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.runtime import caller, uow
+from api.schemas.common import ErrorSchema
 from api.schemas.partners import (
     ContractInSchema,
     ContractListSchema,
     ContractSchema,
+    OrganisationImportSchema,
     OrganisationInSchema,
     OrganisationPageSchema,
     OrganisationPatchSchema,
     OrganisationQuery,
     OrganisationSchema,
 )
-from api.schemas.register import UnmaskQuery, WorkerSchema
-from visitsvc.partners import contracts, organisations
+from api.schemas.register import ImportQuery, UnmaskQuery, WorkerSchema
+from api.views.elders import FileSchema
+from visitsvc.kernel.errors import invalid_field
+from visitsvc.partners import contracts, ledger, organisations
 from visitsvc.partners.contracts import ContractData, ContractRead
 from visitsvc.partners.organisations import OrganisationData, OrganisationRead
 from visitsvc.register.workers import WorkerRead
@@ -58,6 +62,29 @@ class Organisations(MethodView):
         """Register an organisation serving areas within the caller's (admins and supervisors)."""
         data = OrganisationData(**organisation_data(body))
         return organisations.create_organisation(uow(), caller=caller(), data=data)
+
+
+@blp.route("/import")
+class OrganisationImport(MethodView):
+    @blp.arguments(ImportQuery, location="query")
+    @blp.arguments(FileSchema, location="files")
+    @blp.response(200, OrganisationImportSchema)
+    @blp.alt_response(
+        422,
+        schema=ErrorSchema,
+        description="文件中有错误：rows 列出每一处 {row, column: 工作表/列, message}，未写入任何数据",
+    )
+    def post(self, query: dict[str, Any], files: dict[str, Any]) -> ledger.PartnerImportResult:
+        """Import the 台账 of organisations and their staff: an XLSX workbook with sheets 机构 and 人员; all
+        rows or none, updated by 统一社会信用代码 and by account."""
+        who = caller()
+        upload = files["file"]
+        name = upload.filename or ""
+        if not name.lower().endswith(".xlsx"):
+            raise invalid_field("file", "仅支持 .xlsx 文件（工作表：机构、人员）")
+        return ledger.import_workbook(
+            uow(), caller=who, data=upload.read(), filename=name, dry_run=query["dry_run"]
+        )
 
 
 @blp.route("/<id:organisation_id>")

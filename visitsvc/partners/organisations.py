@@ -96,7 +96,7 @@ def _plain(name: str, value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
-def _write(organisation: Organisation, data: OrganisationData, areas: list[Any]) -> dict[str, list[Any]]:
+def write(organisation: Organisation, data: OrganisationData, areas: list[Any]) -> dict[str, list[Any]]:
     changes: dict[str, list[Any]] = {}
     for name in ORGANISATION_FIELDS:
         if name == "area_codes":
@@ -129,7 +129,7 @@ def create_organisation(uow: UnitOfWork, *, caller: Caller, data: OrganisationDa
         _unique_code(uow, data.credit_code)
         now = uow.clock.now()
         organisation = Organisation(created_at=now, updated_at=now)
-        changes = _write(organisation, data, areas)
+        changes = write(organisation, data, areas)
         uow.organisations.add(organisation)
         audit.record(
             uow, caller, action="organisation.create", record_type="organisation",
@@ -165,7 +165,7 @@ def update_organisation(
             raise Invalid(INVALID, errors=errors)
         areas = areas_in_scope(uow, caller, data.area_codes, field="area_codes", kept=kept)
         _unique_code(uow, data.credit_code, organisation.id)
-        diff = _write(organisation, data, areas)
+        diff = write(organisation, data, areas)
         if diff:
             organisation.updated_at = uow.clock.now()
             audit.record(
