@@ -154,3 +154,32 @@ def test_a_coordinator_lists_their_own_organisations_staff_only(
     assert sorted(w["account"] for w in listed.json["items"]) == ["coord", "sw_mine"]
     assert client.get(f"/api/v1/workers/{mine}", headers=login("coord")).status_code == 200
     assert client.get(f"/api/v1/workers/{theirs}", headers=login("coord")).status_code == 404
+
+
+def test_a_new_role_drops_what_belonged_to_the_old_one(
+    client: FlaskClient, district: District, login: Login, station: int, uow: UnitOfWork
+) -> None:
+    social = make_visitor(
+        uow, "sw_a", organisation_id=station, area_code=district.codes["street_a"], weekdays="135"
+    )
+    to_grid = client.patch(
+        f"/api/v1/workers/{social}", json={"role": "grid_worker", "grid_codes": [district.codes["grid_a1"]]},
+        headers=login("sup_a"),
+    )  # fmt: skip
+    assert to_grid.status_code == 200, to_grid.json
+    assert (to_grid.json["visitor_kind"], to_grid.json["organisation_id"], to_grid.json["work_weekdays"]) == (
+        None, None, None,
+    )  # fmt: skip
+    back = client.patch(
+        f"/api/v1/workers/{social}",
+        json={"role": "visitor", "visitor_kind": "volunteer"},
+        headers=login("sup_a"),
+    )
+    assert back.status_code == 422  # filed under no area: a visitor needs one
+    back = client.patch(
+        f"/api/v1/workers/{social}",
+        json={"role": "visitor", "visitor_kind": "volunteer", "area_code": district.codes["street_a"]},
+        headers=login("sup_a"),
+    )
+    assert back.status_code == 200, back.json
+    assert (back.json["grid_codes"], back.json["visitor_kind"]) == ([], "volunteer")

@@ -194,3 +194,28 @@ def test_nothing_is_written_when_a_rule_fails(
             )
             == 1
         )
+
+
+def test_a_visitor_the_caller_does_not_see_is_refused_on_the_field(
+    uow: UnitOfWork, district: District, sup_a: Caller
+) -> None:
+    west_volunteer = make_visitor(uow, "vol_b", organisation_id=None, area_code=district.codes["street_b"])
+    west = make_organisation(uow, "西溪社工站", area_codes=(district.codes["street_b"],))
+    west_social = make_visitor(uow, "sw_b", organisation_id=west, area_code=district.codes["street_b"])
+    for visitor in (west_volunteer, west_social):
+        with pytest.raises(Invalid) as raised:
+            pair(uow, sup_a, elder_id=district.elders["elder_a1"], visitor_id=visitor, first_day=DEC_1)
+        assert raised.value.errors == {"visitor_id": ["探访人员不存在或未启用"]}
+
+
+def test_a_district_wide_organisations_visitor_filed_elsewhere_may_be_paired(
+    uow: UnitOfWork, district: District, sup_a: Caller
+) -> None:
+    whole = make_organisation(uow, "区志愿者协会", area_codes=(district.codes["district"],))
+    volunteer = make_visitor(uow, "vol_d", organisation_id=whole, area_code=district.codes["street_b"])
+    pairing = create_pairing(
+        uow,
+        caller=sup_a,
+        data=PairingData(elder_id=district.elders["elder_a1"], visitor_id=volunteer, first_day=DEC_1),
+    )
+    assert pairing.organisation_id == whole

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from visitsvc.access.scoping import Caller
 from visitsvc.accounts import audit
 from visitsvc.infrastructure.uow import UnitOfWork
-from visitsvc.kernel.errors import Conflict, Invalid
+from visitsvc.kernel.errors import Conflict, Invalid, NotFound
 from visitsvc.model import Contract, Elder, Pairing, Role, Worker
 from visitsvc.partners.common import INVALID, require_manager, require_reader
 
@@ -49,16 +49,37 @@ def _invalid(field: str, message: str) -> Invalid:
     return Invalid(INVALID, errors={field: [message]})
 
 
-def _visitor(uow: UnitOfWork, visitor_id: int) -> Worker:
-    """An active visitor's account; anything else is a mistake in the field, whoever it belongs to."""
+def _visitor(uow: UnitOfWork, caller: Caller, visitor_id: int) -> Worker:
+    """An active visitor the caller sees (filed under their area, or staff of an organisation they see);
+    anything else is one mistake in the field, whoever the account belongs to."""
     visitor = uow.workers.find_by_account_id(visitor_id)
-    if visitor is None or visitor.role is not Role.VISITOR or not visitor.active:
+    if (
+        visitor is None
+        or visitor.role is not Role.VISITOR
+        or not visitor.active
+        or not _seen(uow, caller, visitor)
+    ):
         raise _invalid("visitor_id", "探访人员不存在或未启用")
     return visitor
 
 
-def _contract(uow: UnitOfWork, contract_id: int, organisation_id: int | None) -> Contract:
-    contract = uow.contracts.get(contract_id)  # NotFound is the field's mistake, as for a visitor
+def _seen(uow: UnitOfWork, caller: Caller, visitor: Worker) -> bool:
+    if caller.scope.covers_worker(visitor):
+        return True
+    if visitor.organisation_id is None:
+        return False
+    try:
+        uow.organisations.get_in(caller.scope, visitor.organisation_id)
+    except NotFound:
+        return False
+    return True
+
+
+def _contract(uow: UnitOfWork, caller: Caller, contract_id: int, organisation_id: int | None) -> Contract:
+    try:
+        contract = uow.contracts.get_in(caller.scope, contract_id)
+    except NotFound:
+        raise _invalid("contract_id", "合同不存在或不在您的管辖范围内") from None
     if organisation_id is not None and contract.organisation_id != organisation_id:
         raise _invalid("contract_id", "合同不属于该机构")
     return contract
@@ -89,7 +110,7 @@ def create_pairing(uow: UnitOfWork, *, caller: Caller, data: PairingData) -> Pai
         elder = uow.elders.get(caller.scope, data.elder_id)
         organisation_id = data.organisation_id
         if data.visitor_id is not None:
-            visitor = _visitor(uow, data.visitor_id)
+            visitor = _visitor(uow, caller, data.visitor_id)
             if visitor.organisation_id is not None:
                 if organisation_id not in (None, visitor.organisation_id):
                     raise _invalid("visitor_id", "该探访人员不属于所选机构")
@@ -98,7 +119,7 @@ def create_pairing(uow: UnitOfWork, *, caller: Caller, data: PairingData) -> Pai
                 raise _invalid("visitor_id", "该探访人员不属于所选机构")
         contract = None
         if data.contract_id is not None:
-            contract = _contract(uow, data.contract_id, organisation_id)
+            contract = _contract(uow, caller, data.contract_id, organisation_id)
             organisation_id = contract.organisation_id
         if organisation_id is not None:
             organisation = uow.organisations.get_in(caller.scope, organisation_id)

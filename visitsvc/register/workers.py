@@ -374,6 +374,7 @@ def update_worker(
         _check_authority(caller, data.role)
         if data.role is Role.GRID_WORKER:
             data = replace(data, area_code=None)
+        data = _leaving_role(worker, data, changes)
         unseen = unseen_grids(caller, worker)
         data = replace(data, grid_codes=tuple(dict.fromkeys([*data.grid_codes, *unseen])))
         errors = validate_worker(data)
@@ -402,6 +403,19 @@ def update_worker(
             )
         uow.commit()
         return to_read(worker)
+
+
+def _leaving_role(worker: Worker, data: WorkerData, changes: dict[str, Any]) -> WorkerData:
+    """A new role drops what belonged to the old one unless the change names it: a visitor made a grid
+    worker loses kind, organisation and weekdays, a grid worker made a visitor their grids."""
+    if data.role is worker.role:
+        return data
+    if data.role not in PARTNER_ROLES:
+        dropped: dict[str, Any] = {name: None for name in PROFILE_FIELDS if name not in changes}
+        return replace(data, **dropped)
+    if worker.role is Role.GRID_WORKER and "grid_codes" not in changes:
+        return replace(data, grid_codes=())
+    return data
 
 
 def _hand_out(worker: Worker, password: str) -> None:
