@@ -19,13 +19,16 @@ from api.views import (
     areas,
     audit,
     auth,
+    contracts,
     elders,
     field,
     health,
     jobs,
     me,
     notifications,
+    organisations,
     oversight,
+    pairings,
     photos,
     plans,
     replan,
@@ -105,6 +108,9 @@ def create_app(
         notifications,
         statements,
         photos,
+        organisations,
+        contracts,
+        pairings,
     ):
         api.register_blueprint(module.blp)
     errors.register(app)

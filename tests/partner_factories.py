@@ -4,9 +4,12 @@ factory as the other builders do and commits."""
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+
+from openpyxl import Workbook
 
 from tests.factories import password_hash
 from visitsvc.access.scoping import Scope
@@ -138,3 +141,22 @@ def make_pairing(
         uow.pairings.add(pairing)
         uow.commit()
         return pairing.id
+
+
+def partner_workbook(organisations: list[list[str]], staff: list[list[str]]) -> bytes:
+    """A 台账 workbook of partners: the sheets 机构 and 人员 with their columns, every cell as text."""
+    from visitsvc.infrastructure.spreadsheet import xlsx_row
+    from visitsvc.partners.ledger import ORGANISATION_COLUMNS, STAFF_COLUMNS
+
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for title, headers, rows in (
+        ("机构", ORGANISATION_COLUMNS, organisations),
+        ("人员", STAFF_COLUMNS, staff),
+    ):
+        sheet = book.create_sheet(title)
+        for row in (headers, *rows):
+            sheet.append(xlsx_row(sheet, row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

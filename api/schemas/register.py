@@ -18,6 +18,7 @@ from visitsvc.model import (
     Role,
     Sex,
     TravelMode,
+    VisitorKind,
     Willingness,
 )
 
@@ -56,6 +57,11 @@ class WorkerInSchema(StrictSchema):
     visit_minutes_per_day = fields.Integer(validate=validate.Range(1, 24 * 60))
     active = fields.Boolean()
     password = text(max_length=200, load_only=True)
+    visitor_kind = enum(
+        VisitorKind, allow_none=True, metadata={"description": "a visitor's: not grid_worker"}
+    )
+    organisation_id = fields.Integer(allow_none=True, validate=ID_RANGE)
+    work_weekdays = text(max_length=7, allow_none=True, metadata={"description": "a visitor's, e.g. 135"})
 
 
 class WorkerPatchSchema(WorkerInSchema):
@@ -80,6 +86,9 @@ class WorkerSchema(StrictSchema):
     active = fields.Boolean()
     has_password = fields.Boolean()
     updated_at = fields.DateTime()
+    visitor_kind = enum(VisitorKind, allow_none=True)
+    organisation_id = fields.Integer(allow_none=True)
+    work_weekdays = fields.String(allow_none=True)
 
 
 class WorkerQuery(PageArgs):

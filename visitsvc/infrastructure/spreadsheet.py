@@ -15,11 +15,11 @@ import csv
 import io
 import zipfile
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from xml.etree.ElementTree import ParseError
 
 from openpyxl import Workbook, load_workbook
@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from visitsvc.kernel.errors import Invalid, RowError
 
+T = TypeVar("T")
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 # Excel on Chinese Windows saves "CSV" in GB18030 unless told otherwise; UTF-8 is tried first.
@@ -122,6 +123,23 @@ def _unquote(cell: str) -> str:
 
 
 def _read_xlsx(data: bytes) -> Table:
+    return _read_book(data, lambda book: _read_sheet(book.worksheets[0]))
+
+
+def read_sheets(data: bytes, names: Sequence[str]) -> dict[str, Table]:
+    """The sheets of an XLSX workbook called `names` (a missing one: Invalid), with every guard of
+    `read_table`: a 台账 of several parts, such as organisations and their staff."""
+
+    def sheets(book: Any) -> dict[str, Table]:
+        missing = [n for n in names if n not in book.sheetnames]
+        if missing:
+            raise _fail(f"工作簿缺少工作表：{'、'.join(missing)}", "invalid_file")
+        return {n: _read_sheet(book[n]) for n in names}
+
+    return _read_book(data, sheets)
+
+
+def _read_book(data: bytes, read: Callable[[Any], T]) -> T:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -134,7 +152,7 @@ def _read_xlsx(data: bytes) -> Table:
     except _BROKEN_XLSX:
         raise _fail("无法读取 XLSX 文件，请确认文件未损坏且为 .xlsx 格式") from None
     try:
-        return _read_sheet(book.worksheets[0])
+        return read(book)
     except _BROKEN_XLSX:
         raise _fail("XLSX 文件内容已损坏，请用 Excel 或 WPS 打开后重新保存") from None
     finally:

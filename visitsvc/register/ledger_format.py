@@ -78,7 +78,13 @@ E = TypeVar("E", bound=LabelledEnum)
 
 
 def check_headers(kind: LedgerKind, headers: list[str]) -> list[RowError]:
-    required, optional = REQUIRED[kind], OPTIONAL[kind]
+    return check_headers_of(REQUIRED[kind], OPTIONAL[kind], headers)
+
+
+def check_headers_of(
+    required: tuple[str, ...], optional: tuple[str, ...], headers: list[str]
+) -> list[RowError]:
+    """Every required column there, nothing unknown, nothing twice (for the 台账 of partners too)."""
     errors = [RowError(1, h, "缺少必需的列") for h in required if h not in headers]
     errors += [RowError(1, h, "未知的列") for h in headers if h not in required and h not in optional]
     seen: set[str] = set()

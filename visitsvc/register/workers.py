@@ -1,4 +1,5 @@
-"""Accounts of visitors and supervisors: created and changed by those above them, within their area."""
+"""Accounts of grid workers, visitors (社工, 志愿者, 服务机构人员, 公益性岗位), organisations' coordinators,
+supervisors and admins: created and changed by those above them, within their area."""
 
 from __future__ import annotations
 
@@ -12,11 +13,15 @@ from visitsvc.accounts import audit
 from visitsvc.accounts.auth import hash_password
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel import geo, idnumber, phone_numbers
-from visitsvc.kernel.errors import Conflict, Forbidden, Invalid
-from visitsvc.model import Area, AreaLevel, Role, TravelMode, Worker
+from visitsvc.kernel.errors import Conflict, Forbidden, Invalid, NotFound
+from visitsvc.model import Area, AreaLevel, Role, TravelMode, VisitorKind, VisitorProfile, Worker
 from visitsvc.model.worker import DEFAULT_WORK_END, DEFAULT_WORK_START
 
 ACCOUNT = re.compile(r"^[A-Za-z0-9_.-]{2,50}$")
+WEEKDAYS = re.compile(r"^[1-7]{1,7}$")
+# A visitor's or a coordinator's fields, kept in their profile (visitor_profiles), not on the worker's row.
+PROFILE_FIELDS = ("visitor_kind", "organisation_id", "work_weekdays")
+PARTNER_ROLES = (Role.VISITOR, Role.COORDINATOR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +39,10 @@ class WorkerData:
     work_end: time = DEFAULT_WORK_END
     visit_minutes_per_day: int = 240
     active: bool = True
+    visitor_kind: VisitorKind | None = None
+    organisation_id: int | None = None
+    # ISO weekday digits worked, e.g. "135"; None: the official working days.
+    work_weekdays: str | None = None
 
 
 WORKER_FIELDS = tuple(f.name for f in fields(WorkerData))
@@ -57,6 +66,9 @@ class WorkerRead:
     active: bool
     has_password: bool
     updated_at: datetime
+    visitor_kind: VisitorKind | None = None
+    organisation_id: int | None = None
+    work_weekdays: str | None = None
 
 
 def to_read(w: Worker) -> WorkerRead:
@@ -77,6 +89,9 @@ def to_read(w: Worker) -> WorkerRead:
         w.active,
         w.password_hash is not None,
         w.updated_at,
+        w.profile.kind if w.profile else None,
+        w.organisation_id,
+        w.profile.work_weekdays if w.profile else None,
     )
 
 
@@ -108,8 +123,13 @@ def validate_worker(data: WorkerData) -> dict[str, list[str]]:
             errors["phone"] = [str(exc)]
     if data.role is Role.GRID_WORKER and not data.grid_codes:
         errors["grid_codes"] = ["网格员须负责至少一个网格"]
-    if data.role is not Role.GRID_WORKER and not data.area_code:
+    if data.role in PARTNER_ROLES and not data.area_code:
+        errors["area_code"] = ["探访人员和协调员须指定所属区划"]
+    elif data.role is not Role.GRID_WORKER and not data.area_code:
         errors["area_code"] = ["督导和管理员须指定管辖区划"]
+    if data.role in PARTNER_ROLES and data.grid_codes:
+        errors["grid_codes"] = ["探访人员和协调员不负责网格，须通过结对分配探访对象"]
+    errors.update(_partner_errors(data))
     if (data.start_lon is None) != (data.start_lat is None):
         errors["start_lon"] = ["起点经度和纬度须同时填写或同时留空"]
     elif (
@@ -129,10 +149,43 @@ def validate_worker(data: WorkerData) -> dict[str, list[str]]:
     return errors
 
 
+def _partner_errors(data: WorkerData) -> dict[str, list[str]]:
+    """A visitor has a kind (not 网格员: a grid worker is a role of its own) and perhaps an organisation; a
+    coordinator an organisation and no kind; nobody else has either, nor weekdays of their own."""
+    errors: dict[str, list[str]] = {}
+    if data.role is Role.VISITOR and data.visitor_kind in (None, VisitorKind.GRID_WORKER):
+        errors["visitor_kind"] = ["探访人员须指定类别：社工、志愿者、服务机构人员或公益性岗位"]
+    elif data.role is not Role.VISITOR and data.visitor_kind is not None:
+        errors["visitor_kind"] = ["只有探访人员有人员类别"]
+    if data.role is Role.COORDINATOR and data.organisation_id is None:
+        errors["organisation_id"] = ["协调员须属于一个机构"]
+    elif data.role not in PARTNER_ROLES and data.organisation_id is not None:
+        errors["organisation_id"] = ["只有探访人员和协调员属于机构"]
+    if data.work_weekdays is not None:
+        if data.role is not Role.VISITOR:
+            errors["work_weekdays"] = ["只有探访人员设置工作日"]
+        elif not WEEKDAYS.match(data.work_weekdays) or len(set(data.work_weekdays)) != len(
+            data.work_weekdays
+        ):
+            errors["work_weekdays"] = ["工作日须为 1-7 的数字（1 为周一），如 135"]
+    return errors
+
+
 def _check_authority(caller: Caller, role: Role) -> None:
+    """Supervisors create grid workers, visitors and coordinators of their area; only admins the rest."""
     require_register_writer(caller)
-    if role is not Role.GRID_WORKER and caller.role is not Role.ADMIN:
+    if role not in (Role.GRID_WORKER, *PARTNER_ROLES) and caller.role is not Role.ADMIN:
         raise Forbidden("只有管理员可以设置督导或管理员账号")
+
+
+def _check_organisation(uow: UnitOfWork, caller: Caller, data: WorkerData) -> None:
+    """The organisation named must be one the caller sees (an unseen one is a mistake in the field)."""
+    if data.organisation_id is None:
+        return
+    try:
+        uow.organisations.get_in(caller.scope, data.organisation_id)
+    except NotFound:
+        raise Invalid("输入有误", errors={"organisation_id": ["机构不存在或不在您的管辖范围内"]}) from None
 
 
 def _resolve_areas(
@@ -166,7 +219,7 @@ def write_fields(
 ) -> dict[str, list[Any]]:
     changes: dict[str, list[Any]] = {}
     for name in WORKER_FIELDS:
-        if name in ("area_code", "grid_codes"):
+        if name in ("area_code", "grid_codes", *PROFILE_FIELDS):
             continue
         value = getattr(data, name)
         if name == "phone" and value:
@@ -186,7 +239,34 @@ def write_fields(
     if old_grids != sorted(g.code for g in grids):
         changes["grid_codes"] = [old_grids, sorted(g.code for g in grids)]
         worker.grids = grids
+    changes.update(_write_profile(worker, data))
     return changes
+
+
+def _write_profile(worker: Worker, data: WorkerData) -> dict[str, list[Any]]:
+    """A visitor's or coordinator's profile; an account that becomes neither loses it."""
+    profile: VisitorProfile | None = getattr(worker, "profile", None)
+    old = {
+        "visitor_kind": profile.kind if profile else None,
+        "organisation_id": profile.organisation_id if profile else None,
+        "work_weekdays": profile.work_weekdays if profile else None,
+    }
+    weekdays = "".join(sorted(data.work_weekdays)) if data.work_weekdays else None
+    new = {
+        "visitor_kind": data.visitor_kind,
+        "organisation_id": data.organisation_id,
+        "work_weekdays": weekdays,
+    }
+    if data.role not in PARTNER_ROLES:
+        if profile is not None:
+            worker.profile = None
+        return {k: [_plain(old[k]), None] for k in PROFILE_FIELDS if old[k] is not None}
+    if profile is None:
+        profile = worker.profile = VisitorProfile()
+    profile.kind, profile.organisation_id, profile.work_weekdays = (
+        data.visitor_kind, data.organisation_id, weekdays,
+    )  # fmt: skip
+    return {k: [_plain(old[k]), _plain(new[k])] for k in PROFILE_FIELDS if old[k] != new[k]}
 
 
 def unseen_grids(caller: Caller, worker: Worker) -> frozenset[str]:
@@ -212,6 +292,7 @@ def create_worker(
         raise Invalid("输入有误", errors=errors)
     with uow:
         area, grids = _resolve_areas(uow, caller, data)
+        _check_organisation(uow, caller, data)
         if uow.workers.find_by_account(data.account) is not None:
             raise Conflict("账号已存在", code="account_exists", errors={"account": ["账号已存在"]})
         now = uow.clock.now()
@@ -269,6 +350,9 @@ def current_data(worker: Worker) -> WorkerData:
         work_end=worker.work_end,
         visit_minutes_per_day=worker.visit_minutes_per_day,
         active=worker.active,
+        visitor_kind=worker.profile.kind if worker.profile else None,
+        organisation_id=worker.organisation_id,
+        work_weekdays=worker.profile.work_weekdays if worker.profile else None,
     )
 
 
@@ -290,12 +374,15 @@ def update_worker(
         _check_authority(caller, data.role)
         if data.role is Role.GRID_WORKER:
             data = replace(data, area_code=None)
+        data = _leaving_role(worker, data, changes)
         unseen = unseen_grids(caller, worker)
         data = replace(data, grid_codes=tuple(dict.fromkeys([*data.grid_codes, *unseen])))
         errors = validate_worker(data)
         if errors:
             raise Invalid("输入有误", errors=errors)
         area, grids = _resolve_areas(uow, caller, data, kept=unseen)
+        if data.organisation_id != worker.organisation_id:
+            _check_organisation(uow, caller, data)
         diff = write_fields(worker, data, area, grids)
         now = uow.clock.now()
         if password is not None:
@@ -316,6 +403,19 @@ def update_worker(
             )
         uow.commit()
         return to_read(worker)
+
+
+def _leaving_role(worker: Worker, data: WorkerData, changes: dict[str, Any]) -> WorkerData:
+    """A new role drops what belonged to the old one unless the change names it: a visitor made a grid
+    worker loses kind, organisation and weekdays, a grid worker made a visitor their grids."""
+    if data.role is worker.role:
+        return data
+    if data.role not in PARTNER_ROLES:
+        dropped: dict[str, Any] = {name: None for name in PROFILE_FIELDS if name not in changes}
+        return replace(data, **dropped)
+    if worker.role is Role.GRID_WORKER and "grid_codes" not in changes:
+        return replace(data, grid_codes=())
+    return data
 
 
 def _hand_out(worker: Worker, password: str) -> None:

@@ -9,8 +9,9 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from visitsvc.access.scoping import Scope
 from visitsvc.kernel.errors import NotFound
-from visitsvc.model import Contract, Organisation, Pairing, VisitorProfile
+from visitsvc.model import Contract, Elder, Organisation, Pairing, VisitorProfile, Worker
 
 
 class OrganisationRepository:
@@ -26,6 +27,29 @@ class OrganisationRepository:
         if organisation is None:
             raise NotFound("机构不存在")
         return organisation
+
+    def get_in(self, scope: Scope, organisation_id: int) -> Organisation:
+        """The organisation if the scope sees it; NotFound otherwise, as if missing."""
+        query = select(Organisation).where(Organisation.id == organisation_id, scope.organisation_clause())
+        organisation = self.session.scalar(query)
+        if organisation is None:
+            raise NotFound("机构不存在")
+        return organisation
+
+    def page(self, scope: Scope, *, limit: int, after_id: int | None = None) -> list[Organisation]:
+        query = select(Organisation).where(scope.organisation_clause())
+        if after_id is not None:
+            query = query.where(Organisation.id > after_id)
+        return list(self.session.scalars(query.order_by(Organisation.id).limit(limit)))
+
+    def staff(self, organisation_id: int) -> list[Worker]:
+        """Its visitors and coordinators, by account."""
+        query = (
+            select(Worker)
+            .join(VisitorProfile, VisitorProfile.worker_id == Worker.id)
+            .where(VisitorProfile.organisation_id == organisation_id)
+        )
+        return list(self.session.scalars(query.order_by(Worker.account)))
 
     def by_credit_code(self, code: str) -> Organisation | None:
         return self.session.scalar(select(Organisation).where(Organisation.credit_code == code))
@@ -47,6 +71,23 @@ class ContractRepository:
         if contract is None:
             raise NotFound("合同不存在")
         return contract
+
+    def get_in(self, scope: Scope, contract_id: int) -> Contract:
+        contract = self.session.scalar(
+            select(Contract).where(Contract.id == contract_id, scope.contract_clause())
+        )
+        if contract is None:
+            raise NotFound("合同不存在")
+        return contract
+
+    def by_code(self, code: str) -> Contract | None:
+        return self.session.scalar(select(Contract).where(Contract.code == code))
+
+    def of_organisation_in(self, scope: Scope, organisation_id: int) -> list[Contract]:
+        """The organisation's contracts the scope sees (a street's supervisor: those filed under or covering
+        the street), oldest first."""
+        query = select(Contract).where(Contract.organisation_id == organisation_id, scope.contract_clause())
+        return list(self.session.scalars(query.order_by(Contract.id)))
 
     def of_organisation(self, organisation_id: int) -> list[Contract]:
         query = select(Contract).where(Contract.organisation_id == organisation_id).order_by(Contract.id)
@@ -70,6 +111,52 @@ class PairingRepository:
         if pairing is None:
             raise NotFound("结对不存在")
         return pairing
+
+    def get_in(self, scope: Scope, pairing_id: int) -> Pairing:
+        """The pairing if the scope sees its person; NotFound otherwise."""
+        query = (
+            select(Pairing)
+            .join(Elder, Elder.id == Pairing.elder_id)
+            .where(Pairing.id == pairing_id, scope.elder_clause())
+        )
+        pairing = self.session.scalar(query)
+        if pairing is None:
+            raise NotFound("结对不存在")
+        return pairing
+
+    def page(
+        self,
+        scope: Scope,
+        *,
+        elder_id: int | None = None,
+        visitor_id: int | None = None,
+        organisation_id: int | None = None,
+        limit: int,
+        after_id: int | None = None,
+    ) -> list[Pairing]:
+        """Pairings of the people the scope sees, newest id last; `organisation_id` also finds the pairings
+        with its visitors."""
+        query = select(Pairing).join(Elder, Elder.id == Pairing.elder_id).where(scope.elder_clause())
+        if elder_id is not None:
+            query = query.where(Pairing.elder_id == elder_id)
+        if visitor_id is not None:
+            query = query.where(Pairing.visitor_id == visitor_id)
+        if organisation_id is not None:
+            staff = select(VisitorProfile.worker_id).where(VisitorProfile.organisation_id == organisation_id)
+            query = query.where(
+                or_(Pairing.organisation_id == organisation_id, Pairing.visitor_id.in_(staff))
+            )
+        if after_id is not None:
+            query = query.where(Pairing.id > after_id)
+        return list(self.session.scalars(query.order_by(Pairing.id).limit(limit)))
+
+    def under_contract(self, contract_id: int) -> list[Pairing]:
+        return list(self.session.scalars(select(Pairing).where(Pairing.contract_id == contract_id)))
+
+    def lock_person(self, elder_id: int) -> None:
+        """Hold the person's row until the transaction ends (PostgreSQL): two pairings of one person written
+        at once would each miss the other's overlap."""
+        self.session.execute(select(Elder.id).where(Elder.id == elder_id).with_for_update())
 
     def overlapping(self, first: date, last: date, elder_ids: Iterable[int] | None = None) -> list[Pairing]:
         """Pairings in force on a day from `first` to `last`, oldest first (of `elder_ids` only, if given)."""
