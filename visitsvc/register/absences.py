@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from visitsvc.access.scoping import Caller, require_register_writer
+from visitsvc.access.scoping import Caller, require_register_reader, require_register_writer
 from visitsvc.accounts import audit
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import Conflict, Invalid
@@ -33,6 +33,7 @@ def _read(a: Absence) -> AbsenceRead:
 
 
 def list_absences(uow: UnitOfWork, *, caller: Caller, worker_id: int) -> list[AbsenceRead]:
+    require_register_reader(caller)
     with uow:
         worker = uow.workers.get(caller.scope, worker_id)
         return [_read(a) for a in uow.absences.of_worker(worker.id)]
