@@ -324,3 +324,14 @@ def test_a_supervisor_still_sees_the_paired_person_in_full(
 ) -> None:
     person = client.get(f"/api/v1/elders/{team.d.elders['elder_a1']}", headers=login("sup_a")).json
     assert person["emergency_contact"] == "王女儿"
+
+
+def test_a_volunteer_reports_their_own_sick_day(
+    client: FlaskClient, team: Team, login: Login, uow: UnitOfWork
+) -> None:
+    sick = {"first_day": "2026-11-26", "last_day": "2026-11-27", "kind": "sick"}
+    response = client.post("/api/v1/me/absences", json=sick, headers=login("vol"))
+    assert response.status_code == 201, response.json
+    assert response.json["worker_id"] == team.vol
+    desk = client.post("/api/v1/me/absences", json=sick, headers=login("coord"))
+    assert desk.status_code == 422, "a coordinator, like a supervisor, has no route to be away from"
