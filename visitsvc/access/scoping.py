@@ -11,6 +11,11 @@ people assigned to a worker (`assigned_elders`) are one already: a second set be
 staff) have no area at all: their scope is exactly the people paired with them or planned to them.
 A coordinator's is "my organisation's" (`organisation`): its staff, the people paired with it or its
 staff, its contracts and statements.
+
+Scope says which records; the role says which kinds of record. A role that never may answers 403 (the
+`require_*` rules below: visitors and coordinators never read the register as such, coordinators no person
+and no field work), a record outside the scope 404; and what a visitor sees of a person is one projection,
+asked for by `Caller.sees_visit_fields_only` (docs/adr/0031-what-a-visitor-sees.md).
 """
 
 from __future__ import annotations
