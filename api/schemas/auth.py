@@ -4,7 +4,7 @@ from marshmallow import Schema, fields
 
 from api.schemas.common import StrictSchema, text
 from api.schemas.register import enum
-from visitsvc.model import Role
+from visitsvc.model import Role, VisitorKind
 
 
 class LoginSchema(StrictSchema):
@@ -45,3 +45,7 @@ class ProfileSchema(Schema):
     worker_id = fields.Integer(metadata={"description": "手机应用据此把离线待发送的记录绑定到本账号"})
     area = fields.Nested(AccountAreaSchema, allow_none=True, metadata={"description": "督导、管理员所辖区域"})
     grids = fields.List(fields.Nested(AccountAreaSchema), metadata={"description": "网格员的网格"})
+    kind = enum(
+        VisitorKind, allow_none=True, metadata={"description": "探访人员类别（网格员、社工、志愿者等）"}
+    )
+    organisation = fields.String(allow_none=True, metadata={"description": "所属机构名称（社工站等）"})

@@ -29,7 +29,7 @@ from api.schemas.register import (
 from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.kernel.errors import invalid_field
 from visitsvc.register import elder_reads, elders, id_lookups, ledger_export, ledger_import
-from visitsvc.register.elder_reads import ElderRead
+from visitsvc.register.elder_reads import ElderRead, PersonRead
 from visitsvc.register.elder_validation import ElderData
 from visitsvc.register.elders import StatusChangeRead
 from visitsvc.register.ledger_format import LedgerKind
@@ -61,14 +61,15 @@ class Elders(MethodView):
     @blp.arguments(ElderQuery, location="query", unknown=RAISE)
     @blp.response(200, ElderPageSchema)
     def get(self, query: dict[str, Any]) -> dict[str, Any]:
-        """Search the register within the caller's area (by ID number: POST /elders/lookup)."""
+        """Search the register within the caller's area (by ID number: POST /elders/lookup); a visitor
+        finds their own people, each with only what a visit needs."""
         flt = ElderFilter(
             category=query["category"],
             status=query["status"],
             ability_level=query["ability_level"],
             name_contains=query["q"],
         )
-        items, next_id = elder_reads.list_elders(
+        items, next_id = elder_reads.list_people(
             uow(), caller=caller(), flt=flt, area_code=query["area"], limit=query["limit"],
             after_id=query["cursor"], unmask=query["unmask"],
         )  # fmt: skip
@@ -105,8 +106,9 @@ class ElderLookup(MethodView):
 class ElderItem(MethodView):
     @blp.arguments(UnmaskQuery, location="query")
     @blp.response(200, ElderSchema)
-    def get(self, query: dict[str, Any], elder_id: int) -> ElderRead:
-        return elder_reads.get_elder(uow(), caller=caller(), elder_id=elder_id, unmask=query["unmask"])
+    def get(self, query: dict[str, Any], elder_id: int) -> PersonRead:
+        """One person: a visitor gets only what a visit needs (the fields of VisitElderRead)."""
+        return elder_reads.get_person(uow(), caller=caller(), elder_id=elder_id, unmask=query["unmask"])
 
     @blp.arguments(ElderPatchSchema(partial=True))
     @blp.response(200, ElderSchema)

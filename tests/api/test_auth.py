@@ -149,6 +149,8 @@ def test_me_names_the_account_its_role_and_its_grids_and_nothing_personal(
         "worker_id": district.accounts["w_a1"],
         "area": None,
         "grids": [{"code": district.codes["grid_a1"], "name": "保俶一网格"}],
+        "kind": "grid_worker",
+        "organisation": None,
     }
     supervisor = token(client, "sup_a").json["access_token"]
     assert client.get("/api/v1/me", headers=bearer(supervisor)).json["area"] == {

@@ -4,11 +4,22 @@ the area tree writes them: /district/street/community/grid/, each id followed by
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from visitsvc.access.scoping import ROOT_PATH, Scope, filing_path, scope_of
-from visitsvc.kernel.errors import NotFound
-from visitsvc.model import Area, AreaLevel, Role, Worker
+from visitsvc.access.scoping import (
+    ROOT_PATH,
+    Caller,
+    Scope,
+    filing_path,
+    require_field_worker,
+    require_people_reader,
+    require_register_reader,
+    scope_of,
+)
+from visitsvc.kernel.errors import Forbidden, NotFound
+from visitsvc.model import Area, AreaLevel, Role, VisitorKind, VisitorProfile, Worker
 
 DISTRICT = "/1/"
 STREET_A = "/1/2/"
@@ -101,3 +112,74 @@ class TestFilingPath:
 
     def test_a_worker_with_neither_area_nor_grid_is_filed_at_the_root(self) -> None:
         assert filing_path(worker(Role.GRID_WORKER)) == ROOT_PATH
+
+
+def visitor(
+    role: Role = Role.VISITOR, *, organisation_id: int | None = 9, area_path: str = STREET_A
+) -> Worker:
+    """A visitor or a coordinator, filed under a street as the partners' factories file them."""
+    filed = worker(role, area_path=area_path)
+    kind = None if role is Role.COORDINATOR else VisitorKind.VOLUNTEER
+    filed.profile = VisitorProfile(kind=kind, organisation_id=organisation_id)
+    return filed
+
+
+class TestVisitorsAndCoordinators:
+    def test_a_visitor_scope_is_their_people_and_no_area(self) -> None:
+        scope = scope_of(visitor(), frozenset({41, 42}))
+        assert scope == Scope((), frozenset({41, 42}))
+        assert not scope.covers(STREET_A)
+        assert not scope.overlaps(DISTRICT)
+
+    def test_the_street_a_visitor_is_filed_under_gives_them_nothing_of_it(self) -> None:
+        with pytest.raises(NotFound):
+            scope_of(visitor(), frozenset({41})).narrowed_to(STREET_A)
+
+    def test_a_coordinator_scope_is_their_organisation(self) -> None:
+        scope = scope_of(visitor(Role.COORDINATOR), frozenset({41}))
+        assert scope == Scope((), frozenset({41}), organisation=9)
+        assert scope.covers_worker(visitor(organisation_id=9))
+        assert not scope.covers_worker(visitor(organisation_id=10))
+        assert not scope.covers_worker(visitor(organisation_id=None))
+        assert not scope.covers_worker(worker(Role.GRID_WORKER, grids=(GRID_A1,)))
+
+    def test_a_visitor_scope_covers_no_worker_not_even_a_colleague(self) -> None:
+        scope = scope_of(visitor(), frozenset({41}))
+        assert not scope.covers_worker(visitor(organisation_id=9))
+
+    def test_a_supervisor_covers_the_visitors_filed_under_their_area(self) -> None:
+        scope = scope_of(worker(Role.SUPERVISOR, area_path=STREET_A))
+        assert scope.covers_worker(visitor(area_path=STREET_A))
+        assert not scope.covers_worker(visitor(area_path=STREET_B))
+
+    def test_visitors_and_coordinators_are_filed_under_their_street(self) -> None:
+        assert filing_path(visitor()) == STREET_A
+        assert scope_of(visitor()).home_path == ROOT_PATH  # a place to file under, granting nothing
+
+
+def caller(role: Role) -> Caller:
+    return Caller(worker_id=1, account="x", role=role, scope=Scope(()))
+
+
+@pytest.mark.parametrize(
+    ("check", "allowed"),
+    [
+        (require_field_worker, {Role.GRID_WORKER, Role.VISITOR}),
+        (require_people_reader, {Role.GRID_WORKER, Role.VISITOR, Role.SUPERVISOR, Role.ADMIN}),
+        (require_register_reader, {Role.GRID_WORKER, Role.SUPERVISOR, Role.ADMIN}),
+    ],
+)
+def test_who_each_role_rule_lets_in(check: Callable[[Caller], None], allowed: set[Role]) -> None:
+    let_in = set()
+    for role in Role:
+        try:
+            check(caller(role))
+        except Forbidden:
+            continue
+        let_in.add(role)
+    assert let_in == allowed
+
+
+def test_only_a_visitor_sees_a_visit_projection() -> None:
+    assert {r for r in Role if caller(r).sees_visit_fields_only} == {Role.VISITOR}
+    assert not caller(Role.VISITOR).may_unmask

@@ -11,6 +11,11 @@ people assigned to a worker (`assigned_elders`) are one already: a second set be
 staff) have no area at all: their scope is exactly the people paired with them or planned to them.
 A coordinator's is "my organisation's" (`organisation`): its staff, the people paired with it or its
 staff, its contracts and statements.
+
+Scope says which records; the role says which kinds of record. A role that never may answers 403 (the
+`require_*` rules below: visitors and coordinators never read the register as such, coordinators no person
+and no field work), a record outside the scope 404; and what a visitor sees of a person is one projection,
+asked for by `Caller.sees_visit_fields_only` (docs/adr/0031-what-a-visitor-sees.md).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from visitsvc.model import (
 )
 
 ROOT_PATH = "/"
+FIELD_ROLES = (Role.GRID_WORKER, Role.VISITOR)  # who makes visits: their own route, outcomes, appointments
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +156,8 @@ class Scope:
     def organisation_clause(self) -> ColumnElement[bool]:
         if self.organisation is not None:
             return Organisation.id == self.organisation
+        if not self.area_paths:
+            return false()  # a visitor's: people, no area (and no EXISTS over every area served)
         served = aliased(Area)
         return exists().where(
             organisation_areas.c.organisation_id == Organisation.id,
@@ -160,6 +168,8 @@ class Scope:
     def contract_clause(self) -> ColumnElement[bool]:
         if self.organisation is not None:
             return Contract.organisation_id == self.organisation
+        if not self.area_paths:
+            return false()
         filed, covered = aliased(Area), aliased(Area)
         return or_(
             exists().where(filed.id == Contract.area_id, self.overlap_clause(filed.path)),
@@ -195,6 +205,13 @@ class Caller:
     def may_unmask(self) -> bool:
         return self.role in (Role.SUPERVISOR, Role.ADMIN)
 
+    @property
+    def sees_visit_fields_only(self) -> bool:
+        """A visitor (社工, 志愿者, 服务机构人员, ...) gets of a person only what a visit needs, whatever the
+        endpoint (docs/adr/0031-what-a-visitor-sees.md): the projections that honour it live beside the
+        full reads (register.elder_reads, field.todays_route)."""
+        return self.role is Role.VISITOR
+
 
 def scope_of(worker: Worker, assigned_elders: frozenset[int] = frozenset()) -> Scope:
     """`assigned_elders`: a grid worker's people of other grids, a visitor's or a coordinator's people."""
@@ -227,6 +244,24 @@ def caller_for(worker: Worker, assigned_elders: frozenset[int] = frozenset()) ->
 def require_role(caller: Caller, *roles: Role, action: str = "此操作") -> None:
     if caller.role not in roles:
         raise Forbidden(f"无权{action}", code="forbidden")
+
+
+def require_field_worker(caller: Caller) -> None:
+    """Those who make visits: grid workers and visitors, on the same rules."""
+    require_role(caller, *FIELD_ROLES, action="使用探访人员功能")
+
+
+def require_people_reader(caller: Caller) -> None:
+    """Everyone who works with people, each within their scope; not a coordinator, who manages their
+    organisation's staff, pairings and statements and reads nothing of the register or of field work."""
+    require_role(caller, *FIELD_ROLES, Role.SUPERVISOR, Role.ADMIN, action="查看老年人或探访信息")
+
+
+def require_register_reader(caller: Caller) -> None:
+    """The register as such (areas, plans, coverage, a person's history, absences, colleagues): grid
+    workers for their grids, supervisors and admins for their area. Visitors see their people through the
+    visit's projection only, coordinators their organisation only."""
+    require_role(caller, Role.GRID_WORKER, Role.SUPERVISOR, Role.ADMIN, action="查看台账")
 
 
 def require_register_writer(caller: Caller) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Protocol
 
 from argon2 import PasswordHasher
@@ -280,12 +280,18 @@ def act_as(uow: UnitOfWork, *, caller: Caller, worker_id: int) -> Caller:
 
 def _caller_of(uow: UnitOfWork, worker: Worker) -> Caller:
     today = uow.clock.today()
-    assigned = frozenset[int]()
+    return caller_for(worker, assigned_people(uow, worker, Month.of(today), today))
+
+
+def assigned_people(uow: UnitOfWork, worker: Worker, month: Month, day: date) -> frozenset[int]:
+    """The people a worker's scope holds beyond any area on `day` of `month`: a grid worker's people of
+    other grids planned to them; a visitor's people paired with them on `day` or planned to them in `month`;
+    a coordinator's people paired with their organisation or its staff on `day`."""
     if worker.role is Role.GRID_WORKER:
-        assigned = uow.plans.assigned_elsewhere(worker.id, Month.of(today))
-    elif worker.role is Role.VISITOR:
-        planned = uow.plans.people_of_worker(worker.id, Month.of(today))
-        assigned = frozenset(uow.pairings.people_of_visitor(worker.id, today) | planned)
-    elif worker.role is Role.COORDINATOR and worker.organisation_id is not None:
-        assigned = frozenset(uow.pairings.people_of_organisation(worker.organisation_id, today))
-    return caller_for(worker, assigned)
+        return uow.plans.assigned_elsewhere(worker.id, month)
+    if worker.role is Role.VISITOR:
+        planned = uow.plans.people_of_worker(worker.id, month)
+        return frozenset(uow.pairings.people_of_visitor(worker.id, day) | planned)
+    if worker.role is Role.COORDINATOR and worker.organisation_id is not None:
+        return frozenset(uow.pairings.people_of_organisation(worker.organisation_id, day))
+    return frozenset()

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from visitsvc.access.scoping import Caller
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import NotFound
-from visitsvc.model import Role
+from visitsvc.model import Role, VisitorKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,8 @@ class Profile:
     worker_id: int
     area: AreaRef | None  # a supervisor's or an admin's node
     grids: list[AreaRef]  # a grid worker's grids
+    kind: VisitorKind | None = None  # who makes the visits: 网格员, 社工, 志愿者, ...; None at a desk
+    organisation: str | None = None  # a visitor's or a coordinator's organisation, by name
 
 
 def my_profile(uow: UnitOfWork, *, caller: Caller) -> Profile:
@@ -42,4 +44,10 @@ def my_profile(uow: UnitOfWork, *, caller: Caller) -> Profile:
             worker_id=worker.id,
             area=area,
             grids=[AreaRef(grid.code, grid.name) for grid in worker.grids],
+            kind=worker.kind,
+            organisation=_organisation_name(uow, worker.organisation_id),
         )
+
+
+def _organisation_name(uow: UnitOfWork, organisation_id: int | None) -> str | None:
+    return None if organisation_id is None else uow.organisations.get(organisation_id).name

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy.exc import IntegrityError
 
-from visitsvc.access.scoping import Caller, Scope
+from visitsvc.access.scoping import Caller, Scope, require_people_reader
 from visitsvc.accounts import audit
 from visitsvc.field.appointment_input import AppointmentInput, CallResult, problems
 from visitsvc.field.visit_input import Rejected
@@ -78,6 +78,7 @@ def record_appointment(uow: UnitOfWork, *, caller: Caller, item: AppointmentInpu
     Checked in one read-only transaction, written in another that starts with its INSERT (as visits are, ADR
     0006: on SQLite a transaction that read first could not write after another's commit); the unique
     client_id decides a race, whose loser answers as a retry would."""
+    require_people_reader(caller)
     body_hash = item.body_hash()
     with uow:
         stored = uow.appointments.by_client_ids([item.client_id]).get(item.client_id)
@@ -181,6 +182,7 @@ def list_appointments(
 ) -> tuple[list[AppointmentRead], int | None]:
     """The caller's people's appointments, oldest first; `worker_id`: of the people of that worker's grids
     (a worker outside the caller's area: 404)."""
+    require_people_reader(caller)
     limit = min(limit, MAX_PAGE)
     with uow:
         also = None
@@ -196,6 +198,7 @@ def list_appointments(
 
 
 def get_appointment(uow: UnitOfWork, *, caller: Caller, appointment_id: int) -> AppointmentRead:
+    require_people_reader(caller)
     with uow:
         return _reads(uow, [_get(uow, caller, appointment_id)])[0]
 
@@ -203,6 +206,7 @@ def get_appointment(uow: UnitOfWork, *, caller: Caller, appointment_id: int) -> 
 def cancel_appointment(uow: UnitOfWork, *, caller: Caller, appointment_id: int) -> AppointmentRead:
     """Call an agreed visit off: planning no longer keeps it. Cancelling a cancelled one changes nothing; an
     unanswered call is no appointment (409)."""
+    require_people_reader(caller)
     with uow:
         row = _get(uow, caller, appointment_id)
         if row.state is AppointmentState.CANCELLED:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from visitsvc.access.scoping import Caller
+from visitsvc.access.scoping import Caller, require_people_reader
 from visitsvc.accounts import audit
 from visitsvc.field.todays_route import PHONE_SHOWN
 from visitsvc.infrastructure.uow import UnitOfWork
@@ -56,6 +56,7 @@ class CallAheadList:
 def call_ahead(uow: UnitOfWork, *, caller: Caller, day: date | None = None) -> CallAheadList:
     """The caller's home stops of `day` (default: the next working day after today) in route order, but for
     those whose person agreed a time for that day; with the last call ahead for it nobody answered."""
+    require_people_reader(caller)
     if caller.worker_id is None:
         raise Forbidden("只有网格员有电话预约清单")
     with uow:

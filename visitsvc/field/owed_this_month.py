@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from visitsvc.access.scoping import Caller, caller_for
+from visitsvc.access.scoping import FIELD_ROLES, Caller, caller_for
+from visitsvc.accounts.auth import assigned_people
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import Forbidden
 from visitsvc.kernel.masking import age_this_year
 from visitsvc.kernel.month import Month
-from visitsvc.model import Category, Role, VisitKind
+from visitsvc.model import Category, VisitKind
 from visitsvc.planning.coverage import AtRisk, Missing
 from visitsvc.planning.month_coverage import PersonCoverage, month_coverage
 from visitsvc.planning.policy import Rule
@@ -67,15 +68,17 @@ def owed_this_month(
     after_id: int | None = None,
 ) -> OwedPage:
     """The caller's people not yet covered in `month` (default: this month), by elder id, paged."""
-    if caller.role is not Role.GRID_WORKER or caller.worker_id is None:
-        raise Forbidden("仅限网格员；督导请用未覆盖名单", code="forbidden")
+    if caller.role not in FIELD_ROLES or caller.worker_id is None:
+        raise Forbidden("仅限探访人员；督导请用未覆盖名单", code="forbidden")
     with uow:
         month = month if month is not None else Month.of(uow.clock.today())
         worker = uow.workers.find_by_account_id(caller.worker_id)
         if worker is None:
             raise Forbidden("仅限网格员", code="forbidden")
-        # The login's scope holds this month's assigned people; another month's plan assigns others.
-        mine = caller_for(worker, uow.plans.assigned_elsewhere(worker.id, month))
+        # The login's scope holds this month's assigned people; another month's plan (and pairings in force
+        # then) assign others.
+        day = min(max(uow.clock.today(), month.first), month.last)
+        mine = caller_for(worker, assigned_people(uow, worker, month, day))
     coverage = month_coverage(uow, mine, month)
     people = sorted(
         (p for p in coverage.not_covered() if after_id is None or p.elder_id > after_id),

@@ -15,7 +15,7 @@ from itertools import pairwise
 from typing import TypeAlias
 
 import routing
-from visitsvc.access.scoping import Caller, require_supervisor
+from visitsvc.access.scoping import Caller, require_people_reader, require_supervisor
 from visitsvc.accounts import audit
 from visitsvc.field import navigation, route_changes
 from visitsvc.field.route_changes import RouteChanges, in_route_order
@@ -155,6 +155,7 @@ class DayRoute:
 def day_route(
     uow: UnitOfWork, *, caller: Caller, day: date | None = None, since_version: int | None = None
 ) -> DayRoute:
+    require_people_reader(caller)
     with uow:
         day = day or uow.clock.today()
         try:
@@ -191,13 +192,16 @@ def day_route(
                 follow_ups,
                 last_chance=_last_chance(pv, latest),
                 appointment=agreed.get(pv.elder_id),
+                visit_fields_only=caller.sees_visit_fields_only,
             )
             for n, pv in enumerate(planned, start=1)
         ]
         people = [elders[i] for i in ids]
         shown = {
             PHONE_SHOWN: [e for e in people if e.phone],
-            EMERGENCY_PHONE_SHOWN: [e for e in people if e.emergency_phone],
+            EMERGENCY_PHONE_SHOWN: [
+                e for e in people if e.emergency_phone and not caller.sees_visit_fields_only
+            ],
         }
         unaudited: list[tuple[str, int, str]] = []
         for action, who in shown.items():
@@ -311,6 +315,7 @@ def _stop(
     show_phone: bool = True,
     last_chance: bool = False,
     appointment: StopAppointment | None = None,
+    visit_fields_only: bool = False,
 ) -> Stop:
     todays = [r for r in records if r.elder_id == elder.id and r.day == day]
     status = "pending"
@@ -330,7 +335,14 @@ def _stop(
         planned_arrival=pv.arrival,
         service_minutes=SERVICE.home_minutes if pv.kind is VisitKind.HOME else SERVICE.phone_minutes,
         status=status,
-        elder=_elder(elder, day, month, [f for f in follow_ups if f.elder_id == elder.id], show_phone),
+        elder=_elder(
+            elder,
+            day,
+            month,
+            [f for f in follow_ups if f.elder_id == elder.id],
+            show_phone,
+            visit_fields_only,
+        ),
         location=location,
         nav=links,
         last_visit=None if last is None else _last_visit(last),
@@ -349,8 +361,15 @@ def _agreed(uow: UnitOfWork, elder_ids: list[int], day: date) -> dict[int, StopA
 
 
 def _elder(
-    elder: Elder, day: date, month: Month, follow_ups: list[FollowUp], show_phone: bool = True
+    elder: Elder,
+    day: date,
+    month: Month,
+    follow_ups: list[FollowUp],
+    show_phone: bool = True,
+    visit_fields_only: bool = False,
 ) -> StopElder:
+    """`visit_fields_only`: a visitor's stop (Caller.sees_visit_fields_only), without the assessment and the
+    emergency contact, which are the register's; risk notes say what a visit must watch for."""
     notes = elder.notes[:NOTES_SHOWN] if elder.notes else None
     return StopElder(
         id=elder.id,
@@ -360,11 +379,11 @@ def _elder(
         ),  # as masked: not the day the age changes (visitsvc/masking.py)
         sex=elder.sex,
         categories=sorted(elder.categories),
-        ability_level=elder.ability_level,
+        ability_level=None if visit_fields_only else elder.ability_level,
         address=elder.address,
         # The worker's own stop: a call is a way to visit (audited in day_route); anyone else sees it masked.
         phone=_shown(elder.phone, show_phone),
-        emergency_contact=_emergency_contact(elder, show_phone),
+        emergency_contact=None if visit_fields_only else _emergency_contact(elder, show_phone),
         id_number=idnumber.mask(elder.id_number),
         risk_notes=list(high_risk_reasons(elder_facts(elder, month, []))),
         notes=notes,

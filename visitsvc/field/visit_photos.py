@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from visitsvc.access.scoping import Caller
+from visitsvc.access.scoping import Caller, require_people_reader
 from visitsvc.field.photo_files import sniff
 from visitsvc.field.thresholds import FieldRules
 from visitsvc.infrastructure.uow import UnitOfWork
@@ -33,6 +33,7 @@ def add_photo(
     uow: UnitOfWork, *, caller: Caller, visit_id: int, data: bytes, rules: FieldRules = DEFAULT_RULES
 ) -> tuple[PhotoRead, bool]:
     """(photo, created). Only the worker who recorded the visit adds its photos."""
+    require_people_reader(caller)
     if caller.worker_id is None:
         raise Forbidden("只有工作人员可以上传照片")
     if len(data) > rules.max_photo_bytes:

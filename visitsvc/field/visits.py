@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 
-from visitsvc.access.scoping import Caller
+from visitsvc.access.scoping import Caller, require_people_reader
 from visitsvc.field import home_location, recording
 from visitsvc.field.outcomes import LAST_CHANCE_MARK, NO_CONTEXT, Advice, DoorstepContext, advice_for
 from visitsvc.field.thresholds import FieldRules
@@ -172,6 +172,7 @@ def get_visit(uow: UnitOfWork, *, caller: Caller, visit_id: int) -> VisitRead:
 
 
 def _worker_of(caller: Caller) -> int:
+    require_people_reader(caller)
     if caller.worker_id is None:
         raise Forbidden("只有工作人员可以记录探访")
     return caller.worker_id

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from visitsvc.access.scoping import ROOT_PATH, Caller
+from visitsvc.access.scoping import ROOT_PATH, Caller, require_register_reader
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
@@ -176,6 +176,7 @@ def coverage_table(
 ) -> CoverageRead:
     """Coverage of the month (default: this one) per child area of the caller's area or of `area_code`,
     per category, and in total."""
+    require_register_reader(caller)
     month = month_or_current(uow, month)
     return table_of(read_overview(uow, caller=caller, month=month, area_code=area_code, with_deliveries=True))
 
@@ -239,6 +240,7 @@ def missed(
     after_id: int | None = None,
 ) -> MissedPage:
     """Every coverable person not (yet) covered, by elder id, filtered and paged."""
+    require_register_reader(caller)
     month = month_or_current(uow, month)
     grids_of_worker: frozenset[int] = frozenset()
     if flt.worker_id is not None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from visitsvc.access.scoping import ROOT_PATH, Caller, Scope
+from visitsvc.access.scoping import ROOT_PATH, Caller, Scope, require_register_reader
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import NotFound
 from visitsvc.kernel.month import Month
@@ -31,6 +31,7 @@ def list_versions(uow: UnitOfWork, *, caller: Caller, month: Month) -> list[Vers
     """The month's plan versions, oldest first; the last one is current (numbers are the month's, shared by
     all areas). Each is the caller's part of it: counts of visits of their people only, and the re-planned
     subtree only when it touches their area (None when it was another area's re-plan)."""
+    require_register_reader(caller)
     with uow:
         versions = uow.plans.versions(month)
         if caller.scope.covers(ROOT_PATH):
@@ -57,6 +58,7 @@ def shortfall(
     uow: UnitOfWork, *, caller: Caller, month: Month, area_code: str | None = None
 ) -> dict[str, Any]:
     """Per grid of the caller's area: owed, planned, turned into phone visits, unplanned with reasons."""
+    require_register_reader(caller)
     with uow:
         scope = uow.areas.scope_within(caller.scope, area_code)
         latest = uow.plans.latest(month)
@@ -98,6 +100,7 @@ def diff(
     uow: UnitOfWork, *, caller: Caller, month: Month, from_number: int, to_number: int
 ) -> dict[str, Any]:
     """What moved between two versions of a month, per owed visit (elder and obligation), within scope."""
+    require_register_reader(caller)
     with uow:
         versions = {v.number: v for v in uow.plans.versions(month)}
         missing = [n for n in (from_number, to_number) if n not in versions]

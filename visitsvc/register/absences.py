@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from visitsvc.access.scoping import Caller, require_register_writer
+from visitsvc.access.scoping import FIELD_ROLES, Caller, require_register_reader, require_register_writer
 from visitsvc.accounts import audit
 from visitsvc.infrastructure.uow import UnitOfWork
-from visitsvc.kernel.errors import Conflict, Invalid
-from visitsvc.model import Absence, AbsenceKind, Role
+from visitsvc.kernel.errors import Conflict, Invalid, NotFound
+from visitsvc.model import Absence, AbsenceKind
 
 MAX_LENGTH = timedelta(days=366)
 
@@ -33,6 +33,7 @@ def _read(a: Absence) -> AbsenceRead:
 
 
 def list_absences(uow: UnitOfWork, *, caller: Caller, worker_id: int) -> list[AbsenceRead]:
+    require_register_reader(caller)
     with uow:
         worker = uow.workers.get(caller.scope, worker_id)
         return [_read(a) for a in uow.absences.of_worker(worker.id)]
@@ -48,13 +49,18 @@ def add_absence(
     kind: AbsenceKind,
     note: str | None = None,
 ) -> AbsenceRead:
-    """Supervisors for workers of their area; a worker for themself (a sick day reported in the morning)."""
-    if caller.worker_id != worker_id:
+    """Supervisors for workers of their area; a grid worker or a visitor for themself (a sick day reported in
+    the morning): a visitor's scope holds people, not colleagues, so their own account is read as such."""
+    own = caller.worker_id == worker_id
+    if not own:
         require_register_writer(caller)
     with uow:
-        worker = uow.workers.get(caller.scope, worker_id)
-        if worker.role is not Role.GRID_WORKER:
-            raise Invalid("输入有误", errors={"worker_id": ["只能为网格员登记请假"]})
+        found = uow.workers.find_by_account_id(worker_id) if own else uow.workers.get(caller.scope, worker_id)
+        if found is None:
+            raise NotFound("人员不存在")
+        worker = found
+        if worker.role not in FIELD_ROLES:
+            raise Invalid("输入有误", errors={"worker_id": ["只能为网格员或探访人员登记请假"]})
         today = uow.clock.today()
         errors: dict[str, list[str]] = {}
         if last_day < first_day:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from visitsvc.access.scoping import Caller, require_admin
+from visitsvc.access.scoping import Caller, require_admin, require_register_reader
 from visitsvc.accounts import audit
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import Conflict, Invalid
@@ -31,6 +31,7 @@ def _read(area: Area, parent_codes: dict[int, str]) -> AreaRead:
 def list_areas(
     uow: UnitOfWork, *, caller: Caller, level: AreaLevel | None = None, parent_code: str | None = None
 ) -> list[AreaRead]:
+    require_register_reader(caller)
     with uow:
         parent_id = uow.areas.get_by_code(caller.scope, parent_code).id if parent_code else None
         areas = uow.areas.page(caller.scope, level=level, parent_id=parent_id)

@@ -1,5 +1,10 @@
 """Reading the elder register: masked unless the caller may unmask, and every unmasking audited.
 
+What a caller sees of a person is decided here, once: the register entry (ElderRead) for grid workers,
+supervisors and admins; a visit's projection (VisitElderRead) for visitors, who never see the register as
+such (docs/adr/0031-what-a-visitor-sees.md); nothing for coordinators. The API reads people through
+`get_person` and `list_people`; the desk's own reads (console, simulation) take the register entry.
+
 A search by full ID number is a lookup of the whole register (id_lookups): counted, and recorded even when
 the answer is masked. The writes (create, correct, transfer, change status) are in elders.
 """
@@ -9,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
-from visitsvc.access.scoping import Caller, require_role
+from visitsvc.access.scoping import Caller, require_register_reader, require_role
 from visitsvc.accounts import audit
 from visitsvc.infrastructure.repositories.elders import ElderFilter
 from visitsvc.infrastructure.uow import UnitOfWork
@@ -63,6 +68,47 @@ class ElderRead:
     masked: bool
 
 
+@dataclass(frozen=True, slots=True)
+class VisitElderRead:
+    """What a visit needs of a person, and all a visitor gets: no birth date, no ability assessment, no
+    emergency contact, no status or its history, no grid; the ID number always masked and the phone masked
+    here (it is shown, audited, on the visitor's own route, as a grid worker's is)."""
+
+    id: int
+    name: str
+    id_number: str
+    sex: Sex
+    age: int
+    phone: str | None
+    address: str
+    lon: float | None
+    lat: float | None
+    location_verified: bool
+    categories: list[Category]
+    notes: str | None
+    masked: bool = True
+
+
+PersonRead = ElderRead | VisitElderRead
+
+
+def to_visit_read(elder: Elder, *, today: date) -> VisitElderRead:
+    return VisitElderRead(
+        id=elder.id,
+        name=elder.name,
+        id_number=idnumber.mask(elder.id_number),
+        sex=elder.sex,
+        age=masking.age_this_year(elder.birth_date, today),
+        phone=None if elder.phone is None else phone_numbers.mask_phone(elder.phone),
+        address=elder.address,
+        lon=elder.lon,
+        lat=elder.lat,
+        location_verified=elder.location_verified,
+        categories=sorted(elder.categories),
+        notes=elder.notes,
+    )
+
+
 def to_read(elder: Elder, *, today: date, unmasked: bool) -> ElderRead:
     def show_phone(value: str | None) -> str | None:
         return value if unmasked or value is None else phone_numbers.mask_phone(value)
@@ -111,7 +157,46 @@ def _audit_unmask(uow: UnitOfWork, caller: Caller, elder: Elder) -> None:
     )
 
 
+def get_person(uow: UnitOfWork, *, caller: Caller, elder_id: int, unmask: bool = False) -> PersonRead:
+    """One person as the caller may see them: a visitor the visit's projection, anyone else the entry."""
+    if not caller.sees_visit_fields_only:
+        return get_elder(uow, caller=caller, elder_id=elder_id, unmask=unmask)
+    _check_unmask(caller, unmask)
+    with uow:
+        return to_visit_read(uow.elders.get(caller.scope, elder_id), today=uow.clock.today())
+
+
+def list_people(
+    uow: UnitOfWork,
+    *,
+    caller: Caller,
+    flt: ElderFilter,
+    area_code: str | None = None,
+    limit: int = 50,
+    after_id: int | None = None,
+    unmask: bool = False,
+) -> tuple[list[PersonRead], int | None]:
+    """A page of people as the caller may see them. A visitor finds theirs by name and category: a filter
+    by status or ability level would tell them what their projection leaves out."""
+    if not caller.sees_visit_fields_only:
+        items, next_id = list_elders(
+            uow, caller=caller, flt=flt, area_code=area_code, limit=limit, after_id=after_id, unmask=unmask
+        )
+        return list[PersonRead](items), next_id
+    _check_unmask(caller, unmask)
+    if flt.id_number is not None or flt.status is not None or flt.ability_level is not None:
+        raise Forbidden("探访人员只能按姓名和类别查找", code="forbidden")
+    with uow:
+        scope = uow.areas.scope_within(caller.scope, area_code)
+        rows = uow.elders.page(scope, flt, limit=min(limit, MAX_PAGE) + 1, after_id=after_id)
+        page = rows[:limit]
+        today = uow.clock.today()
+        return [to_visit_read(e, today=today) for e in page], (page[-1].id if len(rows) > limit else None)
+
+
 def get_elder(uow: UnitOfWork, *, caller: Caller, elder_id: int, unmask: bool = False) -> ElderRead:
+    """The register entry: grid workers, supervisors and admins."""
+    require_register_reader(caller)
     _check_unmask(caller, unmask)
     with uow:
         elder = uow.elders.get(caller.scope, elder_id)
@@ -131,6 +216,7 @@ def list_elders(
     after_id: int | None = None,
     unmask: bool = False,
 ) -> tuple[list[ElderRead], int | None]:
+    require_register_reader(caller)
     _check_unmask(caller, unmask)
     if flt.id_number is not None:
         # Grid workers find their people on their route and by name; a full number is the register's key.

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from visitsvc.access.scoping import Caller, require_register_writer
+from visitsvc.access.scoping import Caller, require_register_reader, require_register_writer
 from visitsvc.accounts import audit
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel import masking
@@ -373,6 +373,7 @@ def _status_read(change: StatusChange) -> StatusChangeRead:
 
 
 def status_history(uow: UnitOfWork, *, caller: Caller, elder_id: int) -> list[StatusChangeRead]:
+    require_register_reader(caller)
     with uow:
         elder = uow.elders.get(caller.scope, elder_id)
         return [_status_read(c) for c in uow.elders.history(elder.id)]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import datetime, time
 from typing import Any
 
-from visitsvc.access.scoping import Caller, filing_path, require_register_writer
+from visitsvc.access.scoping import Caller, filing_path, require_register_writer, require_role
 from visitsvc.accounts import audit
 from visitsvc.accounts.auth import hash_password
 from visitsvc.infrastructure.uow import UnitOfWork
@@ -315,7 +315,13 @@ def create_worker(
         return to_read(worker)
 
 
+def _require_worker_reader(caller: Caller) -> None:
+    # A visitor has colleagues at most in their organisation, which its coordinator manages; /me is theirs.
+    require_role(caller, Role.GRID_WORKER, Role.COORDINATOR, Role.SUPERVISOR, Role.ADMIN, action="查看人员")
+
+
 def get_worker(uow: UnitOfWork, *, caller: Caller, worker_id: int) -> WorkerRead:
+    _require_worker_reader(caller)
     with uow:
         return to_read(uow.workers.get(caller.scope, worker_id))
 
@@ -329,6 +335,7 @@ def list_workers(
     limit: int = 50,
     after_id: int | None = None,
 ) -> tuple[list[WorkerRead], int | None]:
+    _require_worker_reader(caller)
     with uow:
         rows = uow.workers.page(caller.scope, role=role, active=active, limit=limit + 1, after_id=after_id)
         page = rows[:limit]

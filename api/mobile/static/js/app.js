@@ -7,7 +7,7 @@ import * as outbox from './outbox.js';
 import * as sync from './sync.js';
 import * as store from './store.js';
 import { installWorker } from './update.js';
-import { todayIso } from './labels.js';
+import { todayIso, VISITOR_KIND } from './labels.js';
 import { loginScreen, describeMe, passwordScreen } from './views/login.js';
 import { showToday } from './views/today.js';
 import { recordScreen } from './views/record.js';
@@ -39,7 +39,9 @@ function chrome(visible) {
 async function refreshBar() {
   const me = session.get();
   if (!me) return;
-  $('[data-who]').textContent = me.name || me.username;
+  // Who is logged in, and as what: a volunteer's phone says 志愿者 (and their organisation), not 网格员.
+  const kind = [VISITOR_KIND[me.kind], me.organisation].filter(Boolean).join(' · ');
+  $('[data-who]').textContent = kind ? `${me.name || me.username} · ${kind}` : (me.name || me.username);
   const net = $('[data-net]');
   net.textContent = isOnline() ? '在线' : '离线';
   net.className = `net ${isOnline() ? 'on' : 'off'}`;

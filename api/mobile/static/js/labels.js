@@ -29,6 +29,10 @@ export const MISSING = {
   not_home: '不在家', refused: '拒访', unreachable: '电话未接通', missed: '计划日已过未记录',
   pending: '已排期', not_planned: '未排入计划',
 };
+export const VISITOR_KIND = {
+  grid_worker: '网格员', social_worker: '社工', volunteer: '志愿者', service_staff: '服务机构人员',
+  public_welfare: '公益性岗位',
+};
 export const ABSENCE = { leave: '请假', sick: '病假', training: '培训' };
 export const WEEKDAY = ['日', '一', '二', '三', '四', '五', '六'];
 

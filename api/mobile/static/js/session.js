@@ -82,7 +82,10 @@ export async function begin(next) {
 }
 
 export async function describe(me) {
-  await save({ ...current, name: me.name, worker_id: me.worker_id, area: me.area || null, role: me.role });
+  await save({
+    ...current, name: me.name, worker_id: me.worker_id, area: me.area || null, role: me.role,
+    kind: me.kind || null, organisation: me.organisation || null,
+  });
 }
 
 export async function changedPassword() {

@@ -3,13 +3,14 @@ import { h, show } from '../dom.js';
 import * as session from '../session.js';
 import * as api from '../api.js';
 
-const GRID_WORKER = 'grid_worker';
+// Those who make visits; every other role works at the console's desk.
+const FIELD_ROLES = new Set(['grid_worker', 'visitor']);
 
 export function loginScreen({ onDone, notice }) {
   const held = session.get();
   const message = h('p', { class: 'error', role: 'alert', 'aria-live': 'polite' });
   const form = h('form', { 'data-login': true, class: 'card form', autocomplete: 'on' },
-    h('h1', { text: '网格员登录' }),
+    h('h1', { text: '探访人员登录' }),
     notice ? h('p', { class: 'notice warn', 'data-notice': 'expired', text: notice }) : null,
     h('label', {}, '账号', h('input', {
       name: 'username', autocomplete: 'username', required: true, autocapitalize: 'off',
@@ -46,8 +47,8 @@ async function submit(form, message, onDone) {
     message.textContent = result.status === 401 ? '账号或密码错误' : result.error;
     return;
   }
-  if (result.answer.role !== GRID_WORKER) {
-    // Supervisors and admins use the console: this app keeps no token of theirs.
+  if (!FIELD_ROLES.has(result.answer.role)) {
+    // Supervisors, admins and coordinators use the console: this app keeps no token of theirs.
     await session.post('/api/v1/auth/logout', {}, result.answer.access_token).catch(() => {});
     window.location.assign('/console/');
     return;
