@@ -34,10 +34,16 @@ from api.schemas.common import INVALID_TEXT, clean_name, has_invalid_text
 from visitsvc.access.scoping import require_supervisor
 from visitsvc.config import Settings
 from visitsvc.kernel.errors import Invalid
+from visitsvc.model import Role
 
 csrf = CSRFProtect()
 OPEN_ENDPOINTS = frozenset({"console.login", "console.static"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# A coordinator's console: their organisation, its contracts, staff and pairings, and its statements. The
+# services behind these pages scope them to the organisation; every other page is for supervisors.
+COORDINATOR_PAGES = frozenset(
+    {"console.partners", "console.partner", "console.statements_page", "console.statement_download"}
+)
 __all__ = [
     "absences",
     "admin",
@@ -96,7 +102,10 @@ def _guard() -> None:
         csrf.protect()
     if request.endpoint in OPEN_ENDPOINTS or request.endpoint in ("console.logout", "console.password"):
         return  # the password page authenticates its own token: any role, a pending change included
-    require_supervisor(caller())
+    me = caller()
+    if me.role is Role.COORDINATOR and request.endpoint in COORDINATOR_PAGES:
+        return
+    require_supervisor(me)
 
 
 @blp.context_processor

@@ -11,7 +11,13 @@ from flask.testing import FlaskClient
 
 from tests.api.console import Console, figures
 from tests.factories import District
-from tests.partner_factories import a_credit_code, make_contract, make_organisation, make_visitor
+from tests.partner_factories import (
+    a_credit_code,
+    make_contract,
+    make_coordinator,
+    make_organisation,
+    make_visitor,
+)
 from visitsvc.infrastructure.uow import UnitOfWork
 
 
@@ -123,3 +129,25 @@ def test_a_grid_worker_is_refused_the_page(console: Console, district: District,
     console.login("w_a1")
     assert console.get("/console/partners").status_code == 403
     assert console.get(f"/console/partners/{station}").status_code == 403
+
+
+def test_a_coordinator_gets_their_organisation_and_its_statements_and_no_other_page(
+    console: Console, uow: UnitOfWork, district: District, station: int
+) -> None:
+    other = make_organisation(uow, "西溪社工站", area_codes=(district.codes["street_b"],))
+    make_coordinator(uow, "coord_a", organisation_id=station, area_code=district.codes["street_a"])
+    landed = console.login("coord_a")
+    assert landed.status_code == 303
+    assert landed.headers["Location"].endswith("/console/partners")
+    listed = console.get("/console/partners")
+    assert listed.status_code == 200
+    assert "北山社工站" in listed.text
+    assert "西溪社工站" not in listed.text
+    assert 'id="organisation-form"' not in listed.text  # they read; the office manages
+    own = console.get(f"/console/partners/{station}")
+    assert own.status_code == 200
+    assert 'id="pairing-form"' not in own.text
+    assert console.get(f"/console/partners/{other}").status_code == 404
+    assert console.get("/console/statements").status_code == 200
+    for page in ("/console/", "/console/missed", "/console/ledger", "/console/plans"):
+        assert console.get(page).status_code == 403, page

@@ -10,6 +10,7 @@ from api.console.web import TOKEN, LoginRequired, PasswordChangeRequired, arg, c
 from api.runtime import client_address, runtime, uow
 from visitsvc.accounts import auth
 from visitsvc.kernel.errors import Invalid, TooManyAttempts, Unauthenticated
+from visitsvc.model import Role
 
 
 @blp.route("/login", methods=["GET", "POST"])
@@ -36,7 +37,8 @@ def login() -> ResponseReturnValue:
     session.permanent = True
     if pair.password_change_required:
         return redirect(url_for("console.password"), code=303)
-    return redirect(target or url_for("console.overview"), code=303)
+    home = "console.partners" if pair.role is Role.COORDINATOR else "console.overview"
+    return redirect(target or url_for(home), code=303)
 
 
 @blp.post("/logout")
