@@ -3,8 +3,9 @@ on the visitor's days; what the visitor cannot make comes back to the grid's wor
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -16,11 +17,16 @@ from tests.partner_factories import (
     make_visitor,
     make_visitor_absence,
 )
+from visitsvc.access.scoping import caller_for
+from visitsvc.field import visits
+from visitsvc.field.visit_input import VisitInput
 from visitsvc.infrastructure.uow import UnitOfWork
+from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.kernel.month import Month
-from visitsvc.model import PlannedVisit
+from visitsvc.model import PlannedVisit, VisitKind, VisitOutcome
 from visitsvc.planning import plan_reports
 from visitsvc.planning.month_plan import PlanOutcome, plan_month
+from visitsvc.planning.replanning import replan
 from visitsvc.planning.route_problems import PlanningSettings
 
 pytestmark = pytest.mark.db
@@ -182,3 +188,111 @@ def test_a_new_pairing_makes_a_new_version_and_an_unchanged_one_none(
     assert second.version == first.version + 1
     assert not again.created
     assert again.version == second.version
+
+
+# The nightly re-plan (docs/adr/0009) solves visitors like workers and splits by the pairings in force.
+
+
+def go_to(clock: FixedClock, day: date) -> None:
+    clock.set(datetime.combine(day, time(18, 0), SHANGHAI))
+
+
+def replan_on(uow: UnitOfWork, today: date) -> None:
+    replan(uow, caller=SYSTEM, today=today, executor="serial", settings=REPRODUCIBLE)
+
+
+def current(uow: UnitOfWork) -> list[PlannedVisit]:
+    with uow:
+        latest = uow.plans.latest(DECEMBER)
+        assert latest is not None
+        return uow.plans.visits(latest.id)
+
+
+def record(uow: UnitOfWork, row: PlannedVisit, outcome: VisitOutcome) -> None:
+    with uow:
+        worker = uow.workers.find_by_account_id(row.worker_id)
+        assert worker is not None
+        caller = caller_for(worker)
+    start = datetime.combine(row.day, time(10, 0), SHANGHAI)
+    visit = VisitInput(
+        client_id=str(uuid.uuid4()), kind=VisitKind.HOME, outcome=outcome, started_at=start,
+        ended_at=start + timedelta(minutes=25), planned_visit_id=row.id,
+    )  # fmt: skip
+    visits.record_visit(uow, caller=caller, visit=visit)
+
+
+def test_the_nightly_replan_keeps_a_paired_persons_visits_with_their_visitor(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    social_worker = visitor(uow, district, "sg_1", weekdays=MON_WED_FRI)
+    paired = district.elders["elder_a1"]
+    make_pairing(uow, paired, visitor_id=social_worker, first_day=date(2026, 11, 1))
+    plan(uow)
+    first = min((v for v in current(uow) if v.elder_id == paired), key=lambda v: v.day)
+    go_to(clock, first.day)
+    record(uow, first, VisitOutcome.NOT_HOME)
+
+    replan_on(uow, first.day)
+
+    later = [v for v in current(uow) if v.elder_id == paired and v.day > first.day]
+    assert len(later) == 5  # the try again of the first week, and weeks 2 to 5
+    assert {v.worker_id for v in later} == {social_worker}
+    assert {v.day.isoweekday() for v in later} <= {1, 3, 5}
+
+
+def test_a_pairing_made_after_planning_takes_the_persons_visits_at_the_nightly_replan(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    plan(uow)
+    social_worker = visitor(uow, district, "sg_1")
+    paired = district.elders["elder_a1"]
+    make_pairing(uow, paired, visitor_id=social_worker, first_day=date(2026, 12, 7))
+    go_to(clock, date(2026, 12, 4))
+
+    replan_on(uow, date(2026, 12, 4))
+
+    after = [v for v in current(uow) if v.elder_id == paired and v.day > date(2026, 12, 4)]
+    assert len(after) == 4
+    assert {v.worker_id for v in after} == {social_worker}
+
+
+def test_an_ended_pairing_gives_the_visits_back_to_the_grid_worker_at_the_nightly_replan(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    social_worker = visitor(uow, district, "sg_1")
+    paired = district.elders["elder_a1"]
+    pairing = make_pairing(uow, paired, visitor_id=social_worker, first_day=date(2026, 11, 1))
+    plan(uow)
+    with uow:
+        uow.pairings.get(pairing).last_day = date(2026, 12, 11)
+        uow.commit()
+    go_to(clock, date(2026, 12, 4))
+
+    replan_on(uow, date(2026, 12, 4))
+
+    after = [v for v in current(uow) if v.elder_id == paired and v.day > date(2026, 12, 4)]
+    assert {v.worker_id for v in after if v.day <= date(2026, 12, 11)} == {social_worker}
+    assert {v.worker_id for v in after if v.day > date(2026, 12, 11)} == {district.accounts["w_a1"]}
+
+
+def test_visits_delivered_count_against_the_quota_at_the_nightly_replan(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    social_worker = visitor(uow, district, "sg_1")
+    contract = make_contract(
+        uow, district.accounts["station"], area_code=district.codes["street_a"], first_day=date(2026, 1, 1),
+        last_day=date(2026, 12, 31), quota=3,
+    )  # fmt: skip
+    paired = district.elders["elder_a1"]
+    make_pairing(uow, paired, visitor_id=social_worker, contract_id=contract, first_day=date(2026, 11, 1))
+    plan(uow)
+    by_visitor = sorted((v for v in current(uow) if v.worker_id == social_worker), key=lambda v: v.day)
+    assert len(by_visitor) == 3
+    go_to(clock, by_visitor[0].day)
+    record(uow, by_visitor[0], VisitOutcome.VISITED)
+
+    replan_on(uow, by_visitor[0].day)
+
+    later = [v for v in current(uow) if v.elder_id == paired and v.day > by_visitor[0].day]
+    # One delivered, two still the contract's; the rest their grid worker's.
+    assert Counter(v.worker_id for v in later) == {social_worker: 2, district.accounts["w_a1"]: 2}
