@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from tests.factories import SYSTEM, District, make_district
+from tests.factories import SYSTEM, District, make_district, make_overloaded_grid
 from tests.partner_factories import (
     make_contract,
     make_organisation,
@@ -25,6 +25,7 @@ from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.kernel.month import Month
 from visitsvc.model import PlannedVisit, VisitKind, VisitOutcome
 from visitsvc.planning import plan_reports
+from visitsvc.planning.month_coverage import month_coverage
 from visitsvc.planning.month_plan import PlanOutcome, plan_month
 from visitsvc.planning.replanning import replan
 from visitsvc.planning.route_problems import PlanningSettings
@@ -296,3 +297,46 @@ def test_visits_delivered_count_against_the_quota_at_the_nightly_replan(
     later = [v for v in current(uow) if v.elder_id == paired and v.day > by_visitor[0].day]
     # One delivered, two still the contract's; the rest their grid worker's.
     assert Counter(v.worker_id for v in later) == {social_worker: 2, district.accounts["w_a1"]: 2}
+
+
+def test_coverage_counts_a_visit_by_whoever_made_it(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    social_worker = visitor(uow, district, "sg_1")
+    paired = district.elders["elder_a1"]
+    make_pairing(uow, paired, visitor_id=social_worker, first_day=date(2026, 11, 1))
+    plan(uow)
+    theirs = sorted((v for v in current(uow) if v.elder_id == paired), key=lambda v: v.day)
+    assert {v.worker_id for v in theirs} == {social_worker}
+    for row in theirs:
+        go_to(clock, row.day)
+        record(uow, row, VisitOutcome.VISITED)
+
+    result = month_coverage(uow, SYSTEM, DECEMBER, today=date(2026, 12, 31))
+
+    (person,) = [p for p in result.people if p.elder_id == paired]
+    assert person.result.covered
+
+
+def test_plans_with_visitors_are_the_same_on_the_serial_and_the_process_executor(
+    uow: UnitOfWork, district: District
+) -> None:
+    make_overloaded_grid(uow, district, people=12)
+    staff = [visitor(uow, district, f"sg_{i}", minutes_per_day=60) for i in range(4)]
+    for i in range(8):
+        make_pairing(uow, district.elders[f"a1_{i}"], visitor_id=staff[i % 4], first_day=date(2026, 11, 1))
+    serial = plan_month(uow, caller=SYSTEM, month=DECEMBER, executor="serial", settings=REPRODUCIBLE)
+    pooled = plan_month(
+        uow, caller=SYSTEM, month=DECEMBER, executor="process", settings=REPRODUCIBLE, force=True
+    )
+
+    def stored(version_id: int) -> list[tuple[object, ...]]:
+        with uow:
+            return sorted(
+                (v.elder_id, v.obligation, v.worker_id, v.day, v.seq, v.arrival, v.kind)
+                for v in uow.plans.visits(version_id)
+            )
+
+    assert stored(pooled.version_id) == stored(serial.version_id)
+    assert pooled.handed_back == serial.handed_back
+    assert set(staff) <= {row[2] for row in stored(serial.version_id)}
