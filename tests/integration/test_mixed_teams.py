@@ -340,3 +340,22 @@ def test_plans_with_visitors_are_the_same_on_the_serial_and_the_process_executor
     assert stored(pooled.version_id) == stored(serial.version_id)
     assert pooled.handed_back == serial.handed_back
     assert set(staff) <= {row[2] for row in stored(serial.version_id)}
+
+
+def test_the_01_00_replan_keeps_the_visitors_visits_of_the_day_starting(
+    uow: UnitOfWork, clock: FixedClock, district: District
+) -> None:
+    """The nightly run re-plans after the day that has ended (`scheduler.replanned_after`): the day starting
+    is the visitor's to work, as it is a grid worker's."""
+    social_worker = visitor(uow, district, "sg_1")
+    for person in ("elder_a1", "elder_a2"):
+        make_pairing(uow, district.elders[person], visitor_id=social_worker, first_day=date(2026, 11, 1))
+    plan(uow)
+    ended = date(2026, 12, 7)
+    before = {(v.elder_id, v.obligation, v.day) for v in current(uow) if v.worker_id == social_worker}
+    clock.set(datetime.combine(ended + timedelta(days=1), time(1, 0), SHANGHAI))
+
+    replan_on(uow, ended)
+
+    after = {(v.elder_id, v.obligation, v.day) for v in current(uow) if v.worker_id == social_worker}
+    assert {row for row in before if row[2] > ended} <= after

@@ -385,7 +385,9 @@ def _read(
                 rules=read.rules(elder_id),
             ).owed
         ]
-        own, routed = route_paired(owed, read.partners, read.homes)
+        today = uow.clock.today()
+        partners = read.partners.from_day(today + timedelta(days=1) if today > month.first else month.first)
+        own, routed = route_paired(owed, partners, read.homes)
         for o in [*own, *(r.owed for r in routed.handed_back)]:
             assignee = read.grid_worker.get(read.grid_of[o.elder_id][0])
             if assignee is None:
@@ -411,7 +413,7 @@ def _read(
             for w, days in at_work.values()
             if by_worker[w.id]
         ]
-        visitors = read.partners.visitors
+        visitors = partners.visitors
         visitor_months = [
             build(
                 visitors[v].facts,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from visitsvc.access.scoping import Scope
 from visitsvc.infrastructure.uow import UnitOfWork
@@ -89,8 +89,6 @@ def read_month(
     absences = uow.absences.overlapping([w.id for w in workers], month.first, month.last)
     grid_rules = rules_by_path(uow, {e.grid_path for e in elders}, rules)
     calendar = WorkCalendar(uow.calendar.days())
-    today = uow.clock.today()
-    plan_from = today + timedelta(days=1) if today > month.first else month.first
     return MonthInputs(
         month=month,
         calendar=calendar,
@@ -109,7 +107,7 @@ def read_month(
         agreed=agreed_in(uow, month, frozenset(ids)),
         rules=PeopleRules(rules, {e.id: grid_rules[e.grid_path] for e in elders}),
         grid_rules=grid_rules,
-        partners=read_partners(uow, month, ids, calendar.workdays(month), plan_from),
+        partners=read_partners(uow, month, ids, calendar.workdays(month)),
     )
 
 

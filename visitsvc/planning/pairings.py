@@ -67,6 +67,18 @@ class Partners:
     def __bool__(self) -> bool:
         return bool(self.pairings)
 
+    def from_day(self, first: date) -> Partners:
+        """The visitors' days from `first` on: the days a run plans (a re-plan's after its `today`)."""
+        visitors = {
+            i: replace(
+                v,
+                days=tuple(d for d in v.days if d >= first),
+                away=frozenset(d for d in v.away if d >= first),
+            )
+            for i, v in self.visitors.items()
+        }
+        return replace(self, visitors=visitors)
+
 
 @dataclass(frozen=True, slots=True)
 class Returned:

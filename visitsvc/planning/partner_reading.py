@@ -20,9 +20,10 @@ PAID_NOT_FOUND = frozenset({VisitOutcome.VISITED, VisitOutcome.NOT_HOME, VisitOu
 
 
 def read_partners(
-    uow: UnitOfWork, month: Month, elder_ids: Sequence[int], workdays: Sequence[date], plan_from: date
+    uow: UnitOfWork, month: Month, elder_ids: Sequence[int], workdays: Sequence[date]
 ) -> Partners:
-    """`workdays`: the calendar's working days of the month; days before `plan_from` are not planned."""
+    """`workdays`: the calendar's working days of the month. The visitors' days are the whole month's: each
+    run keeps those it plans (`Partners.from_day`)."""
     pairings = [
         PairingTerm(p.id, p.elder_id, p.visitor_id, p.organisation_id, p.contract_id, p.first_day, p.last_day)
         for p in uow.pairings.overlapping(month.first, month.last, elder_ids)
@@ -32,11 +33,9 @@ def read_partners(
     organisations = {p.organisation_id for p in pairings if p.organisation_id is not None}
     workers = uow.pairings.visitors({p.visitor_id for p in pairings if p.visitor_id}, organisations)
     away = uow.absences.overlapping([w.id for w in workers], month.first, month.last)
-    month_days = [d for d in month.days() if d >= plan_from]
-    planned_days = [d for d in workdays if d >= plan_from]
     visitors = {}
     for worker in workers:
-        days = days_of(worker.weekdays, month_days, planned_days)
+        days = days_of(worker.weekdays, month.days(), workdays)
         absent = frozenset(
             d for a in away if a.worker_id == worker.id for d in days if a.first_day <= d <= a.last_day
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 from visitsvc.access.scoping import Caller
@@ -100,6 +100,7 @@ def read_replan(
         )  # fmt: skip
         away = register.away([today, *future])
         # A whole area's re-plan solves its visitors like its workers, on their own days (docs/adr/0029).
+        register = replace(register, partners=register.partners.from_day(today + timedelta(days=1)))
         visitors = [] if target else sorted(register.partners.visitors.values(), key=lambda v: v.facts.id)
         visitor_days = {v.facts.id: [d for d in v.days if d > today and d not in v.away] for v in visitors}
         chosen = [target] if target else list(register.workers)
