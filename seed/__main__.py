@@ -14,9 +14,9 @@ from pathlib import Path
 
 import click
 
-from seed import county
+from seed import county, partners
 from seed.district import DEMO_PASSWORD, PROFILES, generate, write_csv
-from seed.load import load
+from seed.load import load, load_station
 from visitsvc.access.scoping import Scope
 from visitsvc.cli.wiring import progress_bar
 from visitsvc.config import ConfigError, load_settings
@@ -95,6 +95,9 @@ def main(
             return stack.enter_context(progress_bar(f"导入 {label}", quiet=as_json))
 
         result = load(lambda: UnitOfWork(sessions, clock), ledger, password=DEMO_PASSWORD, progress=progress)
+    if size == "demo":  # the demo's mixed team (issue 19); other sizes stay grid workers only
+        station = partners.generate(ledger, today=clock.today(), random_seed=random_seed)
+        result.counts |= load_station(lambda: UnitOfWork(sessions, clock), station, password=DEMO_PASSWORD)
     seconds = round(time.perf_counter() - started, 1)
     summary = {"size": size, "seed": random_seed, **result.counts, "seconds": seconds}
     if as_json:
@@ -111,7 +114,7 @@ def _print_logins(uow: UnitOfWork) -> None:
     with uow:
         everyone = uow.workers.page(Scope.everything(), role=None, active=True, limit=100_000, after_id=None)
         staff = [
-            (w.account, w.role.value, w.area.name if w.area else "")
+            (w.account, w.role.value, w.area.name if w.area else "", w.kind.label if w.kind else "")
             for w in everyone
             if w.role is not Role.GRID_WORKER
         ]
@@ -120,8 +123,8 @@ def _print_logins(uow: UnitOfWork) -> None:
         click.echo("no accounts yet: run `make run` or `python -m seed`")
         return
     click.echo(f"demo accounts (password: {DEMO_PASSWORD})")
-    for account, role, area in staff:
-        click.echo(f"  {account:<8} {role:<11} {area}")
+    for account, role, area, kind in staff:
+        click.echo(f"  {account:<8} {role:<11} {area} {kind}".rstrip())
     if grid_workers:
         click.echo(f"  {grid_workers[0]} .. {grid_workers[-1]}  grid_worker  one grid each")
     click.echo("API: http://127.0.0.1:8000/api/v1   docs: http://127.0.0.1:8000/docs")

@@ -6,11 +6,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from seed.district import Ledger
+from seed.partners import HOME_PRICE, MONTHLY_QUOTA, PHONE_PRICE, Station
 from visitsvc.access.scoping import Caller
 from visitsvc.accounts.auth import hash_password
 from visitsvc.infrastructure.spreadsheet import Table
 from visitsvc.infrastructure.uow import UnitOfWork
-from visitsvc.model import Role
+from visitsvc.model import (
+    Contract,
+    ContractPrice,
+    Organisation,
+    OrganisationKind,
+    Pairing,
+    Role,
+    TravelMode,
+    VisitKind,
+    VisitorKind,
+    VisitorProfile,
+)
 from visitsvc.register import ledger_import as ledger_service
 from visitsvc.register import workers
 from visitsvc.register.ledger_format import ELDER_COLUMNS, ELDER_OPTIONAL, LedgerKind
@@ -74,3 +86,61 @@ def _set_passwords(uow: UnitOfWork, accounts: list[str], password: str) -> None:
             # Public, so marked: production refuses to start while any account still has it.
             worker.password_is_demo = True
         uow.commit()
+
+
+def load_station(make_uow: Callable[[], UnitOfWork], station: Station, *, password: str) -> dict[str, int]:
+    """The station, its accounts, its contract and its pairings, from the station's first day of the month."""
+    system = Caller.system()
+    accounts = [station.coordinator, *station.visitors]
+    for person in accounts:
+        workers.create_worker(
+            make_uow(),
+            caller=system,
+            data=WorkerData(
+                account=person.account, name=person.name, phone=person.phone,
+                role=Role.COORDINATOR if person.kind is None else Role.VISITOR, area_code=station.street_code,
+                travel_mode=TravelMode(person.travel_mode), start_lon=person.start[0],
+                start_lat=person.start[1], visit_minutes_per_day=person.minutes_per_day,
+            ),
+        )  # fmt: skip
+    uow = make_uow()
+    with uow:
+        now = uow.clock.now()
+        street = uow.areas.get_by_code(system.scope, station.street_code)
+        organisation = Organisation(
+            name=station.name, kind=OrganisationKind.SOCIAL_WORK_STATION, credit_code=station.credit_code,
+            contact_name=station.contact_name, contact_phone=station.contact_phone, areas=[street],
+            created_at=now, updated_at=now,
+        )  # fmt: skip
+        uow.organisations.add(organisation)
+        contract = Contract(
+            code=station.contract_code, organisation_id=organisation.id, first_day=station.contract_first,
+            last_day=station.contract_last, monthly_quota=MONTHLY_QUOTA, pays_not_found=False,
+            area_id=street.id, areas=[street], created_at=now, updated_at=now,
+            prices=[
+                ContractPrice(kind=VisitKind.HOME, unit_price=HOME_PRICE),
+                ContractPrice(kind=VisitKind.PHONE, unit_price=PHONE_PRICE),
+            ],
+        )  # fmt: skip
+        uow.contracts.add(contract)
+        staff = uow.workers.by_accounts([p.account for p in accounts])
+        for person in accounts:
+            staff[person.account].profile = VisitorProfile(
+                kind=None if person.kind is None else VisitorKind(person.kind),
+                organisation_id=organisation.id, work_weekdays=person.weekdays,
+            )  # fmt: skip
+        people = uow.elders.by_id_numbers([n for p in station.pairs for n in p.id_numbers])
+        for pairs in station.pairs:
+            for number in pairs.id_numbers:
+                uow.pairings.add(
+                    Pairing(
+                        elder_id=people[number].id,
+                        visitor_id=staff[pairs.account].id if pairs.account else None,
+                        organisation_id=organisation.id,
+                        contract_id=contract.id if pairs.under_contract else None,
+                        first_day=station.contract_first, created_at=now,
+                    )
+                )  # fmt: skip
+        uow.commit()
+    _set_passwords(make_uow(), [p.account for p in accounts], password)
+    return {"visitors": len(station.visitors), "paired": station.paired}
