@@ -16,6 +16,8 @@ from visitsvc.access.scoping import Scope
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel import credit_code
 from visitsvc.model import (
+    Absence,
+    AbsenceKind,
     Contract,
     ContractPrice,
     Organisation,
@@ -160,3 +162,18 @@ def partner_workbook(organisations: list[list[str]], staff: list[list[str]]) -> 
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def make_visitor_absence(uow: UnitOfWork, visitor_id: int, first_day: date, last_day: date) -> int:
+    """A visitor's leave, written straight to its table (the register's absences take grid workers only)."""
+    with uow:
+        absence = Absence(
+            worker_id=visitor_id,
+            first_day=first_day,
+            last_day=last_day,
+            kind=AbsenceKind.LEAVE,
+            created_at=NOW,
+        )
+        uow.session.add(absence)
+        uow.commit()
+        return absence.id

@@ -16,6 +16,12 @@ LABELS: dict[str, str] = {
     "no_working_day": "无工作日",
     "unreachable_window": "时段无法安排",
     "no_worker": "无网格员",
+    # why a paired person's visit came back to the grid's worker (visitsvc.planning.pairings.HandBack)
+    "visitor_capacity": "探访人员工时不足",
+    "visitor_absent": "探访人员请假",
+    "visitor_no_day": "探访人员无工作日",
+    "quota": "合同额度已满",
+    "no_visitor": "无在岗探访人员",
     "not_home": "未遇到",
     "refused": "拒绝探访",
     "unreachable": "电话未接通",

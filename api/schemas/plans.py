@@ -41,10 +41,24 @@ class VersionSchema(StrictSchema):
     calendar_warning = fields.String(allow_none=True)
 
 
+HAND_BACK = "visitor_capacity | visitor_absent | visitor_no_day | quota | no_visitor"
+
+
 class UnplannedElderSchema(StrictSchema):
     elder_id = fields.Integer()
     kind = fields.String()
     reason = fields.String()
+    # A paired person's visit their visitor could not make, which the grid's worker could not either.
+    handed_back = fields.String(allow_none=True, metadata={"description": HAND_BACK})
+
+
+class HandedBackSchema(StrictSchema):
+    """A paired person's visit back with the grid's worker (docs/adr/0029)."""
+
+    elder_id = fields.Integer()
+    obligation = fields.String()
+    cause = fields.String(metadata={"description": HAND_BACK})
+    visitor_id = fields.Integer(allow_none=True)
 
 
 class GridShortfallSchema(StrictSchema):
@@ -67,6 +81,12 @@ class ShortfallSchema(StrictSchema):
     # then, not the reproducible plan (docs/adr/0024).
     guard_hit = fields.List(fields.Integer())
     grids = fields.List(fields.Nested(GridShortfallSchema))
+    handed_back = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": f"counts by cause: {HAND_BACK}"},
+    )
+    handed_back_visits = fields.List(fields.Nested(HandedBackSchema))
 
 
 class DiffQuery(StrictSchema):

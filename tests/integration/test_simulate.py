@@ -21,12 +21,13 @@ from sqlalchemy import Engine, inspect, make_url, text
 
 from tests.conftest import DEFAULT_PG_URL, backend
 from tests.factories import SYSTEM, elder_data, make_district
+from tests.partner_factories import make_contract, make_organisation, make_pairing, make_visitor
 from visitsvc.cli.main import main
 from visitsvc.infrastructure import db
 from visitsvc.infrastructure.uow import UnitOfWork, make_engine, session_factory
 from visitsvc.kernel.clock import SHANGHAI, FixedClock
 from visitsvc.kernel.month import Month
-from visitsvc.model import Category, Willingness
+from visitsvc.model import Category, VisitorKind, Willingness
 from visitsvc.planning.route_problems import PlanningSettings
 from visitsvc.register import elders
 from visitsvc.simulation.draws import Rates
@@ -64,11 +65,14 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def build_register(url: str) -> None:
     """Three grids of ten people near one another: mostly monthly visits, two weekly (living alone, 86),
-    one by phone only. Registered on 20 November; December is not planned yet."""
+    one by phone only. Registered on 20 November; December is not planned yet. A social-work station's
+    social worker visits four of grid A1's people under a contract of three visits a month, and a volunteer
+    (Wednesdays and Saturdays, an hour a day) two more (issue 19)."""
     db.upgrade(url)
     engine = make_engine(url)
     uow = UnitOfWork(session_factory(engine), FixedClock(datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI)))
     district = make_district(uow)
+    people: list[int] = []
     for g, grid in enumerate(("grid_a1", "grid_a2", "grid_b1")):
         for i in range(9):
             monthly = {"categories": frozenset({Category.EMPTY_NEST}), "birth_date": date(1950, 3, 1 + i)}
@@ -80,7 +84,24 @@ def build_register(url: str) -> None:
             )
             if g == 2 and i == 5:
                 data = replace(data, willingness=Willingness.PHONE_ONLY)
-            elders.create_elder(uow, caller=SYSTEM, data=data)
+            people.append(elders.create_elder(uow, caller=SYSTEM, data=data).id)
+    station = make_organisation(uow, area_codes=(district.codes["street_a"],))
+    contract = make_contract(
+        uow, station, area_code=district.codes["street_a"], first_day=date(2026, 1, 1),
+        last_day=date(2026, 12, 31), quota=3,
+    )  # fmt: skip
+    street_a = district.codes["street_a"]
+    social_worker = make_visitor(
+        uow, "sim_sg", organisation_id=station, area_code=street_a, start=(120.12, 30.28)
+    )
+    volunteer = make_visitor(
+        uow, "sim_zy", organisation_id=station, area_code=street_a, kind=VisitorKind.VOLUNTEER, weekdays="36",
+        minutes_per_day=60, start=(120.125, 30.28),
+    )  # fmt: skip
+    for person in people[1:5]:
+        make_pairing(uow, person, visitor_id=social_worker, contract_id=contract, first_day=date(2026, 11, 1))
+    for person in people[5:7]:
+        make_pairing(uow, person, visitor_id=volunteer, first_day=date(2026, 11, 1))
     engine.dispose()
 
 
@@ -129,6 +150,7 @@ def test_the_report_has_the_promised_shape(simulated: Simulated) -> None:
     assert list(data) == [
         "month", "coverable", "covered", "coverage_pct", "not_covered", "not_coverable", "home_visits",
         "shortfall_on_planning_day", "replan_seconds", "travel_hours", "calls_ahead", "guard_hit", "remedies",
+        "handed_back", "by_visitors",
     ]  # fmt: skip
     assert data["remedies"] == []
     assert data["guard_hit"] == [], "solution-limited solves of a small district end long before their guard"
@@ -224,3 +246,21 @@ def test_coverage_is_a_recount_of_the_stored_records(simulated: Simulated) -> No
     assert monthly & covered, "most monthly people were visited"
     assert not (monthly & covered & missed), "a person with a settling visit is reported missed"
     assert monthly - covered <= missed, "a monthly person with no settling visit is reported covered"
+
+
+def test_the_visitors_phones_play_their_routes_and_the_report_names_what_came_back(
+    simulated: Simulated,
+) -> None:
+    data = simulated.report.as_json()
+    # Six people paired, one visit each owed: the contract pays three, the rest come back to grid A1's worker.
+    assert data["handed_back"].get("quota") == 1
+    assert sum(data["handed_back"].values()) >= 1
+    assert sum(data["by_visitors"].values()) >= 5
+    with simulated.kept.connect() as conn:
+        made_by = conn.execute(
+            text(
+                "SELECT w.account, count(*) FROM visit_records r JOIN workers w ON w.id = r.worker_id "
+                "WHERE w.account IN ('sim_sg', 'sim_zy') GROUP BY w.account"
+            )
+        ).all()
+    assert {account for account, _ in made_by} == {"sim_sg", "sim_zy"}

@@ -74,7 +74,7 @@ def home_of(elder: Person) -> Home:
     return Home(elder.id, elder.grid_id, elder.lon, elder.lat, preferred)
 
 
-def worker_facts(worker: Worker) -> WorkerFacts:
+def worker_facts(worker: Worker, *, visitor: bool = False) -> WorkerFacts:
     start = None
     if worker.start_lon is not None and worker.start_lat is not None:
         start = (worker.start_lon, worker.start_lat)
@@ -86,4 +86,5 @@ def worker_facts(worker: Worker) -> WorkerFacts:
         worker.work_end,
         worker.visit_minutes_per_day,
         tuple(g.path for g in worker.grids),
+        visitor=visitor,
     )

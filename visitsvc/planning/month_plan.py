@@ -24,10 +24,12 @@ from visitsvc.kernel.errors import Conflict
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.planning.month_reader import read_month
+from visitsvc.planning.pairings import Returned, after_solve, handed_back_summary, route_paired
 from visitsvc.planning.plan_rows import NewVisit, PlanRow, read_plan_rows
 from visitsvc.planning.plan_versions import (
     NewVersion,
     Rows,
+    executor_for,
     guard_hits,
     hand_over_overflow,
     options_of,
@@ -42,6 +44,7 @@ from visitsvc.planning.policy import ElderFacts, Owed, PeopleRules, PolicyRules,
 from visitsvc.planning.policy_settings import differing
 from visitsvc.planning.remedies import NO_REMEDIES, Remedies, touches
 from visitsvc.planning.route_problems import (
+    Agreed,
     Home,
     PlanningSettings,
     WorkerFacts,
@@ -75,6 +78,8 @@ class PlanOutcome:
     # Of the substituted, high-risk people's weekly home visits made calls (per grid; ADR 0026).
     weekly_calls: dict[str, int] = field(default_factory=dict)
     guard_hit: list[int] = field(default_factory=list)  # workers whose solve hit its guard (docs/adr/0024)
+    # Paired people's visits their visitor could not make, back with the grid's worker, by cause (ADR 0029).
+    handed_back: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -86,6 +91,7 @@ class PlanOutcome:
             "unplanned": self.unplanned,
             "seconds": self.seconds,
             "guard_hit": self.guard_hit,
+            "handed_back": self.handed_back,
         }
 
 
@@ -108,6 +114,13 @@ class _Inputs:
     reserved: dict[int, dict[date, int]] = field(default_factory=dict)  # worker -> pinned minutes by day
     settings: PlanningSettings = DEFAULT_SETTINGS
     reach: dict[str, float] = field(default_factory=dict)  # grid path -> minutes (its policy, with remedies)
+    # Mixed teams (docs/adr/0029): visitors' months, solved first; what they cannot make comes back.
+    visitor_months: list[WorkerMonth] = field(default_factory=list)
+    whole: dict[str, Owed] = field(default_factory=dict)  # a visitor's visit id -> its obligation as owed
+    handed_back: list[Returned] = field(default_factory=list)
+    grid_worker: dict[int, int] = field(default_factory=dict)  # grid id -> its worker
+    at_work: dict[int, tuple[WorkerFacts, tuple[date, ...]]] = field(default_factory=dict)  # grid workers
+    agreed: dict[int, Agreed] = field(default_factory=dict)  # person -> their appointment from today on
 
 
 def plan_month(
@@ -191,21 +204,95 @@ def _solve(
 ) -> tuple[_Inputs, list[routing.Plan]]:
     settings = inputs.settings
     inputs = _with_pins(inputs, settings)
-    problems, options = [m.problem for m in inputs.months], options_of(settings)
-    if memo is None:
-        plans = routing.solve_many(problems, options, executor=executor, progress=progress)
-    else:
-        new = [i for i, p in enumerate(problems) if (p, options) not in memo]
-        solved = routing.solve_many([problems[i] for i in new], options, executor=executor, progress=progress)
-        memo.update({(problems[i], options): plan for i, plan in zip(new, solved, strict=True)})
-        plans = [memo[p, options] for p in problems]
+    visitor_plans: list[routing.Plan] = []
+    if inputs.visitor_months:
+        inputs, visitor_plans = _solve_visitors(inputs, executor, memo)
+    plans = _first_solve([m.problem for m in inputs.months], options_of(settings), executor, progress, memo)
     _without_retry_day(inputs, plans, settings, executor)
     hand_over_overflow(
         inputs.months, plans, inputs.homes, inputs.grid_path, reach=inputs.reach, settings=settings,
         executor=executor,
         rebuild=lambda j, offered: _rebuild(inputs, j, offered, settings),
     )  # fmt: skip
+    if inputs.visitor_months:
+        inputs = replace(inputs, months=[*inputs.visitor_months, *inputs.months])
+        plans = [*visitor_plans, *plans]
     return inputs, plans
+
+
+def _first_solve(
+    problems: list[routing.Problem],
+    options: routing.Options,
+    executor: str | Any,
+    progress: Progress | None,
+    memo: Memo | None,
+) -> list[routing.Plan]:
+    if memo is None:
+        return routing.solve_many(problems, options, executor=executor, progress=progress)
+    new = [i for i, p in enumerate(problems) if (p, options) not in memo]
+    solved = routing.solve_many([problems[i] for i in new], options, executor=executor, progress=progress)
+    memo.update({(problems[i], options): plan for i, plan in zip(new, solved, strict=True)})
+    return [memo[p, options] for p in problems]
+
+
+def _solve_visitors(
+    inputs: _Inputs, executor: str | Any, memo: Memo | None
+) -> tuple[_Inputs, list[routing.Plan]]:
+    """The visitors' months solved before the grid workers': what a visitor cannot place goes back to the
+    grid's worker as one of their own visits (their months rebuilt with it), named with its cause. A visitor's
+    month keeps what they make only; nobody's overflow comes to them (docs/adr/0029)."""
+    settings = inputs.settings
+    months = list(inputs.visitor_months)
+    pool = executor_for(executor, len(months))
+    plans = _first_solve([m.problem for m in months], options_of(settings), pool, None, memo)
+    if settings.retry_day:
+        full = replace(settings, retry_day=False)
+
+        def again(j: int) -> WorkerMonth:
+            m = months[j]
+            return build(m.worker, list(m.owed), inputs.homes, list(m.days), full, agreed=m.appointments,
+                         reserved=inputs.reserved.get(m.worker.id))  # fmt: skip
+
+        solve_short_again(months, plans, again, settings, executor)
+    returned = list(inputs.handed_back)
+    for j, (month, plan) in enumerate(zip(months, plans, strict=True)):
+        back = after_solve(month, plan, inputs.whole)
+        if back:
+            returned += back
+            months[j] = replace(month, no_day=[])
+            plans[j] = replace(plan, dropped=())
+    late = returned[len(inputs.handed_back) :]
+    return replace(inputs, visitor_months=months, handed_back=returned, **_given_back(inputs, late)), plans
+
+
+def _given_back(inputs: _Inputs, returned: list[Returned]) -> dict[str, Any]:
+    """The grid workers' months with the visits `returned` added to their own (nobody's grid: unassigned)."""
+    if not returned:
+        return {}
+    added: dict[int, list[Owed]] = defaultdict(list)
+    unassigned = list(inputs.unassigned)
+    for r in returned:
+        worker = inputs.grid_worker.get(inputs.grid_of[r.owed.elder_id][0])
+        if worker is None:
+            unassigned.append((r.owed, "no_worker"))
+        elif worker in inputs.at_work:
+            added[worker].append(r.owed)
+    months = list(inputs.months)
+    index = {m.worker.id: i for i, m in enumerate(months)}
+    for worker, owed in sorted(added.items()):
+        i = index.get(worker)
+        facts, days = inputs.at_work[worker]
+        old = list(months[i].owed) if i is not None else []
+        settings = inputs.settings
+        month = build(
+            facts, [*old, *owed], inputs.homes, list(days), settings, reserved=inputs.reserved.get(worker),
+            share=first_plan_share(settings), agreed=inputs.agreed,
+        )  # fmt: skip
+        if i is None:
+            months.append(month)
+        else:
+            months[i] = month
+    return {"months": months, "unassigned": unassigned}
 
 
 def month_problems(
@@ -287,30 +374,57 @@ def _read(
         )
         by_worker: dict[int, list[Owed]] = defaultdict(list)
         unassigned: list[tuple[Owed, str]] = []
-        for elder_id in read.elders:
-            facts = read.facts[elder_id]
-            result = obligations(
-                facts, month, calendar, plan_made_on=read.plan_made_on, rules=read.rules(elder_id)
-            )
-            assignee = read.grid_worker.get(read.grid_of[elder_id][0])
-            for owed in result.owed:
-                if assignee is None:
-                    unassigned.append((owed, "no_worker"))
-                else:
-                    by_worker[assignee].append(owed)
+        owed = [
+            o
+            for elder_id in read.elders
+            for o in obligations(
+                read.facts[elder_id],
+                month,
+                calendar,
+                plan_made_on=read.plan_made_on,
+                rules=read.rules(elder_id),
+            ).owed
+        ]
+        today = uow.clock.today()
+        partners = read.partners.from_day(today + timedelta(days=1) if today > month.first else month.first)
+        own, routed = route_paired(owed, partners, read.homes)
+        for o in [*own, *(r.owed for r in routed.handed_back)]:
+            assignee = read.grid_worker.get(read.grid_of[o.elder_id][0])
+            if assignee is None:
+                unassigned.append((o, "no_worker"))
+            else:
+                by_worker[assignee].append(o)
         away = read.away(workdays)
+        at_work = {
+            w.id: (w, tuple(d for d in workdays if d not in away.get(w.id, ())))
+            for w in remedies.workers(read.workers)
+            if only is None or only(w)
+        }
         months = [
             build(
                 w,
                 by_worker[w.id],
                 read.homes,
-                [d for d in workdays if d not in away.get(w.id, ())],
+                list(days),
                 settings,
                 share=first_plan_share(settings),
                 agreed=read.agreed,
             )
-            for w in remedies.workers(read.workers)
-            if by_worker[w.id] and (only is None or only(w))
+            for w, days in at_work.values()
+            if by_worker[w.id]
+        ]
+        visitors = partners.visitors
+        visitor_months = [
+            build(
+                visitors[v].facts,
+                routed.by_visitor[v],
+                read.homes,
+                [d for d in visitors[v].days if d not in visitors[v].away],
+                settings,
+                share=first_plan_share(settings),
+                agreed=read.agreed,
+            )
+            for v in sorted(routed.by_visitor)
         ]
         extra: dict[str, object] = {
             "month": str(month),
@@ -324,6 +438,8 @@ def _read(
             extra["policy"] = policy
         if remedies:
             extra["remedies"] = remedies.as_print()
+        if routed.handed_back:  # absent with nobody paired: earlier versions' fingerprints still hold
+            extra["handed_back"] = sorted((visit_id(r.owed), r.cause.value) for r in routed.handed_back)
         return _Inputs(
             area_path,
             calendar,
@@ -336,11 +452,17 @@ def _read(
             unassigned,
             carried,
             pinned,
-            fingerprint(months, extra),
+            fingerprint([*months, *visitor_months], extra),
             (latest.id, latest.fingerprint) if latest else None,
             read.rules,
             settings=settings,
             reach=read.reach(),
+            visitor_months=visitor_months,
+            whole=routed.whole,
+            handed_back=routed.handed_back,
+            grid_worker=read.grid_worker,
+            at_work=at_work,
+            agreed=read.agreed,
         )
 
 
@@ -370,18 +492,27 @@ def _with_pins(inputs: _Inputs, settings: PlanningSettings) -> _Inputs:
     if not inputs.pinned:
         return inputs
     keys = {(r.elder_id, r.obligation) for r in inputs.pinned}
-    months, reserved_of = list(inputs.months), dict(inputs.reserved)
-    for i, month in enumerate(months):
-        mine = [r for r in inputs.pinned if r.worker_id == month.worker.id]
-        owed = [o for o in month.owed if (o.elder_id, o.key) not in keys]
-        if mine or len(owed) != len(month.owed):
-            reserved = reserved_of[month.worker.id] = reserved_minutes(mine, settings)
-            months[i] = build(
-                month.worker, owed, inputs.homes, list(month.days), settings, reserved=reserved,
-                share=first_plan_share(settings), agreed=month.appointments,
-            )  # fmt: skip
+    reserved_of = dict(inputs.reserved)
+
+    def pinned(months: list[WorkerMonth]) -> list[WorkerMonth]:
+        months = list(months)
+        for i, month in enumerate(months):
+            mine = [r for r in inputs.pinned if r.worker_id == month.worker.id]
+            owed = [o for o in month.owed if (o.elder_id, o.key) not in keys]
+            if mine or len(owed) != len(month.owed):
+                reserved = reserved_of[month.worker.id] = reserved_minutes(mine, settings)
+                months[i] = build(
+                    month.worker, owed, inputs.homes, list(month.days), settings, reserved=reserved,
+                    share=first_plan_share(settings), agreed=month.appointments,
+                )  # fmt: skip
+        return months
+
     unassigned = [(o, r) for o, r in inputs.unassigned if (o.elder_id, o.key) not in keys]
-    return replace(inputs, months=months, reserved=reserved_of, unassigned=unassigned)
+    return replace(
+        inputs, months=pinned(inputs.months), visitor_months=pinned(inputs.visitor_months),
+        reserved=reserved_of, unassigned=unassigned,
+        handed_back=[r for r in inputs.handed_back if (r.owed.elder_id, r.owed.key) not in keys],
+    )  # fmt: skip
 
 
 def _write(
@@ -411,9 +542,10 @@ def _write(
         substituted=sum(rows.substituted.values()),
         calendar_warning=inputs.calendar.warning(),
         summary={
-            **summary(visits, unplanned, inputs.grid_of, inputs.months),
+            **summary(visits, unplanned, inputs.grid_of, [m for m in inputs.months if not m.worker.visitor]),
             "moved": len(rows.moved),
             "guard_hit": guard_hits(inputs.months, plans),
+            **handed_back_summary(inputs.handed_back),
         },
     )
     version_id = store_version(uow, caller, new, visits, unplanned)
@@ -442,4 +574,5 @@ def _outcome_of(uow: UnitOfWork, version_id: int, *, created: bool, seconds: flo
             grids=grids,
             weekly_calls={code: c["weekly_calls"] for code, c in grids.items() if c.get("weekly_calls")},
             guard_hit=list(version.summary.get("guard_hit", [])),
+            handed_back=dict(version.summary.get("handed_back", {})),
         )

@@ -19,6 +19,8 @@ from visitsvc.kernel.workdays import WorkCalendar
 from visitsvc.model import Role
 from visitsvc.planning.area_policy import rules_by_path
 from visitsvc.planning.month_facts import elder_facts, home_of, worker_facts
+from visitsvc.planning.pairings import Partners
+from visitsvc.planning.partner_reading import read_partners
 from visitsvc.planning.policy import DEFAULT_RULES, ElderFacts, PeopleRules, PolicyRules
 from visitsvc.planning.route_problems import Agreed, Home, WorkerFacts
 
@@ -52,6 +54,7 @@ class MonthInputs:
         default_factory=PeopleRules
     )  # each person's: their grid's effective policy (docs/adr/0026)
     grid_rules: dict[str, PolicyRules] = field(default_factory=dict)  # grid path -> its effective policy
+    partners: Partners = field(default_factory=Partners)  # pairings and their visitors (docs/adr/0029)
 
     def reach(self) -> dict[str, float]:
         """Per grid path, how far (minutes one way) a colleague may come for its people's overflow."""
@@ -85,9 +88,10 @@ def read_month(
             grid_worker.setdefault(grid.id, worker.id)
     absences = uow.absences.overlapping([w.id for w in workers], month.first, month.last)
     grid_rules = rules_by_path(uow, {e.grid_path for e in elders}, rules)
+    calendar = WorkCalendar(uow.calendar.days())
     return MonthInputs(
         month=month,
-        calendar=WorkCalendar(uow.calendar.days()),
+        calendar=calendar,
         plan_made_on=plan_made_on(uow, month),
         elders=tuple(ids),
         facts={
@@ -103,6 +107,7 @@ def read_month(
         agreed=agreed_in(uow, month, frozenset(ids)),
         rules=PeopleRules(rules, {e.id: grid_rules[e.grid_path] for e in elders}),
         grid_rules=grid_rules,
+        partners=read_partners(uow, month, ids, calendar.workdays(month)),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,6 +11,7 @@ from visitsvc.access.scoping import ROOT_PATH, Caller, Scope, require_register_r
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import NotFound
 from visitsvc.kernel.month import Month
+from visitsvc.planning.visit_ids import VisitId
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,9 @@ def shortfall(
         grids = {a.id: a for a in uow.areas.by_ids({u.grid_id for u in unplanned})}
         visible = set(latest.summary.get("grids", {}))
         allowed_codes = {a.code for a in uow.areas.by_codes(visible).values() if scope.covers(a.path)}
+        back = handed_back_of(latest.summary)
+        people = uow.elders.visible_ids(scope, {VisitId.parse(vid).elder_id for vid in back})
+        mine = {vid: entry for vid, entry in back.items() if VisitId.parse(vid).elder_id in people}
         return {
             "month": str(month),
             "version": latest.number,
@@ -78,7 +83,12 @@ def shortfall(
                     "grid": code,
                     **counts,
                     "unplanned_elders": [
-                        {"elder_id": u.elder_id, "kind": u.kind.value, "reason": u.reason}
+                        {
+                            "elder_id": u.elder_id,
+                            "kind": u.kind.value,
+                            "reason": u.reason,
+                            "handed_back": mine.get(_key(u.elder_id, u.obligation), {}).get("cause"),
+                        }
                         for u in unplanned
                         if grids[u.grid_id].code == code
                     ],
@@ -86,7 +96,22 @@ def shortfall(
                 for code, counts in sorted(latest.summary.get("grids", {}).items())
                 if code in allowed_codes
             ],
+            # Paired people's visits their visitor could not make, back with the grid's worker (ADR 0029).
+            "handed_back": dict(sorted(Counter(e["cause"] for e in mine.values()).items())),
+            "handed_back_visits": [
+                {"elder_id": VisitId.parse(vid).elder_id, "obligation": VisitId.parse(vid).key, **entry}
+                for vid, entry in sorted(mine.items())
+            ],
         }
+
+
+def handed_back_of(summary: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A version's hand-backs by visit id (`elder:obligation`): their cause and visitor (docs/adr/0029)."""
+    return dict(summary.get("handed_back_visits", {}))
+
+
+def _key(elder_id: int, obligation: str) -> str:
+    return str(VisitId(elder_id, obligation))
 
 
 def _guarded_within(uow: UnitOfWork, scope: Scope, worker_ids: list[int]) -> list[int]:
@@ -106,6 +131,7 @@ def diff(
         missing = [n for n in (from_number, to_number) if n not in versions]
         if missing:
             raise NotFound(f"计划版本不存在：{', '.join(map(str, missing))}")
+        back = handed_back_of(versions[to_number].summary)
         before = {(v.elder_id, v.obligation): v for v in uow.plans.visits(versions[from_number].id)}
         after = {(v.elder_id, v.obligation): v for v in uow.plans.visits(versions[to_number].id)}
         visible = uow.elders.visible_ids(caller.scope, {key[0] for key in before.keys() | after.keys()})
@@ -115,6 +141,8 @@ def diff(
                 continue
             old, new = before.get(key), after.get(key)
             entry: dict[str, Any] = {"elder_id": key[0], "obligation": key[1]}
+            if _key(*key) in back:
+                entry["handed_back"] = back[_key(*key)]["cause"]
             if old is None and new is not None:
                 changes["added"].append({**entry, **_where(new)})
             elif new is None and old is not None:

@@ -199,7 +199,8 @@ def rows_of(
             owed: Owed, day: date, seq: int, arrival: time | None, kind: VisitKind, **flags: bool
         ) -> None:
             # Another grid's person is this worker's to see while the visit is theirs (scoping).
-            moved = grid_path[grid_of[owed.elder_id][0]] not in worker.grid_paths  # noqa: B023
+            # A visitor's people are theirs by the pairing (docs/adr/0029).
+            moved = not worker.visitor and grid_path[grid_of[owed.elder_id][0]] not in worker.grid_paths  # noqa: B023
             rows.visits.append(planned_row(owed, worker.id, day, seq, arrival, kind, moved=moved, **flags))  # noqa: B023
 
         phone_seq: Counter[date] = Counter()

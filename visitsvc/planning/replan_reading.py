@@ -7,9 +7,9 @@ write that follow only read.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, time, timedelta
 from typing import Any
 
 from visitsvc.access.scoping import Caller
@@ -18,13 +18,14 @@ from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.errors import Invalid, NotFound
 from visitsvc.kernel.month import Month
 from visitsvc.model import Role, VisitKind, VisitOutcome
-from visitsvc.planning.coverage import Slot
+from visitsvc.planning.coverage import Attempt, Slot
 from visitsvc.planning.month_coverage import Evidence, attempts_of, evaluate_people, first_planned_of
 from visitsvc.planning.month_facts import worker_facts
 from visitsvc.planning.month_reader import MonthInputs, read_month
 from visitsvc.planning.overflow import parent_path
+from visitsvc.planning.pairings import route_paired
 from visitsvc.planning.plan_rows import MissingRow, PlanRow, missing_rows, read_plan_rows
-from visitsvc.planning.policy import PolicyRules, active_days
+from visitsvc.planning.policy import Owed, PolicyRules, active_days
 from visitsvc.planning.remedies import NO_REMEDIES, Remedies, touches
 from visitsvc.planning.replan_decisions import Decision, decide
 from visitsvc.planning.route_problems import WorkerFacts
@@ -98,6 +99,10 @@ def read_replan(
             rules=register.rules,
         )  # fmt: skip
         away = register.away([today, *future])
+        # A whole area's re-plan solves its visitors like its workers, on their own days (docs/adr/0029).
+        register = replace(register, partners=register.partners.from_day(today + timedelta(days=1)))
+        visitors = [] if target else sorted(register.partners.visitors.values(), key=lambda v: v.facts.id)
+        visitor_days = {v.facts.id: [d for d in v.days if d > today and d not in v.away] for v in visitors}
         chosen = [target] if target else list(register.workers)
         chosen_ids = {w.id for w in chosen}
         now = uow.clock.now().astimezone(SHANGHAI)
@@ -116,9 +121,11 @@ def read_replan(
             today=today,
             future=future,
             active={e: frozenset(active_days(register.facts[e], future)) for e in register.elders},
-            replanned=frozenset(w.id for w in [*chosen, *helpers]),
+            replanned=frozenset(w.id for w in [*chosen, *helpers, *(v.facts for v in visitors)]),
             absent_today=frozenset(w for w, days in away.items() if today in days),
         )
+        if register.partners and not target:
+            decision = paired_again(decision, register, _quota_pending(register, previous, attempts, today))
 
         def at_work(worker: WorkerFacts) -> Days:
             return [d for d in future if d not in away.get(worker.id, ())]
@@ -141,7 +148,8 @@ def read_replan(
             previous=previous,
             previous_unplanned=unplanned,
             decision=decision,
-            chosen=[(w, at_work(w)) for w in chosen],
+            chosen=[(w, at_work(w)) for w in chosen]
+            + [(v.facts, visitor_days[v.facts.id]) for v in visitors],
             colleagues=[(w, at_work(w)) for w in helpers],
             crew=[w for w in [*chosen, *helpers] if today not in away.get(w.id, ())] if same_day else [],
             seen_at_home=frozenset(
@@ -151,6 +159,51 @@ def read_replan(
             ),
             remedies=remedies,
         )
+
+
+def paired_again(decision: Decision, register: MonthInputs, taken: dict[int, int]) -> Decision:
+    """The decision with what is planned again split by the pairings in force, as the month's plan splits it:
+    a paired person's visits to their visitor, what the visitor cannot make (absent, no day, the quota spent
+    by delivered and still pending visits: `taken` per contract) to the grid's worker."""
+    partners = register.partners
+    quota = {c: left - taken.get(c, 0) for c, left in partners.quota_left.items()}
+    holder = {(o.elder_id, o.key): owner for owner, items in decision.owed.items() for o in items}
+    items = [o for items in decision.owed.values() for o in items]
+    own, routed = route_paired(items, replace(partners, quota_left=quota), register.homes)
+    owed: defaultdict[int, list[Owed]] = defaultdict(list)
+    owner = dict(decision.owner)
+    for o in own:
+        keeper = holder[(o.elder_id, o.key)]
+        if keeper in partners.visitors:  # a pairing ended: the grid's worker again
+            keeper = register.grid_worker.get(register.grid_of[o.elder_id][0], keeper)
+        owed[keeper].append(o)
+        owner[(o.elder_id, o.key)] = keeper
+    for r in routed.handed_back:
+        grid_worker = register.grid_worker.get(register.grid_of[r.owed.elder_id][0])
+        if grid_worker is None:
+            decision.no_day[None].append(r.owed)
+        else:
+            owed[grid_worker].append(r.owed)
+        owner[(r.owed.elder_id, r.owed.key)] = grid_worker
+    for visitor, items in routed.by_visitor.items():
+        owed[visitor] += items
+        owner.update({(o.elder_id, o.key): visitor for o in items})
+    return replace(decision, owed=owed, owner=owner)
+
+
+def _quota_pending(
+    register: MonthInputs, previous: list[PlanRow], attempts: dict[int, list[Attempt]], today: date
+) -> dict[int, int]:
+    """Per contract, its visits kept from today on by a visitor (today's, not yet recorded): they will count
+    against its quota when delivered, like the visits delivered already."""
+    contract_of = {p.elder_id: p.contract_id for p in register.partners.pairings if p.contract_id}
+    pending: Counter[int] = Counter()
+    for row in previous:
+        tried = any(a.day == today for a in attempts.get(row.elder_id, ()))
+        visitors = register.partners.visitors
+        if row.day == today and row.worker_id in visitors and row.elder_id in contract_of and not tried:
+            pending[contract_of[row.elder_id]] += 1
+    return dict(pending)
 
 
 def _target(uow: UnitOfWork, caller: Caller, worker_id: int | None) -> WorkerFacts | None:

@@ -108,9 +108,10 @@ def write_replan(
     if same_rows([*read.outside, *read.previous], read.previous_unplanned, visits, unplanned):
         return unchanged(uow, read, started)
     counts = changes(read.previous, decision.released, visits, read.today)
-    grids = summary([v for v in visits if v.elder_id in register.homes], unplanned, register.grid_of, months)[
-        "grids"
-    ]
+    grid_months = [m for m in months if not m.worker.visitor]
+    grids = summary(
+        [v for v in visits if v.elder_id in register.homes], unplanned, register.grid_of, grid_months
+    )["grids"]
     new = NewVersion(
         month=read.month,
         area_path=read.area_path,

@@ -79,6 +79,8 @@ class WorkerFacts:
     work_end: time
     minutes_per_day: int
     grid_paths: tuple[str, ...] = ()
+    # A visitor makes their paired people's visits only: no grid, nobody's overflow (docs/adr/0029).
+    visitor: bool = False
 
 
 @dataclass(frozen=True, slots=True)

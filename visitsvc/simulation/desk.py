@@ -36,11 +36,12 @@ class Neighbour:
 
 @dataclass
 class Cast:
-    field_workers: list[WorkerRead]
+    field_workers: list[WorkerRead]  # grid workers
     supervisors: list[Caller]
     _supervisor_of_grid: dict[str, Caller]
     neighbours: list[Neighbour]
     register_size: int
+    visitors: list[WorkerRead] = field(default_factory=list)  # social workers, volunteers (docs/adr/0029)
 
     def supervisor_for(self, grid_code: str) -> Caller:
         """The supervisor nearest above the grid; the system where the area has none."""
@@ -73,7 +74,8 @@ def read_cast(uow: UnitOfWork) -> Cast:
     )
     neighbours = [_neighbour(e) for e in sorted(people, key=lambda e: e.id)]
     chosen = sorted(supervisors.values(), key=lambda c: c.worker_id or 0)
-    return Cast(field_workers, chosen, of_grid, neighbours, len(people))
+    visitors = sorted((w for w in staff if w.role is Role.VISITOR), key=lambda w: w.id)
+    return Cast(field_workers, chosen, of_grid, neighbours, len(people), visitors)
 
 
 def _all(page: Callable[[int | None], tuple[list[T], int | None]]) -> list[T]:

@@ -41,6 +41,8 @@ class FieldWorker:
     id: int
     caller: Caller
     work_start: time
+    visitor: bool = False  # a social worker's or a volunteer's phone (docs/adr/0029)
+    draws: Draws | None = None  # their own stream (visitors'), else the day's
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class _Phone:
     offline: bool
     tasks: deque[_Task]
     free_at: datetime
+    draws: Draws
     kept: list[VisitInput] = field(default_factory=list)
 
 
@@ -72,6 +75,7 @@ class FieldLog:
     synced: int = 0
     travel_minutes: int = 0
     seen: dict[int, date] = field(default_factory=dict)  # elder -> the last day a visit or a call found them
+    by_visitors: Counter[str] = field(default_factory=Counter)  # kind:outcome recorded by visitors
 
 
 def play_day(
@@ -100,15 +104,16 @@ def play_day(
             )
             for s in day_route.stops
         )
-        phones[worker.id] = _Phone(worker, draws.offline(), tasks, _at(day, worker.work_start))
-    queue = [(_next_start(p, day, draws), worker_id) for worker_id, p in phones.items() if p.tasks]
+        own = worker.draws or draws
+        phones[worker.id] = _Phone(worker, own.offline(), tasks, _at(day, worker.work_start), own)
+    queue = [(_next_start(p, day, p.draws), worker_id) for worker_id, p in phones.items() if p.tasks]
     heapq.heapify(queue)
     while queue:
         start, worker_id = heapq.heappop(queue)
         phone = phones[worker_id]
-        _visit(uow, clock, draws, phone, phone.tasks.popleft(), start, log)
+        _visit(uow, clock, phone.draws, phone, phone.tasks.popleft(), start, log)
         if phone.tasks:
-            heapq.heappush(queue, (_next_start(phone, day, draws), worker_id))
+            heapq.heappush(queue, (_next_start(phone, day, phone.draws), worker_id))
     # Offline phones sync in the evening, or once their worker's last visit of a long day is over.
     last_visit_over = max((p.free_at for p in phones.values()), default=_at(day, EVENING_SYNC))
     clock.set(max(_at(day, EVENING_SYNC), last_visit_over + timedelta(minutes=1)))
@@ -145,6 +150,8 @@ def _visit(
     else:
         outcome = draws.outcome(task.kind, agreed=task.agreed)
     log.outcomes[f"{task.kind.value}:{outcome.value}"] += 1
+    if phone.worker.visitor:
+        log.by_visitors[f"{task.kind.value}:{outcome.value}"] += 1
     if outcome is VisitOutcome.VISITED:
         log.seen[task.elder_id] = start.astimezone(SHANGHAI).date()
     end = start + timedelta(minutes=draws.minutes_on_site(task.kind, outcome))

@@ -48,6 +48,7 @@ from visitsvc.simulation.report import Events, Report, build_report
 SYSTEM = Caller.system()
 PLANNING_DAY = 25  # the scheduler plans next month on the 25th at 02:00
 DEMO_SEEDED_ON = 20
+VISITORS_STREAM = 19_000_019  # added to the seed: visitors' dice never shift the grid workers'
 Progress = Callable[[int, int], None]
 
 
@@ -85,6 +86,7 @@ class _Month:
     )  # re-plans with a solve stopped by its guard
     sick_days: int = 0
     calls: CallAheadLog = field(default_factory=CallAheadLog)
+    visitor_draws: Draws | None = None  # visitors' phones: a stream of their own (docs/adr/0029)
 
 
 def run(
@@ -142,7 +144,11 @@ def _month(
     clock.set(datetime.combine(month.first, time(0, 5), SHANGHAI))
     with uow:
         workdays = WorkCalendar(uow.calendar.days()).workdays(month)
-    state = _Month(settings, desk.read_cast(uow), workdays, Draws(settings.seed, settings.rates))
+    draws, visitor_draws = (
+        Draws(settings.seed, settings.rates),
+        Draws(settings.seed + VISITORS_STREAM, settings.rates),
+    )
+    state = _Month(settings, desk.read_cast(uow), workdays, draws, visitor_draws=visitor_draws)
     days = month.days()
     for done, day in enumerate(days, start=1):
         _play(uow, clock, state, day)
@@ -172,6 +178,7 @@ def _month(
         events=events,
         guard_hit=state.guard_hit,
         remedies=list(settings.remedies),
+        by_visitors=dict(state.fieldwork.by_visitors),
     )
 
 
@@ -214,7 +221,8 @@ def _play(uow: UnitOfWork, clock: FixedClock, state: _Month, day: date) -> None:
             for w in state.cast.field_workers
             if w.id not in away
         ]
-        play_day(uow, clock, state.draws, crew, day, state.fieldwork)
+        # Visitors' phones play beside the grid workers'; the evening's calls ahead stay the grid workers'.
+        play_day(uow, clock, state.draws, crew + _visitors_at_work(uow, state, day), day, state.fieldwork)
         clock.set(at(18, 0))
         later = [d for d in state.workdays if d > day]
         if later:
@@ -222,6 +230,10 @@ def _play(uow: UnitOfWork, clock: FixedClock, state: _Month, day: date) -> None:
             call_ahead_evening(uow, state.draws, crew, later[0], after, state.calls)
         clock.set(at(18, 45))
         desk.register_newcomers(uow, state.cast, state.draws, day, len(state.workdays), state.desk)
+    elif state.cast.visitors:
+        # A volunteer's weekend: their phones play the routes of the days they chose (no calls ahead).
+        clock.set(at(8, 0))
+        play_day(uow, clock, state.draws, _visitors_at_work(uow, state, day), day, state.fieldwork)
     clock.set(at(19, 0))
     confirmed = desk.confirm_proposals(
         uow, state.cast, state.desk, state.draws, state.fieldwork.seen, state.settings.month.first
@@ -251,6 +263,22 @@ def _sick_mornings(uow: UnitOfWork, state: _Month, day: date) -> set[int]:
         supervisor = state.cast.supervisor_for(worker.grid_codes[0]) if worker.grid_codes else SYSTEM
         _replan(uow, state, day, worker_id=worker.id, caller=supervisor)
     return away
+
+
+def _visitors_at_work(uow: UnitOfWork, state: _Month, day: date) -> list[FieldWorker]:
+    """The visitors' phones of the day, but those on leave: a visitor's day off is no sick draw (the register
+    records grid workers' sick days; what a visitor cannot make comes back to the grid's worker anyway)."""
+    return [
+        FieldWorker(
+            v.id,
+            auth.act_as(uow, caller=SYSTEM, worker_id=v.id),
+            v.work_start,
+            visitor=True,
+            draws=state.visitor_draws,
+        )
+        for v in state.cast.visitors
+        if not _absent(uow, v.id, day)
+    ]
 
 
 def _absent(uow: UnitOfWork, worker_id: int, day: date) -> bool:

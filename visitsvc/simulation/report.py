@@ -93,6 +93,10 @@ class Report:
     # `today`, "workers": [...]}, one entry per run that had any. Empty when the month is reproducible.
     guard_hit: list[dict[str, Any]] = field(default_factory=list)
     remedies: list[str] = field(default_factory=list)  # options applied on planning day (issue 20)
+    # Mixed teams (docs/adr/0029): paired people's visits planned back to the grid's workers, by cause, and
+    # what visitors recorded, by kind and outcome.
+    handed_back: dict[str, int] = field(default_factory=dict)
+    by_visitors: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         seconds = self.replan_seconds or [0.0]
@@ -115,6 +119,8 @@ class Report:
             },
             "guard_hit": self.guard_hit,
             "remedies": self.remedies,
+            "handed_back": self.handed_back,
+            "by_visitors": self.by_visitors,
         }
 
     def unexplained(self) -> list[dict[str, Any]]:
@@ -131,6 +137,7 @@ def build_report(
     events: Events,
     guard_hit: list[dict[str, Any]] | None = None,
     remedies: list[str] | None = None,
+    by_visitors: dict[str, int] | None = None,
 ) -> Report:
     tally = coverage.tally()
     short = [
@@ -159,6 +166,8 @@ def build_report(
         events=events,
         guard_hit=hits,
         remedies=list(remedies or []),
+        handed_back=dict((shortfall or {}).get("handed_back", {})),
+        by_visitors=dict(sorted((by_visitors or {}).items())),
     )
 
 
@@ -206,6 +215,13 @@ def describe(report: Report) -> list[str]:
         lines.append(
             "  规划日缺口："
             + "，".join(f"{g['grid']} {g['unplanned']}" for g in report.shortfall_on_planning_day)
+        )
+    if report.handed_back or report.by_visitors:
+        made = sum(n for k, n in report.by_visitors.items() if k.endswith(":visited"))
+        lines.append(
+            f"  结对探访：探访人员记录 {sum(report.by_visitors.values())} 次（见到 {made} 次）；"
+            + "退回网格员 "
+            + ("，".join(f"{k} {v}" for k, v in report.handed_back.items()) or "0")
         )
     e = report.events
     seconds = data["replan_seconds"]

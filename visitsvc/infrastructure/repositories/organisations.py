@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from visitsvc.access.scoping import Scope
 from visitsvc.kernel.errors import NotFound
-from visitsvc.model import Contract, Elder, Organisation, Pairing, VisitorProfile, Worker
+from visitsvc.model import Contract, Elder, Organisation, Pairing, Role, VisitorProfile, Worker
 
 
 class OrganisationRepository:
@@ -185,3 +185,22 @@ class PairingRepository:
             or_(Pairing.last_day.is_(None), Pairing.last_day >= day),
         )
         return set(self.session.scalars(query))
+
+    def visitors(self, visitor_ids: Iterable[int], organisation_ids: Iterable[int]) -> list[Worker]:
+        """The active visitors named, and those of the organisations: who a month's pairings may route to."""
+        staff = select(VisitorProfile.worker_id).where(
+            VisitorProfile.organisation_id.in_(sorted(set(organisation_ids)))
+        )
+        query = select(Worker).where(
+            Worker.role == Role.VISITOR,
+            Worker.active.is_(True),
+            or_(Worker.id.in_(sorted(set(visitor_ids))), Worker.id.in_(staff)),
+        )
+        return list(self.session.scalars(query.order_by(Worker.id)))
+
+    def staff_of(self, organisation_ids: Iterable[int]) -> dict[int, int]:
+        """Worker -> organisation, of everyone (active or not) filed under the organisations."""
+        query = select(VisitorProfile.worker_id, VisitorProfile.organisation_id).where(
+            VisitorProfile.organisation_id.in_(sorted(set(organisation_ids)))
+        )
+        return {worker: organisation for worker, organisation in self.session.execute(query) if organisation}
