@@ -4,7 +4,6 @@ the worker's size; an operator's seconds or a run's solution limit search with g
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -55,11 +54,9 @@ def test_seconds_or_a_solution_limit_search_with_guided_local_search(
     assert (options.time_limit, options.solution_limit) == (time_limit, solution_limit)
 
 
-def test_production_s_descent_is_followed_by_its_rounds_of_ruin_and_recreate() -> None:
-    settings = PlanningSettings()
-    assert settings.ruin_rounds > 0
-    assert options_of(settings).ruins == settings.ruin_rounds
-    assert options_of(replace(settings, ruin_rounds=0)).ruins == 0
+def test_production_s_descent_is_followed_by_the_settings_rounds_of_ruin_and_recreate() -> None:
+    assert options_of(PlanningSettings(ruin_rounds=10)).ruins == 10
+    assert options_of(PlanningSettings()).ruins == PlanningSettings().ruin_rounds == 0  # off: ADR 0002
 
 
 def test_a_re_plan_runs_its_share_of_the_rounds_from_the_month_searched_already() -> None:
@@ -78,8 +75,8 @@ def test_guided_local_search_has_no_rounds_after_it(settings: PlanningSettings) 
 
 def test_production_s_rounds_find_a_cheaper_month_than_its_descent_alone_and_the_same_each_time() -> None:
     problem = _scattered_month()
-    descent = routing.solve(problem, options_of(PlanningSettings(ruin_rounds=0)))
-    first, second = (routing.solve(problem, options_of(PlanningSettings())) for _ in range(2))
+    descent = routing.solve(problem, options_of(PlanningSettings()))
+    first, second = (routing.solve(problem, options_of(PlanningSettings(ruin_rounds=10))) for _ in range(2))
     assert first.objective.total < descent.objective.total
     assert first.routes == second.routes
     assert first.dropped == descent.dropped == ()
