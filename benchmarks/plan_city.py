@@ -3,17 +3,21 @@
 written). Goal: under 5 minutes on 2 cores and under 4 GiB for the whole process tree (issue 18).
 
     python -m benchmarks.plan_city [--db sqlite|postgresql] [--month 2026-12] [--time-per-worker SECONDS]
-                                   [--executor process|serial] [--json]
+                                   [--ruin-rounds N] [--executor process|serial] [--json]
 
-Seeding is timed apart. The plan is made as on the month's first day, so every working day is open.
+Seeding is timed apart. The plan is made as on the month's first day, so every working day is open. Printed:
+wall seconds, CPU seconds of the process tree, peak memory, travel hours of the stored plan (as
+`benchmarks.scale` measures it), and the load average before and after.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime
 from datetime import time as clock_time
 from typing import Any
@@ -38,21 +42,46 @@ def main() -> None:
     p.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     p.add_argument("--month", default="2026-12")
     p.add_argument("--time-per-worker", type=float, help="GLS seconds (default: production's)")
+    p.add_argument("--ruin-rounds", type=int, help="rounds after each descent (default: production's)")
     p.add_argument("--executor", choices=["process", "serial"], default="process")
     p.add_argument("--json", action="store_true", help="print one JSON document and nothing else")
     args = p.parse_args()
     out = Reporter(args.json)
     month = Month.parse(args.month)
+    # benchmarks.scale builds on this module's `seed` and `plan`: imported here, not at the top.
+    from benchmarks.scale import ProcessTreeCpu, travel_of
+
+    settings = PlanningSettings(time_per_worker=args.time_per_worker)
+    if args.ruin_rounds is not None:
+        settings = replace(settings, ruin_rounds=args.ruin_rounds)
     with fresh_database(args.db) as url:
         out.line(f"{args.db}: seeding the city district ...")
         seed_seconds = seed(url, "city", month)
-        out.line(f"  seeded in {seed_seconds:.0f} s; planning {month} ...")
-        result = plan(url, month, PlanningSettings(time_per_worker=args.time_per_worker), args.executor, out)
-    document = {"db": args.db, "month": str(month), "seed_seconds": round(seed_seconds, 1), **result}
+        load_before = os.getloadavg()
+        out.line(f"  seeded in {seed_seconds:.0f} s; planning {month}, load average {load_before} ...")
+        with ProcessTreeCpu() as cpu:
+            result = plan(url, month, settings, args.executor, out)
+        load_after = os.getloadavg()
+        engine = make_engine(url)
+        travel = travel_of(engine, result["version_id"])
+        engine.dispose()
+    document = {
+        "db": args.db,
+        "month": str(month),
+        "ruin_rounds": settings.ruin_rounds,
+        "seed_seconds": round(seed_seconds, 1),
+        **result,
+        "cpu_s": cpu.seconds,
+        **travel,
+        "load_before": load_before,
+        "load_after": load_after,
+    }
     out.line(
         f"planned {result['planned_visits']} visits for {result['workers']} workers in {result['seconds']} s "
-        f"(goal < 300 s); peak memory {result['peak_gib']} GiB (goal < 4 GiB); "
-        f"unplanned {result['unplanned']}, substituted {result['substituted']}"
+        f"(goal < 300 s), {cpu.seconds} CPU s; peak memory {result['peak_gib']} GiB (goal < 4 GiB); "
+        f"unplanned {result['unplanned']}, substituted {result['substituted']}; "
+        f"travel {travel['travel_h']} h ({travel['travel_h_per_100_visits']} h per 100 home visits); "
+        f"load {load_before} -> {load_after}"
     )
     out.result(document)
 

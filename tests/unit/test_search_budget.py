@@ -3,7 +3,8 @@ the worker's size; an operator's seconds or a run's solution limit search with g
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 import pytest
 
@@ -51,3 +52,42 @@ def test_seconds_or_a_solution_limit_search_with_guided_local_search(
     options = options_of(settings)
     assert options.metaheuristic == "GUIDED_LOCAL_SEARCH"
     assert (options.time_limit, options.solution_limit) == (time_limit, solution_limit)
+
+
+def test_production_s_descent_is_followed_by_the_settings_rounds_of_ruin_and_recreate() -> None:
+    assert options_of(PlanningSettings(ruin_rounds=10)).ruins == 10
+    assert options_of(PlanningSettings()).ruins == PlanningSettings().ruin_rounds == 0  # off: ADR 0002
+
+
+def test_a_re_plan_runs_its_share_of_the_rounds_from_the_month_searched_already() -> None:
+    settings = PlanningSettings(ruin_rounds=30, replan_share=1 / 3)
+    assert options_of(settings.for_replan()).ruins == 10
+    assert PlanningSettings(ruin_rounds=1).for_replan().ruin_rounds == 1  # a share of some is never none
+
+
+@pytest.mark.parametrize(
+    "settings", [PlanningSettings(time_per_worker=2.5), PlanningSettings(solution_limit=40)]
+)
+def test_guided_local_search_has_no_rounds_after_it(settings: PlanningSettings) -> None:
+    """A time limit leaves them no time, and a run's solution limit keeps the plan it has always given."""
+    assert options_of(settings).ruins == 0
+
+
+def test_production_s_rounds_find_a_cheaper_month_than_its_descent_alone_and_the_same_each_time() -> None:
+    problem = _scattered_month()
+    descent = routing.solve(problem, options_of(PlanningSettings()))
+    first, second = (routing.solve(problem, options_of(PlanningSettings(ruin_rounds=10))) for _ in range(2))
+    assert first.objective.total < descent.objective.total
+    assert first.routes == second.routes
+    assert first.dropped == descent.dropped == ()
+
+
+def _scattered_month() -> Problem:
+    """50 homes scattered over 3 km around the worker's, a walking worker's week: the descent stops short."""
+    rng = random.Random(7)
+    locations = [Location(116.4 + rng.uniform(0, 0.035), 39.9 + rng.uniform(0, 0.027)) for _ in range(51)]
+    shifts = tuple(
+        Shift("w1", MONDAY + timedelta(days=d), 0, 8 * 3600, 17 * 3600, TravelMode.WALK) for d in range(5)
+    )
+    visits = tuple(Visit(f"e{i}", i, 1200) for i in range(1, len(locations)))
+    return Problem(visits, shifts, build_matrices(locations, [TravelMode.WALK]))

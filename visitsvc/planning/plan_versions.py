@@ -84,6 +84,7 @@ def options_of(settings: PlanningSettings) -> routing.Options:
         solutions_per_visit=settings.solutions_per_visit,
         metaheuristic="GREEDY_DESCENT",
         search_overrides=DESCENT_OPERATORS,
+        ruins=settings.ruin_rounds,
         guard_seconds=guard,
     )
 

@@ -33,6 +33,10 @@ class PlanningSettings:
     # `time_per_worker` (seconds each) or a run's `solution_limit` (simulation, tests) searches with guided
     # local search instead.
     solutions_per_visit: float = 20.0
+    # After that descent, rounds of ruin and recreate: strings of neighbouring visits taken out and put back,
+    # each round on the days it ruined alone. Off: on the city 30 rounds cost 2.9x the CPU for 0.26% less
+    # travel (docs/adr/0002, "issue 18, production rounds"); an office with time may set them.
+    ruin_rounds: int = 0
     time_per_worker: float | None = None
     solution_limit: int | None = None
     # The last working day of a home visit's window is left for a second try after "not at home" (a weekly
@@ -62,12 +66,18 @@ class PlanningSettings:
     guard_seconds: float | None = None
 
     def for_replan(self) -> PlanningSettings:
-        """The settings of a re-plan: `replan_share` of the solutions, for every solve of the run (the workers
-        solved again, their loosened solves, colleagues taking over). A time limit stays the operator's
-        (`--time-per-worker`): a large worker's first solution alone may need most of it."""
+        """The settings of a re-plan: `replan_share` of the solutions and of the ruin rounds, for every solve
+        of the run (the workers solved again, their loosened solves, colleagues taking over), which starts
+        from a month searched already. A time limit stays the operator's (`--time-per-worker`): a large
+        worker's first solution alone may need most of it."""
+        rounds = math.ceil(self.ruin_rounds * self.replan_share)
         if self.solution_limit is None:
-            return self
-        return replace(self, solution_limit=max(1, math.ceil(self.solution_limit * self.replan_share)))
+            return replace(self, ruin_rounds=rounds)
+        return replace(
+            self,
+            solution_limit=max(1, math.ceil(self.solution_limit * self.replan_share)),
+            ruin_rounds=rounds,
+        )
 
 
 @dataclass(frozen=True, slots=True)
