@@ -91,3 +91,14 @@ def _scattered_month() -> Problem:
     )
     visits = tuple(Visit(f"e{i}", i, 1200) for i in range(1, len(locations)))
     return Problem(visits, shifts, build_matrices(locations, [TravelMode.WALK]))
+
+
+def test_settings_print_as_before_the_rounds_existed_until_rounds_are_set() -> None:
+    # The text of plans' and workers' fingerprints: versions stored before the field stay current.
+    before = (
+        "PlanningSettings(home_minutes=30, phone_minutes=10, solutions_per_visit=20.0, time_per_worker=None, "
+        "solution_limit=None, retry_day=True, later_tries=4, later_try_cost=4000, leave_day_cost=6000, "
+        "first_plan_share=0.85, replan_share=0.3333333333333333, guard_seconds=None)"
+    )
+    assert repr(PlanningSettings()) == before
+    assert "ruin_rounds=10" in repr(PlanningSettings(ruin_rounds=10))

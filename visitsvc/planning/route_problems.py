@@ -11,7 +11,7 @@ import json
 import math
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
 
 import routing
@@ -21,6 +21,10 @@ from visitsvc.planning.visit_ids import VisitId
 
 # Dropping another grid's visit costs less than dropping one's own (mandatory) but far more than any detour.
 OFFERED_PENALTY = 10**7
+
+
+# Fields added after plans were stored (docs/adr/0002, "issue 18, production rounds"); see __repr__.
+ADDED_LATER = frozenset({"ruin_rounds"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,14 @@ class PlanningSettings:
     # Seconds of wall clock after which a solve stopped by solutions stops anyway, its plan marked
     # (docs/adr/0024). None: routing's default, sized to each worker's problem; tests make it tiny.
     guard_seconds: float | None = None
+
+    def __repr__(self) -> str:
+        """The fields as a dataclass shows them, a field added later left out at its default: a plan's and a
+        worker's fingerprints hold this text, and versions made before the field stay current (an unchanged
+        month makes no new version, an unchanged worker is not solved again)."""
+        values = ((f.name, getattr(self, f.name), f.default) for f in fields(self))
+        shown = [f"{n}={v!r}" for n, v, default in values if n not in ADDED_LATER or v != default]
+        return f"PlanningSettings({', '.join(shown)})"
 
     def for_replan(self) -> PlanningSettings:
         """The settings of a re-plan: `replan_share` of the solutions and of the ruin rounds, for every solve
