@@ -10,6 +10,7 @@ from flask_smorest.fields import Upload
 from marshmallow import RAISE
 
 from api.blueprint import Blueprint
+from api.downloads import attachment
 from api.runtime import caller, uow
 from api.schemas.common import FILE, RETRY_AFTER, ErrorSchema, StrictSchema
 from api.schemas.register import (
@@ -174,11 +175,4 @@ class ElderExport(MethodView):
         export = ledger_export.export_elders(
             uow(), caller=caller(), area_code=query["area"], fmt=query["format"], unmask=query["unmask"]
         )
-        return Response(
-            export.content,
-            mimetype=export.media_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{export.filename}"',
-                "Cache-Control": "no-store",
-            },
-        )
+        return attachment(export)

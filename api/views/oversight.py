@@ -8,6 +8,7 @@ from flask import Response
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
+from api.downloads import attachment
 from api.runtime import caller, uow
 from api.schemas.common import FILE, ErrorSchema
 from api.schemas.oversight import (
@@ -90,14 +91,7 @@ class MonthlyReport(MethodView):
         report = monthly_report.monthly_report(
             uow(), caller=caller(), month=query["month"], area_code=query["area"]
         )
-        return Response(
-            report.content,
-            mimetype=report.media_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{report.filename}"',
-                "Cache-Control": "no-store",
-            },
-        )
+        return attachment(report)
 
 
 def _month(raw: str) -> Month:

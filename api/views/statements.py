@@ -8,6 +8,7 @@ from flask import Response
 from flask.views import MethodView
 
 from api.blueprint import Blueprint
+from api.downloads import attachment
 from api.runtime import caller, uow
 from api.schemas.common import FILE
 from api.schemas.statements import StatementQuery, StatementSchema
@@ -38,14 +39,7 @@ class StatementView(MethodView):
         export = statements.export_statement(
             uow(), caller=caller(), organisation_id=organisation_id, month=parsed
         )
-        return Response(
-            export.content,
-            mimetype=export.media_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{export.filename}"',
-                "Cache-Control": "no-store",
-            },
-        )
+        return attachment(export)
 
 
 def _month(raw: str) -> Month:

@@ -23,7 +23,8 @@ from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel import idnumber
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.kernel.month import Month
-from visitsvc.model import FlagKind, FlagState, FollowUpStatus, VisitKind, VisitOutcome
+from visitsvc.model import FlagState, FollowUpStatus
+from visitsvc.model.labels import FLAG_LABELS, KIND_LABELS, OUTCOME_LABELS
 from visitsvc.oversight import coverage_tables
 from visitsvc.oversight.coverage_tables import Figures, MissedRead
 from visitsvc.oversight.who_delivers import DeliveryFigures
@@ -50,22 +51,6 @@ NOT_COVERABLE_LABELS = {
     "left_before_planned": "计划日前已离开",
 }
 AT_RISK_LABELS = {"no_slot_left": "已无计划时段", "too_few_days": "剩余工作日不足"}
-KIND_LABELS = {VisitKind.HOME: "上门", VisitKind.PHONE: "电话"}
-OUTCOME_LABELS = {
-    VisitOutcome.VISITED: "已探访",
-    VisitOutcome.NOT_HOME: "不在家",
-    VisitOutcome.REFUSED: "拒访",
-    VisitOutcome.HOSPITALIZED: "住院",
-    VisitOutcome.DECEASED: "去世",
-    VisitOutcome.MOVED_OUT: "迁出",
-    VisitOutcome.UNREACHABLE: "无法联系",
-}
-FLAG_LABELS = {
-    FlagKind.TOO_FAR: "距离住址过远",
-    FlagKind.POOR_ACCURACY: "定位精度差",
-    FlagKind.TOO_SHORT: "在场时间过短",
-    FlagKind.LOCATION_PROPOSED: "建议更新住址位置",
-}
 FLAG_STATE_LABELS = {FlagState.OPEN: "待处理", FlagState.ACCEPTED: "已采纳", FlagState.DISMISSED: "已关闭"}
 FOLLOW_UP_LABELS = {
     FollowUpStatus.OPEN: "待处理",

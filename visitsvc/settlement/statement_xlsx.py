@@ -16,25 +16,10 @@ from openpyxl.utils import get_column_letter
 
 from visitsvc.infrastructure.spreadsheet import XLSX_MEDIA_TYPE, xlsx_row
 from visitsvc.kernel.clock import SHANGHAI
-from visitsvc.model import FlagKind, FlagState, VisitKind, VisitOutcome
+from visitsvc.model import FlagState
+from visitsvc.model.labels import FLAG_LABELS, KIND_LABELS, OUTCOME_LABELS
 from visitsvc.settlement.statement import Statement, StatementLine
 
-KIND_LABELS = {VisitKind.HOME: "上门", VisitKind.PHONE: "电话"}
-OUTCOME_LABELS = {
-    VisitOutcome.VISITED: "已探访",
-    VisitOutcome.NOT_HOME: "不在家",
-    VisitOutcome.REFUSED: "拒访",
-    VisitOutcome.HOSPITALIZED: "住院",
-    VisitOutcome.DECEASED: "去世",
-    VisitOutcome.MOVED_OUT: "迁出",
-    VisitOutcome.UNREACHABLE: "无法联系",
-}
-FLAG_LABELS = {
-    FlagKind.TOO_FAR: "距离过远",
-    FlagKind.POOR_ACCURACY: "定位精度差",
-    FlagKind.TOO_SHORT: "在场过短",
-    FlagKind.LOCATION_PROPOSED: "建议更新住址位置",
-}
 FLAG_STATE_LABELS = {FlagState.OPEN: "待处理", FlagState.ACCEPTED: "已采纳", FlagState.DISMISSED: "已核实"}
 
 SUMMARY_HEADERS = ["合同编号", "合同期", "月度限额", "未遇是否付费", "探访方式", "计费次数", "单价(元)",

@@ -4,12 +4,13 @@ again, all or nothing, so a file changed in between cannot slip through."""
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import render_template, request
 from flask.typing import ResponseReturnValue
 
 from api.console.blueprint import blp
 from api.console.pickers import areas_of
 from api.console.web import arg, bool_arg, caller
+from api.downloads import attachment
 from api.runtime import uow
 from visitsvc.kernel.errors import Invalid, invalid_field
 from visitsvc.register.ledger_export import export_elders
@@ -63,11 +64,4 @@ def ledger_export() -> ResponseReturnValue:
     export = export_elders(
         uow(), caller=caller(), area_code=arg("area"), fmt=fmt, unmask=bool_arg("unmask") or False
     )
-    return Response(
-        export.content,
-        mimetype=export.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{export.filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(export)

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, render_template
+from flask import render_template
 from flask.typing import ResponseReturnValue
 
 from api.console.blueprint import blp
 from api.console.web import arg, caller, month_arg
+from api.downloads import attachment
 from api.runtime import runtime, uow
 from visitsvc.kernel.errors import NotFound
 from visitsvc.kernel.month import Month
@@ -74,11 +75,4 @@ def monthly_report_download() -> ResponseReturnValue:
     """A POST like every export here: the report holds (masked) personal data and its reading is audited by
     the service, so it is never a link that a browser prefetches, keeps in its history or logs."""
     report = monthly_report.monthly_report(uow(), caller=caller(), month=month_arg(), area_code=arg("area"))
-    return Response(
-        report.content,
-        mimetype=report.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{report.filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(report)

@@ -9,8 +9,10 @@ from flask.typing import ResponseReturnValue
 
 from api.console.blueprint import blp
 from api.console.web import caller, int_arg, month_arg
+from api.downloads import attachment
 from api.runtime import runtime, uow
 from visitsvc.kernel.month import Month
+from visitsvc.model import labels
 from visitsvc.oversight import photo_viewing
 from visitsvc.settlement import statement_xlsx, statements
 
@@ -32,9 +34,9 @@ def statements_page() -> ResponseReturnValue:
         organisations=organisations,
         chosen=chosen,
         statement=statement,
-        kinds=statement_xlsx.KIND_LABELS,
-        outcomes=statement_xlsx.OUTCOME_LABELS,
-        flags=statement_xlsx.FLAG_LABELS,
+        kinds=labels.KIND_LABELS,
+        outcomes=labels.OUTCOME_LABELS,
+        flags=labels.FLAG_LABELS,
         flag_states=statement_xlsx.FLAG_STATE_LABELS,
     )
 
@@ -45,14 +47,7 @@ def statement_download() -> ResponseReturnValue:
     month = month_arg() or Month.of(runtime().clock.today())
     organisation = int_arg("organisation") or 0
     export = statements.export_statement(uow(), caller=caller(), organisation_id=organisation, month=month)
-    return Response(
-        export.content,
-        mimetype=export.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{export.filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment(export)
 
 
 @blp.get("/visits/<id:visit_id>/photos")
