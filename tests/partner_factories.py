@@ -1,6 +1,6 @@
-"""Builders of organisations, contracts, visitors and pairings (issue 19), written straight to the models:
-the partners' services are built beside the tests that use these. Every helper takes an open unit of work's
-factory as the other builders do and commits."""
+"""Builders of organisations, contracts, visitors and pairings (issue 19), written straight to the models: a
+test sets up exactly the state it is about, past what the partners' services would refuse (a visitor's
+absence, a pairing outside a contract's period). Each takes the unit of work and commits."""
 
 from __future__ import annotations
 
