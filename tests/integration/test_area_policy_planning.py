@@ -14,7 +14,8 @@ from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.month import Month
 from visitsvc.model import PlannedVisit, VisitKind
 from visitsvc.planning.area_policy import rules_at, set_policy
-from visitsvc.planning.month_plan import PlanOutcome, plan_month
+from visitsvc.planning.month_plan import plan_month
+from visitsvc.planning.plan_outcome import PlanOutcome
 from visitsvc.planning.replanning import replan
 from visitsvc.planning.route_problems import PlanningSettings
 from visitsvc.register import elders, workers

@@ -26,7 +26,8 @@ from visitsvc.kernel.month import Month
 from visitsvc.model import PlannedVisit, VisitKind, VisitOutcome
 from visitsvc.planning import plan_reports
 from visitsvc.planning.month_coverage import month_coverage
-from visitsvc.planning.month_plan import PlanOutcome, plan_month
+from visitsvc.planning.month_plan import plan_month
+from visitsvc.planning.plan_outcome import PlanOutcome
 from visitsvc.planning.replanning import replan
 from visitsvc.planning.route_problems import PlanningSettings
 

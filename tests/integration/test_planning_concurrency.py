@@ -12,7 +12,8 @@ from tests.factories import SYSTEM, make_district
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.clock import FixedClock
 from visitsvc.kernel.month import Month
-from visitsvc.planning.month_plan import PlanOutcome, plan_month
+from visitsvc.planning.month_plan import plan_month
+from visitsvc.planning.plan_outcome import PlanOutcome
 from visitsvc.planning.route_problems import PlanningSettings
 
 pytestmark = pytest.mark.db

@@ -19,7 +19,7 @@ from visitsvc.kernel.clock import SystemClock
 from visitsvc.kernel.month import Month
 from visitsvc.planning import holidays, month_plan, replanning
 from visitsvc.planning.executors import ExecutorName, Solving, check_dask_address
-from visitsvc.planning.month_plan import PlanOutcome
+from visitsvc.planning.plan_outcome import PlanOutcome
 from visitsvc.planning.replanning import ReplanOutcome
 from visitsvc.planning.route_problems import PlanningSettings
 

@@ -15,16 +15,15 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 import routing
 from visitsvc.access.scoping import ROOT_PATH, Caller, require_register_writer
 from visitsvc.infrastructure.uow import UnitOfWork
-from visitsvc.kernel.errors import Conflict
 from visitsvc.kernel.month import Month
 from visitsvc.kernel.workdays import WorkCalendar
+from visitsvc.planning.month_lease import hold_month, release_month
 from visitsvc.planning.month_reader import read_month
 from visitsvc.planning.pairings import Returned, after_solve, handed_back_summary, route_paired
+from visitsvc.planning.plan_outcome import PlanOutcome, outcome_of
 from visitsvc.planning.plan_rows import NewVisit, PlanRow, read_plan_rows
 from visitsvc.planning.plan_versions import (
     NewVersion,
@@ -55,44 +54,10 @@ from visitsvc.planning.route_problems import (
     visit_id,
 )
 
-LOCK_LEASE = timedelta(hours=1)  # a run killed with -9 leaves its lease; after this the next run takes over
 Progress = Callable[[int, int], None]
 DEFAULT_SETTINGS = PlanningSettings()
 Memo = dict[tuple[routing.Problem, routing.Options], routing.Plan]
 DEFAULT_RULES = PolicyRules()
-
-
-@dataclass
-class PlanOutcome:
-    version: int
-    version_id: int
-    created: bool
-    month: str
-    planned_visits: int
-    moved_to_other_workers: int
-    substituted_phone: dict[str, int]
-    unplanned: list[dict[str, Any]]
-    seconds: float
-    calendar_warning: str | None = None
-    grids: dict[str, dict[str, int]] = field(default_factory=dict)
-    # Of the substituted, high-risk people's weekly home visits made calls (per grid; ADR 0026).
-    weekly_calls: dict[str, int] = field(default_factory=dict)
-    guard_hit: list[int] = field(default_factory=list)  # workers whose solve hit its guard (docs/adr/0024)
-    # Paired people's visits their visitor could not make, back with the grid's worker, by cause (ADR 0029).
-    handed_back: dict[str, int] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "version": self.version,
-            "planned_visits": self.planned_visits,
-            "moved_to_other_workers": self.moved_to_other_workers,
-            "substituted_phone": self.substituted_phone,
-            "weekly_home_to_calls": self.weekly_calls,
-            "unplanned": self.unplanned,
-            "seconds": self.seconds,
-            "guard_hit": self.guard_hit,
-            "handed_back": self.handed_back,
-        }
 
 
 @dataclass(frozen=True)
@@ -141,19 +106,17 @@ def plan_month(
     Remedies applied to the month (`PlanRemedy`) are read and kept."""
     require_register_writer(caller)
     started = clock_time.perf_counter()
-    lock, holder = f"plan:{month}", uuid.uuid4().hex
-    _acquire(uow, lock, holder, wait)
+    holder = uuid.uuid4().hex
+    hold_month(uow, month, holder, wait=wait)
     try:
         inputs = _read(uow, caller, month, area_code, settings, rules)
         latest = inputs.latest
         if latest is not None and not force and latest[1] == inputs.fingerprint:
-            return _outcome_of(uow, latest[0], created=False, seconds=clock_time.perf_counter() - started)
+            return outcome_of(uow, latest[0], created=False, seconds=clock_time.perf_counter() - started)
         inputs, plans = _solve(inputs, executor, progress)
         return _write(uow, caller, month, inputs, plans, trigger, started)
     finally:
-        with uow:
-            uow.planning_locks.release(lock, holder)
-            uow.commit()
+        release_month(uow, month, holder)
 
 
 @dataclass(frozen=True)
@@ -300,49 +263,6 @@ def month_problems(
 ) -> list[routing.Problem]:
     """The worker problems a first plan of the whole month would solve now (benchmarks compare searches)."""
     return [m.problem for m in _read(uow, Caller.system(), month, None, settings, DEFAULT_RULES).months]
-
-
-def hold_month(
-    uow: UnitOfWork,
-    month: Month,
-    holder: str,
-    *,
-    wait: Callable[[float], None] = clock_time.sleep,
-    attempts: int | None = None,
-) -> None:
-    """The month's planning lease for anything else that writes a plan version (a supervisor's moves), so
-    that it and a plan run never interleave. With `attempts`, give up after that many tries (Conflict)."""
-    _acquire(uow, f"plan:{month}", holder, wait, attempts)
-
-
-def release_month(uow: UnitOfWork, month: Month, holder: str) -> None:
-    with uow:
-        uow.planning_locks.release(f"plan:{month}", holder)
-        uow.commit()
-
-
-def _acquire(
-    uow: UnitOfWork, lock: str, holder: str, wait: Callable[[float], None], attempts: int | None = None
-) -> None:
-    """Take the month's lease, waiting for a running plan to finish (its result is then reused)."""
-    tries = 0
-    while True:
-        with uow:
-            try:
-                uow.planning_locks.take(lock, holder, uow.clock.now())
-                uow.commit()
-                return
-            except IntegrityError:
-                uow.rollback()
-            held = uow.planning_locks.find(lock)
-            if held is not None and held.acquired_at < uow.clock.now() - LOCK_LEASE:
-                uow.planning_locks.release(lock, held.holder)  # its run died; the lease has run out
-                uow.commit()
-                continue
-        tries += 1
-        if attempts is not None and tries >= attempts:
-            raise Conflict("本月计划正在生成，请稍后重试", code="plan_running")
-        wait(0.5)
 
 
 def _read(
@@ -549,30 +469,4 @@ def _write(
         },
     )
     version_id = store_version(uow, caller, new, visits, unplanned)
-    return _outcome_of(uow, version_id, created=True, seconds=seconds)
-
-
-def _outcome_of(uow: UnitOfWork, version_id: int, *, created: bool, seconds: float) -> PlanOutcome:
-    with uow:
-        version = uow.plans.get(version_id)
-        unplanned = uow.plans.unplanned(version.id)
-        codes = {a.id: a.code for a in uow.areas.by_ids({u.grid_id for u in unplanned})}
-        grids: dict[str, dict[str, int]] = dict(version.summary.get("grids", {}))
-        return PlanOutcome(
-            version=version.number,
-            version_id=version.id,
-            created=created,
-            month=version.month,
-            planned_visits=version.planned_count,
-            moved_to_other_workers=int(version.summary.get("moved", 0)),
-            substituted_phone={code: c["substituted"] for code, c in grids.items() if c.get("substituted")},
-            unplanned=[
-                {"elder_id": u.elder_id, "grid": codes[u.grid_id], "reason": u.reason} for u in unplanned
-            ],
-            seconds=round(seconds, 1),
-            calendar_warning=version.calendar_warning,
-            grids=grids,
-            weekly_calls={code: c["weekly_calls"] for code, c in grids.items() if c.get("weekly_calls")},
-            guard_hit=list(version.summary.get("guard_hit", [])),
-            handed_back=dict(version.summary.get("handed_back", {})),
-        )
+    return outcome_of(uow, version_id, created=True, seconds=seconds)

@@ -36,7 +36,7 @@ from visitsvc.model import (
 from visitsvc.planning import move_appointments
 from visitsvc.planning.day_route import DayRefused, DayStop, Placed, resequence
 from visitsvc.planning.month_facts import elder_facts, home_of, worker_facts
-from visitsvc.planning.month_plan import hold_month, release_month
+from visitsvc.planning.month_lease import hold_month, release_month
 from visitsvc.planning.move_appointments import Moving
 from visitsvc.planning.plan_versions import copy_row, copy_unplanned
 from visitsvc.planning.policy import obligations

@@ -20,7 +20,7 @@ from visitsvc.access.scoping import Caller, require_register_writer
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel.errors import Invalid
 from visitsvc.kernel.month import Month
-from visitsvc.planning.month_plan import hold_month, release_month
+from visitsvc.planning.month_lease import hold_month, release_month
 from visitsvc.planning.plan_versions import executor_for, hand_over_overflow, options_of
 from visitsvc.planning.policy import PolicyRules
 from visitsvc.planning.replan_decisions import Decision
