@@ -41,6 +41,7 @@ def parser(description: str, *, search: bool = True) -> argparse.ArgumentParser:
             help="search parameter PATH=VALUE, repeatable",
         )
         p.add_argument("--ruins", type=int, default=0, help="rounds of ruin and recreate after the search")
+        p.add_argument("--start", default="solver", choices=["solver", "sweep"], help="routing.Options.start")
     return p
 
 

@@ -191,6 +191,7 @@ def main() -> None:
         "workers": args.restarts,
         "search_overrides": tuple(args.override),
         "ruins": args.ruins,
+        "start": args.start,
     }
     variant = {"decompose": args.decompose, "jobs": args.jobs, "restarts": args.restarts}
     rows = []

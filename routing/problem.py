@@ -87,6 +87,7 @@ MIN_SOLUTIONS = 10  # a sized budget never stops a small problem before its firs
 # is tens of times what any measured solve needed even on a loaded machine; same seed, same plan below it.
 GUARD_SECONDS = 60.0
 GUARD_SECONDS_PER_VISIT = 0.5
+STARTS = frozenset({"solver", "sweep"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,9 @@ class Options:
     balance_cost: int = 3600
     log_search: bool = False
     ruins: int = 0
+    # Where the search starts when no warm start is given: "solver" (`first_solution`) or "sweep" (visits
+    # grouped into days by their angle around the home, routing/_sweep.py; vehicles of one home only).
+    start: str = "solver"
     # Expert knobs: (field path of OR-Tools' RoutingSearchParameters, value), e.g.
     # ("local_search_operators.use_cross_exchange", True) or ("guided_local_search_lambda_coefficient", 0.2).
     search_overrides: tuple[tuple[str, bool | int | float], ...] = ()
@@ -141,6 +145,8 @@ class Options:
     def __post_init__(self) -> None:
         if self.ruins < 0:
             raise ValueError("ruins must be 0 or more")
+        if self.start not in STARTS:
+            raise ValueError(f"start must be one of {sorted(STARTS)}")
 
     def sized_for(self, visits: int) -> Options:
         """These options, `solutions_per_visit` made the solution limit of a problem of `visits` visits."""

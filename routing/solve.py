@@ -11,6 +11,7 @@ from dataclasses import replace
 from functools import partial
 from typing import Any
 
+from routing._sweep import sweep_routes
 from routing.plan import Dropped, DropReason, Plan, Stats, Status
 from routing.prepare import Prepared, SolverModel, prepare
 from routing.problem import Options, Prefix, Problem, Shift, ShiftKey, Visit
@@ -48,10 +49,15 @@ def solve(
     else:
         from routing._ortools import solve_model  # kept lazy: checking and pickling plans need no OR-Tools
 
-        initial = _initial_routes(model, warm_start) if warm_start is not None else None
+        initial: list[list[int]] | None = None
+        if warm_start is not None:
+            initial = _initial_routes(model, warm_start)
+        elif options.start == "sweep":
+            initial = sweep_routes(model)
         result = solve_model(model, initial)
         orders, status = result.routes, result.status
-        first, solutions, warm = result.first_solution_time, result.solutions, result.warm_started
+        first, solutions = result.first_solution_time, result.solutions
+        warm = result.warm_started and warm_start is not None  # a sweep start is no previous plan
         guard_hit = result.guard_hit
     stats = Stats(time.perf_counter() - started, first, status, solutions, warm, guard_hit)
     return _assemble(prepared, orders, stats)
