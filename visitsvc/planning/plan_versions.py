@@ -77,7 +77,7 @@ def options_of(settings: PlanningSettings) -> routing.Options:
     """The search a run's settings ask for, first match wins:
     - a solution limit (simulation, tests): guided local search stopped at that many solutions, reproducible;
     - an operator's `--time-per-worker`: guided local search for that long;
-    - otherwise production's: a descent capped at `solutions_per_visit`, then `ruin_rounds` (ADR 0023, ADR 0002).
+    - otherwise production's: a descent capped at `solutions_per_visit`, then `ruin_rounds` (ADRs 0023, 0002).
     """
     guard = settings.guard_seconds  # None: routing's own, sized to each problem (docs/adr/0024)
     if settings.solution_limit is not None:
