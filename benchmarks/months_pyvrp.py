@@ -20,6 +20,7 @@ failure, counted, never hidden.
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -28,9 +29,10 @@ from routing import Options, Problem, Shift, Visit
 from routing.schedule import even_share, lateness, price, timed_route
 
 Point = tuple[float, float]
-# Larger than anything a plan can save by using the day (a month of lateness is 1,800, a visit above the
-# share 3,600), small enough that PyVRP's penalty scaling stays sane.
-PROHIBITIVE = 10**7
+# Larger than anything a plan can save by using the day (a month of lateness is 1,800, a day cost at most
+# 16,000, a visit above the share 3,600), small enough not to swamp PyVRP's penalty scaling: on 15 city
+# months at 1 s each, 10**7 gave a 0.2% dearer plan than 10**5.
+PROHIBITIVE = 10**5
 
 
 def solve_months(
@@ -61,7 +63,9 @@ def solve_one(
     import pyvrp
     from pyvrp.stop import MaxRuntime
 
-    data = _data(problem, options, soft_balance=soft_balance, where=where)
+    share = even_share(len(problem.visits), len(problem.shifts))
+    caps, floor = _caps(problem, options) if soft_balance else ([share] * len(problem.shifts), None)
+    data = _data(problem, options, caps, where)
     best = pyvrp.solve(data, stop=MaxRuntime(seconds), seed=0, display=False).best
     routes: list[tuple[Shift, list[Visit]]] = []
     placed: set[str] = set()
@@ -92,24 +96,30 @@ def solve_one(
         "imbalance": objective.imbalance,
         "left_out": left_out,
         "wrong_day": wrong_day,
+        "floor": floor,
         "checked": bool(best.is_feasible()) and not (left_out or wrong_day or late_stops or over),
     }
 
 
 def _day_room(problem: Problem, shift: Shift) -> int:
-    """At most how many visits `shift` can take: those allowed on it, by load and by service time alone."""
-    allowed = sorted((v for v in problem.visits if v.allows(shift)), key=lambda v: v.service)
-    room, used, load = 0, 0, 0
-    for visit in allowed:
-        used, load = used + visit.service, load + visit.load
-        if used > shift.end - shift.start or (shift.capacity is not None and load > shift.capacity):
-            break
-        room += 1
-    return room
+    """At most how many visits `shift` can take (an upper bound): those allowed on it, the shortest first
+    within its hours, the lightest first within its capacity, whichever count is smaller."""
+    allowed = [v for v in problem.visits if v.allows(shift)]
+
+    def fitting(sizes: list[int], room: int) -> int:
+        return sum(1 for total in itertools.accumulate(sorted(sizes)) if total <= room)
+
+    by_time = fitting([v.service for v in allowed], shift.end - shift.start)
+    return (
+        by_time
+        if shift.capacity is None
+        else min(by_time, fitting([v.load for v in allowed], shift.capacity))
+    )
 
 
-def _caps(problem: Problem, options: Options) -> list[int]:
-    """Visits per day in the cheapest assignment to allowed days: lateness, `balance_cost` past the share."""
+def _caps(problem: Problem, options: Options) -> tuple[list[int], int | None]:
+    """Visits per day in the cheapest assignment to allowed days (lateness, `balance_cost` past the share),
+    and its cost: travel aside, a floor under any plan's lateness and imbalance (None if nothing fits)."""
     from ortools.graph.python import min_cost_flow
 
     share = even_share(len(problem.visits), len(problem.shifts))
@@ -133,18 +143,17 @@ def _caps(problem: Problem, options: Options) -> list[int]:
     flow.set_node_supply(source, len(problem.visits))
     flow.set_node_supply(sink, -len(problem.visits))
     if flow.solve() != flow.OPTIMAL:
-        return [share] * len(problem.shifts)  # no assignment fits: PyVRP will fail, and be counted as failing
+        return [share] * len(problem.shifts), None  # nothing fits: PyVRP fails, and is counted as failing
     placed = [flow.flow(a) for a in day_arcs]
-    return [max(share, placed[2 * k] + placed[2 * k + 1]) for k in range(len(problem.shifts))]
+    caps = [max(share, placed[2 * k] + placed[2 * k + 1]) for k in range(len(problem.shifts))]
+    return caps, flow.optimal_cost()
 
 
-def _data(problem: Problem, options: Options, *, soft_balance: bool, where: Sequence[Point] | None) -> Any:
+def _data(problem: Problem, options: Options, caps: Sequence[int], where: Sequence[Point] | None) -> Any:
     import numpy as np
     import pyvrp
 
     homes = sorted({s.location for s in problem.shifts})
-    share = even_share(len(problem.visits), len(problem.shifts))
-    caps = _caps(problem, options) if soft_balance else [share] * len(problem.shifts)
     # PyVRP location i is matrix point points[i]: the homes, then each visit.
     points = homes + [v.location for v in problem.visits]
     index = np.array(points)
