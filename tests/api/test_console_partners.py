@@ -103,6 +103,28 @@ def test_contract_errors_are_shown_per_field(console: Console, district: Distric
     assert 'data-error-for="prices.home"' in refused.text
 
 
+def test_a_contract_naming_an_area_nobody_has_is_refused_on_the_field(
+    console: Console, district: District, station: int
+) -> None:
+    page = f"/console/partners/{station}"
+    console.login("sup_a")
+    contract = {"code": "XH-003", "first_day": "2026-12-01", "last_day": "2027-11-30", "monthly_quota": "10",
+                "covered_area_codes": "999999999999", "prices.home": "45"}  # fmt: skip
+    refused = console.post(f"{page}/contracts", contract, form_page=page)
+    assert refused.status_code == 422
+    assert 'data-error-for="covered_area_codes"' in refused.text
+
+
+def test_a_number_that_is_a_digit_only_to_unicode_is_refused_on_the_field(
+    console: Console, district: District, station: int
+) -> None:
+    page = f"/console/partners/{station}"
+    console.login("sup_a")
+    refused = console.post(f"{page}/pairings", {"elder_id": "²", "first_day": "2026-12-01"}, form_page=page)
+    assert refused.status_code == 422
+    assert 'data-error-for="elder_id"' in refused.text
+
+
 def test_a_person_outside_the_street_is_named_on_the_pairing_form(
     console: Console, district: District, station: int
 ) -> None:

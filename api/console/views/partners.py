@@ -79,6 +79,10 @@ def contract_create(organisation_id: int) -> ResponseReturnValue:
         contracts.create_contract(uow(), caller=caller(), organisation_id=organisation_id, data=data)
     except (Invalid, Conflict) as error:
         return _page(organisation_id, FormState.refused("contract", error))
+    except NotFound as error:  # an area outside the caller's: shown on the field, as a missing one
+        return _page(
+            organisation_id, FormState.refused("contract", Invalid(error.message, errors=error.errors))
+        )
     flash(f"已登记合同：{code}", "ok")
     return redirect(url_for("console.partner", organisation_id=organisation_id), code=303)
 
@@ -126,7 +130,7 @@ def _whole(form: FormReader, name: str, *, required: bool = True) -> int | None:
     raw = form.text(name, max_length=10, required=required)
     if raw is None:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "²" is a digit to str.isdigit, not to int()
         form.errors.setdefault(name, []).append("须为整数")
         return None
     return int(raw)

@@ -67,7 +67,7 @@ def _read_form() -> tuple[dict[str, int | bool | None], dict[str, list[str]]]:
             if raw not in ("true", "false"):
                 errors[name] = ["请选择"]
             values[name] = raw == "true"
-        elif raw.isdigit() and len(raw) <= 4:
+        elif raw.isascii() and raw.isdigit() and len(raw) <= 4:  # "²" is a digit, not an int
             values[name] = int(raw)
         else:
             low, high = RANGES[name]
