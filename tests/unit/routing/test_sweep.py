@@ -70,6 +70,7 @@ def test_every_start_route_fits_its_day_and_takes_a_visit_only_where_allowed() -
     days = _Days(model)
     placed = [i for route in routes for i in route]
     assert len(placed) == len(set(placed))
+    assert 0 in routes[0] + routes[1]  # the visit allowed on two days only is on one of them
     for v, route in enumerate(routes):
         assert days.cost(v, route) is not None
         assert all(v in model.allowed[i] for i in route)
