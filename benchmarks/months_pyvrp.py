@@ -25,7 +25,19 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from routing import Options, Problem, Shift, Visit
+from routing import (
+    Dropped,
+    DropReason,
+    Options,
+    Plan,
+    Problem,
+    Shift,
+    Stats,
+    Status,
+    ViolationKind,
+    Visit,
+    check,
+)
 from routing.schedule import even_share, lateness, price, timed_route
 
 Point = tuple[float, float]
@@ -68,36 +80,27 @@ def solve_one(
     data = _data(problem, options, caps, where)
     best = pyvrp.solve(data, stop=MaxRuntime(seconds), seed=0, display=False).best
     routes: list[tuple[Shift, list[Visit]]] = []
-    placed: set[str] = set()
-    wrong_day = late_stops = 0
     for route in best.routes():
-        shift = problem.shifts[route.vehicle_type()]
         indices = [a.idx for a in route.schedule() if a.is_client()]  # client, not location, numbers
-        visits = [problem.visits[i] for i in indices]
-        timed = timed_route(problem, shift, visits)
-        late_stops += timed.end > shift.end
-        late_stops += sum(
-            v.window is not None and s.arrival > v.window.end
-            for v, s in zip(visits, timed.stops, strict=True)
-        )
-        wrong_day += sum(not v.allows(shift) for v in visits)
-        placed.update(v.id for v in visits)
-        routes.append((shift, visits))
-    objective = price(problem, options, routes, ())
-    left_out = sum(v.id not in placed for v in problem.visits)
-    over = sum(
-        max(0, sum(v.load for v in visits) - shift.capacity)
-        for shift, visits in routes
-        if shift.capacity is not None
+        routes.append((problem.shifts[route.vehicle_type()], [problem.visits[i] for i in indices]))
+    placed = {v.id for _, visits in routes for v in visits}
+    left = tuple(Dropped(v.id, DropReason.CAPACITY) for v in problem.visits if v.id not in placed)
+    objective = price(problem, options, routes, left)
+    plan = Plan(
+        routes=tuple(timed_route(problem, shift, visits) for shift, visits in routes),
+        dropped=left,
+        objective=objective,
+        stats=Stats(seconds, None, Status.FEASIBLE),
     )
+    broken = check(problem, plan)  # the project's own proof: days, windows, shift ends, capacity
     return {
         "travel": objective.travel,
         "lateness": objective.lateness,
         "imbalance": objective.imbalance,
-        "left_out": left_out,
-        "wrong_day": wrong_day,
+        "left_out": len(left),
+        "wrong_day": sum(v.kind is ViolationKind.NOT_ALLOWED for v in broken),
         "floor": floor,
-        "checked": bool(best.is_feasible()) and not (left_out or wrong_day or late_stops or over),
+        "checked": bool(best.is_feasible()) and not left and not broken,
     }
 
 

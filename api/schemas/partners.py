@@ -9,8 +9,6 @@ from api.schemas.common import PageArgs, StrictSchema, page_of, text
 from api.schemas.register import enum
 from visitsvc.model import OrganisationKind, VisitKind
 
-AREA_CODES = fields.List(text(max_length=20), validate=validate.Length(max=200))
-
 
 class OrganisationInSchema(StrictSchema):
     name = text(required=True, max_length=100)

@@ -39,7 +39,7 @@ def list_photos(uow: UnitOfWork, *, caller: Caller, visit_id: int) -> list[Photo
         _visited_person(uow, caller, visit_id)
         return [
             PhotoEntry(p.id, p.visit_id, p.content_type, p.size, p.created_at)
-            for p in uow.deliveries.photos_of(visit_id)
+            for p in uow.visits.photos_of(visit_id)
         ]
 
 

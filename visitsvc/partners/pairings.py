@@ -91,7 +91,7 @@ def _check_contract(contract: Contract, elder: Elder, first_day: date, last_day:
         errors["first_day"] = [f"结对开始日期早于合同期（{contract.first_day} 起）"]
     if last_day > contract.last_day:
         errors["last_day"] = [f"结对结束日期晚于合同期（至 {contract.last_day}）"]
-    if not any(elder.grid.path.startswith(a.path) for a in contract.areas):
+    if not any(elder.grid.is_within(a.path) for a in contract.areas):
         errors["elder_id"] = ["该老人所在网格不在合同覆盖的区划内"]
     if errors:
         raise Invalid(INVALID, errors=errors)

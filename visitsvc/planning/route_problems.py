@@ -82,13 +82,11 @@ class PlanningSettings:
         of the run (the workers solved again, their loosened solves, colleagues taking over), which starts
         from a month searched already. A time limit stays the operator's (`--time-per-worker`): a large
         worker's first solution alone may need most of it."""
-        rounds = math.ceil(self.ruin_rounds * self.replan_share)
-        if self.solution_limit is None:
-            return replace(self, ruin_rounds=rounds)
+        limit = self.solution_limit
         return replace(
             self,
-            solution_limit=max(1, math.ceil(self.solution_limit * self.replan_share)),
-            ruin_rounds=rounds,
+            solution_limit=None if limit is None else max(1, math.ceil(limit * self.replan_share)),
+            ruin_rounds=math.ceil(self.ruin_rounds * self.replan_share),
         )
 
 

@@ -187,11 +187,9 @@ def list_people(
     if flt.id_number is not None or flt.status is not None or flt.ability_level is not None:
         raise Forbidden("探访人员只能按姓名和类别查找", code="forbidden")
     with uow:
-        scope = uow.areas.scope_within(caller.scope, area_code)
-        rows = uow.elders.page(scope, flt, limit=min(limit, MAX_PAGE) + 1, after_id=after_id)
-        page = rows[:limit]
+        page, next_id = _page(uow, caller, flt, area_code, limit, after_id)
         today = uow.clock.today()
-        return [to_visit_read(e, today=today) for e in page], (page[-1].id if len(rows) > limit else None)
+        return [to_visit_read(e, today=today) for e in page], next_id
 
 
 def get_elder(uow: UnitOfWork, *, caller: Caller, elder_id: int, unmask: bool = False) -> ElderRead:
@@ -228,9 +226,7 @@ def list_elders(
         if area_code == "":
             # Unlike the other lists, this one has always read an empty `?area=` as a code, which no area has.
             raise NotFound("区划不存在")
-        scope = uow.areas.scope_within(caller.scope, area_code)
-        rows = uow.elders.page(scope, flt, limit=min(limit, MAX_PAGE) + 1, after_id=after_id)
-        page = rows[:limit]
+        page, next_id = _page(uow, caller, flt, area_code, limit, after_id)
         if flt.id_number is not None:
             # A search by ID number reveals who holds it: recorded even when masked.
             audit.record(
@@ -249,4 +245,14 @@ def list_elders(
             uow.commit()
         today = uow.clock.today()
         items = [to_read(e, today=today, unmasked=unmask) for e in page]
-        return items, (page[-1].id if len(rows) > limit else None)
+        return items, next_id
+
+
+def _page(
+    uow: UnitOfWork, caller: Caller, flt: ElderFilter, area_code: str | None, limit: int, after_id: int | None
+) -> tuple[list[Elder], int | None]:
+    """A page of the caller's people (within `area_code`) after `after_id`, and the id to go on after."""
+    scope = uow.areas.scope_within(caller.scope, area_code)
+    rows = uow.elders.page(scope, flt, limit=min(limit, MAX_PAGE) + 1, after_id=after_id)
+    page = rows[:limit]
+    return page, (page[-1].id if len(rows) > limit else None)

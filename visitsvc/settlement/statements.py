@@ -10,7 +10,6 @@ from __future__ import annotations
 from visitsvc.access.scoping import ROOT_PATH, Caller, require_role
 from visitsvc.accounts import audit
 from visitsvc.infrastructure.uow import UnitOfWork
-from visitsvc.kernel.errors import NotFound
 from visitsvc.kernel.month import Month
 from visitsvc.model import Organisation, Role
 from visitsvc.settlement import statement_xlsx
@@ -56,10 +55,8 @@ def filing_path(organisation: Organisation) -> str:
 
 def _compute(uow: UnitOfWork, caller: Caller, organisation_id: int, month: Month) -> Statement:
     require_role(caller, *READERS, action="查看结算单")
-    organisation = uow.organisations.get(organisation_id)
-    if not caller.scope.covers_organisation(organisation):
-        raise NotFound("机构不存在")
-    staff = uow.deliveries.staff_of(organisation.id)
+    organisation = uow.organisations.get_in(caller.scope, organisation_id)
+    staff = uow.organisations.staff(organisation.id)
     records = uow.deliveries.records_of_workers((w.id for w in staff), month)
     visit_ids = [r.id for r in records]
     elder_ids = {r.elder_id for r in records}

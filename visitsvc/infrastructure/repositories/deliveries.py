@@ -9,14 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from visitsvc.infrastructure.repositories.batches import chunks
 from visitsvc.kernel.month import Month
 from visitsvc.model import (
     RecordState,
     VisitFlag,
-    VisitorProfile,
     VisitOutcome,
     VisitPhoto,
     VisitRecord,
@@ -36,15 +35,6 @@ class MadeVisit:
 class DeliveryRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def staff_of(self, organisation_id: int) -> list[Worker]:
-        query = (
-            select(Worker)
-            .join(VisitorProfile, VisitorProfile.worker_id == Worker.id)
-            .where(VisitorProfile.organisation_id == organisation_id)
-            .order_by(Worker.id)
-        )
-        return list(self.session.scalars(query))
 
     def records_of_workers(self, worker_ids: Iterable[int], month: Month) -> list[VisitRecord]:
         """Every record the workers made in the month (void, quarantined and rejected ones too), by start."""
@@ -93,16 +83,6 @@ class DeliveryRepository:
         for chunk in chunks(sorted(set(ids))):
             found.update({w.id: w for w in self.session.scalars(select(Worker).where(Worker.id.in_(chunk)))})
         return found
-
-    def photos_of(self, visit_id: int) -> list[VisitPhoto]:
-        """Without their bytes: the list a page shows."""
-        query = (
-            select(VisitPhoto)
-            .options(defer(VisitPhoto.data))
-            .where(VisitPhoto.visit_id == visit_id)
-            .order_by(VisitPhoto.id)
-        )
-        return list(self.session.scalars(query))
 
     def photo(self, photo_id: int) -> VisitPhoto | None:
         return self.session.get(VisitPhoto, photo_id)

@@ -132,7 +132,7 @@ class VisitRepository:
         return self.session.scalar(select(StatusProposal).where(StatusProposal.visit_id == visit_id))
 
     def photos_of(self, visit_id: int) -> list[VisitPhoto]:
-        """Without their bytes: only to count them and recognise a re-upload."""
+        """Without their bytes: to count them, recognise a re-upload, or list them on a page."""
         query = (
             select(VisitPhoto)
             .options(defer(VisitPhoto.data))
