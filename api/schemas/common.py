@@ -14,6 +14,8 @@ from marshmallow.utils import is_collection
 
 from api.ids import MAX_ID
 from visitsvc.field.visit_input import Rejected
+from visitsvc.kernel.errors import invalid_field
+from visitsvc.kernel.month import Month
 
 MAX_LIMIT = 200
 
@@ -206,3 +208,11 @@ def _client_id_of(raw: Any) -> str | None:
     value = raw.get("client_id") if isinstance(raw, dict) else None
     # Repeated in the answer: only if it can be encoded.
     return value if isinstance(value, str) and len(value) <= 64 and not has_invalid_text(value) else None
+
+
+def month_in_path(raw: str) -> Month:
+    """A `<month>` of a URL as a Month, or a 422 on the field `month`."""
+    try:
+        return Month.parse(raw)
+    except ValueError as exc:
+        raise invalid_field("month", str(exc)) from None

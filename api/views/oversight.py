@@ -10,7 +10,7 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.downloads import attachment
 from api.runtime import caller, uow
-from api.schemas.common import FILE, ErrorSchema
+from api.schemas.common import FILE, ErrorSchema, month_in_path
 from api.schemas.oversight import (
     CoverageQuery,
     CoverageSchema,
@@ -20,8 +20,6 @@ from api.schemas.oversight import (
     MovesOutSchema,
     ReportQuery,
 )
-from visitsvc.kernel.errors import invalid_field
-from visitsvc.kernel.month import Month
 from visitsvc.oversight import coverage_tables, monthly_report
 from visitsvc.oversight.coverage_tables import CoverageRead, MissedFilter, MissedPage
 from visitsvc.planning import moves
@@ -78,7 +76,7 @@ class Moves(MethodView):
         else:
             spec = MoveAll(body["from_worker_id"], body["to_worker_id"], body.get("from_date"))
         return moves.move_visits(
-            uow(), caller=caller(), month=_month(month), moves=spec, confirm=body["confirm"]
+            uow(), caller=caller(), month=month_in_path(month), moves=spec, confirm=body["confirm"]
         )
 
 
@@ -92,10 +90,3 @@ class MonthlyReport(MethodView):
             uow(), caller=caller(), month=query["month"], area_code=query["area"]
         )
         return attachment(report)
-
-
-def _month(raw: str) -> Month:
-    try:
-        return Month.parse(raw)
-    except ValueError as exc:
-        raise invalid_field("month", str(exc)) from None

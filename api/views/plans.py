@@ -6,6 +6,7 @@ from flask.views import MethodView
 
 from api.blueprint import Blueprint
 from api.runtime import caller, uow
+from api.schemas.common import month_in_path
 from api.schemas.plans import (
     ApplyOptionsIn,
     DiffQuery,
@@ -15,8 +16,6 @@ from api.schemas.plans import (
     ShortfallSchema,
     VersionSchema,
 )
-from visitsvc.kernel.errors import invalid_field
-from visitsvc.kernel.month import Month
 from visitsvc.planning import option_apply, plan_options, plan_reports
 from visitsvc.planning.plan_reports import VersionRead
 
@@ -38,7 +37,9 @@ class Shortfall(MethodView):
     @blp.response(200, ShortfallSchema)
     def get(self, query: dict[str, Any], month: str) -> dict[str, Any]:
         """What the newest plan could not fit, per grid of the caller's area, with reasons."""
-        return plan_reports.shortfall(uow(), caller=caller(), month=_month(month), area_code=query["area"])
+        return plan_reports.shortfall(
+            uow(), caller=caller(), month=month_in_path(month), area_code=query["area"]
+        )
 
 
 @blp.route("/<month>/options")
@@ -49,7 +50,7 @@ class Options(MethodView):
         """For each grid the newest plan left people out of for capacity, summed per street and for the area:
         the hours short and what each remedy would do, solved (supervisors and admins)."""
         return plan_options.options(
-            uow(), caller=caller(), month=_month(month), area_code=query["area"],
+            uow(), caller=caller(), month=month_in_path(month), area_code=query["area"],
             settings=plan_options.OPTION_SETTINGS,
         )  # fmt: skip
 
@@ -62,8 +63,8 @@ class ApplyOptions(MethodView):
         """Apply remedies (reach, calls, hours) to the month of an area: stored, audited, kept by later plan
         runs; a new plan version and the shortfall after it. Visitors from outside come with issue 19."""
         return option_apply.apply_options(
-            uow(), caller=caller(), month=_month(month), kinds=body["remedies"], area_code=body["area"],
-            settings=plan_options.OPTION_SETTINGS,
+            uow(), caller=caller(), month=month_in_path(month), kinds=body["remedies"],
+            area_code=body["area"], settings=plan_options.OPTION_SETTINGS,
         )  # fmt: skip
 
 
@@ -74,12 +75,9 @@ class Diff(MethodView):
     def get(self, query: dict[str, Any], month: str) -> dict[str, Any]:
         """Owed visits added, removed or moved (worker, day or kind) between two versions."""
         return plan_reports.diff(
-            uow(), caller=caller(), month=_month(month), from_number=query["from_"], to_number=query["to"]
+            uow(),
+            caller=caller(),
+            month=month_in_path(month),
+            from_number=query["from_"],
+            to_number=query["to"],
         )
-
-
-def _month(raw: str) -> Month:
-    try:
-        return Month.parse(raw)
-    except ValueError as exc:
-        raise invalid_field("month", str(exc)) from None

@@ -10,11 +10,9 @@ from flask.views import MethodView
 from api.blueprint import Blueprint
 from api.downloads import attachment
 from api.runtime import caller, uow
-from api.schemas.common import FILE
+from api.schemas.common import FILE, month_in_path
 from api.schemas.statements import StatementQuery, StatementSchema
 from visitsvc.infrastructure.spreadsheet import XLSX_MEDIA_TYPE
-from visitsvc.kernel.errors import invalid_field
-from visitsvc.kernel.month import Month
 from visitsvc.settlement import statements
 from visitsvc.settlement.statement import Statement
 
@@ -31,7 +29,7 @@ class StatementView(MethodView):
         staff recorded, paid under a contract or excluded with the reasons; counts by kind and the amount.
         Supervisors and admins whose area the organisation serves, and its own coordinator."""
         as_xlsx = month.endswith(".xlsx") or query["format"] == "xlsx"
-        parsed = _month(month.removesuffix(".xlsx"))
+        parsed = month_in_path(month.removesuffix(".xlsx"))
         if not as_xlsx:
             return statements.get_statement(
                 uow(), caller=caller(), organisation_id=organisation_id, month=parsed
@@ -40,10 +38,3 @@ class StatementView(MethodView):
             uow(), caller=caller(), organisation_id=organisation_id, month=parsed
         )
         return attachment(export)
-
-
-def _month(raw: str) -> Month:
-    try:
-        return Month.parse(raw)
-    except ValueError as exc:
-        raise invalid_field("month", str(exc)) from None

@@ -24,6 +24,8 @@ from xml.etree.ElementTree import ParseError
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
@@ -245,6 +247,21 @@ def _xlsx_cell(sheet: Worksheet | WriteOnlyWorksheet, value: object) -> Cell:
     if text.startswith(FORMULA_START):
         cell.quotePrefix = True  # and stays text when someone edits it in Excel
     return cell
+
+
+def add_sheet(book: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """A sheet of a report: bold headers frozen on top, columns as wide as their headers, every cell through
+    `xlsx_row` (names and notes are typed by people: never a formula)."""
+    sheet = book.create_sheet(title)
+    top = xlsx_row(sheet, headers)
+    for cell in top:
+        cell.font = Font(bold=True)
+    sheet.append(top)
+    for row in rows:
+        sheet.append(xlsx_row(sheet, row))
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(header) + 2)
 
 
 def write_csv(headers: Sequence[object], rows: Iterable[Sequence[object]]) -> bytes:

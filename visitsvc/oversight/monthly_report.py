@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from visitsvc.access.scoping import Caller, require_supervisor
 from visitsvc.accounts import audit
-from visitsvc.infrastructure.spreadsheet import xlsx_row
+from visitsvc.infrastructure.spreadsheet import add_sheet
 from visitsvc.infrastructure.uow import UnitOfWork
 from visitsvc.kernel import idnumber
 from visitsvc.kernel.clock import SHANGHAI
@@ -113,11 +111,13 @@ def monthly_report(uow: UnitOfWork, *, caller: Caller, month: Month | None, area
             for f in follow_ups
         ]  # fmt: skip
     book = Workbook()
-    _sheet(book, "覆盖率", COVERAGE_HEADERS, _coverage_rows(table.by_area, table.total, table.by_category))
-    _sheet(book, "未覆盖名单", MISSED_HEADERS, (_missed_row(m, numbers[m.elder_id]) for m in missed))
-    _sheet(book, "核查标记", FLAG_HEADERS, flag_rows)
-    _sheet(book, "跟进事项", FOLLOW_UP_HEADERS, follow_up_rows)
-    _sheet(book, "探访人员", DELIVERY_HEADERS, _delivery_rows(table.by_visitor_kind, table.by_organisation))
+    add_sheet(book, "覆盖率", COVERAGE_HEADERS, _coverage_rows(table.by_area, table.total, table.by_category))
+    add_sheet(book, "未覆盖名单", MISSED_HEADERS, (_missed_row(m, numbers[m.elder_id]) for m in missed))
+    add_sheet(book, "核查标记", FLAG_HEADERS, flag_rows)
+    add_sheet(book, "跟进事项", FOLLOW_UP_HEADERS, follow_up_rows)
+    add_sheet(
+        book, "探访人员", DELIVERY_HEADERS, _delivery_rows(table.by_visitor_kind, table.by_organisation)
+    )
     del book[book.sheetnames[0]]  # the empty sheet every new workbook starts with
     out = io.BytesIO()
     book.save(out)
@@ -166,16 +166,3 @@ def _missed_row(m: MissedRead, id_number: str) -> list[object]:
 
 def _local(moment: datetime) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-
-
-def _sheet(book: Workbook, title: str, headers: list[str], rows: Iterable[Sequence[object]]) -> None:
-    sheet = book.create_sheet(title)
-    top = xlsx_row(sheet, headers)
-    for cell in top:
-        cell.font = Font(bold=True)
-    sheet.append(top)
-    for row in rows:
-        sheet.append(xlsx_row(sheet, row))  # names and notes are typed by people: never a formula
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(header) + 2)

@@ -11,10 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from visitsvc.infrastructure.spreadsheet import XLSX_MEDIA_TYPE, xlsx_row
+from visitsvc.infrastructure.spreadsheet import XLSX_MEDIA_TYPE, add_sheet
 from visitsvc.kernel.clock import SHANGHAI
 from visitsvc.model import FlagState
 from visitsvc.model.labels import FLAG_LABELS, KIND_LABELS, OUTCOME_LABELS
@@ -38,9 +36,9 @@ class Export:
 
 def export(statement: Statement) -> Export:
     book = Workbook()
-    _sheet(book, "汇总", SUMMARY_HEADERS, _summary_rows(statement))
-    _sheet(book, "计费探访", LINE_HEADERS, (_line_row(line) for line in statement.delivered))
-    _sheet(
+    add_sheet(book, "汇总", SUMMARY_HEADERS, _summary_rows(statement))
+    add_sheet(book, "计费探访", LINE_HEADERS, (_line_row(line) for line in statement.delivered))
+    add_sheet(
         book, "未计费探访", [*LINE_HEADERS, "不计费原因"],
         ([*_line_row(line), "；".join(r.label for r in line.reasons)] for line in statement.excluded),
     )  # fmt: skip
@@ -76,16 +74,3 @@ def _line_row(line: StatementLine) -> list[object]:
         "" if line.accuracy_m is None else round(line.accuracy_m), line.photos, flags,
         line.contract_code or "", "" if line.unit_price is None else line.unit_price,
     ]  # fmt: skip
-
-
-def _sheet(book: Workbook, title: str, headers: list[str], rows: Iterable[Sequence[object]]) -> None:
-    sheet = book.create_sheet(title)
-    top = xlsx_row(sheet, headers)
-    for cell in top:
-        cell.font = Font(bold=True)
-    sheet.append(top)
-    for row in rows:
-        sheet.append(xlsx_row(sheet, row))
-    sheet.freeze_panes = "A2"
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, 2 * len(header) + 2)
